@@ -1,0 +1,3 @@
+from pishkhan.cli import main
+
+main()

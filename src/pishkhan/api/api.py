@@ -1,0 +1,26 @@
+"""The NinjaAPI (v1): mounts every domain's router, with one authentication and one error envelope.
+
+Deny by default: every endpoint needs an API key (``Authorization: Bearer KEY``) or a signed-in
+session unless its router or operation says ``auth=None`` on purpose (public reference data).
+OpenAPI: ``/api/v1/openapi.json``; interactive docs: ``/api/v1/docs`` (Swagger UI shipped by ninja).
+"""
+
+from ninja import NinjaAPI
+
+from pishkhan.accounts.auth import api_auth
+from pishkhan.api import problems
+from pishkhan.geo.api import router as geo_router
+
+api = NinjaAPI(
+    title="Pishkhan API",
+    version="1",
+    description=(
+        "The API of Pishkhan, the platform of Iran's government e-service counter offices. "
+        "Errors are RFC 9457 problem details (application/problem+json)."
+    ),
+    auth=api_auth,
+    urls_namespace="api",
+)
+problems.install(api)
+
+api.add_router("/geo", geo_router, tags=["geo"])

@@ -1,0 +1,96 @@
+"""One error envelope for the whole API: RFC 9457 problem details (``application/problem+json``).
+
+Every refusal, whatever raised it, becomes ``{type, title, status, detail, errors}`` where ``errors``
+maps a field name to its messages. Unexpected exceptions become a 500 problem without internals.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from pishkhan.common.errors import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+TYPE_PREFIX = "urn:pishkhan:problem:"
+
+
+def problem(
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str = "",
+    errors: Mapping[str, list[str]] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> HttpResponse:
+    """A problem+json response."""
+    body = {"type": TYPE_PREFIX + code, "title": title, "status": status, "detail": detail or title}
+    body["errors"] = dict(errors or {})
+    response = JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE,
+                            json_dumps_params={"ensure_ascii": False})
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def _field_name(location: tuple | list) -> str:
+    # ninja reports ("query", "q") or ("body", "payload", "national_id"); the client knows its field
+    # by the last named part.
+    parts = [str(part) for part in location if part not in ("body", "query", "path", "header", "form")]
+    return ".".join(parts[1:] if len(parts) > 1 and parts[0] == "payload" else parts) or "request"
+
+
+def install(api: NinjaAPI) -> None:
+    """Register the handlers that turn every exception into a problem body."""
+
+    @api.exception_handler(ApplicationError)
+    def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+        return problem(status=exc.status, code=exc.code, title=exc.title, detail=exc.detail, errors=exc.fields)
+
+    @api.exception_handler(NinjaValidationError)
+    def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        errors: dict[str, list[str]] = {}
+        for error in exc.errors:
+            errors.setdefault(_field_name(error.get("loc", ())), []).append(str(error.get("msg", "invalid")))
+        return problem(status=422, code="validation-error", title="The input is not valid",
+                       detail="Some fields are missing or malformed; see errors.", errors=errors)
+
+    @api.exception_handler(AuthenticationError)
+    def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return problem(status=401, code="not-authenticated", title="Authentication required",
+                       detail="Send a valid API key as 'Authorization: Bearer KEY', or sign in.",
+                       headers={"WWW-Authenticate": 'Bearer realm="pishkhan"'})
+
+    @api.exception_handler(AuthorizationError)
+    def authorization_error(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+        return problem(status=403, code="permission-denied", title="Permission denied", detail=str(exc))
+
+    @api.exception_handler(PermissionDenied)
+    def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return problem(status=403, code="permission-denied", title="Permission denied",
+                       detail=str(exc) or "You may not do this here.")
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return problem(status=404, code="not-found", title="Not found", detail=str(exc) or "Not found.")
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        code = {400: "bad-request", 405: "method-not-allowed", 409: "conflict", 413: "too-large",
+                429: "too-many-requests"}.get(exc.status_code, "http-error")
+        return problem(status=exc.status_code, code=code, title=str(exc.message), detail=str(exc.message))
+
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.exception("Unhandled error in %s %s", request.method, request.path)
+        return problem(status=500, code="server-error", title="Internal error",
+                       detail="The server failed to answer; the error was logged.")

@@ -1,0 +1,53 @@
+"""The ``pishkhan`` console script: every Django management command, plus ``pishkhan up``.
+
+``pishkhan audit_verify`` is ``manage.py audit_verify``. ``pishkhan up`` reads its own
+``--data-dir`` and ``--demo/--no-demo`` before Django starts, because they decide the settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+SETTINGS_MODULE = "pishkhan.config.settings.base"
+
+
+def _prepare_up(argv: list[str]) -> None:
+    """Apply ``up``'s options that shape the settings: where data lives, and demo mode."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--data-dir")
+    parser.add_argument("--demo", dest="demo", action="store_true", default=None)
+    parser.add_argument("--no-demo", dest="demo", action="store_false")
+    known, _ = parser.parse_known_args(argv)
+    if known.data_dir:
+        os.environ["PISHKHAN_DATA_DIR"] = os.path.abspath(known.data_dir)
+    if known.demo is not None:
+        os.environ["PISHKHAN_DEMO"] = "1" if known.demo else "0"
+    else:
+        # `pishkhan up` with no word about it is the local demo: the one command a newcomer runs.
+        os.environ.setdefault("PISHKHAN_DEMO", "1")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the console script."""
+    argv = list(sys.argv if argv is None else argv)
+    argv[0] = "pishkhan"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    if len(argv) > 1 and argv[1] == "up":
+        _prepare_up(argv[2:])
+
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import execute_from_command_line
+
+    try:
+        execute_from_command_line(argv)
+    except ImproperlyConfigured as exc:
+        print(f"pishkhan: configuration error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""Identifiers citizens and offices type: national ID, mobile number, postal code, tracking code.
+
+Each ``*_clean`` function accepts what a person would type (Persian or Arabic-Indic digits, spaces,
+dashes, a +98 prefix), returns the canonical form, or raises :class:`ValidationError` naming the field.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from stdnum import verhoeff
+
+from pishkhan.common.errors import ValidationError
+from pishkhan.common.persian import to_latin_digits
+
+_SEPARATORS = re.compile(r"[\s\-‐–—_.]")
+
+
+def _digits(value: str, field: str) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(f"{field} must be text.", fields={field: "not text"})
+    text = _SEPARATORS.sub("", to_latin_digits(value.strip()))
+    if len(text) > 32:
+        raise ValidationError(f"{field} is far too long.", fields={field: "too long"})
+    return text
+
+
+def national_id_is_valid(value: str) -> bool:
+    """True for a well-formed Iranian national ID (کد ملی): ten digits whose last is the check digit.
+
+    The check digit c satisfies: s = Σ dᵢ·(10−i) for the first nine digits (i = 0…8), r = s mod 11,
+    and c = r if r < 2 else 11 − r. IDs of one repeated digit pass that sum but are never issued.
+    """
+    if len(value) != 10 or not value.isascii() or not value.isdigit() or len(set(value)) == 1:
+        return False
+    remainder = sum(int(digit) * (10 - i) for i, digit in enumerate(value[:9])) % 11
+    check = remainder if remainder < 2 else 11 - remainder
+    return int(value[9]) == check
+
+
+def national_id_clean(value: str, *, field: str = "national_id") -> str:
+    """The national ID as ten Latin digits. Eight or nine digits are left-padded with zeros (as on cards)."""
+    text = _digits(value, field)
+    if text.isdigit() and 8 <= len(text) < 10:
+        text = text.zfill(10)
+    if not national_id_is_valid(text):
+        raise ValidationError(
+            "This is not a valid national ID (ten digits with a correct check digit).",
+            fields={field: "invalid national ID"},
+        )
+    return text
+
+
+def national_id_mask(value: str) -> str:
+    """Show only the first three and last two digits: ``001*****78``; enough for a citizen to recognise."""
+    return f"{value[:3]}{'*' * (len(value) - 5)}{value[-2:]}" if len(value) >= 6 else "*" * len(value)
+
+
+_MOBILE = re.compile(r"^(?:\+98|0098|98|0)?(9\d{9})$")
+
+
+def mobile_clean(value: str, *, field: str = "mobile") -> str:
+    """An Iranian mobile number in the national form ``09XXXXXXXXX``; ``+98 912…`` and ``912…`` accepted."""
+    match = _MOBILE.match(_digits(value, field).replace("(", "").replace(")", ""))
+    if not match:
+        raise ValidationError(
+            "This is not an Iranian mobile number (09 followed by nine digits).",
+            fields={field: "invalid mobile number"},
+        )
+    return "0" + match.group(1)
+
+
+def mobile_mask(value: str) -> str:
+    """``0912***4567``."""
+    return f"{value[:4]}***{value[-4:]}" if len(value) == 11 else "*" * len(value)
+
+
+# Iran Post's ten-digit codes: the first five digits (the area) use neither 0 nor 2.
+_POSTAL = re.compile(r"^[13-9]{5}\d{5}$")
+
+
+def postal_code_clean(value: str, *, field: str = "postal_code") -> str:
+    """A ten-digit Iranian postal code."""
+    text = _digits(value, field)
+    if not _POSTAL.match(text) or len(set(text)) == 1:
+        raise ValidationError(
+            "This is not a valid postal code (ten digits; the first five without 0 or 2).",
+            fields={field: "invalid postal code"},
+        )
+    return text
+
+
+TRACKING_CODE_LENGTH = 12  # 11 random digits and a Verhoeff check digit
+
+
+def tracking_code_new() -> str:
+    """A fresh tracking code: 11 digits from the OS's CSPRNG plus a Verhoeff check digit.
+
+    Codes are random, not sequential, so knowing one code tells nothing about any other; the check
+    digit catches every single-digit typo and every swap of two adjacent digits before a look-up.
+    The first digit is never 0, so the code keeps its length when read as a number.
+    """
+    body = str(secrets.randbelow(9) + 1) + "".join(str(secrets.randbelow(10)) for _ in range(10))
+    return body + verhoeff.calc_check_digit(body)
+
+
+def tracking_code_is_valid(value: str) -> bool:
+    """True if ``value`` has the shape of a tracking code and its check digit is right."""
+    return (
+        len(value) == TRACKING_CODE_LENGTH
+        and value.isascii()
+        and value.isdigit()
+        and value[0] != "0"
+        and verhoeff.is_valid(value)
+    )
+
+
+def tracking_code_clean(value: str, *, field: str = "tracking_code") -> str:
+    """The tracking code as twelve Latin digits, with its check digit verified."""
+    text = _digits(value, field)
+    if not tracking_code_is_valid(text):
+        raise ValidationError(
+            "This is not a valid tracking code (twelve digits; please check for a typo).",
+            fields={field: "invalid tracking code"},
+        )
+    return text

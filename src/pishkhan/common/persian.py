@@ -1,0 +1,85 @@
+"""Persian text: digits, letter variants and the search key that finds a name however it was typed.
+
+Users and source data write the same word in several ways: Arabic ي/ك for Persian ی/ک, a zero-width
+non-joiner (ZWNJ), a space or nothing between the parts of a word (می‌کنند / می کنند / میکنند),
+Persian, Arabic-Indic or Latin digits. :func:`search_key` folds all of them to one form, used both
+when a name is stored and when a query is read.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+LATIN_DIGITS = "0123456789"
+
+ZWNJ = "\u200c"
+
+_TO_LATIN = str.maketrans(PERSIAN_DIGITS + ARABIC_INDIC_DIGITS, LATIN_DIGITS * 2)
+_TO_PERSIAN = str.maketrans(LATIN_DIGITS + ARABIC_INDIC_DIGITS, PERSIAN_DIGITS * 2)
+
+# Arabic code points that Persian writes differently; the normalised text uses the Persian letter.
+_LETTERS = str.maketrans(
+    {
+        "ي": "ی",  # ARABIC LETTER YEH
+        "ى": "ی",  # ARABIC LETTER ALEF MAKSURA
+        "ك": "ک",  # ARABIC LETTER KAF
+        "ە": "ه",  # ARABIC LETTER AE
+        "\u0640": None,  # TATWEEL (kashida), a purely visual stretch
+    }
+)
+
+# The search key goes further: letters that people type interchangeably become one.
+_SEARCH_LETTERS = str.maketrans(
+    {
+        "آ": "ا",
+        "أ": "ا",
+        "إ": "ا",
+        "ٱ": "ا",
+        "ؤ": "و",
+        "ئ": "ی",
+        "ة": "ه",
+        "ۀ": "ه",
+        "ء": None,
+    }
+)
+
+# Zero-width and joining controls, and the bidi marks that copy-paste from documents brings along.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_SPACES = re.compile(r"\s+")
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def to_latin_digits(text: str) -> str:
+    """Replace Persian and Arabic-Indic digits with Latin ones (for parsing identifiers)."""
+    return text.translate(_TO_LATIN)
+
+
+def to_persian_digits(text: str) -> str:
+    """Replace Latin and Arabic-Indic digits with Persian ones (for display in Persian)."""
+    return text.translate(_TO_PERSIAN)
+
+
+def normalize(text: str) -> str:
+    """Normalise text for storage and display: Persian letters, one space, ZWNJ kept where meant.
+
+    Diacritics (harakat) are dropped, runs of whitespace become one space, and a ZWNJ next to a
+    space or at either end is removed.
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_LETTERS)
+    text = "".join(ch for ch in text if not unicodedata.category(ch) == "Mn")
+    text = _SPACES.sub(" ", text).strip()
+    text = re.sub(f" ?{ZWNJ}+ ?", ZWNJ, text)
+    return text.strip(ZWNJ + " ")
+
+
+def search_key(text: str) -> str:
+    """Fold text to the form used for matching: no spaces, ZWNJ or punctuation, one letter per sound.
+
+    ``search_key("می‌کنند") == search_key("می کنند") == search_key("ميكنند")``.
+    """
+    text = normalize(text).translate(_SEARCH_LETTERS)
+    text = to_latin_digits(_INVISIBLE.sub("", text)).casefold()
+    return _NOT_WORD.sub("", text).replace("_", "")

@@ -1,0 +1,142 @@
+"""The only reader of the environment: every setting that may differ between installations.
+
+Production is the default. Demo mode (``PISHKHAN_DEMO=1``, set by ``pishkhan up``) and debug mode relax
+exactly what a laptop needs (a generated secret key, plain HTTP on localhost) and nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+# A settings profile (the test settings) may supply defaults that the real environment still overrides.
+_profile_defaults: dict[str, str] = {}
+
+
+def use_profile_defaults(defaults: dict[str, str]) -> None:
+    """Install defaults for variables the environment does not set (used by the test settings)."""
+    _profile_defaults.update(defaults)
+
+
+def _get(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    if value is None:
+        value = _profile_defaults.get(name, default)
+    return value
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = _get(name)
+    if raw is None:
+        return default
+    lowered = raw.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}.")
+
+
+def _int(name: str, default: int) -> int:
+    raw = _get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer; got {raw!r}.") from None
+
+
+def _list(name: str, default: list[str]) -> list[str]:
+    raw = _get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def default_data_dir() -> Path:
+    """Where Pishkhan keeps its SQLite database, generated secret and logs when not told otherwise."""
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".local" / "share"
+    return base / "pishkhan"
+
+
+@dataclass(frozen=True)
+class Env:
+    """The installation's configuration, read once at start-up."""
+
+    debug: bool
+    demo: bool
+    data_dir: Path
+    secret_key: str
+    database_url: str | None
+    allowed_hosts: list[str]
+    csrf_trusted_origins: list[str]
+    https: bool
+    behind_proxy: bool
+    hsts_seconds: int
+    log_level: str
+    sms_backend: str
+
+    @property
+    def relaxed(self) -> bool:
+        """Demo and debug runs serve plain HTTP on this machine; production never does."""
+        return self.debug or self.demo
+
+
+def _secret_key(data_dir: Path, relaxed: bool) -> str:
+    key = _get("PISHKHAN_SECRET_KEY")
+    if key:
+        return key
+    if not relaxed:
+        raise ImproperlyConfigured(
+            "PISHKHAN_SECRET_KEY is not set. Production needs a long random secret, e.g. "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(64))'`; "
+            "for a local demo run `pishkhan up` (demo mode) instead."
+        )
+    # Demo and debug runs keep one generated key per data directory, so sessions survive restarts.
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(64)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def read() -> Env:
+    """Read and check the whole configuration; a wrong value stops start-up with a clear message."""
+    debug = _flag("PISHKHAN_DEBUG", default=False)
+    demo = _flag("PISHKHAN_DEMO", default=False)
+    relaxed = debug or demo
+    data_dir = Path(_get("PISHKHAN_DATA_DIR") or default_data_dir()).expanduser().resolve()
+    local_hosts = ["127.0.0.1", "localhost", "[::1]"]
+    allowed_hosts = _list("PISHKHAN_ALLOWED_HOSTS", default=local_hosts if relaxed else [])
+    if not allowed_hosts:
+        raise ImproperlyConfigured(
+            "PISHKHAN_ALLOWED_HOSTS is not set: give the host names this server answers to, "
+            "separated by commas (e.g. pishkhan.example.ir)."
+        )
+    https = _flag("PISHKHAN_HTTPS", default=not relaxed)
+    return Env(
+        debug=debug,
+        demo=demo,
+        data_dir=data_dir,
+        secret_key=_secret_key(data_dir, relaxed),
+        database_url=_get("DATABASE_URL") or None,
+        allowed_hosts=allowed_hosts,
+        csrf_trusted_origins=_list("PISHKHAN_CSRF_TRUSTED_ORIGINS", default=[]),
+        https=https,
+        behind_proxy=_flag("PISHKHAN_BEHIND_PROXY", default=False),
+        hsts_seconds=_int("PISHKHAN_HSTS_SECONDS", default=31_536_000 if https else 0),
+        log_level=(_get("PISHKHAN_LOG_LEVEL") or "INFO").upper(),
+        sms_backend=_get("PISHKHAN_SMS_BACKEND") or "log",
+    )

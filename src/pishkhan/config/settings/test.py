@@ -1,0 +1,24 @@
+"""Settings for the test suite: the production settings with test defaults for the environment.
+
+A variable set in the real environment still wins, which is how CI runs the same suite on
+PostgreSQL (``DATABASE_URL=postgresql://...``).
+"""
+
+import tempfile
+
+from pishkhan.config import env
+
+env.use_profile_defaults(
+    {
+        "PISHKHAN_SECRET_KEY": "test-only-secret-key-that-is-long-enough-for-django-checks-0123456789",
+        "PISHKHAN_DATA_DIR": tempfile.mkdtemp(prefix="pishkhan-test-"),
+        "PISHKHAN_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+        "PISHKHAN_HTTPS": "0",
+        "PISHKHAN_DEMO": "0",
+    }
+)
+
+from pishkhan.config.settings.base import *  # noqa: E402,F403
+
+# Hashing passwords slowly is the point in production and only slows tests down.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

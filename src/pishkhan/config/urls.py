@@ -1,0 +1,18 @@
+"""The project's URLs: every app mounts its own; the API lives under /api/v1/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from pishkhan.api.api import api
+
+urlpatterns = [
+    path("", include("pishkhan.web.urls")),
+    path("accounts/", include("pishkhan.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "pishkhan.web.views.bad_request"
+handler403 = "pishkhan.web.views.permission_denied"
+handler404 = "pishkhan.web.views.page_not_found"
+handler500 = "pishkhan.web.views.server_error"

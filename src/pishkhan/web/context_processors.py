@@ -1,0 +1,5 @@
+"""STUB: replaced by the web work."""
+
+
+def navigation(request):
+    return {}
