@@ -37,10 +37,16 @@ def main(argv: list[str] | None = None) -> None:
     if len(argv) > 1 and argv[1] == "up":
         _prepare_up(argv[2:])
 
+    import django
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+    from django.utils import translation
 
     try:
+        django.setup()
+        # The command line speaks English (the language of the code and of the logs); Persian is the
+        # default of the pages, which activate their language per request.
+        translation.activate("en")
         execute_from_command_line(argv)
     except ImproperlyConfigured as exc:
         print(f"pishkhan: configuration error: {exc}", file=sys.stderr)

@@ -1,8 +1,11 @@
-from django.contrib.auth import views as auth_views
+"""Pages of accounts, mounted at ``/accounts/``."""
+
 from django.urls import path
+
+from pishkhan.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
 ]

@@ -7,6 +7,7 @@ OpenAPI: ``/api/v1/openapi.json``; interactive docs: ``/api/v1/docs`` (Swagger U
 
 from ninja import NinjaAPI
 
+from pishkhan.accounts.api import router as accounts_router
 from pishkhan.accounts.auth import api_auth
 from pishkhan.api import problems
 from pishkhan.geo.api import router as geo_router
@@ -23,4 +24,5 @@ api = NinjaAPI(
 )
 problems.install(api)
 
+api.add_router("/accounts", accounts_router, tags=["accounts"])
 api.add_router("/geo", geo_router, tags=["geo"])

@@ -35,8 +35,9 @@ def problem(
     """A problem+json response."""
     body = {"type": TYPE_PREFIX + code, "title": title, "status": status, "detail": detail or title}
     body["errors"] = dict(errors or {})
-    response = JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE,
-                            json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(
+        body, status=status, content_type=PROBLEM_CONTENT_TYPE, json_dumps_params={"ensure_ascii": False}
+    )
     for name, value in (headers or {}).items():
         response[name] = value
     return response
@@ -54,21 +55,32 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(ApplicationError)
     def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-        return problem(status=exc.status, code=exc.code, title=exc.title, detail=exc.detail, errors=exc.fields)
+        return problem(
+            status=exc.status, code=exc.code, title=exc.title, detail=exc.detail, errors=exc.fields
+        )
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         errors: dict[str, list[str]] = {}
         for error in exc.errors:
             errors.setdefault(_field_name(error.get("loc", ())), []).append(str(error.get("msg", "invalid")))
-        return problem(status=422, code="validation-error", title="The input is not valid",
-                       detail="Some fields are missing or malformed; see errors.", errors=errors)
+        return problem(
+            status=422,
+            code="validation-error",
+            title="The input is not valid",
+            detail="Some fields are missing or malformed; see errors.",
+            errors=errors,
+        )
 
     @api.exception_handler(AuthenticationError)
     def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        return problem(status=401, code="not-authenticated", title="Authentication required",
-                       detail="Send a valid API key as 'Authorization: Bearer KEY', or sign in.",
-                       headers={"WWW-Authenticate": 'Bearer realm="pishkhan"'})
+        return problem(
+            status=401,
+            code="not-authenticated",
+            title="Authentication required",
+            detail="Send a valid API key as 'Authorization: Bearer KEY', or sign in.",
+            headers={"WWW-Authenticate": 'Bearer realm="pishkhan"'},
+        )
 
     @api.exception_handler(AuthorizationError)
     def authorization_error(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
@@ -76,8 +88,12 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-        return problem(status=403, code="permission-denied", title="Permission denied",
-                       detail=str(exc) or "You may not do this here.")
+        return problem(
+            status=403,
+            code="permission-denied",
+            title="Permission denied",
+            detail=str(exc) or "You may not do this here.",
+        )
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
@@ -85,12 +101,21 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        code = {400: "bad-request", 405: "method-not-allowed", 409: "conflict", 413: "too-large",
-                429: "too-many-requests"}.get(exc.status_code, "http-error")
+        code = {
+            400: "bad-request",
+            405: "method-not-allowed",
+            409: "conflict",
+            413: "too-large",
+            429: "too-many-requests",
+        }.get(exc.status_code, "http-error")
         return problem(status=exc.status_code, code=code, title=str(exc.message), detail=str(exc.message))
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("Unhandled error in %s %s", request.method, request.path)
-        return problem(status=500, code="server-error", title="Internal error",
-                       detail="The server failed to answer; the error was logged.")
+        return problem(
+            status=500,
+            code="server-error",
+            title="Internal error",
+            detail="The server failed to answer; the error was logged.",
+        )

@@ -69,7 +69,7 @@ def normalize(text: str) -> str:
     space or at either end is removed.
     """
     text = unicodedata.normalize("NFKC", text).translate(_LETTERS)
-    text = "".join(ch for ch in text if not unicodedata.category(ch) == "Mn")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     text = _SPACES.sub(" ", text).strip()
     text = re.sub(f" ?{ZWNJ}+ ?", ZWNJ, text)
     return text.strip(ZWNJ + " ")
@@ -78,8 +78,13 @@ def normalize(text: str) -> str:
 def search_key(text: str) -> str:
     """Fold text to the form used for matching: no spaces, ZWNJ or punctuation, one letter per sound.
 
-    ``search_key("می‌کنند") == search_key("می کنند") == search_key("ميكنند")``.
+    ``search_key("می‌کنند") == search_key("می کنند") == search_key("ميكنند")``;
+    ``search_key("Arāk") == search_key("arak")``.
     """
-    text = normalize(text).translate(_SEARCH_LETTERS)
+    # NFKD then dropping combining marks strips what nobody types: Latin accents from romanised names
+    # («Arāk» → «arak») and the hamza or madda riding on Persian letters (آ → ا, ئ → ی).
+    text = unicodedata.normalize("NFKD", normalize(text))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = unicodedata.normalize("NFC", text).translate(_LETTERS).translate(_SEARCH_LETTERS)
     text = to_latin_digits(_INVISIBLE.sub("", text)).casefold()
     return _NOT_WORD.sub("", text).replace("_", "")

@@ -1,6 +1,12 @@
-from django.urls import path
+"""Pages of the site's shell, mounted at the root: the home page and the language switch."""
+
+from django.urls import include, path
 
 from pishkhan.web import views
 
 app_name = "web"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    # Django's set_language (POST, CSRF-protected): stores the choice in the pishkhan_language cookie.
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import dj_database_url
@@ -42,7 +43,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "pishkhan.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -146,6 +147,11 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # --- Static files: served by WhiteNoise from the installed apps (no collectstatic, no CDN) --------
 STATIC_URL = "static/"
 STATIC_ROOT = ENV.data_dir / "static"
+# WhiteNoise serves the apps' files through the finders; it also looks in STATIC_ROOT (filled only by
+# an optional collectstatic) and warns on every request if the directory is missing.
+# A read-only data directory is fine: collectstatic is then simply not used.
+with contextlib.suppress(OSError):
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

@@ -1,0 +1,87 @@
+"""Roles, jurisdictions and permissions, as data: who may hold which jurisdiction and do what.
+
+A permission is a plain string ``"<domain>.<action>"``. A domain that adds a capability adds its
+permission to ``PERMISSIONS`` and to the roles that hold it here; code asks
+``pishkhan.accounts.permissions.has_perm`` and never tests a role by name.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """What a person does in the network."""
+
+    REGULATOR = "regulator", _("Regulator (CRA)")
+    DIRECTORATE = "directorate", _("Provincial ICT directorate")
+    WORKING_GROUP = "working_group", _("Working-group member")
+    AGENCY_STAFF = "agency_staff", _("Agency staff")
+    OFFICE_OPERATOR = "office_operator", _("Office operator")
+    INSPECTOR = "inspector", _("Inspector")
+
+
+class JurisdictionKind(models.TextChoices):
+    """Where a role's powers reach."""
+
+    NATIONAL = "national", _("National")
+    PROVINCE = "province", _("Province")
+    AGENCY = "agency", _("Agency")
+    OFFICE = "office", _("Office")
+
+
+# Every permission that exists, with what it allows. A name missing here is a typo.
+PERMISSIONS: dict[str, str] = {
+    "geo.view": _("See the geography of Iran: provinces, counties and places"),
+    "audit.view": _("Read the audit log"),
+    "accounts.manage_keys": _("Create and revoke API keys of machine clients"),
+    "accounts.manage_users": _("Create users and change their roles"),
+}
+
+# Which jurisdiction kinds each role may be given.
+ROLE_JURISDICTIONS: dict[Role, frozenset[JurisdictionKind]] = {
+    Role.REGULATOR: frozenset({JurisdictionKind.NATIONAL}),
+    Role.DIRECTORATE: frozenset({JurisdictionKind.PROVINCE}),
+    Role.WORKING_GROUP: frozenset({JurisdictionKind.PROVINCE}),
+    Role.INSPECTOR: frozenset({JurisdictionKind.PROVINCE, JurisdictionKind.NATIONAL}),
+    Role.AGENCY_STAFF: frozenset({JurisdictionKind.AGENCY}),
+    Role.OFFICE_OPERATOR: frozenset({JurisdictionKind.OFFICE}),
+}
+
+# Which permissions each role holds (inside its jurisdiction).
+ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.REGULATOR: frozenset({"geo.view", "audit.view", "accounts.manage_keys", "accounts.manage_users"}),
+    Role.DIRECTORATE: frozenset({"geo.view", "audit.view"}),
+    Role.WORKING_GROUP: frozenset({"geo.view"}),
+    Role.INSPECTOR: frozenset({"geo.view", "audit.view"}),
+    Role.AGENCY_STAFF: frozenset({"geo.view"}),
+    Role.OFFICE_OPERATOR: frozenset({"geo.view"}),
+}
+
+# A superuser acts as a regulator: national reach, the regulator's permissions.
+SUPERUSER_ROLE = Role.REGULATOR
+
+
+def role_permissions(role: str) -> frozenset[str]:
+    """The permissions of a role; none for an unknown or empty role."""
+    return ROLE_PERMISSIONS.get(role, frozenset())  # type: ignore[call-overload]
+
+
+def role_jurisdiction_kind(role: str, code: str) -> JurisdictionKind:
+    """The jurisdiction kind a role takes for a code: national when the code is empty and allowed.
+
+    Every role may hold at most one kind other than national, so the code alone decides.
+    Raises ``LookupError`` when the role cannot have that jurisdiction.
+    """
+    kinds = ROLE_JURISDICTIONS.get(role)  # type: ignore[call-overload]
+    if kinds is None:
+        raise LookupError(f"unknown role {role!r}")
+    if not code:
+        if JurisdictionKind.NATIONAL in kinds:
+            return JurisdictionKind.NATIONAL
+        raise LookupError(f"role {role!r} needs a jurisdiction code")
+    local = sorted(kinds - {JurisdictionKind.NATIONAL})
+    if not local:
+        raise LookupError(f"role {role!r} is national and takes no jurisdiction code")
+    return local[0]

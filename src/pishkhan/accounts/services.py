@@ -1,0 +1,261 @@
+"""Changing accounts: users and API keys. Every change is audited in the same transaction.
+
+Services check domain rules (a role's allowed jurisdiction, a code that exists, a strong password);
+whether the *caller* may make the change is the entry point's question (``permissions.require``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pishkhan.accounts.jurisdictions import jurisdiction_code_clean, role_jurisdiction_clean
+from pishkhan.accounts.keys import key_new, key_text, secret_hash
+from pishkhan.accounts.models import ApiKey, HolderKind, User
+from pishkhan.accounts.permissions import Principal
+from pishkhan.audit.services import audit_record
+from pishkhan.common.errors import ConflictError, ValidationError
+
+Actor = User | Principal | None
+
+# Recording every request's use would put a write on every API call; a few minutes' precision is
+# all "last used" needs.
+LAST_USED_PRECISION = dt.timedelta(minutes=5)
+_PREFIX_ATTEMPTS = 5
+
+
+def _actor_user(actor: Actor) -> User | None:
+    if isinstance(actor, User):
+        return actor
+    return actor.user if isinstance(actor, Principal) else None
+
+
+def _user_facts(user: User) -> dict[str, Any]:
+    return {
+        "username": user.username,
+        "email": user.email,
+        "role": user.role,
+        "jurisdiction_kind": user.jurisdiction_kind,
+        "jurisdiction_code": user.jurisdiction_code,
+        "is_active": user.is_active,
+        "is_staff": user.is_staff,
+        "is_superuser": user.is_superuser,
+    }
+
+
+def user_create(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    jurisdiction_code: str = "",
+    email: str = "",
+    actor: Actor,
+) -> User:
+    """Create a user with a role in a jurisdiction (national when the code is empty and the role allows).
+
+    The password must pass the configured validators; it is never written to the audit log.
+    """
+    username = (username or "").strip()
+    try:
+        User.username_validator(username)
+    except DjangoValidationError as exc:
+        raise ValidationError(exc.messages[0], fields={"username": exc.messages}) from None
+    role, kind, code = role_jurisdiction_clean(role, jurisdiction_code)
+    user = User(
+        username=username,
+        email=User.objects.normalize_email(email or ""),
+        role=role,
+        jurisdiction_kind=kind,
+        jurisdiction_code=code,
+    )
+    try:
+        validate_password(password, user=user)
+    except DjangoValidationError as exc:
+        raise ValidationError(exc.messages[0], fields={"password": exc.messages}) from None
+    user.set_password(password)
+    with transaction.atomic():
+        if User.objects.filter(username=username).exists():
+            message = _("This user name is taken.")
+            raise ConflictError(message, fields={"username": message})
+        try:
+            with transaction.atomic():
+                user.save(force_insert=True)
+        except IntegrityError:  # taken between the check and the insert
+            message = _("This user name is taken.")
+            raise ConflictError(message, fields={"username": message}) from None
+        audit_record(actor=actor, action="user.create", target=user, after=_user_facts(user))
+    return user
+
+
+_UNSET: Any = object()
+
+
+def user_update(
+    *,
+    user: User,
+    actor: Actor,
+    role: str = _UNSET,
+    jurisdiction_code: str = _UNSET,
+    email: str = _UNSET,
+    first_name: str = _UNSET,
+    last_name: str = _UNSET,
+    is_active: bool = _UNSET,
+    is_staff: bool = _UNSET,
+    is_superuser: bool = _UNSET,
+    reason: str = "",
+) -> User:
+    """Change a user's role, jurisdiction, contact details or standing; only what is passed changes.
+
+    A new role or code is checked against the roles table like at creation. The audit entry holds
+    the changed fields before and after.
+    """
+    given = {
+        name: value
+        for name, value in {
+            "email": email,
+            "first_name": first_name,
+            "last_name": last_name,
+            "is_active": is_active,
+            "is_staff": is_staff,
+            "is_superuser": is_superuser,
+        }.items()
+        if value is not _UNSET
+    }
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        before_all = _user_facts(user) | {"first_name": user.first_name, "last_name": user.last_name}
+        if role is not _UNSET or jurisdiction_code is not _UNSET:
+            new_role = user.role if role is _UNSET else role
+            new_code = user.jurisdiction_code if jurisdiction_code is _UNSET else jurisdiction_code
+            given["role"], given["jurisdiction_kind"], given["jurisdiction_code"] = role_jurisdiction_clean(
+                new_role, new_code
+            )
+        if "email" in given:
+            given["email"] = User.objects.normalize_email(given["email"] or "")
+        changed = {name: value for name, value in given.items() if before_all[name] != value}
+        if not changed:
+            return user
+        for name, value in changed.items():
+            setattr(user, name, value)
+        user.save(update_fields=list(changed))
+        audit_record(
+            actor=actor,
+            action="user.update",
+            target=user,
+            before={name: before_all[name] for name in changed},
+            after=changed,
+            reason=reason,
+        )
+    return user
+
+
+def user_password_set(*, user: User, password: str, actor: Actor) -> User:
+    """Give a user a new password (checked by the configured validators).
+
+    The audit entry says that the password changed, never what it is (not even its hash).
+    """
+    try:
+        validate_password(password, user=user)
+    except DjangoValidationError as exc:
+        raise ValidationError(exc.messages[0], fields={"password": exc.messages}) from None
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_record(actor=actor, action="user.password_set", target=user)
+    return user
+
+
+def apikey_create(*, holder_kind: str, holder_code: str, name: str = "", actor: Actor) -> tuple[ApiKey, str]:
+    """Issue an API key for an office, an agency or a user (``holder_code`` is then the user name).
+
+    Returns the key and its plaintext. The plaintext exists only in this return value: show it to
+    the holder once; the database keeps its hash.
+    """
+    if holder_kind not in HolderKind.values:
+        message = _("A key is held by an office, an agency or a user.")
+        raise ValidationError(message, fields={"holder_kind": message})
+    name = (name or "").strip()
+    if len(name) > ApiKey._meta.get_field("name").max_length:
+        message = _("The name is too long.")
+        raise ValidationError(message, fields={"name": message})
+    user = None
+    if holder_kind == HolderKind.USER:
+        user = User.objects.filter(username=(holder_code or "").strip()).first()
+        if user is None or not user.is_active:
+            message = _("No active user is called %(username)s.") % {"username": holder_code}
+            raise ValidationError(message, fields={"holder_code": message})
+        holder_code = ""
+    else:
+        holder_code = jurisdiction_code_clean(holder_kind, holder_code, field="holder_code")
+
+    with transaction.atomic():
+        for attempt in range(_PREFIX_ATTEMPTS):
+            prefix, secret = key_new()
+            key = ApiKey(
+                prefix=prefix,
+                secret_hash=secret_hash(secret),
+                name=name,
+                holder_kind=holder_kind,
+                holder_code=holder_code,
+                user=user,
+                created_by=_actor_user(actor),
+            )
+            try:
+                with transaction.atomic():
+                    key.save(force_insert=True)
+                break
+            except IntegrityError:  # a prefix already taken: 1 in 4 billion, try another
+                if attempt == _PREFIX_ATTEMPTS - 1:
+                    raise
+        audit_record(
+            actor=actor,
+            action="apikey.create",
+            target=key,
+            after={
+                "prefix": key.prefix,
+                "holder_kind": key.holder_kind,
+                "holder_code": key.holder_code,
+                "user": user.username if user else None,
+                "name": key.name,
+            },
+        )
+    return key, key_text(prefix, secret)
+
+
+def apikey_revoke(*, key: ApiKey, actor: Actor, reason: str = "") -> ApiKey:
+    """Revoke a key: from now on it authenticates nothing. Revoking twice is refused."""
+    with transaction.atomic():
+        key = ApiKey.objects.select_for_update().get(pk=key.pk)
+        if key.is_revoked:
+            raise ConflictError(_("This key is already revoked."))
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor,
+            action="apikey.revoke",
+            target=key,
+            before={"revoked_at": None},
+            after={"revoked_at": key.revoked_at},
+            reason=reason,
+        )
+    return key
+
+
+def apikey_touch(*, key: ApiKey) -> None:
+    """Note that a key was just used, at most once per ``LAST_USED_PRECISION``.
+
+    Bookkeeping, not a domain event: not audited.
+    """
+    now = timezone.now()
+    if key.last_used_at is not None and now - key.last_used_at < LAST_USED_PRECISION:
+        return
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    key.last_used_at = now

@@ -1,0 +1,91 @@
+"""Writing to the audit log: the one way to append an entry to the chain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import models, transaction
+from django.utils import timezone
+
+from pishkhan.audit.chain import GENESIS_HASH, entry_hash, plain
+from pishkhan.audit.models import AuditEntry, AuditHead
+
+SYSTEM_LABEL = "system"
+
+
+def _actor_of(actor: Any) -> tuple[Any, str]:
+    """(user row or None, label) for whatever acted: a user, a principal-like object, text, or None."""
+    if actor is None:
+        return None, SYSTEM_LABEL
+    user_model = get_user_model()
+    if isinstance(actor, user_model):
+        if actor.pk is None:
+            raise ValueError("an unsaved user cannot be an audit actor")
+        return actor, f"user:{actor.get_username()}"
+    label = getattr(actor, "audit_label", None)
+    if label is not None:
+        # A principal (accounts) names itself and, when a person stands behind it, that person.
+        user = getattr(actor, "audit_user", None)
+        return (user if isinstance(user, user_model) and user.pk is not None else None), str(label)
+    if isinstance(actor, str) and actor:
+        return None, actor
+    raise TypeError(f"cannot record {type(actor).__name__} as an audit actor")
+
+
+def _target_of(target: models.Model | None) -> tuple[str, str]:
+    if target is None:
+        return "", ""
+    if target.pk is None:
+        raise ValueError("an unsaved object cannot be an audit target")
+    return target._meta.label_lower, str(target.pk)
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    before: Any = None,
+    after: Any = None,
+    reason: str = "",
+    basis: str = "",
+) -> AuditEntry:
+    """Append one entry to the audit chain and move the head to it.
+
+    Call it inside the service's own ``transaction.atomic()`` block, so the entry exists exactly when
+    the change it records does. ``actor`` is a user, ``None`` (the system), an object with an
+    ``audit_label`` (and optionally ``audit_user``) such as an accounts ``Principal``, or a label.
+    ``before``/``after`` are JSON-able values (dates and decimals become strings).
+
+    Appends are serialised so the chain never forks: on PostgreSQL the head row is locked
+    (``SELECT ... FOR UPDATE``); SQLite lets one writer in at a time already (the settings open
+    every transaction ``IMMEDIATE``).
+    """
+    actor_user, actor_label = _actor_of(actor)
+    target_type, target_id = _target_of(target)
+    before, after = plain(before), plain(after)
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(
+            id=AuditHead.SINGLETON_ID, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
+        )
+        entry = AuditEntry(
+            seq=head.last_seq + 1,
+            # Taken under the lock, so time never runs backwards along the chain.
+            at=timezone.now(),
+            actor=actor_user,
+            actor_label=actor_label,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            before=before,
+            after=after,
+            reason=reason,
+            basis=basis,
+            prev_hash=head.last_hash,
+        )
+        entry.hash = entry_hash(entry.prev_hash, entry.hashed_fields())
+        entry.save()
+        head.last_seq, head.last_hash = entry.seq, entry.hash
+        head.save(update_fields=["last_seq", "last_hash"])
+    return entry

@@ -1,0 +1,125 @@
+"""``pishkhan up``: migrate, load what is missing, create the demo users, and serve."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from pishkhan.demo.services import demo_users_ensure
+from pishkhan.geo.selectors import geo_is_loaded
+from pishkhan.geo.services import geo_load
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _wait_listening(host: str, port: int, process: subprocess.Popen, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+class Command(BaseCommand):
+    help = (
+        "Migrate the database, load geography (and later the demo network) if missing, create one demo "
+        "user per role (demo mode), then serve Pishkhan with granian and print the address."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+        parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+        parser.add_argument(
+            "--data-dir",
+            help="directory for the SQLite database and generated secret "
+            "(default: $PISHKHAN_DATA_DIR or ~/.local/share/pishkhan)",
+        )
+        demo = parser.add_mutually_exclusive_group()
+        demo.add_argument(
+            "--demo",
+            action="store_true",
+            default=None,
+            help="demo mode (the default for `up`): demo users with printed passwords",
+        )
+        demo.add_argument("--no-demo", dest="demo", action="store_false", help="production mode")
+        parser.add_argument("--workers", type=int, default=2, help="web server worker processes (default 2)")
+        parser.add_argument(
+            "--no-serve",
+            action="store_true",
+            help="prepare the database and users, then exit without serving",
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        host, port = str(options["host"]), int(options["port"])
+        if not 0 < port < 65536:
+            raise CommandError(f"--port must be between 1 and 65535, not {port}.")
+        if not options["no_serve"] and not _port_free(host, port):
+            raise CommandError(f"{host}:{port} is already in use; choose another with --port.")
+        started = time.monotonic()
+        out = self.stdout
+
+        out.write(f"Data: {settings.DATABASES['default']['NAME']}")
+        call_command("migrate", interactive=False, verbosity=0)
+        out.write("Database migrated.")
+        if not geo_is_loaded():
+            report = geo_load()
+            out.write(f"Geography loaded: {report}.")
+        if settings.PISHKHAN_DEMO:
+            logins = demo_users_ensure()
+            out.write(self.style.WARNING("Demo mode: one user per role (passwords are new on every `up`):"))
+            for login in logins:
+                scope = f" [{login.jurisdiction_code}]" if login.jurisdiction_code else ""
+                out.write(f"  {login.username:<16} {login.password}{scope}")
+        out.write(f"Ready in {time.monotonic() - started:.1f} s.")
+        if options["no_serve"]:
+            return
+        self._serve(host, port, int(options["workers"]))
+
+    def _serve(self, host: str, port: int, workers: int) -> None:
+        command = [
+            sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
+            "--workers", str(max(1, workers)), "--blocking-threads", "4", "--no-ws", "--log-level", "warning",
+            "--respawn-failed-workers", "pishkhan.config.wsgi:application",
+        ]  # fmt: skip
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "")}
+        server = subprocess.Popen(command, env=env)  # noqa: S603 (our own interpreter and arguments)
+
+        def stop(signum: int, frame: object) -> None:
+            server.send_signal(signal.SIGTERM)
+
+        signal.signal(signal.SIGTERM, stop)
+        shown = f"[{host}]" if ":" in host else host
+        if not _wait_listening(host, port, server, timeout=30):
+            server.terminate()
+            raise CommandError(f"The web server did not start on {host}:{port}; see the messages above.")
+        self.stdout.write(
+            self.style.SUCCESS(f"Pishkhan is serving on http://{shown}:{port}/ (Ctrl+C stops it)")
+        )
+        try:
+            code = server.wait()
+        except KeyboardInterrupt:
+            server.send_signal(signal.SIGINT)
+            code = server.wait()
+        if code not in (0, -signal.SIGTERM, -signal.SIGINT):
+            raise CommandError(f"The web server stopped with exit code {code}.")

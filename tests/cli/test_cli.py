@@ -1,0 +1,124 @@
+"""The `pishkhan` console script, run as a user runs it: a real process on a fresh data directory."""
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+
+def _env(tmp_path, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PISHKHAN_", "DJANGO_"))}
+    env.pop("DATABASE_URL", None)
+    env.update({"PISHKHAN_DATA_DIR": str(tmp_path)}, **extra)
+    return env
+
+
+def _run(*args, env):
+    return subprocess.run(
+        [sys.executable, "-m", "pishkhan", *args], env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_help_lists_the_pishkhan_commands(tmp_path):
+    result = _run("help", env=_env(tmp_path, PISHKHAN_DEMO="1"))
+    assert result.returncode == 0
+    for command in ("up", "geo_load", "audit_verify", "keys_create"):
+        assert command in result.stdout
+
+
+@pytest.mark.parametrize("command", ["up", "geo_load", "audit_verify", "keys_create"])
+def test_every_pishkhan_command_has_help(tmp_path, command):
+    result = _run(command, "--help", env=_env(tmp_path, PISHKHAN_DEMO="1"))
+    assert result.returncode == 0, result.stderr
+    assert "usage:" in result.stdout
+
+
+def test_an_unknown_command_fails_with_a_message(tmp_path):
+    result = _run("no_such_command", env=_env(tmp_path, PISHKHAN_DEMO="1"))
+    assert result.returncode != 0
+    assert "Unknown command" in result.stderr
+
+
+def test_up_refuses_a_port_already_in_use(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = _run("up", "--data-dir", str(tmp_path), "--port", str(port), env=_env(tmp_path))
+    assert result.returncode != 0
+    assert "already in use" in result.stderr
+
+
+def test_up_without_serving_prepares_a_wal_database_and_prints_one_login_per_role(tmp_path):
+    result = _run("up", "--no-serve", "--data-dir", str(tmp_path), env=_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    for role in ("regulator", "directorate", "working_group", "agency_staff", "office_operator", "inspector"):
+        assert f"  {role} " in result.stdout
+    with sqlite3.connect(tmp_path / "pishkhan.sqlite3") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("SELECT COUNT(*) FROM geo_province").fetchone()[0] == 31
+    # A second run loads nothing twice and gives new passwords.
+    again = _run("up", "--no-serve", "--data-dir", str(tmp_path), env=_env(tmp_path))
+    assert again.returncode == 0, again.stderr
+    assert "Geography loaded" not in again.stdout
+    assert again.stdout.split("Demo mode")[1] != result.stdout.split("Demo mode")[1]
+
+
+def test_up_without_demo_mode_prints_no_password(tmp_path):
+    env = _env(
+        tmp_path,
+        PISHKHAN_SECRET_KEY="production-like-secret-" + "k3" * 30,
+        PISHKHAN_ALLOWED_HOSTS="127.0.0.1",
+        PISHKHAN_HTTPS="0",
+    )
+    result = _run("up", "--no-demo", "--no-serve", "--data-dir", str(tmp_path), env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Demo mode" not in result.stdout
+    assert "regulator" not in result.stdout
+
+
+def test_up_serves_the_persian_home_page_with_the_31_provinces(tmp_path):
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pishkhan", "up", "--data-dir", str(tmp_path), "--port", str(port)],
+        env=_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        lines = []
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if "is serving on" in line:
+                break
+        assert any(f"http://127.0.0.1:{port}/" in line for line in lines), "".join(lines)
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Accept-Language": "fa"})
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback)
+            page = response.read().decode()
+        assert 'dir="rtl"' in page
+        assert 'lang="fa"' in page
+        assert page.count('<path class="province ') == 31
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/geo/provinces", timeout=30) as response:
+            import json
+
+            provinces = json.loads(response.read())
+        assert sum(p["population_2016"] for p in provinces) == 79_926_270
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -1,0 +1,60 @@
+"""The installation's configuration: production-safe by default, driven by the environment."""
+
+import os
+import subprocess
+import sys
+
+PRODUCTION_ENV = {
+    "PISHKHAN_SECRET_KEY": "a-real-production-secret-" + "x7Qm2Lp9" * 8,
+    "PISHKHAN_ALLOWED_HOSTS": "pishkhan.example.ir",
+    "PISHKHAN_DEBUG": "0",
+}
+
+
+def _pishkhan(*args, env_extra, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PISHKHAN_", "DJANGO_"))}
+    env.pop("DATABASE_URL", None)
+    env.update({"PISHKHAN_DATA_DIR": str(tmp_path), **env_extra})
+    return subprocess.run(
+        [sys.executable, "-m", "pishkhan", *args], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_is_clean_in_production_mode(tmp_path):
+    result = _pishkhan(
+        "check", "--deploy", "--fail-level", "WARNING", env_extra=PRODUCTION_ENV, tmp_path=tmp_path
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_without_a_secret_key_stops_with_a_clear_message(tmp_path):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "PISHKHAN_SECRET_KEY"}
+    result = _pishkhan("check", env_extra=env, tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "PISHKHAN_SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_production_without_allowed_hosts_stops_with_a_clear_message(tmp_path):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "PISHKHAN_ALLOWED_HOSTS"}
+    result = _pishkhan("check", env_extra=env, tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "PISHKHAN_ALLOWED_HOSTS" in result.stderr
+
+
+def test_a_malformed_flag_is_named(tmp_path):
+    result = _pishkhan("check", env_extra={**PRODUCTION_ENV, "PISHKHAN_DEBUG": "maybe"}, tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "PISHKHAN_DEBUG" in result.stderr
+
+
+def test_demo_mode_generates_and_keeps_one_secret_per_data_directory(tmp_path):
+    env = {"PISHKHAN_DEMO": "1"}
+    code = "from django.conf import settings; print(settings.SECRET_KEY)"
+    first = _pishkhan("shell", "-c", code, env_extra=env, tmp_path=tmp_path)
+    second = _pishkhan("shell", "-c", code, env_extra=env, tmp_path=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    assert len(first.stdout.strip()) >= 50
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0

@@ -1,0 +1,44 @@
+"""Fixtures shared by every test package.
+
+``geo_loaded`` gives a test the real geography. Loading 100,000 rows takes seconds, so it is loaded
+once per session into the test database (committed, outside any test's transaction) and shared; a
+test that asks for it and finds the tables emptied (a transactional test flushes them) loads again
+inside its own transaction.
+"""
+
+import pytest
+from django.utils import translation
+
+from pishkhan.geo.selectors import geo_is_loaded
+from pishkhan.geo.services import geo_load
+
+
+@pytest.fixture(scope="session")
+def geo_session_loaded(django_db_setup, django_db_blocker):
+    """The geography, loaded once into the session's test database."""
+    with django_db_blocker.unblock():
+        geo_load()
+
+
+@pytest.fixture
+def geo_loaded(geo_session_loaded, db):
+    """A test with the real geography in the database."""
+    if not geo_is_loaded():
+        geo_load()
+
+
+@pytest.fixture
+def anon_client(client):
+    """Django's test client, signed out (named for what the test means)."""
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _code_speaks_english():
+    """Outside a request, run in English as the `pishkhan` command line does.
+
+    Pages choose their language per request (Persian unless the visitor switched), so tests through
+    the client still see Persian by default.
+    """
+    with translation.override("en"):
+        yield

@@ -1,0 +1,85 @@
+"""The header: menu per principal, sign-in / sign-out, skip link and landmarks."""
+
+import re
+
+import pytest
+
+from pishkhan.accounts.roles import Role
+from pishkhan.web.navigation import MENU, MenuEntry, navigation_for
+from tests.accounts.factories import UserFactory
+
+
+def _menu(html: str) -> list[str]:
+    nav = re.search(r'<nav class="site-nav"[^>]*>(.*?)</nav>', html, re.S).group(1)
+    return re.findall(r'<a href="([^"]+)"', nav)
+
+
+@pytest.mark.django_db
+def test_stranger_sees_the_public_menu_and_a_sign_in_link(client):
+    html = client.get("/no-such-page/").content.decode()
+
+    assert _menu(html) == ["/", "/api/v1/docs"]
+    assert 'href="/accounts/login/?next=/no-such-page/"' in html
+    assert "/accounts/logout/" not in html
+
+
+@pytest.mark.django_db
+def test_signed_in_user_sees_role_and_a_sign_out_form(client):
+    user = UserFactory(username="negar", role=Role.INSPECTOR)
+    client.force_login(user)
+
+    html = client.get("/no-such-page/").content.decode()
+
+    assert re.search(
+        r'<form action="/accounts/logout/" method="post">\s*<input type="hidden" name="csrfmiddlewaretoken"',
+        html,
+    )
+    assert '<span class="account__name">negar</span> · ' in html
+    assert 'href="/accounts/login/' not in html
+
+
+@pytest.mark.django_db
+def test_only_staff_see_the_administration_entry(client):
+    clerk = UserFactory(role=Role.OFFICE_OPERATOR, jurisdiction_code="12345")
+    admin = UserFactory(role=Role.REGULATOR, is_staff=True)
+
+    client.force_login(clerk)
+    clerk_menu = _menu(client.get("/no-such-page/").content.decode())
+    client.force_login(admin)
+    admin_menu = _menu(client.get("/no-such-page/").content.decode())
+
+    assert "/admin/" not in clerk_menu
+    assert admin_menu == ["/", "/api/v1/docs", "/admin/"]
+
+
+@pytest.mark.django_db
+def test_menu_entry_guarded_by_a_permission_shows_only_to_its_holders(rf):
+    # A page that later issues add (an audit log page, say) appears only to roles holding its permission.
+    menu = [*MENU, MenuEntry("Audit log", "web:home", audience="audit.view")]
+    directorate = rf.get("/x/")
+    directorate.user = UserFactory(role=Role.DIRECTORATE, jurisdiction_code="23")
+    clerk = rf.get("/x/")
+    clerk.user = UserFactory(role=Role.OFFICE_OPERATOR, jurisdiction_code="12345")
+
+    assert [item.label for item in navigation_for(directorate, menu=menu).items][-1] == "Audit log"
+    assert "Audit log" not in [item.label for item in navigation_for(clerk, menu=menu).items]
+
+
+@pytest.mark.django_db
+def test_current_page_is_marked_for_assistive_technology(client):
+    home = client.get("/").content.decode()
+    elsewhere = client.get("/no-such-page/").content.decode()
+
+    assert re.findall(r'<a href="([^"]+)" aria-current="page">', home) == ["/"]
+    assert "aria-current" not in elsewhere
+
+
+@pytest.mark.django_db
+def test_layout_has_a_skip_link_to_the_main_landmark(client):
+    html = client.get("/no-such-page/").content.decode()
+
+    assert '<a class="skip-link" href="#main">' in html
+    assert '<main id="main" tabindex="-1">' in html
+    assert re.search(r'<nav class="site-nav" aria-label="[^"]+">', html)
+    assert '<header class="site-header">' in html
+    assert '<footer class="site-footer">' in html
