@@ -34,7 +34,7 @@ def test_an_office_key_acts_as_that_offices_operator(client):
         "role": "office_operator",
         "jurisdiction_kind": "office",
         "jurisdiction_code": "10001",
-        "permissions": ["geo.view"],
+        "permissions": ["accounts.view_self", "geo.view"],
     }
 
 

@@ -49,7 +49,7 @@ def test_only_staff_see_the_administration_entry(client):
     admin_menu = _menu(client.get("/no-such-page/").content.decode())
 
     assert "/admin/" not in clerk_menu
-    assert admin_menu == ["/", "/api/v1/docs", "/admin/"]
+    assert admin_menu == ["/", "/api/v1/docs", "/accounts/me/", "/admin/"]
 
 
 @pytest.mark.django_db

@@ -52,6 +52,11 @@ class Principal:
         return str(Role(self.role).label) if self.role else ""
 
     @property
+    def jurisdiction_label(self) -> str:
+        """The jurisdiction kind's human name (translated)."""
+        return str(JurisdictionKind(self.jurisdiction_kind).label) if self.jurisdiction_kind else ""
+
+    @property
     def scope(self) -> dict[str, str]:
         """Where its powers reach, as selector filters: ``{}`` (national) or e.g. ``{"province": "23"}``."""
         return {} if self.is_national else {self.jurisdiction_kind: self.jurisdiction_code}

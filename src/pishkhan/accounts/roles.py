@@ -33,6 +33,7 @@ class JurisdictionKind(models.TextChoices):
 
 # Every permission that exists, with what it allows. A name missing here is a typo.
 PERMISSIONS: dict[str, str] = {
+    "accounts.view_self": _("See one's own account: role, jurisdiction, permissions and API keys"),
     "geo.view": _("See the geography of Iran: provinces, counties and places"),
     "audit.view": _("Read the audit log"),
     "accounts.manage_keys": _("Create and revoke API keys of machine clients"),
@@ -51,12 +52,14 @@ ROLE_JURISDICTIONS: dict[Role, frozenset[JurisdictionKind]] = {
 
 # Which permissions each role holds (inside its jurisdiction).
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.REGULATOR: frozenset({"geo.view", "audit.view", "accounts.manage_keys", "accounts.manage_users"}),
-    Role.DIRECTORATE: frozenset({"geo.view", "audit.view"}),
-    Role.WORKING_GROUP: frozenset({"geo.view"}),
-    Role.INSPECTOR: frozenset({"geo.view", "audit.view"}),
-    Role.AGENCY_STAFF: frozenset({"geo.view"}),
-    Role.OFFICE_OPERATOR: frozenset({"geo.view"}),
+    Role.REGULATOR: frozenset(
+        {"accounts.view_self", "geo.view", "audit.view", "accounts.manage_keys", "accounts.manage_users"}
+    ),
+    Role.DIRECTORATE: frozenset({"accounts.view_self", "geo.view", "audit.view"}),
+    Role.WORKING_GROUP: frozenset({"accounts.view_self", "geo.view"}),
+    Role.INSPECTOR: frozenset({"accounts.view_self", "geo.view", "audit.view"}),
+    Role.AGENCY_STAFF: frozenset({"accounts.view_self", "geo.view"}),
+    Role.OFFICE_OPERATOR: frozenset({"accounts.view_self", "geo.view"}),
 }
 
 # A superuser acts as a regulator: national reach, the regulator's permissions.

@@ -23,6 +23,11 @@ def apikey_list() -> QuerySet[ApiKey]:
     return ApiKey.objects.select_related("user", "created_by").order_by("-created_at", "-id")
 
 
+def apikey_list_for_user(*, user: User) -> QuerySet[ApiKey]:
+    """The personal keys of one user (``keys_create --user``), newest first."""
+    return ApiKey.objects.filter(user=user).order_by("-created_at", "-id")
+
+
 def apikey_authenticate(*, plaintext: str) -> ApiKey | None:
     """The live key whose plaintext this is, or None (unknown, wrong secret, revoked, user inactive)."""
     parts = key_split(plaintext)

@@ -7,11 +7,28 @@ after ``AXES_FAILURE_LIMIT`` failures its middleware answers with ``accounts/loc
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
-from pishkhan.accounts.permissions import public
+from pishkhan.accounts.permissions import permission_required, principal_from_request, public
+from pishkhan.accounts.roles import PERMISSIONS
+from pishkhan.accounts.selectors import apikey_list_for_user
 
 login = public(
     auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)
 )
 # Django's LogoutView signs out on POST only, so a link or an image on another site cannot.
 logout = public(auth_views.LogoutView.as_view())
+
+
+@permission_required("accounts.view_self")
+def account_detail(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own account: who the system takes them for, and their API keys."""
+    principal = principal_from_request(request)
+    permissions = [(name, PERMISSIONS[name]) for name in sorted(principal.permissions)]
+    keys = apikey_list_for_user(user=request.user)
+    return render(
+        request,
+        "accounts/account_detail.html",
+        {"principal": principal, "permissions": permissions, "keys": keys},
+    )

@@ -10,6 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+API_PREFIX = "/api/"
+API_DEFAULT_LANGUAGE = "en"
+
 
 class LanguageMiddleware:
     """Activate the language stored by the switch (``set_language``'s cookie), or Persian.
@@ -17,23 +20,45 @@ class LanguageMiddleware:
     Replaces Django's ``LocaleMiddleware``, which would also follow the browser's Accept-Language:
     many people in Iran run their phone or browser in English yet expect their government's service
     in Persian. English stays one click away, and the choice is remembered.
+
+    The API is for programs: its messages are English unless the client asks for Persian with
+    ``Accept-Language: fa``.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        language = settings.LANGUAGE_CODE
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if chosen:
-            # A stale or forged cookie names no language we offer: Persian then.
-            with contextlib.suppress(LookupError):
-                language = translation.get_supported_language_variant(chosen)
+        if request.path.startswith(API_PREFIX):
+            language = self._api_language(request)
+            vary = "Accept-Language"
+        else:
+            language = self._page_language(request)
+            vary = "Cookie"
         # override(), not activate(): the language is the request's alone and is not left behind in
         # the worker thread for whatever runs next there.
         with translation.override(language):
             request.LANGUAGE_CODE = translation.get_language()
             response = self.get_response(request)
-        patch_vary_headers(response, ("Cookie",))
+        patch_vary_headers(response, (vary,))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+    @staticmethod
+    def _page_language(request: HttpRequest) -> str:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen:
+            # A stale or forged cookie names no language we offer: Persian then.
+            with contextlib.suppress(LookupError):
+                return translation.get_supported_language_variant(chosen)
+        return settings.LANGUAGE_CODE
+
+    @staticmethod
+    def _api_language(request: HttpRequest) -> str:
+        header = request.headers.get("Accept-Language", "")
+        for part in header.split(","):
+            tag = part.split(";")[0].strip()
+            if tag and tag != "*":
+                with contextlib.suppress(LookupError):
+                    return translation.get_supported_language_variant(tag)
+        return API_DEFAULT_LANGUAGE

@@ -53,6 +53,7 @@ class Navigation:
 MENU: list[MenuEntry] = [
     MenuEntry(_("National picture"), "web:home"),
     MenuEntry(_("API for integrators"), "api:openapi-view"),
+    MenuEntry(_("Your account"), "accounts:account_detail", audience="accounts.view_self"),
     MenuEntry(_("Administration"), "admin:index", audience=STAFF),
 ]
 
