@@ -121,4 +121,9 @@ def test_up_serves_the_persian_home_page_with_the_31_provinces(tmp_path):
         assert sum(p["population_2016"] for p in provinces) == 79_926_270
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            stopped = process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+    assert stopped == 0, "`up` did not stop cleanly on SIGTERM"

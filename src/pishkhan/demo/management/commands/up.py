@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -100,26 +101,43 @@ class Command(BaseCommand):
         command = [
             sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
             "--workers", str(max(1, workers)), "--blocking-threads", "4", "--no-ws", "--log-level", "warning",
-            "--respawn-failed-workers", "pishkhan.config.wsgi:application",
+            "--respawn-failed-workers", "--workers-kill-timeout", "5", "pishkhan.config.wsgi:application",
         ]  # fmt: skip
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "")}
-        server = subprocess.Popen(command, env=env)  # noqa: S603 (our own interpreter and arguments)
+        # Its own session, so that stopping `up` can stop the server and all its workers together.
+        server = subprocess.Popen(command, start_new_session=True)  # noqa: S603 (our interpreter, our arguments)
+        stop_requested: list[float] = []
 
         def stop(signum: int, frame: object) -> None:
-            server.send_signal(signal.SIGTERM)
+            if not stop_requested:
+                stop_requested.append(time.monotonic())
+                _signal_group(server, signal.SIGTERM)
 
         signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
         shown = f"[{host}]" if ":" in host else host
-        if not _wait_listening(host, port, server, timeout=30):
-            server.terminate()
+        if not _wait_listening(host, port, server, timeout=60):
+            _signal_group(server, signal.SIGKILL)
             raise CommandError(f"The web server did not start on {host}:{port}; see the messages above.")
-        self.stdout.write(
-            self.style.SUCCESS(f"Pishkhan is serving on http://{shown}:{port}/ (Ctrl+C stops it)")
-        )
-        try:
-            code = server.wait()
-        except KeyboardInterrupt:
-            server.send_signal(signal.SIGINT)
-            code = server.wait()
-        if code not in (0, -signal.SIGTERM, -signal.SIGINT):
-            raise CommandError(f"The web server stopped with exit code {code}.")
+        address = f"http://{shown}:{port}/"
+        self.stdout.write(self.style.SUCCESS(f"Pishkhan is serving on {address} (Ctrl+C stops it)"))
+        self.stdout.flush()
+        while True:
+            try:
+                code = server.wait(timeout=0.5)
+                break
+            except subprocess.TimeoutExpired:
+                # A server that ignores the polite request for STOP_GRACE seconds is stopped by force.
+                if stop_requested and time.monotonic() - stop_requested[0] > STOP_GRACE:
+                    _signal_group(server, signal.SIGKILL)
+        _signal_group(server, signal.SIGKILL)  # workers that outlived their master
+        if not stop_requested:
+            raise CommandError(f"The web server stopped unexpectedly (exit code {code}).")
+
+
+STOP_GRACE = 10.0
+
+
+def _signal_group(server: subprocess.Popen, signum: int) -> None:
+    """Send a signal to the server and all its workers (they share its process group)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(server.pid, signum)
