@@ -212,3 +212,31 @@ def test_apikey_revoke_twice_is_a_conflict():
     with pytest.raises(ConflictError):
         apikey_revoke(key=key, actor=None)
     assert AuditEntry.objects.filter(action="apikey.revoke").count() == 1
+
+
+def test_users_create_many_creates_checked_users_without_usable_passwords(db):
+    from pishkhan.accounts.services import UserRow, users_create_many
+    from pishkhan.audit.models import AuditEntry
+
+    users = users_create_many(
+        rows=[UserRow(username=f"clerk{n}", role="directorate", jurisdiction_code="23") for n in range(30)],
+        actor=None,
+    )
+
+    assert len(users) == 30
+    assert all(user.pk and not user.has_usable_password() for user in users)
+    assert AuditEntry.objects.filter(action="user.create").count() == 30
+
+
+def test_users_create_many_refuses_the_whole_batch_for_one_bad_row(db):
+    from pishkhan.accounts.models import User
+    from pishkhan.accounts.services import UserRow, users_create_many
+    from pishkhan.common.errors import ValidationError
+
+    rows = [
+        UserRow(username="ok1", role="directorate", jurisdiction_code="23"),
+        UserRow(username="bad", role="directorate", jurisdiction_code=""),
+    ]
+    with pytest.raises(ValidationError):
+        users_create_many(rows=rows, actor=None)
+    assert not User.objects.filter(username="ok1").exists()

@@ -256,3 +256,19 @@ def test_concurrent_appends_never_fork_the_chain():
     verdict = audit_chain_verify()
     assert verdict.intact
     assert verdict.entries == 60
+
+
+def test_a_bulk_append_continues_the_chain_and_verifies(db):
+    from pishkhan.audit.selectors import audit_chain_verify
+    from pishkhan.audit.services import AuditItem, audit_record, audit_record_many
+
+    audit_record(actor=None, action="test.before")
+    written = audit_record_many(
+        actor="system", action="test.bulk", items=[AuditItem(target=None, after={"n": n}) for n in range(50)]
+    )
+    audit_record(actor=None, action="test.after")
+
+    verdict = audit_chain_verify()
+    assert written == 50
+    assert verdict.intact
+    assert verdict.entries == 52

@@ -38,6 +38,13 @@ PERMISSIONS: dict[str, str] = {
     "audit.view": _("Read the audit log"),
     "accounts.manage_keys": _("Create and revoke API keys of machine clients"),
     "accounts.manage_users": _("Create users and change their roles"),
+    "catalogue.edit": _("Publish and change an agency's services and tariffs"),
+    "catalogue.report_visits": _("Report an agency's monthly in-person visits"),
+    "offices.view": _("See offices, their operators, staff and conversions"),
+    "offices.edit": _("Register offices and change their details"),
+    "offices.manage_staff": _("Add and remove an office's staff, set its hours and counters"),
+    "conversions.request": _("Ask for an office to be converted into a Pishkhan office"),
+    "conversions.decide": _("Review conversions and decide them"),
 }
 
 # Which jurisdiction kinds each role may be given.
@@ -51,15 +58,31 @@ ROLE_JURISDICTIONS: dict[Role, frozenset[JurisdictionKind]] = {
 }
 
 # Which permissions each role holds (inside its jurisdiction).
+_EVERYONE = {"accounts.view_self", "geo.view"}
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.REGULATOR: frozenset(
-        {"accounts.view_self", "geo.view", "audit.view", "accounts.manage_keys", "accounts.manage_users"}
+        _EVERYONE
+        | {"audit.view", "accounts.manage_keys", "accounts.manage_users"}
+        | {"catalogue.edit", "catalogue.report_visits"}
+        | {
+            "offices.view",
+            "offices.edit",
+            "offices.manage_staff",
+            "conversions.request",
+            "conversions.decide",
+        }
     ),
-    Role.DIRECTORATE: frozenset({"accounts.view_self", "geo.view", "audit.view"}),
-    Role.WORKING_GROUP: frozenset({"accounts.view_self", "geo.view"}),
-    Role.INSPECTOR: frozenset({"accounts.view_self", "geo.view", "audit.view"}),
-    Role.AGENCY_STAFF: frozenset({"accounts.view_self", "geo.view"}),
-    Role.OFFICE_OPERATOR: frozenset({"accounts.view_self", "geo.view"}),
+    Role.DIRECTORATE: frozenset(
+        _EVERYONE
+        | {"audit.view", "offices.view", "offices.edit", "offices.manage_staff"}
+        | {"conversions.request", "conversions.decide"}
+    ),
+    Role.WORKING_GROUP: frozenset(_EVERYONE | {"offices.view"}),
+    Role.INSPECTOR: frozenset(_EVERYONE | {"audit.view", "offices.view"}),
+    Role.AGENCY_STAFF: frozenset(_EVERYONE | {"catalogue.edit", "catalogue.report_visits"}),
+    Role.OFFICE_OPERATOR: frozenset(
+        _EVERYONE | {"offices.view", "offices.manage_staff", "conversions.request"}
+    ),
 }
 
 # A superuser acts as a regulator: national reach, the regulator's permissions.

@@ -27,8 +27,12 @@ class AuditEntryQuerySet(models.QuerySet):
         raise AppendOnlyError("audit entries cannot be deleted")
 
     def bulk_create(self, *args: Any, **kwargs: Any) -> NoReturn:
-        """Refuse: every entry must go through ``audit_record`` to be chained."""
-        raise AppendOnlyError("audit entries are added one at a time by audit_record()")
+        """Refuse: every entry must go through ``audit_record`` (or ``audit_record_many``) to be chained."""
+        raise AppendOnlyError("audit entries are added by audit_record() / audit_record_many()")
+
+    def append_chained(self, entries: list[AuditEntry], *, batch_size: int) -> None:
+        """Insert entries that ``audit_record_many`` has already chained, under its lock of the head."""
+        super().bulk_create(entries, batch_size=batch_size)
 
     def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
         """Refuse: audit entries are never changed."""

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "pishkhan.audit",
     "pishkhan.accounts",
     "pishkhan.geo",
+    "pishkhan.catalogue",
+    "pishkhan.offices",
     "pishkhan.api",
     "pishkhan.web",
     "pishkhan.demo",
