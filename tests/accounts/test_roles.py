@@ -106,7 +106,7 @@ def test_malformed_or_unknown_codes_are_refused_on_the_field(kind, code):
 @pytest.mark.django_db
 def test_the_configured_resolver_is_asked_by_dotted_path(settings):
     # geo's own resolver, over its (here empty) table of provinces.
-    settings.PISHKHAN_JURISDICTION_RESOLVERS = {"province": "pishkhan.geo.selectors.province_code_exists"}
+    settings.PISHKHAN_JURISDICTION_RESOLVERS = {"province": "pishkhan.geo.selectors.province_codes_existing"}
 
     with pytest.raises(ValidationError):
         jurisdiction_code_clean("province", "23")

@@ -13,6 +13,15 @@ PUBLIC_API_OPERATIONS = {
     ("get", "/api/v1/geo/provinces"),
     ("get", "/api/v1/geo/counties"),
     ("get", "/api/v1/geo/places"),
+    ("get", "/api/v1/agencies"),
+    ("get", "/api/v1/agencies/{code}"),
+    ("get", "/api/v1/services"),
+    ("get", "/api/v1/services/{code}"),
+    ("get", "/api/v1/services/{code}/tariffs"),
+    ("get", "/api/v1/tariffs"),
+    ("get", "/api/v1/tariffs/in-force"),
+    ("get", "/api/v1/offices/near"),
+    ("get", "/api/v1/offices/{code}/rate-board"),
 }
 
 

@@ -61,10 +61,16 @@ def _pishkhan(*args, data_dir):
 
 
 def test_the_console_command_exits_non_zero_after_a_hand_edit(tmp_path):
-    """The acceptance path: keys are issued (two audited events), then a row is edited by hand."""
+    """The acceptance path: a user and two keys are made (audited events), then a row is edited by hand."""
     assert _pishkhan("migrate", "--no-input", data_dir=tmp_path).returncode == 0
-    for office in ("10001", "10002"):
-        assert _pishkhan("keys_create", "--office", office, data_dir=tmp_path).returncode == 0
+    make_user = (
+        "from pishkhan.accounts.services import user_create; "
+        "user_create(username='auditor', password='a-Long-enough-passphrase-42', "
+        "role='regulator', actor=None)"
+    )
+    assert _pishkhan("shell", "-c", make_user, data_dir=tmp_path).returncode == 0
+    for _ in range(2):
+        assert _pishkhan("keys_create", "--user", "auditor", data_dir=tmp_path).returncode == 0
 
     intact = _pishkhan("audit_verify", data_dir=tmp_path)
     with sqlite3.connect(tmp_path / "pishkhan.sqlite3") as database:
@@ -72,7 +78,7 @@ def test_the_console_command_exits_non_zero_after_a_hand_edit(tmp_path):
     broken = _pishkhan("audit_verify", data_dir=tmp_path)
 
     assert intact.returncode == 0, intact.stderr
-    assert "audit log intact: 2 entries" in intact.stdout
+    assert "audit log intact: 3 entries" in intact.stdout
     assert broken.returncode != 0
     assert "#1" in broken.stderr
     assert "edited" in broken.stderr

@@ -48,3 +48,7 @@ def test_search_key_drops_the_accents_of_romanised_names():
 def test_search_key_folds_hamza_forms_but_normalize_keeps_them_for_display():
     assert persian.search_key("مسئول") == persian.search_key("مسیول")
     assert persian.normalize("آبادان") == "آبادان"
+
+
+def test_normalize_drops_control_characters_postgresql_cannot_store():
+    assert persian.normalize("دفتر\x00 پیشخوان\x07") == "دفتر پیشخوان"

@@ -2,13 +2,14 @@
 
 Existence is answered by the domain that owns the codes (geo for provinces, offices for offices),
 named in ``settings.PISHKHAN_JURISDICTION_RESOLVERS`` by dotted path, so accounts, a low layer,
-never imports them. A kind without a resolver is checked for shape only.
+never imports them. A resolver takes a collection of codes and returns those that exist, so a batch
+of thousands is checked in one question. A kind without a resolver is checked for shape only.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -22,7 +23,7 @@ CODE_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,16}")
 PROVINCE_CODE_SHAPE = re.compile(r"[0-9]{2}")
 
 
-def _resolver(kind: str) -> Callable[[str], bool] | None:
+def _resolver(kind: str) -> Callable[[Collection[str]], set[str]] | None:
     # Read at call time, so a test or a later domain can change the mapping without a restart.
     resolver = getattr(settings, "PISHKHAN_JURISDICTION_RESOLVERS", {}).get(kind)
     if resolver is None or callable(resolver):
@@ -46,6 +47,13 @@ def jurisdiction_code_clean(kind: str, code: str, *, field: str = "jurisdiction_
             message = _("The national jurisdiction takes no code.")
             raise ValidationError(message, fields={field: message})
         return ""
+    _shape_check(kind, code, field)
+    if jurisdiction_codes_unknown(kind, {code}):
+        _refuse_unknown(kind, code, field)
+    return code
+
+
+def _shape_check(kind: str, code: str, field: str) -> None:
     shape = PROVINCE_CODE_SHAPE if kind == JurisdictionKind.PROVINCE else CODE_SHAPE
     if not shape.fullmatch(code):
         message = (
@@ -54,14 +62,19 @@ def jurisdiction_code_clean(kind: str, code: str, *, field: str = "jurisdiction_
             else _("A code is 1 to 16 letters, digits, '-' or '_'.")
         )
         raise ValidationError(message, fields={field: message})
+
+
+def _refuse_unknown(kind: str, code: str, field: str) -> None:
+    message = _("No %(kind)s has the code %(code)s.") % {"kind": JurisdictionKind(kind).label, "code": code}
+    raise ValidationError(message, fields={field: message})
+
+
+def jurisdiction_codes_unknown(kind: str, codes: Collection[str]) -> set[str]:
+    """Those of ``codes`` (already shaped) that name nothing of ``kind``; none when it has no resolver."""
     resolver = _resolver(kind)
-    if resolver is not None and not resolver(code):
-        message = _("No %(kind)s has the code %(code)s.") % {
-            "kind": JurisdictionKind(kind).label,
-            "code": code,
-        }
-        raise ValidationError(message, fields={field: message})
-    return code
+    if resolver is None or not codes:
+        return set()
+    return set(codes) - set(resolver(codes))
 
 
 def role_jurisdiction_clean(role: str, code: str) -> tuple[str, str, str]:
@@ -71,6 +84,12 @@ def role_jurisdiction_clean(role: str, code: str) -> tuple[str, str, str]:
     role ("no role yet") is national with no code. Raises ``ValidationError`` naming ``role`` or
     ``jurisdiction_code``.
     """
+    role, kind, code = _role_kind(role, code)
+    return role, kind, jurisdiction_code_clean(kind, code)
+
+
+def _role_kind(role: str, code: str) -> tuple[str, str, str]:
+    """(role, kind, code with Latin digits): the roles-table half of ``role_jurisdiction_clean``."""
     code = to_latin_digits((code or "").strip())
     if role == "":
         # No role yet: the user may sign in and do nothing, anywhere in particular.
@@ -90,4 +109,23 @@ def role_jurisdiction_clean(role: str, code: str) -> tuple[str, str, str]:
             else _("This role cannot have a jurisdiction of this kind.")
         )
         raise ValidationError(message, fields={"jurisdiction_code": message}) from None
-    return role, kind.value, jurisdiction_code_clean(kind, code)
+    return role, kind.value, code
+
+
+def role_jurisdictions_clean(
+    pairs: Collection[tuple[str, str]],
+) -> dict[tuple[str, str], tuple[str, str, str]]:
+    """``role_jurisdiction_clean`` for many (role, code) pairs, asking each resolver once for all codes."""
+    shaped: dict[tuple[str, str], tuple[str, str, str]] = {}
+    by_kind: dict[str, set[str]] = {}
+    for role, code in pairs:
+        role_, kind, clean = _role_kind(role, code)
+        if kind != JurisdictionKind.NATIONAL:
+            _shape_check(kind, clean, "jurisdiction_code")
+            by_kind.setdefault(kind, set()).add(clean)
+        shaped[(role, code)] = (role_, kind, clean)
+    for kind, codes in by_kind.items():
+        unknown = jurisdiction_codes_unknown(kind, codes)
+        if unknown:
+            _refuse_unknown(kind, sorted(unknown)[0], "jurisdiction_code")
+    return shaped

@@ -17,7 +17,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pishkhan.accounts.jurisdictions import jurisdiction_code_clean, role_jurisdiction_clean
+from pishkhan.accounts.jurisdictions import (
+    jurisdiction_code_clean,
+    role_jurisdiction_clean,
+    role_jurisdictions_clean,
+)
 from pishkhan.accounts.keys import key_new, key_text, secret_hash
 from pishkhan.accounts.models import ApiKey, HolderKind, User
 from pishkhan.accounts.permissions import Principal
@@ -113,7 +117,8 @@ def users_create_many(*, rows: Sequence[UserRow], actor: Actor, batch_size: int 
     The users get no usable password: each sets one through a password reset before signing in.
     A taken or repeated user name refuses the whole batch; nothing is written then.
     """
-    checked: dict[tuple[str, str], tuple[str, str, str]] = {}  # each (role, code) is resolved once
+    # Every distinct (role, code) is checked once, and each kind's codes in one question.
+    checked = role_jurisdictions_clean({(row.role, row.jurisdiction_code) for row in rows})
     users, seen = [], set()
     for row in rows:
         username = (row.username or "").strip()
@@ -127,10 +132,7 @@ def users_create_many(*, rows: Sequence[UserRow], actor: Actor, batch_size: int 
             message = _("This user name is taken.")
             raise ConflictError(f"{username}: {message}", fields={"username": message})
         seen.add(username)
-        key = (row.role, row.jurisdiction_code)
-        if key not in checked:
-            checked[key] = role_jurisdiction_clean(row.role, row.jurisdiction_code)
-        role, kind, code = checked[key]
+        role, kind, code = checked[(row.role, row.jurisdiction_code)]
         user = User(
             username=username,
             role=role,

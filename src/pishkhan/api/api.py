@@ -10,7 +10,9 @@ from ninja import NinjaAPI
 from pishkhan.accounts.api import router as accounts_router
 from pishkhan.accounts.auth import api_auth
 from pishkhan.api import problems
+from pishkhan.catalogue.api import router as catalogue_router
 from pishkhan.geo.api import router as geo_router
+from pishkhan.offices.api import router as offices_router
 
 api = NinjaAPI(
     title="Pishkhan API",
@@ -26,3 +28,6 @@ problems.install(api)
 
 api.add_router("/accounts", accounts_router, tags=["accounts"])
 api.add_router("/geo", geo_router, tags=["geo"])
+# Catalogue operations carry their own tags (agencies, services, tariffs).
+api.add_router("", catalogue_router)
+api.add_router("", offices_router, tags=["offices"])

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pishkhan.audit.chain import GENESIS_HASH, timestamp_text
+from pishkhan.common.bulk import insert_objects
 
 
 class AppendOnlyError(Exception):
@@ -30,9 +31,9 @@ class AuditEntryQuerySet(models.QuerySet):
         """Refuse: every entry must go through ``audit_record`` (or ``audit_record_many``) to be chained."""
         raise AppendOnlyError("audit entries are added by audit_record() / audit_record_many()")
 
-    def append_chained(self, entries: list[AuditEntry], *, batch_size: int) -> None:
+    def append_chained(self, entries: list[AuditEntry]) -> None:
         """Insert entries that ``audit_record_many`` has already chained, under its lock of the head."""
-        super().bulk_create(entries, batch_size=batch_size)
+        insert_objects(self.model, entries)
 
     def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
         """Refuse: audit entries are never changed."""

@@ -109,7 +109,6 @@ def audit_record_many(
     items: Sequence[AuditItem],
     reason: str = "",
     basis: str = "",
-    batch_size: int = 2000,
 ) -> int:
     """Append one entry per item, all with the same actor and action, under one lock of the head.
 
@@ -145,7 +144,7 @@ def audit_record_many(
             )
             entry.hash = prev_hash = entry_hash(prev_hash, entry.hashed_fields())
             entries.append(entry)
-        AuditEntry.objects.all().append_chained(entries, batch_size=batch_size)
+        AuditEntry.objects.all().append_chained(entries)
         head.last_seq, head.last_hash = seq, prev_hash
         head.save(update_fields=["last_seq", "last_hash"])
     return len(entries)

@@ -49,7 +49,17 @@ _SEARCH_LETTERS = str.maketrans(
 # Zero-width and joining controls, and the bidi marks that copy-paste from documents brings along.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _SPACES = re.compile(r"\s+")
+# C0/C1 control characters other than whitespace (NUL among them, which PostgreSQL cannot store).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NOT_WORD = re.compile(r"[^\w]+")
+
+
+def has_control_characters(text: str) -> bool:
+    """Whether text holds control characters other than whitespace (NUL among them).
+
+    ``normalize`` drops them; an entry point that prefers to refuse such input asks this first.
+    """
+    return bool(_CONTROL.search(text))
 
 
 def to_latin_digits(text: str) -> str:
@@ -65,10 +75,10 @@ def to_persian_digits(text: str) -> str:
 def normalize(text: str) -> str:
     """Normalise text for storage and display: Persian letters, one space, ZWNJ kept where meant.
 
-    Diacritics (harakat) are dropped, runs of whitespace become one space, and a ZWNJ next to a
-    space or at either end is removed.
+    Control characters and diacritics (harakat) are dropped, runs of whitespace become one space,
+    and a ZWNJ next to a space or at either end is removed.
     """
-    text = unicodedata.normalize("NFKC", text).translate(_LETTERS)
+    text = _CONTROL.sub("", unicodedata.normalize("NFKC", text)).translate(_LETTERS)
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     text = _SPACES.sub(" ", text).strip()
     text = re.sub(f" ?{ZWNJ}+ ?", ZWNJ, text)

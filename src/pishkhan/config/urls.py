@@ -7,6 +7,8 @@ from pishkhan.api.api import api
 
 urlpatterns = [
     path("", include("pishkhan.web.urls")),
+    path("", include("pishkhan.catalogue.urls")),
+    path("", include("pishkhan.offices.urls")),
     path("accounts/", include("pishkhan.accounts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

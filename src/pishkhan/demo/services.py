@@ -13,9 +13,13 @@ from django.db import transaction
 from pishkhan.accounts import selectors as account_selectors
 from pishkhan.accounts import services as account_services
 from pishkhan.accounts.roles import Role
+from pishkhan.offices.models import StaffPosition
+from pishkhan.offices.selectors import office_get
+from pishkhan.offices.services import staff_add
 
-# The jurisdiction of each demo user. Tehran province (SCI code 23) is the demo province; the agency
-# and office codes are those the demo network uses (see docs/demo.md).
+# The jurisdiction of each demo user. Tehran province (SCI code 23) is the demo province; the agency is
+# the Civil Registration Organization of the catalogue seed, the office the first Pishkhan office of
+# Tehran in the demo network (the demo network must be built before the users).
 DEMO_JURISDICTIONS: dict[str, str] = {
     Role.REGULATOR: "",
     Role.DIRECTORATE: "23",
@@ -48,9 +52,14 @@ def demo_users_ensure() -> list[DemoLogin]:
             password = secrets.token_urlsafe(9)
             user = account_selectors.user_get_by_username(username=username)
             if user is None:
-                account_services.user_create(
+                user = account_services.user_create(
                     username=username, password=password, role=role, jurisdiction_code=code, actor=None
                 )
+                if role == Role.OFFICE_OPERATOR:
+                    # The demo operator runs the first Pishkhan office of Tehran, which the network has.
+                    staff_add(
+                        office=office_get(code=code), user=user, position=StaffPosition.OPERATOR, actor=None
+                    )
             else:
                 account_services.user_password_set(user=user, password=password, actor=None)
             logins.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import Case, F, Q, QuerySet, Value, When
@@ -52,6 +53,11 @@ def province_get(*, code: str) -> Province:
 def province_code_exists(code: str) -> bool:
     """Whether a province has this code (the jurisdiction resolver of accounts)."""
     return Province.objects.filter(code=code).exists()
+
+
+def province_codes_existing(codes: Collection[str]) -> set[str]:
+    """Those of ``codes`` that name a province (the jurisdiction resolver of accounts)."""
+    return set(Province.objects.filter(code__in=list(codes)).values_list("code", flat=True))
 
 
 def county_list(*, province_code: str) -> QuerySet[County]:

@@ -7,8 +7,9 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 
+from pishkhan.common.bulk import insert_dicts
 from pishkhan.geo import dataset
 from pishkhan.geo.models import County, District, Place, Province
 from pishkhan.geo.selectors import geo_is_loaded, province_map_forget
@@ -64,43 +65,10 @@ def _reconcile(
             to_create.append(row)
         elif any(current[name] != value for name, value in row.items()):
             to_update.append(model(pk=current["pk"], **row))
-    _insert(model, to_create)
+    insert_dicts(model, to_create)
     if to_update:
         model.objects.bulk_update(to_update, fields, batch_size=BATCH_SIZE)
     return TableLoad(created=len(to_create), updated=len(to_update), total=model.objects.count())
-
-
-def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
-    """INSERT rows (dicts of field values, by attribute name): COPY on PostgreSQL, else ``executemany``.
-
-    Not ``bulk_create``: building and compiling 100,000 model instances costs ~5 s of Python, several
-    times the database's own work; the values here are already plain numbers, strings and None.
-    COPY is PostgreSQL's bulk path, about three times faster than batched INSERTs there.
-    """
-    if not rows:
-        return
-    fields = [model._meta.get_field(name) for name in rows[0]]
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(field.column) for field in fields)
-    # Only JSON needs adapting to the database (a string on SQLite, jsonb on PostgreSQL).
-    json_at = [i for i, field in enumerate(fields) if isinstance(field, models.JSONField)]
-
-    def values(row: dict[str, Any]) -> list[Any]:
-        values = list(row.values())
-        for i in json_at:
-            values[i] = fields[i].get_db_prep_save(values[i], connection)
-        return values
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(values(row))
-            return
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
-        for start in range(0, len(rows), BATCH_SIZE):
-            cursor.executemany(sql, [values(row) for row in rows[start : start + BATCH_SIZE]])
 
 
 def _resolve(rows: list[dict[str, Any]], *, code_field: str, fk: str, ids: dict[str, int]) -> list[dict]:

@@ -52,6 +52,10 @@ class Navigation:
 
 MENU: list[MenuEntry] = [
     MenuEntry(_("National picture"), "web:home"),
+    MenuEntry(_("Service catalogue"), "catalogue:service_list"),
+    MenuEntry(_("Find an office"), "offices:find"),
+    MenuEntry(_("Offices"), "offices:office_list", audience="offices.view"),
+    MenuEntry(_("Conversions"), "offices:conversion_board", audience="offices.view"),
     MenuEntry(_("API for integrators"), "api:openapi-view"),
     MenuEntry(_("Your account"), "accounts:account_detail", audience="accounts.view_self"),
     MenuEntry(_("Administration"), "admin:index", audience=STAFF),

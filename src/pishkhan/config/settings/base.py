@@ -186,9 +186,12 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# Which function answers "does this jurisdiction code exist?" for each kind. Named by dotted path so
-# that accounts (a low layer) can check codes owned by higher layers (geo's provinces, the offices
-# registry) without importing them. Kinds without an entry are checked for shape only.
+# Which function answers "which of these jurisdiction codes exist?" for each kind (codes in, the
+# existing ones out). Named by dotted path so that accounts (a low layer) can check codes owned by
+# higher layers (geo's provinces, the catalogue's agencies, the offices registry) without importing
+# them. Kinds without an entry are checked for shape only.
 PISHKHAN_JURISDICTION_RESOLVERS = {
-    "province": "pishkhan.geo.selectors.province_code_exists",
+    "province": "pishkhan.geo.selectors.province_codes_existing",
+    "agency": "pishkhan.catalogue.selectors.agency_codes_existing",
+    "office": "pishkhan.offices.selectors.office_codes_existing",
 }

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from pishkhan.demo.network import network_build, network_is_built
 from pishkhan.demo.services import demo_users_ensure
 from pishkhan.geo.selectors import geo_is_loaded
 from pishkhan.geo.services import geo_load
@@ -44,8 +45,9 @@ def _wait_listening(host: str, port: int, process: subprocess.Popen, timeout: fl
 
 class Command(BaseCommand):
     help = (
-        "Migrate the database, load geography (and later the demo network) if missing, create one demo "
-        "user per role (demo mode), then serve Pishkhan with granian and print the address."
+        "Migrate the database, load the geography if missing; in demo mode build the demo network if the "
+        "registry is empty and create one demo user per role; then serve Pishkhan with granian and print the "
+        "address."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -87,6 +89,10 @@ class Command(BaseCommand):
             report = geo_load()
             out.write(f"Geography loaded: {report}.")
         if settings.PISHKHAN_DEMO:
+            if not network_is_built():
+                out.write("Building the demo network (offices, staff, catalogue, conversions)…")
+                report = network_build(progress=out.write)
+                out.write(f"Demo network built: {report}.")
             logins = demo_users_ensure()
             out.write(self.style.WARNING("Demo mode: one user per role (passwords are new on every `up`):"))
             for login in logins:

@@ -1,0 +1,284 @@
+"""The office registry: offices of the five kinds, who holds each, their staff, and conversions.
+
+Rows are written only by ``services.py``; the constraints here are the invariants a row keeps whoever
+writes it. ``search_key`` holds the office's name and code folded by
+:func:`pishkhan.common.persian.search_key`, separated by a space (which no folded query contains).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pishkhan.catalogue.kinds import OfficeKind
+from pishkhan.common.identifiers import national_id_mask
+from pishkhan.offices.states import OPEN_CONVERSION_STATES, ConversionState, OfficeStatus
+
+# An office code is the letter of the kind it was registered as, the province's two-digit code and a
+# four-digit number within that pair: P23-0001. Codes never change, not even when the office converts.
+OFFICE_CODE_LENGTH = 8
+OFFICE_CODE_PATTERN = r"^[PRESH][0-9]{2}-[0-9]{4}$"
+KIND_LETTERS: dict[str, str] = {
+    OfficeKind.PISHKHAN: "P",
+    OfficeKind.ICT: "R",  # rural
+    OfficeKind.E_CITY: "E",
+    OfficeKind.SOCIAL_SECURITY: "S",
+    OfficeKind.HEALTH_INSURANCE: "H",
+}
+MIN_COUNTERS, MAX_COUNTERS = 1, 50
+SEARCH_KEY_LENGTH = 300
+
+
+class OfficeSetting(models.TextChoices):
+    """Whether an office serves a city or the countryside."""
+
+    URBAN = "urban", _("Urban")
+    RURAL = "rural", _("Rural")
+
+
+class Office(models.Model):
+    """A counter office: where citizens are served, by whom, when, and what kind of office it is."""
+
+    code = models.CharField(_("code"), max_length=OFFICE_CODE_LENGTH, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=OfficeKind.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=OfficeStatus.choices, default=OfficeStatus.ACTIVE
+    )
+    province = models.ForeignKey(
+        "geo.Province", on_delete=models.PROTECT, related_name="+", verbose_name=_("province")
+    )
+    county = models.ForeignKey(
+        "geo.County", on_delete=models.PROTECT, related_name="+", verbose_name=_("county")
+    )
+    place = models.ForeignKey(
+        "geo.Place",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("city or village"),
+    )
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+    location_estimated = models.BooleanField(
+        _("location estimated"),
+        default=False,
+        help_text=_("a point inside the county, for a village whose coordinates are unknown"),
+    )
+    setting = models.CharField(_("setting"), max_length=8, choices=OfficeSetting.choices)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    counters = models.PositiveSmallIntegerField(_("counters"), default=1)
+    opening_hours = models.JSONField(
+        _("opening hours"),
+        default=dict,
+        blank=True,
+        help_text=_('weekday (0 = Saturday … 6 = Friday) → [["08:00", "16:00"], …], Tehran time'),
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    organisation = models.ForeignKey(
+        "catalogue.Agency",
+        on_delete=models.PROTECT,
+        related_name="offices",
+        null=True,
+        blank=True,
+        verbose_name=_("organisation"),
+        help_text=_("the body that runs the network a parallel or ICT office belongs to"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    search_key = models.CharField(max_length=SEARCH_KEY_LENGTH, db_index=True, editable=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        indexes = [
+            models.Index(fields=["province", "kind", "status"], name="offices_office_prov_kind"),
+            models.Index(fields=["county"], name="offices_office_county"),
+            models.Index(fields=["lat", "lon"], name="offices_office_lat_lon"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=OFFICE_CODE_PATTERN), name="offices_office_code_shape"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=OfficeKind.values), name="offices_office_kind_known"),
+            models.CheckConstraint(
+                condition=Q(status__in=OfficeStatus.values), name="offices_office_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(counters__gte=MIN_COUNTERS, counters__lte=MAX_COUNTERS),
+                name="offices_office_counters_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(lat__gte=-90, lat__lte=90, lon__gte=-180, lon__lte=180),
+                name="offices_office_coordinates_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def code_letter_kind(self) -> str:
+        """The kind the office was registered as, read from its code's letter."""
+        return next(kind for kind, letter in KIND_LETTERS.items() if letter == self.code[0])
+
+
+class OperatorKind(models.TextChoices):
+    """Who holds an office's licence."""
+
+    PERSON = "person", _("Person")
+    COMPANY = "company", _("Company")
+
+
+class Operator(models.Model):
+    """The person or company holding an office. A person's national ID is only ever shown masked."""
+
+    office = models.OneToOneField(
+        Office, on_delete=models.CASCADE, related_name="operator", verbose_name=_("office")
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=OperatorKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    national_id = models.CharField(_("national ID"), max_length=10, blank=True)
+    company_id = models.CharField(_("company national ID"), max_length=11, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=11)
+
+    class Meta:
+        verbose_name = _("operator")
+        verbose_name_plural = _("operators")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind=OperatorKind.PERSON) & ~Q(national_id="") & Q(company_id=""))
+                | (Q(kind=OperatorKind.COMPANY) & Q(national_id="") & ~Q(company_id="")),
+                name="offices_operator_identified_by_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.identifier_masked})"
+
+    @property
+    def identifier_masked(self) -> str:
+        """The national ID masked (a person), or the company's public registration number."""
+        return national_id_mask(self.national_id) if self.kind == OperatorKind.PERSON else self.company_id
+
+
+class StaffPosition(models.TextChoices):
+    """What a member of staff does in the office."""
+
+    OPERATOR = "operator", _("Operator")
+    DEPUTY = "deputy", _("Deputy (stands in for the operator)")
+    CLERK = "clerk", _("Clerk")
+
+
+class StaffMember(models.Model):
+    """A person working at an office with their own login (role office operator, jurisdiction the office)."""
+
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="staff", verbose_name=_("office")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    position = models.CharField(_("position"), max_length=10, choices=StaffPosition.choices)
+    active = models.BooleanField(_("active"), default=True)
+    added_at = models.DateTimeField(_("added"), default=timezone.now)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["office_id", "position", "id"]
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff members")
+        constraints = [
+            # A login works for one office at a time.
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(active=True), name="offices_staff_one_office"
+            ),
+            # One operator and one deputy in office at a time; clerks as many as the counters need.
+            models.UniqueConstraint(
+                fields=["office", "position"],
+                condition=Q(active=True, position__in=["operator", "deputy"]),
+                name="offices_staff_one_operator_one_deputy",
+            ),
+            models.CheckConstraint(
+                condition=Q(active=True, removed_at__isnull=True) | Q(active=False, removed_at__isnull=False),
+                name="offices_staff_removed_iff_inactive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.position} {self.user_id}"
+
+
+class Conversion(models.Model):
+    """The conversion of a parallel or ICT office into a Pishkhan office, tracked against its deadline.
+
+    Legal basis: the conversion of the parallel networks is a duty since 1388 (2009); see
+    ``services.CONVERSION_DEADLINE`` for the time an organisation has to decide.
+    """
+
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="conversions", verbose_name=_("office")
+    )
+    from_kind = models.CharField(_("from kind"), max_length=20, choices=OfficeKind.choices)
+    to_kind = models.CharField(
+        _("to kind"), max_length=20, choices=OfficeKind.choices, default=OfficeKind.PISHKHAN
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=ConversionState.choices, default=ConversionState.REQUESTED
+    )
+    requested_at = models.DateTimeField(_("requested"))
+    requested_by = models.CharField(_("requested by"), max_length=150)
+    deadline = models.DateTimeField(_("legal deadline"))
+    reviewed_at = models.DateTimeField(_("review started"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.CharField(_("decided by"), max_length=150, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    basis = models.TextField(_("legal basis"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("conversion")
+        verbose_name_plural = _("conversions")
+        indexes = [
+            models.Index(fields=["state", "deadline"], name="offices_conversion_state_dl"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office"],
+                condition=Q(state__in=sorted(OPEN_CONVERSION_STATES)),
+                name="offices_conversion_one_open_per_office",
+            ),
+            models.CheckConstraint(
+                condition=Q(to_kind=OfficeKind.PISHKHAN) & ~Q(from_kind=OfficeKind.PISHKHAN),
+                name="offices_conversion_into_pishkhan",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=ConversionState.values), name="offices_conversion_state_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    state__in=[ConversionState.CONVERTED, ConversionState.REFUSED], decided_at__isnull=False
+                )
+                | (
+                    ~Q(state__in=[ConversionState.CONVERTED, ConversionState.REFUSED])
+                    & Q(decided_at__isnull=True)
+                ),
+                name="offices_conversion_decided_iff_decision",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gt=models.F("requested_at")), name="offices_conversion_deadline_after"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.from_kind} → {self.to_kind} ({self.state})"
+
+    @property
+    def is_open(self) -> bool:
+        """Whether it still awaits a decision."""
+        return self.state in OPEN_CONVERSION_STATES

@@ -1,0 +1,49 @@
+"""Every write of the office registry. One module per concept; import from here.
+
+- ``drafts``: an office as given (``OfficeDraft``) and the one check every row goes through
+- ``registration``: registering offices one by one or in bulk
+- ``offices``: changing an office's details, status, hours and counters
+- ``staff``: adding and removing staff
+- ``conversions``: converting parallel and ICT offices into Pishkhan offices
+"""
+
+from pishkhan.offices.services.conversions import (
+    CONVERSION_DEADLINE,
+    ConversionDraft,
+    conversion_decide,
+    conversion_request,
+    conversion_review,
+    conversions_create_many,
+    conversions_mark_overdue,
+)
+from pishkhan.offices.services.drafts import OfficeDraft, OperatorDraft
+from pishkhan.offices.services.offices import (
+    office_set_counters,
+    office_set_hours,
+    office_set_status,
+    office_update,
+)
+from pishkhan.offices.services.registration import office_register, office_register_many
+from pishkhan.offices.services.staff import StaffDraft, staff_add, staff_add_many, staff_remove
+
+__all__ = [
+    "CONVERSION_DEADLINE",
+    "ConversionDraft",
+    "OfficeDraft",
+    "OperatorDraft",
+    "StaffDraft",
+    "conversion_decide",
+    "conversion_request",
+    "conversion_review",
+    "conversions_create_many",
+    "conversions_mark_overdue",
+    "office_register",
+    "office_register_many",
+    "office_set_counters",
+    "office_set_hours",
+    "office_set_status",
+    "office_update",
+    "staff_add",
+    "staff_add_many",
+    "staff_remove",
+]

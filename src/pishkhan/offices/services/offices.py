@@ -1,0 +1,166 @@
+"""Changing a registered office: its details, its status, its hours and counters."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pishkhan.audit.services import audit_record
+from pishkhan.common.errors import ValidationError
+from pishkhan.offices.hours import opening_hours_clean
+from pishkhan.offices.models import MAX_COUNTERS, MIN_COUNTERS, Office, Operator
+from pishkhan.offices.services.drafts import (
+    OperatorDraft,
+    office_draft_of,
+    office_draft_recheck,
+)
+from pishkhan.offices.states import OFFICE_TRANSITIONS, OfficeStatus
+
+_UNSET: Any = object()
+
+# What office_update may change. Never the code (it identifies the office for good), the province
+# (the code names it), the kind (only a conversion changes it) or the status (office_set_status).
+_DETAILS = (
+    "name", "county", "place", "lat", "lon", "setting", "address", "postal_code", "phone", "organisation",
+)  # fmt: skip
+_OFFICE_COLUMNS = (
+    "name", "county_id", "place_id", "lat", "lon", "location_estimated", "setting", "address",
+    "postal_code", "phone", "organisation_id", "search_key",
+)  # fmt: skip
+
+
+def _locked(office: Office) -> Office:
+    return (
+        Office.objects.select_for_update(of=("self",))
+        .select_related("province", "county", "place", "organisation", "operator")
+        .get(pk=office.pk)
+    )
+
+
+def _operator_facts(operator: Operator) -> dict[str, str]:
+    return {"kind": operator.kind, "name": operator.name, "id": operator.identifier_masked}
+
+
+def office_update(
+    *,
+    office: Office,
+    actor: Any,
+    name: str = _UNSET,
+    county: str = _UNSET,
+    place: str | None = _UNSET,
+    lat: float | None = _UNSET,
+    lon: float | None = _UNSET,
+    setting: str = _UNSET,
+    address: str = _UNSET,
+    postal_code: str = _UNSET,
+    phone: str = _UNSET,
+    organisation: str | None = _UNSET,
+    operator: OperatorDraft = _UNSET,
+    reason: str = "",
+) -> Office:
+    """Change an office's details; only what is passed changes, checked as at registration.
+
+    Moving to another county or place without new coordinates puts the office at the new place's
+    point (or a point estimated inside the county). The audit entry holds each changed field.
+    """
+    arguments = dict(locals())
+    given = {key: arguments[key] for key in _DETAILS if arguments[key] is not _UNSET}
+    with transaction.atomic():
+        office = _locked(office)
+        draft = office_draft_of(office)
+        moved = ("county" in given and given["county"] != draft.county) or given.get("place") is not None
+        if moved and "lat" not in given and "lon" not in given:
+            # A new county or place without a point: stand at the new place (or a point estimated in the
+            # county). Only dropping the place keeps the point, which is still inside the county.
+            given["lat"] = given["lon"] = None
+        if "lat" in given or "lon" in given:
+            given["location_estimated"] = False
+        if operator is not _UNSET:
+            given["operator"] = operator
+        row = office_draft_recheck(dataclasses.replace(draft, **given), code=office.code)
+        new = row.office
+        before, after = {}, {}
+        for column in _OFFICE_COLUMNS:
+            old_value, new_value = getattr(office, column), getattr(new, column)
+            if old_value != new_value:
+                before[column], after[column] = old_value, new_value
+                setattr(office, column, new_value)
+        if after:
+            office.save(update_fields=list(after))
+        old_operator = office.operator
+        if operator is not _UNSET:
+            fresh = row.operator
+            fields = ["kind", "name", "mobile", "national_id", "company_id"]
+            if any(getattr(old_operator, f) != getattr(fresh, f) for f in fields):
+                before["operator"], after["operator"] = _operator_facts(old_operator), _operator_facts(fresh)
+                for f in fields:
+                    setattr(old_operator, f, getattr(fresh, f))
+                old_operator.save(update_fields=fields)
+        after.pop("search_key", None)
+        before.pop("search_key", None)
+        if after:
+            audit_record(
+                actor=actor, action="office.update", target=office, before=before, after=after, reason=reason
+            )
+    return office
+
+
+def office_set_status(
+    *, office: Office, status: str, actor: Any, reason: str = "", basis: str = ""
+) -> Office:
+    """Suspend, reopen or close an office, as the transition table allows (a closed office stays closed)."""
+    if status not in OfficeStatus.values:
+        message = _("Unknown office status.")
+        raise ValidationError(message, fields={"status": message})
+    with transaction.atomic():
+        office = _locked(office)
+        OFFICE_TRANSITIONS.check(office.status, status)
+        before = office.status
+        office.status = status
+        office.save(update_fields=["status"])
+        audit_record(
+            actor=actor,
+            action="office.set_status",
+            target=office,
+            before=before,
+            after=status,
+            reason=reason,
+            basis=basis,
+        )
+    return office
+
+
+def office_set_hours(*, office: Office, opening_hours: Mapping[str, Any], actor: Any) -> Office:
+    """Set the weekly opening hours (weekday 0 = Saturday … 6 = Friday → [[open, close], …], Tehran time)."""
+    hours = opening_hours_clean(opening_hours)
+    with transaction.atomic():
+        office = _locked(office)
+        if office.opening_hours == hours:
+            return office
+        before, office.opening_hours = office.opening_hours, hours
+        office.save(update_fields=["opening_hours"])
+        audit_record(actor=actor, action="office.set_hours", target=office, before=before, after=hours)
+    return office
+
+
+def office_set_counters(*, office: Office, counters: int, actor: Any) -> Office:
+    """Set how many counters serve citizens at once (1 to 50)."""
+    if (
+        isinstance(counters, bool)
+        or not isinstance(counters, int)
+        or not MIN_COUNTERS <= counters <= MAX_COUNTERS
+    ):
+        message = _("An office has %(min)s to %(max)s counters.") % {"min": MIN_COUNTERS, "max": MAX_COUNTERS}
+        raise ValidationError(message, fields={"counters": message})
+    with transaction.atomic():
+        office = _locked(office)
+        if office.counters == counters:
+            return office
+        before, office.counters = office.counters, counters
+        office.save(update_fields=["counters"])
+        audit_record(actor=actor, action="office.set_counters", target=office, before=before, after=counters)
+    return office

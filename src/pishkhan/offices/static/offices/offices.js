@@ -1,0 +1,41 @@
+// Progressive enhancement of the office pages; every page works without it.
+//  [data-locate]: fill the latitude and longitude fields from the browser's geolocation.
+//  [data-print]:  print the page (the rate board's print stylesheet lays it out for the wall).
+(function () {
+  "use strict";
+
+  function locate(button) {
+    var form = button.form;
+    var status = form.querySelector("[data-locate-status]");
+    var say = function (text) { if (status) { status.textContent = text; } };
+    if (!("geolocation" in navigator)) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      say(button.dataset.locating);
+      button.disabled = true;
+      navigator.geolocation.getCurrentPosition(
+        function (position) {
+          form.elements.lat.value = position.coords.latitude.toFixed(5);
+          form.elements.lon.value = position.coords.longitude.toFixed(5);
+          button.disabled = false;
+          say(button.dataset.located);
+        },
+        function () {
+          button.disabled = false;
+          say(button.dataset.failed);
+        },
+        { enableHighAccuracy: false, timeout: 15000, maximumAge: 600000 }
+      );
+    });
+  }
+
+  function printable(button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-locate]").forEach(locate);
+    document.querySelectorAll("[data-print]").forEach(printable);
+  });
+})();
