@@ -6,10 +6,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from pishkhan.audit.models import AuditEntry
+from pishkhan.common.admin import ReadOnlyAdmin
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only list and detail of audit entries."""
 
     list_display = ["seq", "at", "actor_label", "action", "target_type", "target_id"]
@@ -21,12 +22,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: AuditEntry | None = None) -> list[str]:
         return [field.name for field in AuditEntry._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
-        return False

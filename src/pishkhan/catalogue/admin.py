@@ -14,20 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from pishkhan.accounts.permissions import principal_from_request, require
 from pishkhan.catalogue import services
 from pishkhan.catalogue.models import Agency, Service, Tariff, VisitReport
+from pishkhan.common.admin import ReadOnlyAdmin
 from pishkhan.common.errors import ApplicationError
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Lets staff browse rows but never add, change or delete them in place."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 def _apply(

@@ -3,22 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from pishkhan.common.admin import ReadOnlyAdmin
 from pishkhan.geo.models import County, District, Place, Province
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Lets staff browse and search rows but never add, change or delete them."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Province)

@@ -11,23 +11,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pishkhan.common.admin import ReadOnlyAdmin
 from pishkhan.common.errors import ApplicationError
 from pishkhan.offices import services
 from pishkhan.offices.models import Conversion, Office, Operator, StaffMember
 from pishkhan.offices.states import ConversionState, OfficeStatus
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Browse and search; every change goes through a service (here: the actions)."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 def _each(
