@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "pishkhan.geo",
     "pishkhan.catalogue",
     "pishkhan.offices",
+    "pishkhan.transactions",
+    "pishkhan.gateway",
     "pishkhan.api",
     "pishkhan.web",
     "pishkhan.demo",

@@ -1,0 +1,350 @@
+"""Writes of the gateway: enqueue a submission, deliver what is due, apply an agency's result once,
+replay a dead request, and rotate an agency's shared secret.
+
+Delivery runs in three steps so that no database lock is held while the network is slow: *claim*
+(one short transaction moves due rows to ``in_flight`` with a lease), *call* the adapter outside any
+transaction, *settle* (one short transaction per row records the attempt and the answer). A worker
+that dies between claim and settle leaves a lease that runs out, and the row is claimed again.
+
+The result is applied through one hook, ``settings.PISHKHAN_GATEWAY_RESULT_HANDLER`` (a dotted
+path, called as ``handler(request=..., result=...)`` inside the transaction that records the result)
+— the gateway sits below the domains that submit to it and knows none of them. It is called at most
+once per request: ``result_applied_at`` is checked and set under the row's lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from pishkhan.audit.services import audit_record
+from pishkhan.catalogue.models import Agency
+from pishkhan.common.errors import NotFoundError, ValidationError
+from pishkhan.gateway import backoff
+from pishkhan.gateway.adapters import Adapter, Answer, DeliveryFailed, Envelope, adapter_named
+from pishkhan.gateway.models import (
+    ERROR_LENGTH,
+    IDEMPOTENCY_KEY_LENGTH,
+    AgencyCredential,
+    DeliveryAttempt,
+    OutboundRequest,
+)
+from pishkhan.gateway.states import (
+    FINAL_ANSWERS,
+    OUTBOUND_TRANSITIONS,
+    AttemptOutcome,
+    OutboundState,
+)
+
+# A worker holds a claimed row this much longer than the agency's own timeout before another worker
+# may take it over; generous, because delivering twice costs more than waiting.
+LEASE_MARGIN_SECONDS = 60
+DELIVER_LIMIT_MAX = 1000
+SECRET_BYTES = 32
+
+_system_rng = random.SystemRandom()
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """What one run of :func:`outbox_deliver_due` did."""
+
+    claimed: int = 0
+    delivered: int = 0
+    retrying: int = 0
+    dead: int = 0
+    reclaimed: int = 0
+
+
+def _setting(name: str, default: Any) -> Any:
+    return getattr(settings, name, default)
+
+
+def max_attempts() -> int:
+    """How many attempts a request gets before it is dead (``PISHKHAN_GATEWAY_MAX_ATTEMPTS``)."""
+    return int(_setting("PISHKHAN_GATEWAY_MAX_ATTEMPTS", backoff.MAX_ATTEMPTS))
+
+
+def _retry_delay(attempt: int, rng: random.Random) -> dt.timedelta:
+    base = float(_setting("PISHKHAN_GATEWAY_BACKOFF_BASE_SECONDS", backoff.BACKOFF_BASE_SECONDS))
+    cap = float(_setting("PISHKHAN_GATEWAY_BACKOFF_CAP_SECONDS", backoff.BACKOFF_CAP_SECONDS))
+    return dt.timedelta(seconds=backoff.backoff_delay(attempt, rng=rng, base=base, cap=cap))
+
+
+# --- Enqueue --------------------------------------------------------------------------------------
+
+
+def submission_enqueue(
+    *, agency_code: str, idempotency_key: str, payload: Mapping[str, Any], actor: Any
+) -> OutboundRequest:
+    """Store a submission for delivery to an agency; the same key returns the row stored first.
+
+    Call it inside the caller's own transaction, so the submission exists exactly when the caller's
+    record does. Due at once: the next :func:`outbox_deliver_due` picks it up. ``actor`` is accepted
+    for the uniform service signature; enqueueing is not audited (the caller audits its own record,
+    and the delivery attempts are the gateway's log).
+    """
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > IDEMPOTENCY_KEY_LENGTH:
+        raise ValidationError(
+            "The idempotency key must be 1 to 64 characters.", fields={"idempotency_key": "invalid"}
+        )
+    if not isinstance(payload, Mapping):
+        raise ValidationError("The payload must be a JSON object.", fields={"payload": "invalid"})
+    agency = Agency.objects.filter(code=(agency_code or "").strip().lower(), active=True).first()
+    if agency is None:
+        raise NotFoundError(f"There is no active agency {agency_code!r}.")
+    existing = OutboundRequest.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        request, _created = OutboundRequest.objects.get_or_create(
+            idempotency_key=key,
+            defaults={"agency": agency, "payload": dict(payload), "next_attempt_at": timezone.now()},
+        )
+    return request
+
+
+# --- Deliver --------------------------------------------------------------------------------------
+
+
+def _claim(*, now: dt.datetime, limit: int) -> tuple[list[tuple[OutboundRequest, DeliveryAttempt]], int]:
+    """Move up to ``limit`` due rows to ``in_flight`` under a lease; each with its new attempt row."""
+    due = Q(state=OutboundState.PENDING) | Q(state=OutboundState.IN_FLIGHT)
+    claimed: list[tuple[OutboundRequest, DeliveryAttempt]] = []
+    reclaimed = 0
+    with transaction.atomic():
+        # PostgreSQL: rows another worker holds are skipped, not waited for, so workers share the
+        # queue. SQLite ignores the clause: its IMMEDIATE transactions let one writer in at a time.
+        rows = list(
+            OutboundRequest.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(due, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "id")[:limit]
+        )
+        agencies = Agency.objects.in_bulk({row.agency_id for row in rows})
+        started = timezone.now()
+        for row in rows:
+            row.agency = agencies[row.agency_id]
+            if row.state == OutboundState.IN_FLIGHT:
+                # The worker that held this row is gone (its lease ran out): its attempt never ended.
+                reclaimed += 1
+                DeliveryAttempt.objects.filter(request=row, outcome=AttemptOutcome.RUNNING).update(
+                    outcome=AttemptOutcome.ABANDONED, finished_at=started, error="lease expired"
+                )
+            OUTBOUND_TRANSITIONS.check(row.state, OutboundState.IN_FLIGHT)
+            row.state = OutboundState.IN_FLIGHT
+            row.attempts += 1
+            lease = row.agency.timeout_seconds + LEASE_MARGIN_SECONDS
+            row.next_attempt_at = now + dt.timedelta(seconds=lease)
+            row.save(update_fields=["state", "attempts", "next_attempt_at"])
+            # Numbered over the request's whole life: ``attempts`` restarts at a replay, the log does not.
+            number = DeliveryAttempt.objects.filter(request=row).count() + 1
+            attempt = DeliveryAttempt.objects.create(request=row, number=number, started_at=started)
+            claimed.append((row, attempt))
+    return claimed, reclaimed
+
+
+def _envelope(row: OutboundRequest) -> Envelope:
+    agency = row.agency
+    credential = AgencyCredential.objects.filter(agency_id=agency.pk).first()
+    return Envelope(
+        agency_code=agency.code,
+        request_id=row.idempotency_key,
+        payload=row.payload,
+        base_url=agency.base_url,
+        timeout_seconds=float(agency.timeout_seconds),
+        secret=credential.secret if credential else "",
+    )
+
+
+def _settle(
+    *,
+    row: OutboundRequest,
+    attempt: DeliveryAttempt,
+    answer: Answer | None,
+    failure: DeliveryFailed | None,
+    now: dt.datetime,
+    rng: random.Random,
+) -> str:
+    """Record how an attempt ended and move the row on; the new state."""
+    with transaction.atomic():
+        request = OutboundRequest.objects.select_for_update().get(pk=row.pk)
+        attempt = DeliveryAttempt.objects.select_for_update().get(pk=attempt.pk)
+        finished = timezone.now()
+        if attempt.outcome != AttemptOutcome.RUNNING or request.state != OutboundState.IN_FLIGHT:
+            # Another worker took the row over (our lease ran out) or a callback settled it first:
+            # theirs is the record; ours only notes that it finished late.
+            if attempt.outcome == AttemptOutcome.RUNNING:
+                attempt.outcome, attempt.finished_at = AttemptOutcome.ABANDONED, finished
+                attempt.error = "settled by someone else meanwhile"
+                attempt.save(update_fields=["outcome", "finished_at", "error"])
+            return request.state
+        attempt.finished_at = finished
+        if answer is not None:
+            attempt.outcome, attempt.status_code = AttemptOutcome.ANSWERED, answer.status_code
+            attempt.save(update_fields=["outcome", "finished_at", "status_code"])
+            OUTBOUND_TRANSITIONS.check(request.state, OutboundState.DELIVERED)
+            request.state, request.delivered_at, request.next_attempt_at = (
+                OutboundState.DELIVERED,
+                finished,
+                None,
+            )
+            request.last_error = ""
+            request.save(update_fields=["state", "delivered_at", "next_attempt_at", "last_error"])
+            if answer.status in FINAL_ANSWERS:
+                _result_apply(request=request, result=answer.result)
+            return request.state
+        if failure is None:
+            raise RuntimeError("an attempt ends with an answer or a failure")
+        error = failure.error[:ERROR_LENGTH]
+        attempt.status_code, attempt.error = failure.status_code, error
+        if failure.retryable and request.attempts < max_attempts():
+            attempt.outcome = AttemptOutcome.RETRY
+            target, next_at = OutboundState.PENDING, now + _retry_delay(request.attempts, rng)
+        else:
+            attempt.outcome = AttemptOutcome.FAILED
+            target, next_at = OutboundState.DEAD, None
+        attempt.save(update_fields=["outcome", "finished_at", "status_code", "error"])
+        OUTBOUND_TRANSITIONS.check(request.state, target)
+        request.state, request.next_attempt_at, request.last_error = target, next_at, error
+        request.save(update_fields=["state", "next_attempt_at", "last_error"])
+        return request.state
+
+
+def outbox_deliver_due(
+    *,
+    now: dt.datetime,
+    limit: int = 100,
+    adapter_for: Callable[[Agency], Adapter] | None = None,
+    rng: random.Random | None = None,
+) -> DeliveryReport:
+    """Deliver up to ``limit`` requests due at ``now``; failures are retried later, then dead.
+
+    ``adapter_for`` picks the adapter of an agency (by default its ``adapter`` field names it);
+    ``rng`` draws the retry jitter (a seeded one makes a test's schedule repeatable). Several workers
+    may run this at once: each claims different rows.
+    """
+    limit = max(1, min(int(limit), DELIVER_LIMIT_MAX))
+    rng = rng or _system_rng
+    pick = adapter_for or (lambda agency: adapter_named(agency.adapter))
+    claimed, reclaimed = _claim(now=now, limit=limit)
+    counts = {OutboundState.DELIVERED: 0, OutboundState.PENDING: 0, OutboundState.DEAD: 0}
+    for row, attempt in claimed:
+        answer, failure = None, None
+        try:
+            answer = pick(row.agency)(_envelope(row))
+        except DeliveryFailed as error:
+            failure = error
+        state = _settle(row=row, attempt=attempt, answer=answer, failure=failure, now=now, rng=rng)
+        if state in counts:
+            counts[state] += 1
+    return DeliveryReport(
+        claimed=len(claimed),
+        delivered=counts[OutboundState.DELIVERED],
+        retrying=counts[OutboundState.PENDING],
+        dead=counts[OutboundState.DEAD],
+        reclaimed=reclaimed,
+    )
+
+
+# --- Results --------------------------------------------------------------------------------------
+
+
+def _result_apply(*, request: OutboundRequest, result: dict[str, Any]) -> bool:
+    """Store the result and call the handler, unless a result was applied before; whether it was now.
+
+    The caller holds the row's lock (``select_for_update``) inside its transaction.
+    """
+    if request.result_applied_at is not None:
+        return False
+    request.result, request.result_applied_at = result, timezone.now()
+    request.save(update_fields=["result", "result_applied_at"])
+    handler_path = _setting("PISHKHAN_GATEWAY_RESULT_HANDLER", "")
+    if handler_path:
+        # Inside the same transaction: if the handler fails, the result is not recorded either, and
+        # the next delivery or callback brings it again.
+        import_string(handler_path)(request=request, result=result)
+    return True
+
+
+def callback_result_apply(*, agency: Agency, request_id: str, result: Mapping[str, Any], actor: Any) -> bool:
+    """Apply a result an agency sent by callback; ``False`` when one was applied already (no change).
+
+    The signature is checked by the caller. A callback settles the request whatever our own delivery
+    thought of it — even pending or dead: the agency did the work.
+    """
+    if result.get("status") not in FINAL_ANSWERS:
+        raise ValidationError("The status must be completed or rejected.", fields={"status": "invalid"})
+    with transaction.atomic():
+        request = (
+            OutboundRequest.objects.select_for_update()
+            .filter(agency=agency, idempotency_key=str(request_id or ""))
+            .first()
+        )
+        if request is None:
+            raise NotFoundError("There is no such request for this agency.")
+        if request.result_applied_at is not None:
+            return False
+        if request.state != OutboundState.DELIVERED:
+            OUTBOUND_TRANSITIONS.check(request.state, OutboundState.DELIVERED)
+            request.state, request.delivered_at, request.next_attempt_at = (
+                OutboundState.DELIVERED,
+                timezone.now(),
+                None,
+            )
+            request.save(update_fields=["state", "delivered_at", "next_attempt_at"])
+            # An attempt still running is settled by this callback; its own answer will be ignored.
+            DeliveryAttempt.objects.filter(request=request, outcome=AttemptOutcome.RUNNING).update(
+                outcome=AttemptOutcome.ANSWERED, finished_at=timezone.now(), error="answered by callback"
+            )
+        return _result_apply(request=request, result=dict(result))
+
+
+# --- Replay and secrets ---------------------------------------------------------------------------
+
+
+def outbox_replay(*, request: OutboundRequest, actor: Any) -> OutboundRequest:
+    """Give a dead request a fresh set of attempts, due at once."""
+    with transaction.atomic():
+        request = OutboundRequest.objects.select_for_update().get(pk=request.pk)
+        OUTBOUND_TRANSITIONS.check(request.state, OutboundState.PENDING)
+        before = request.state
+        # The attempt counter restarts (the attempt rows stay): a replay is a new chance after a human
+        # fixed the cause, and it deserves the whole retry schedule.
+        request.state, request.attempts, request.next_attempt_at = OutboundState.PENDING, 0, timezone.now()
+        request.save(update_fields=["state", "attempts", "next_attempt_at"])
+        audit_record(actor=actor, action="gateway.replay", target=request, before=before, after=request.state)
+    return request
+
+
+def agency_secret_rotate(*, agency: Agency, actor: Any) -> str:
+    """Give an agency a new random shared secret and return it; the old one stops working at once."""
+    secret = secrets.token_hex(SECRET_BYTES)
+    with transaction.atomic():
+        AgencyCredential.objects.update_or_create(
+            agency=agency, defaults={"secret": secret, "rotated_at": timezone.now()}
+        )
+        # The secret itself never enters the audit log.
+        audit_record(actor=actor, action="gateway.secret_rotate", target=agency)
+    return secret
+
+
+def agency_secret_set(*, agency: Agency, secret: str, actor: Any) -> None:
+    """Store a shared secret agreed with the agency by other means (at least 32 characters)."""
+    if len(secret or "") < 32 or len(secret) > 128:
+        raise ValidationError("A shared secret must be 32 to 128 characters.", fields={"secret": "invalid"})
+    with transaction.atomic():
+        AgencyCredential.objects.update_or_create(
+            agency=agency, defaults={"secret": secret, "rotated_at": timezone.now()}
+        )
+        audit_record(actor=actor, action="gateway.secret_set", target=agency)

@@ -1,0 +1,471 @@
+"""Every write of counter transactions: recording one or a batch, advancing a state, heartbeats.
+
+Audit: a counter transaction is deliberately *not* written to the audit chain. Every audit entry
+locks the chain's single head row, so one entry per transaction would serialise every office of the
+country on that row; each transaction's history is its own ``TransactionEvent`` rows instead. Only
+exceptional events (a correction by an official, say) belong in the audit chain.
+
+Idempotency: a request's first successful answer is stored under (office, ``Idempotency-Key``) and
+returned again for a retry with the same body; refusals are not stored (nothing was created, and a
+retry is checked afresh, so it succeeds once the office is reopened, for instance).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from django.db import IntegrityError
+from django.db import transaction as db_transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from pishkhan.audit.selectors import audit_entry_list_for_target
+from pishkhan.catalogue.models import OutsourcingStatus, Service
+from pishkhan.catalogue.selectors import service_get, tariff_in_force
+from pishkhan.common.errors import (
+    ApplicationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
+from pishkhan.common.identifiers import (
+    mobile_clean,
+    mobile_mask,
+    national_id_clean,
+    national_id_mask,
+    tracking_code_new,
+)
+from pishkhan.common.money import rials_check
+from pishkhan.offices.models import Office
+from pishkhan.offices.states import OfficeStatus
+from pishkhan.transactions.models import (
+    CLERK_MAX,
+    IDEMPOTENCY_KEY_MAX,
+    OFFICE_REFERENCE_MAX,
+    SOFTWARE_VERSION_MAX,
+    TERMINAL_ID_MAX,
+    CounterTransaction,
+    Heartbeat,
+    IdempotencyRecord,
+    OfficeLiveness,
+    TransactionEvent,
+)
+from pishkhan.transactions.states import FINAL_STATES, TRANSACTION_TRANSITIONS, TransactionState
+
+BATCH_MAX = 1000
+# Offices' clocks drift; a few minutes ahead is a clock, more is a mistake.
+CLOCK_SKEW = dt.timedelta(minutes=5)
+# Store-and-forward covers a link down for days, not a backlog of months.
+RECORDED_MAX_AGE = dt.timedelta(days=30)
+# The named derivation of the citizen-key's HMAC key from SECRET_KEY (Django's salted_hmac); rotating
+# SECRET_KEY makes old keys unmatchable, so rotate it with a re-keying, never alone.
+CITIZEN_KEY_SALT = "pishkhan.transactions.citizen_key"
+_TRACKING_ATTEMPTS = 5
+
+
+def citizen_key(national_id: str) -> str:
+    """The keyed hash of a (clean) national ID: equal IDs match, the ID cannot be read back."""
+    return salted_hmac(CITIZEN_KEY_SALT, national_id, algorithm="sha256").hexdigest()
+
+
+def request_fingerprint(body: Any) -> str:
+    """sha256 of a request body as canonical JSON (sorted keys, no spaces), to tell a retry from a reuse."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class Recorded(NamedTuple):
+    """What recording a transaction did: the transaction, whether it is new, and the answer to send."""
+
+    transaction: CounterTransaction
+    created: bool
+    status: int
+    answer: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """The outcome of one item of a batch: created, duplicate (of ``tracking_code``) or error."""
+
+    index: int
+    outcome: str
+    tracking_code: str = ""
+    error: ApplicationError | None = None
+
+
+@dataclass
+class _Checked:
+    service: Service
+    national_id: str
+    mobile: str
+    fee_charged: int
+    fee_tariff: int | None
+    clerk: str
+    office_reference: str
+    recorded_at: dt.datetime
+
+
+class _DuplicateError(Exception):
+    def __init__(self, tracking_code: str) -> None:
+        super().__init__(tracking_code)
+        self.tracking_code = tracking_code
+
+
+def transaction_answer(transaction: CounterTransaction) -> dict[str, Any]:
+    """The answer an office's system gets for a recorded transaction (JSON-able; identifiers masked)."""
+    return {
+        "tracking_code": transaction.tracking_code,
+        "state": transaction.state,
+        "office": transaction.office.code,
+        "service": transaction.service.code,
+        "office_reference": transaction.office_reference,
+        "clerk": transaction.clerk,
+        "citizen": transaction.citizen_masked,
+        "mobile": transaction.mobile_masked,
+        "fee_charged": transaction.fee_charged,
+        "fee_tariff": transaction.fee_tariff,
+        "fee_differs": transaction.fee_differs,
+        "recorded_at": transaction.recorded_at.isoformat(),
+        "received_at": transaction.received_at.isoformat(),
+    }
+
+
+def office_operational_check(office: Office) -> None:
+    """Raise ``PermissionDeniedError`` (with the reason on record) unless the office may serve now."""
+    if office.status == OfficeStatus.ACTIVE:
+        return
+    change = audit_entry_list_for_target(target=office).filter(action="office.set_status").last()
+    reason = change.reason if change is not None else ""
+    if office.status == OfficeStatus.SUSPENDED:
+        detail = _("Office %(code)s is suspended and may not record transactions.")
+    else:
+        detail = _("Office %(code)s is closed and may not record transactions.")
+    detail %= {"code": office.code}
+    if reason:
+        detail += " " + _("Reason: %(reason)s") % {"reason": reason}
+    raise PermissionDeniedError(detail)
+
+
+def _text(values: Mapping[str, Any], name: str, *, max_length: int, required: bool) -> str:
+    value = values.get(name)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError(_("%(field)s must be text.") % {"field": name}, fields={name: _("not text")})
+    value = value.strip()
+    if required and not value:
+        raise ValidationError(_("%(field)s is required.") % {"field": name}, fields={name: _("required")})
+    if len(value) > max_length:
+        message = _("At most %(count)d characters.") % {"count": max_length}
+        raise ValidationError(message, fields={name: message})
+    return value
+
+
+def _service_clean(office: Office, code: Any) -> Service:
+    if not isinstance(code, str) or not code.strip():
+        raise ValidationError(_("The service is required."), fields={"service": _("required")})
+    try:
+        service = service_get(code=code)
+    except NotFoundError as error:
+        raise ValidationError(error.detail, fields={"service": _("unknown service")}) from None
+    if not service.active:
+        message = _("This service is no longer offered.")
+        raise ValidationError(message, fields={"service": message})
+    if service.outsourcing == OutsourcingStatus.PROHIBITED:
+        message = _("The law does not allow this service to be delivered by offices.")
+        raise ValidationError(message, fields={"service": message})
+    if office.kind not in service.office_kinds:
+        message = _("Offices of this kind may not deliver this service.")
+        raise ValidationError(message, fields={"service": message})
+    return service
+
+
+def _recorded_at_clean(value: Any, now: dt.datetime) -> dt.datetime:
+    if value is None or value == "":
+        return now
+    if isinstance(value, str):
+        parsed = parse_datetime(value)
+        if parsed is None:
+            message = _("Not a date and time (ISO 8601).")
+            raise ValidationError(message, fields={"recorded_at": message})
+        value = parsed
+    if not isinstance(value, dt.datetime):
+        message = _("Not a date and time (ISO 8601).")
+        raise ValidationError(message, fields={"recorded_at": message})
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)  # the office's wall clock: Tehran time
+    if value > now + CLOCK_SKEW:
+        message = _("The time the office recorded lies in the future.")
+        raise ValidationError(message, fields={"recorded_at": message})
+    if value < now - RECORDED_MAX_AGE:
+        message = _("The time the office recorded is more than %(days)d days old.") % {
+            "days": RECORDED_MAX_AGE.days
+        }
+        raise ValidationError(message, fields={"recorded_at": message})
+    return value
+
+
+def _check(office: Office, values: Mapping[str, Any], now: dt.datetime) -> _Checked:
+    """Every rule of one transaction; a ``ValidationError`` naming every bad field at once."""
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    checks = {
+        "service": lambda: _service_clean(office, values.get("service")),
+        "national_id": lambda: national_id_clean(_text(values, "national_id", max_length=40, required=True)),
+        "mobile": lambda: mobile_clean(_text(values, "mobile", max_length=40, required=True)),
+        "fee_charged": lambda: rials_check(values.get("fee_charged"), field="fee_charged"),
+        "clerk": lambda: _text(values, "clerk", max_length=CLERK_MAX, required=False),
+        "office_reference": lambda: _text(
+            values, "office_reference", max_length=OFFICE_REFERENCE_MAX, required=True
+        ),
+        "recorded_at": lambda: _recorded_at_clean(values.get("recorded_at"), now),
+    }
+    for name, check in checks.items():
+        try:
+            cleaned[name] = check()
+        except ValidationError as error:
+            for field_name, messages in (error.fields or {name: [error.detail]}).items():
+                errors.setdefault(field_name, []).extend(messages)
+    if errors:
+        raise ValidationError(_("The transaction is not valid; see errors."), fields=errors)
+    tariff = tariff_in_force(service=cleaned["service"], on=timezone.localdate(cleaned["recorded_at"]))
+    return _Checked(
+        service=cleaned["service"],
+        national_id=cleaned["national_id"],
+        mobile=cleaned["mobile"],
+        fee_charged=cleaned["fee_charged"],
+        fee_tariff=tariff.total if tariff is not None else None,
+        clerk=cleaned["clerk"],
+        office_reference=cleaned["office_reference"],
+        recorded_at=cleaned["recorded_at"],
+    )
+
+
+def _insert(office: Office, checked: _Checked, now: dt.datetime) -> CounterTransaction:
+    """Insert the row and its first event; ``_DuplicateError`` when the office's reference is taken."""
+    for _attempt in range(_TRACKING_ATTEMPTS):
+        try:
+            with db_transaction.atomic():  # a savepoint: a clash loses only this insert
+                created = CounterTransaction.objects.create(
+                    tracking_code=tracking_code_new(),
+                    office=office,
+                    service=checked.service,
+                    clerk=checked.clerk,
+                    office_reference=checked.office_reference,
+                    citizen_key=citizen_key(checked.national_id),
+                    citizen_masked=national_id_mask(checked.national_id),
+                    mobile_masked=mobile_mask(checked.mobile),
+                    fee_charged=checked.fee_charged,
+                    fee_tariff=checked.fee_tariff,
+                    state=TransactionState.RECEIVED,
+                    recorded_at=checked.recorded_at,
+                    received_at=now,
+                )
+        except IntegrityError:
+            taken = (
+                CounterTransaction.objects.filter(office=office, office_reference=checked.office_reference)
+                .values_list("tracking_code", flat=True)
+                .first()
+            )
+            if taken is not None:
+                raise _DuplicateError(taken) from None
+            continue  # the rare clash of a random tracking code: draw another
+        TransactionEvent.objects.create(
+            transaction=created, from_state="", to_state=TransactionState.RECEIVED, at=now
+        )
+        return created
+    raise RuntimeError("no free tracking code after several attempts")  # 10^11 codes: never in practice
+
+
+def _key_clean(key: str) -> str:
+    key = (key or "").strip()
+    if not key or len(key) > IDEMPOTENCY_KEY_MAX:
+        message = _("Send an Idempotency-Key header of 1 to %(count)d characters.") % {
+            "count": IDEMPOTENCY_KEY_MAX
+        }
+        raise ValidationError(message, fields={"Idempotency-Key": message})
+    return key
+
+
+def _replay(office: Office, key: str, fingerprint: str) -> Recorded | None:
+    record = (
+        IdempotencyRecord.objects.select_related("transaction__office", "transaction__service")
+        .filter(office=office, key=key)
+        .first()
+    )
+    if record is None:
+        return None
+    if record.fingerprint != fingerprint:
+        raise ConflictError(
+            _("This Idempotency-Key was already used for a different request; use a new key for a new one.")
+        )
+    return Recorded(record.transaction, False, record.status_code, record.response)
+
+
+def transaction_record(
+    *,
+    office: Office,
+    service_code: str,
+    national_id: str,
+    mobile: str,
+    fee_charged: int,
+    office_reference: str,
+    clerk: str = "",
+    recorded_at: dt.datetime | str | None = None,
+    idempotency_key: str,
+    request_fingerprint: str,
+    actor: Any,
+) -> Recorded:
+    """Record one transaction an office performed, once per ``idempotency_key``; returns its answer.
+
+    A retry with the same key and fingerprint returns the first answer and creates nothing; the same
+    key with another fingerprint is a ``ConflictError``; an office's reference used before is one too.
+    The fee is stored as charged, beside the tariff in force when the office recorded it.
+    """
+    key = _key_clean(idempotency_key)
+    replayed = _replay(office, key, request_fingerprint)
+    if replayed is not None:
+        return replayed
+    office_operational_check(office)
+    now = timezone.now()
+    values = {
+        "service": service_code,
+        "national_id": national_id,
+        "mobile": mobile,
+        "fee_charged": fee_charged,
+        "clerk": clerk,
+        "office_reference": office_reference,
+        "recorded_at": recorded_at,
+    }
+    checked = _check(office, values, now)
+    try:
+        with db_transaction.atomic():
+            # Claiming the key first: a concurrent identical request waits here for this one to commit.
+            record = IdempotencyRecord.objects.create(
+                office=office, key=key, fingerprint=request_fingerprint, status_code=201, created_at=now
+            )
+            try:
+                created = _insert(office, checked, now)
+            except _DuplicateError as duplicate:
+                raise ConflictError(
+                    _("This office already recorded the reference %(reference)s (tracking code %(code)s).")
+                    % {"reference": checked.office_reference, "code": duplicate.tracking_code},
+                    fields={"office_reference": _("already recorded")},
+                ) from None
+            answer = transaction_answer(created)
+            record.response, record.transaction = answer, created
+            record.save(update_fields=["response", "transaction"])
+    except IntegrityError:
+        # Another request with this key committed first: answer as it did.
+        replayed = _replay(office, key, request_fingerprint)
+        if replayed is None:
+            raise
+        return replayed
+    return Recorded(created, True, 201, answer)
+
+
+def transactions_record_batch(
+    *, office: Office, items: Sequence[Mapping[str, Any]], actor: Any
+) -> list[ItemResult]:
+    """Record transactions an office stored while offline, each judged alone: created, duplicate or error.
+
+    An item whose office reference was recorded before is a duplicate (the office resends what it
+    is not sure arrived). More than ``BATCH_MAX`` items refuse the whole request, as does an office
+    that may not serve.
+    """
+    if len(items) > BATCH_MAX:
+        message = _("A batch holds at most %(count)d transactions.") % {"count": BATCH_MAX}
+        raise ValidationError(message, fields={"items": message})
+    office_operational_check(office)
+    now = timezone.now()
+    results: list[ItemResult] = []
+    with db_transaction.atomic():
+        for index, item in enumerate(items):
+            if not isinstance(item, Mapping):
+                error = ValidationError(_("An item is a JSON object."), fields={"item": _("not an object")})
+                results.append(ItemResult(index, "error", error=error))
+                continue
+            try:
+                created = _insert(office, _check(office, item, now), now)
+            except ValidationError as error:
+                results.append(ItemResult(index, "error", error=error))
+            except _DuplicateError as duplicate:
+                results.append(ItemResult(index, "duplicate", tracking_code=duplicate.tracking_code))
+            else:
+                results.append(ItemResult(index, "created", tracking_code=created.tracking_code))
+    return results
+
+
+def transaction_advance(
+    *, transaction: CounterTransaction, to_state: str, detail: str = "", actor: Any
+) -> CounterTransaction:
+    """Move a transaction to its next state, as the transition table allows, and time the change."""
+    if to_state not in TransactionState.values:
+        message = _("Unknown transaction state.")
+        raise ValidationError(message, fields={"to_state": message})
+    with db_transaction.atomic():
+        locked = CounterTransaction.objects.select_for_update().get(pk=transaction.pk)
+        TRANSACTION_TRANSITIONS.check(locked.state, to_state)
+        now = timezone.now()
+        before = locked.state
+        locked.state = to_state
+        fields = ["state"]
+        if to_state == TransactionState.SUBMITTED:
+            locked.submitted_at = now
+            fields.append("submitted_at")
+        if to_state in FINAL_STATES:
+            locked.finished_at = now
+            fields.append("finished_at")
+        locked.save(update_fields=fields)
+        TransactionEvent.objects.create(
+            transaction=locked, from_state=before, to_state=to_state, at=now, detail=(detail or "")[:500]
+        )
+    return locked
+
+
+def heartbeat_record(
+    *,
+    office: Office,
+    terminal_id: str,
+    software_version: str,
+    at: dt.datetime | None = None,
+    actor: Any = None,
+) -> Heartbeat:
+    """Note that a terminal of an office is alive, and move the office's "last seen" forward.
+
+    A closed office is refused; a suspended one is still heard (it shows the office is equipped).
+    """
+    if office.status == OfficeStatus.CLOSED:
+        office_operational_check(office)
+    values = {"terminal_id": terminal_id, "software_version": software_version}
+    terminal_id = _text(values, "terminal_id", max_length=TERMINAL_ID_MAX, required=True)
+    software_version = _text(values, "software_version", max_length=SOFTWARE_VERSION_MAX, required=True)
+    now = timezone.now()
+    at = at or now
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    if at > now + CLOCK_SKEW:
+        message = _("The time lies in the future.")
+        raise ValidationError(message, fields={"at": message})
+    latest = {"last_seen_at": at, "terminal_id": terminal_id, "software_version": software_version}
+    with db_transaction.atomic():
+        beat = Heartbeat.objects.create(
+            office=office, terminal_id=terminal_id, software_version=software_version, at=at
+        )
+        # A late heartbeat never moves "last seen" backwards.
+        if not OfficeLiveness.objects.filter(office=office, last_seen_at__lt=at).update(**latest):
+            try:
+                with db_transaction.atomic():
+                    OfficeLiveness.objects.get_or_create(office=office, defaults=latest)
+            except IntegrityError:
+                # A concurrent first heartbeat created the row; ours may still be the later one.
+                OfficeLiveness.objects.filter(office=office, last_seen_at__lt=at).update(**latest)
+    return beat

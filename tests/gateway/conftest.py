@@ -1,0 +1,43 @@
+"""Fixtures of the gateway tests: agencies on each adapter, the reference agency server on loopback,
+and a result handler that counts its calls."""
+
+import pytest
+
+from pishkhan.gateway.agency_sandbox import SandboxState, sandbox_start
+from pishkhan.gateway.services import agency_secret_set
+from tests.catalogue.factories import AgencyFactory
+from tests.gateway import handlers
+
+SECRET = "s" * 40
+
+
+@pytest.fixture
+def results(settings):
+    """The results the gateway applied, as (request id, status), through the configured handler."""
+    settings.PISHKHAN_GATEWAY_RESULT_HANDLER = "tests.gateway.handlers.record"
+    handlers.CALLS.clear()
+    yield handlers.CALLS
+    handlers.CALLS.clear()
+
+
+@pytest.fixture
+def sandbox_agency(db):
+    """An agency simulated in process."""
+    return AgencyFactory(code="sabt")
+
+
+@pytest.fixture
+def reference():
+    """The reference agency back-end, listening on a free loopback port."""
+    server = sandbox_start(state=SandboxState(secret=SECRET))
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def http_agency(db, reference):
+    """An agency reached over HTTP at the reference server, sharing ``SECRET`` with Pishkhan."""
+    agency = AgencyFactory(code="tamin", adapter="http", base_url=reference.url, timeout_seconds=2)
+    agency_secret_set(agency=agency, secret=SECRET, actor=None)
+    return agency

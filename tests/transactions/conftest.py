@@ -1,0 +1,59 @@
+"""Fixtures of the counter: two Tehran offices and one in Isfahan, a deliverable service with a tariff,
+and API keys of an office and an agency, all made through the domain services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import jdatetime
+import pytest
+from django.utils import timezone
+
+from pishkhan.accounts.services import apikey_create
+from tests.offices.factories import (
+    ARDESTAN,
+    ARDESTAN_COUNTY,
+    ISFAHAN_PROVINCE,
+    make_agency,
+    make_office,
+    make_service,
+    make_tariff,
+)
+
+GOVERNMENT_FEE, OFFICE_FEE = 500_000, 150_000
+TARIFF = GOVERNMENT_FEE + OFFICE_FEE
+
+
+@pytest.fixture
+def counter(geo_loaded):
+    """Offices, a service that Pishkhan offices may deliver (with a tariff in force), and keys."""
+    agency = make_agency()
+    service = make_service(agency, "pension-statement")
+    effective_from = timezone.localdate() - dt.timedelta(days=60)
+    make_tariff(
+        service,
+        year=jdatetime.date.fromgregorian(date=effective_from).year,
+        effective_from=effective_from,
+        government_fee=GOVERNMENT_FEE,
+        office_fee=OFFICE_FEE,
+    )
+    office = make_office(1)
+    other = make_office(2)
+    isfahan = make_office(
+        3, province=ISFAHAN_PROVINCE, county=ARDESTAN_COUNTY, place=None, lat=ARDESTAN[0], lon=ARDESTAN[1]
+    )
+    _, office_key = apikey_create(holder_kind="office", holder_code=office.code, actor=None)
+    _, other_key = apikey_create(holder_kind="office", holder_code=other.code, actor=None)
+    _, isfahan_key = apikey_create(holder_kind="office", holder_code=isfahan.code, actor=None)
+    _, agency_key = apikey_create(holder_kind="agency", holder_code=agency.code, actor=None)
+    return {
+        "agency": agency,
+        "service": service,
+        "office": office,
+        "other": other,
+        "isfahan": isfahan,
+        "office_key": office_key,
+        "other_key": other_key,
+        "isfahan_key": isfahan_key,
+        "agency_key": agency_key,
+    }
