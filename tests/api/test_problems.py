@@ -1,7 +1,7 @@
 """Every refusal of the API is a problem+json body with type, title, status, detail and errors."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.testing import TestClient
@@ -35,6 +35,10 @@ def _client():
     @api.get("/missing")
     def missing(request):
         raise Http404("No such office.")
+
+    @api.post("/upload")
+    def upload(request):
+        raise RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.")
 
     @api.get("/bug")
     def bug(request):
@@ -91,3 +95,8 @@ def test_a_non_json_body_is_a_4xx_problem():
     response = _client().post("/citizens", data="not json", content_type="application/json")
     assert 400 <= response.status_code < 500
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_body_over_the_limit_is_a_413_problem():
+    body = _problem(_client().post("/upload", json={}), 413)
+    assert body["type"] == "urn:pishkhan:problem:too-large"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError
@@ -93,6 +93,24 @@ def install(api: NinjaAPI) -> None:
             code="permission-denied",
             title="Permission denied",
             detail=str(exc) or "You may not do this here.",
+        )
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return problem(
+            status=413,
+            code="too-large",
+            title="The request body is too large",
+            detail="The body is larger than this server accepts; send fewer items per request.",
+        )
+
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        return problem(
+            status=400,
+            code="bad-request",
+            title="The request cannot be read",
+            detail="The request is malformed.",
         )
 
     @api.exception_handler(Http404)
