@@ -143,3 +143,14 @@ def test_province_map_projects_once(geo_loaded, django_assert_num_queries):
         drawn = province_map()
 
     assert len(drawn.provinces) == 31
+
+
+def test_county_names_lists_every_county_or_one_provinces(geo_loaded):
+    from pishkhan.geo.selectors import county_names
+
+    everywhere = list(county_names())
+    tehran = list(county_names(province_code="23"))
+
+    assert len(everywhere) == 483
+    assert ("2301", "تهران", "Tehran") in tehran
+    assert all(code.startswith("23") for code, _, _ in tehran)

@@ -60,6 +60,12 @@ def province_codes_existing(codes: Collection[str]) -> set[str]:
     return set(Province.objects.filter(code__in=list(codes)).values_list("code", flat=True))
 
 
+def county_names(*, province_code: str = "") -> QuerySet:
+    """(code, name_fa, name_en) of every county, or of one province's, by code: for choice lists."""
+    counties = County.objects.order_by("code").values_list("code", "name_fa", "name_en")
+    return counties.filter(province__code=province_code) if province_code else counties
+
+
 def county_list(*, province_code: str) -> QuerySet[County]:
     """The counties of a province by code, with their province (boundaries left out).
 

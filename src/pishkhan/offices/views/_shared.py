@@ -16,8 +16,7 @@ from pishkhan.accounts.permissions import (
 from pishkhan.catalogue.kinds import OfficeKind
 from pishkhan.common.errors import ApplicationError
 from pishkhan.common.persian import to_latin_digits
-from pishkhan.geo.models import County
-from pishkhan.geo.selectors import province_list
+from pishkhan.geo.selectors import county_names, province_list
 from pishkhan.offices import selectors
 from pishkhan.offices.hours import week_minute
 from pishkhan.offices.models import Office
@@ -72,12 +71,10 @@ def province_choices(codes: set[str] | None = None) -> list[tuple[str, str]]:
 
 def county_choices(province: str = "") -> list[tuple[str, Any]]:
     """The counties of a province, or every county grouped under its province when none is chosen."""
-    # A read geo's selectors lack (county_list needs a province): every county with its province.
-    counties = County.objects.defer("boundary").order_by("code").values_list("code", "name_fa", "name_en")
     if province:
-        return [(code, in_language(fa, en)) for code, fa, en in counties.filter(province__code=province)]
+        return [(code, in_language(fa, en)) for code, fa, en in county_names(province_code=province)]
     groups: dict[str, list[tuple[str, str]]] = {}
-    for code, fa, en in counties:
+    for code, fa, en in county_names():
         groups.setdefault(code[:2], []).append((code, in_language(fa, en)))
     return [(name, groups.get(code, [])) for code, name in province_choices()]
 
