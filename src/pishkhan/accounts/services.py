@@ -27,6 +27,7 @@ from pishkhan.accounts.models import ApiKey, HolderKind, User
 from pishkhan.accounts.permissions import Principal
 from pishkhan.audit.services import AuditItem, audit_record, audit_record_many
 from pishkhan.common.errors import ConflictError, ValidationError
+from pishkhan.common.writes import UNSET, insert_or_conflict
 
 Actor = User | Principal | None
 
@@ -90,12 +91,7 @@ def user_create(
         if User.objects.filter(username=username).exists():
             message = _("This user name is taken.")
             raise ConflictError(message, fields={"username": message})
-        try:
-            with transaction.atomic():
-                user.save(force_insert=True)
-        except IntegrityError:  # taken between the check and the insert
-            message = _("This user name is taken.")
-            raise ConflictError(message, fields={"username": message}) from None
+        insert_or_conflict(user, message=_("This user name is taken."), field="username")
         audit_record(actor=actor, action="user.create", target=user, after=_user_facts(user))
     return user
 
@@ -161,21 +157,18 @@ def users_create_many(*, rows: Sequence[UserRow], actor: Actor, batch_size: int 
     return users
 
 
-_UNSET: Any = object()
-
-
 def user_update(
     *,
     user: User,
     actor: Actor,
-    role: str = _UNSET,
-    jurisdiction_code: str = _UNSET,
-    email: str = _UNSET,
-    first_name: str = _UNSET,
-    last_name: str = _UNSET,
-    is_active: bool = _UNSET,
-    is_staff: bool = _UNSET,
-    is_superuser: bool = _UNSET,
+    role: str = UNSET,
+    jurisdiction_code: str = UNSET,
+    email: str = UNSET,
+    first_name: str = UNSET,
+    last_name: str = UNSET,
+    is_active: bool = UNSET,
+    is_staff: bool = UNSET,
+    is_superuser: bool = UNSET,
     reason: str = "",
 ) -> User:
     """Change a user's role, jurisdiction, contact details or standing; only what is passed changes.
@@ -193,14 +186,14 @@ def user_update(
             "is_staff": is_staff,
             "is_superuser": is_superuser,
         }.items()
-        if value is not _UNSET
+        if value is not UNSET
     }
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         before_all = _user_facts(user) | {"first_name": user.first_name, "last_name": user.last_name}
-        if role is not _UNSET or jurisdiction_code is not _UNSET:
-            new_role = user.role if role is _UNSET else role
-            new_code = user.jurisdiction_code if jurisdiction_code is _UNSET else jurisdiction_code
+        if role is not UNSET or jurisdiction_code is not UNSET:
+            new_role = user.role if role is UNSET else role
+            new_code = user.jurisdiction_code if jurisdiction_code is UNSET else jurisdiction_code
             given["role"], given["jurisdiction_kind"], given["jurisdiction_code"] = role_jurisdiction_clean(
                 new_role, new_code
             )

@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pishkhan.audit.services import audit_record
 from pishkhan.catalogue.models import AGENCY_CODE_LENGTH, Agency, AgencyKind, BackendAdapter
 from pishkhan.catalogue.services.checks import (
-    UNSET,
     Actor,
     Cleaner,
     Problems,
@@ -26,6 +25,7 @@ from pishkhan.catalogue.services.checks import (
 )
 from pishkhan.common.errors import ConflictError
 from pishkhan.common.persian import search_key, to_latin_digits
+from pishkhan.common.writes import UNSET, insert_or_conflict
 
 # An agency code is also the code of a jurisdiction (accounts accepts 1–16 letters, digits, - and _);
 # lowercase Latin keeps URLs and API keys unambiguous.
@@ -94,11 +94,7 @@ def agency_create(
         taken = _("An agency with the code %(code)s exists already.") % {"code": code}
         if Agency.objects.filter(code=code).exists():
             raise ConflictError(taken, fields={"code": taken})
-        try:
-            with transaction.atomic():
-                agency.save(force_insert=True)
-        except IntegrityError:  # registered between the check and the insert
-            raise ConflictError(taken, fields={"code": taken}) from None
+        insert_or_conflict(agency, message=taken, field="code")
         audit_record(actor=actor, action="agency.create", target=agency, after=_agency_facts(agency))
     return agency
 

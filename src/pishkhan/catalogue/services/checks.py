@@ -23,7 +23,6 @@ PHONE_SHAPE = re.compile(r"\+?[0-9][0-9 ()-]{2,30}")  # short numbers such as 12
 JALALI_YEAR_MIN, JALALI_YEAR_MAX = 1380, 1499
 
 Actor = Any  # a User, an accounts Principal or None (the system); see audit_record
-UNSET: Any = object()  # "not passed": an update changes only the fields it is given
 
 
 class Problems:

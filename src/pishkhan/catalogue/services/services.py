@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pishkhan.audit.services import audit_record
@@ -15,7 +15,6 @@ from pishkhan.catalogue.kinds import OfficeKind
 from pishkhan.catalogue.models import SERVICE_CODE_LENGTH, Agency, OutsourcingStatus, Service
 from pishkhan.catalogue.selectors import kinds_key
 from pishkhan.catalogue.services.checks import (
-    UNSET,
     Actor,
     Cleaner,
     Problems,
@@ -29,6 +28,7 @@ from pishkhan.catalogue.services.checks import (
 )
 from pishkhan.common.errors import ConflictError
 from pishkhan.common.persian import search_key
+from pishkhan.common.writes import UNSET, insert_or_conflict
 
 SERVICE_SLUG_SHAPE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_TRIPS_SAVED = 20
@@ -161,11 +161,7 @@ def service_create(
         taken = _("A service with the code %(code)s exists already.") % {"code": code}
         if Service.objects.filter(code=code).exists():
             raise ConflictError(taken, fields={"code": taken})
-        try:
-            with transaction.atomic():
-                service.save(force_insert=True)
-        except IntegrityError:  # published between the check and the insert
-            raise ConflictError(taken, fields={"code": taken}) from None
+        insert_or_conflict(service, message=taken, field="code")
         audit_record(
             actor=actor,
             action="service.create",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pishkhan.audit.services import audit_record
@@ -20,6 +20,7 @@ from pishkhan.catalogue.services.checks import (
 from pishkhan.common import calendar
 from pishkhan.common.errors import ConflictError, ValidationError
 from pishkhan.common.money import rials_check
+from pishkhan.common.writes import insert_or_conflict
 
 
 def tariff_set(
@@ -69,12 +70,8 @@ def tariff_set(
             ) % {"code": service.code, "year": year, "date": jalali_text(existing.effective_from)}
             raise ConflictError(message, fields={"jalali_year": message})
         tariff = Tariff(service=service, jalali_year=year, effective_from=effective_from, **fees)
-        try:
-            with transaction.atomic():
-                tariff.save(force_insert=True)
-        except IntegrityError:  # the same year set concurrently
-            message = _("%(code)s already has a tariff for %(year)d.") % {"code": service.code, "year": year}
-            raise ConflictError(message, fields={"jalali_year": message}) from None
+        taken = _("%(code)s already has a tariff for %(year)d.") % {"code": service.code, "year": year}
+        insert_or_conflict(tariff, message=taken, field="jalali_year")
         audit_record(
             actor=actor,
             action="tariff.set",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from pishkhan.audit.services import audit_record
 from pishkhan.common.errors import ValidationError
+from pishkhan.common.writes import UNSET
 from pishkhan.offices.hours import opening_hours_clean
 from pishkhan.offices.models import MAX_COUNTERS, MIN_COUNTERS, Office, Operator
 from pishkhan.offices.services.drafts import (
@@ -19,8 +20,6 @@ from pishkhan.offices.services.drafts import (
     office_draft_recheck,
 )
 from pishkhan.offices.states import OFFICE_TRANSITIONS, OfficeStatus
-
-_UNSET: Any = object()
 
 # What office_update may change. Never the code (it identifies the office for good), the province
 # (the code names it), the kind (only a conversion changes it) or the status (office_set_status).
@@ -49,17 +48,17 @@ def office_update(
     *,
     office: Office,
     actor: Any,
-    name: str = _UNSET,
-    county: str = _UNSET,
-    place: str | None = _UNSET,
-    lat: float | None = _UNSET,
-    lon: float | None = _UNSET,
-    setting: str = _UNSET,
-    address: str = _UNSET,
-    postal_code: str = _UNSET,
-    phone: str = _UNSET,
-    organisation: str | None = _UNSET,
-    operator: OperatorDraft = _UNSET,
+    name: str = UNSET,
+    county: str = UNSET,
+    place: str | None = UNSET,
+    lat: float | None = UNSET,
+    lon: float | None = UNSET,
+    setting: str = UNSET,
+    address: str = UNSET,
+    postal_code: str = UNSET,
+    phone: str = UNSET,
+    organisation: str | None = UNSET,
+    operator: OperatorDraft = UNSET,
     reason: str = "",
 ) -> Office:
     """Change an office's details; only what is passed changes, checked as at registration.
@@ -68,7 +67,7 @@ def office_update(
     point (or a point estimated inside the county). The audit entry holds each changed field.
     """
     arguments = dict(locals())
-    given = {key: arguments[key] for key in _DETAILS if arguments[key] is not _UNSET}
+    given = {key: arguments[key] for key in _DETAILS if arguments[key] is not UNSET}
     with transaction.atomic():
         office = _locked(office)
         draft = office_draft_of(office)
@@ -79,7 +78,7 @@ def office_update(
             given["lat"] = given["lon"] = None
         if "lat" in given or "lon" in given:
             given["location_estimated"] = False
-        if operator is not _UNSET:
+        if operator is not UNSET:
             given["operator"] = operator
         row = office_draft_recheck(dataclasses.replace(draft, **given), code=office.code)
         new = row.office
@@ -92,7 +91,7 @@ def office_update(
         if after:
             office.save(update_fields=list(after))
         old_operator = office.operator
-        if operator is not _UNSET:
+        if operator is not UNSET:
             fresh = row.operator
             fields = ["kind", "name", "mobile", "national_id", "company_id"]
             if any(getattr(old_operator, f) != getattr(fresh, f) for f in fields):

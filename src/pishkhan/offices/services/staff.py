@@ -23,6 +23,7 @@ from pishkhan.audit.services import AuditItem, audit_record, audit_record_many
 from pishkhan.common.bulk import IN_BATCH, insert_objects
 from pishkhan.common.errors import ApplicationError, ConflictError, ValidationError
 from pishkhan.common.persian import to_latin_digits
+from pishkhan.common.writes import insert_or_conflict
 from pishkhan.offices.models import Office, StaffMember, StaffPosition
 from pishkhan.offices.states import OfficeStatus
 
@@ -104,11 +105,7 @@ def staff_add(*, office: Office, user: User, position: str, actor: Any) -> Staff
         member = _StaffCheck.load(offices=[office], users=[user]).member(
             office=office, user=user, position=position
         )
-        try:
-            with transaction.atomic():
-                member.save(force_insert=True)
-        except IntegrityError:  # the same slot filled concurrently
-            raise ConflictError(_("The staff changed meanwhile; please try again.")) from None
+        insert_or_conflict(member, message=_("The staff changed meanwhile; please try again."))
         audit_record(actor=actor, action="office.staff_add", target=office, after={"staff": [_facts(member)]})
     return member
 
