@@ -45,6 +45,8 @@ PERMISSIONS: dict[str, str] = {
     "offices.manage_staff": _("Add and remove an office's staff, set its hours and counters"),
     "conversions.request": _("Ask for an office to be converted into a Pishkhan office"),
     "conversions.decide": _("Review conversions and decide them"),
+    "transactions.record": _("Record counter transactions and heartbeats for one's office"),
+    "transactions.view": _("See counter transactions, their history and receipts"),
 }
 
 # Which jurisdiction kinds each role may be given.
@@ -71,17 +73,21 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "conversions.request",
             "conversions.decide",
         }
+        | {"transactions.view"}
     ),
     Role.DIRECTORATE: frozenset(
         _EVERYONE
         | {"audit.view", "offices.view", "offices.edit", "offices.manage_staff"}
         | {"conversions.request", "conversions.decide"}
+        | {"transactions.view"}
     ),
     Role.WORKING_GROUP: frozenset(_EVERYONE | {"offices.view"}),
-    Role.INSPECTOR: frozenset(_EVERYONE | {"audit.view", "offices.view"}),
+    Role.INSPECTOR: frozenset(_EVERYONE | {"audit.view", "offices.view", "transactions.view"}),
     Role.AGENCY_STAFF: frozenset(_EVERYONE | {"catalogue.edit", "catalogue.report_visits"}),
     Role.OFFICE_OPERATOR: frozenset(
-        _EVERYONE | {"offices.view", "offices.manage_staff", "conversions.request"}
+        _EVERYONE
+        | {"offices.view", "offices.manage_staff", "conversions.request"}
+        | {"transactions.record", "transactions.view"}
     ),
 }
 

@@ -16,7 +16,7 @@ from ninja import Header, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
 from pishkhan.accounts.auth import api_auth
-from pishkhan.accounts.permissions import Principal, has_perm
+from pishkhan.accounts.permissions import Principal, has_perm, require
 from pishkhan.accounts.roles import JurisdictionKind
 from pishkhan.common.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from pishkhan.offices.models import Office
@@ -94,6 +94,7 @@ def _principal(request: HttpRequest) -> Principal:
 def _office_of(principal: Principal) -> Office:
     if principal.jurisdiction_kind != JurisdictionKind.OFFICE or not principal.jurisdiction_code:
         raise PermissionDeniedError(_("Only an office's own system may post to the counter API."))
+    require(principal, "transactions.record", office=principal.jurisdiction_code)
     return office_get(code=principal.jurisdiction_code)
 
 
@@ -188,7 +189,7 @@ def heartbeat_record(request: HttpRequest, payload: HeartbeatIn) -> object:
 def transaction_detail(request: HttpRequest, tracking_code: str) -> object:
     """One transaction with its history; 404 unless it is your office's or within your province."""
     principal = _principal(request)
-    if not has_perm(principal, "offices.view"):
+    if not has_perm(principal, "transactions.view"):
         raise NotFoundError(_("No transaction has the tracking code %(code)s.") % {"code": tracking_code})
     found = selectors.transaction_get(tracking_code=tracking_code, scope=principal.scope)
     return services.transaction_answer(found) | {"events": list(found.events.all())}

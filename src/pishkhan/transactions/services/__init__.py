@@ -1,0 +1,38 @@
+"""Every write of counter transactions. One module per concept; import from here.
+
+- ``counter``: recording one transaction or an offline batch, advancing a state, heartbeats
+"""
+
+from pishkhan.transactions.services.counter import (
+    BATCH_MAX,
+    CITIZEN_KEY_SALT,
+    CLOCK_SKEW,
+    RECORDED_MAX_AGE,
+    ItemResult,
+    Recorded,
+    citizen_key,
+    heartbeat_record,
+    office_operational_check,
+    request_fingerprint,
+    transaction_advance,
+    transaction_answer,
+    transaction_record,
+    transactions_record_batch,
+)
+
+__all__ = [
+    "BATCH_MAX",
+    "CITIZEN_KEY_SALT",
+    "CLOCK_SKEW",
+    "RECORDED_MAX_AGE",
+    "ItemResult",
+    "Recorded",
+    "citizen_key",
+    "heartbeat_record",
+    "office_operational_check",
+    "request_fingerprint",
+    "transaction_advance",
+    "transaction_answer",
+    "transaction_record",
+    "transactions_record_batch",
+]
