@@ -8,6 +8,7 @@ PRODUCTION_ENV = {
     "PISHKHAN_SECRET_KEY": "a-real-production-secret-" + "x7Qm2Lp9" * 8,
     "PISHKHAN_ALLOWED_HOSTS": "pishkhan.example.ir",
     "PISHKHAN_DEBUG": "0",
+    "PISHKHAN_SEALING_KEYS": "cHJvZHVjdGlvbi1zZWFsaW5nLWtleS0zMi1ieXRlcyE=",
 }
 
 
@@ -58,3 +59,27 @@ def test_demo_mode_generates_and_keeps_one_secret_per_data_directory(tmp_path):
     assert first.stdout == second.stdout
     assert len(first.stdout.strip()) >= 50
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_production_without_sealing_keys_stops_with_a_clear_message(tmp_path):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "PISHKHAN_SEALING_KEYS"}
+    result = _pishkhan("check", env_extra=env, tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "PISHKHAN_SEALING_KEYS is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_malformed_sealing_key_is_refused(tmp_path):
+    env = {**PRODUCTION_ENV, "PISHKHAN_SEALING_KEYS": "short"}
+    result = _pishkhan("check", env_extra=env, tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "key number 1" in result.stderr
+
+
+def test_demo_mode_generates_and_keeps_one_sealing_key_per_data_directory(tmp_path):
+    code = "from django.conf import settings; print(settings.PISHKHAN_SEALING_KEYS)"
+    first = _pishkhan("shell", "-c", code, env_extra={"PISHKHAN_DEMO": "1"}, tmp_path=tmp_path)
+    second = _pishkhan("shell", "-c", code, env_extra={"PISHKHAN_DEMO": "1"}, tmp_path=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    assert (tmp_path / "sealing_key").stat().st_mode & 0o077 == 0

@@ -14,10 +14,12 @@ SECRET = "s" * 40
 @pytest.fixture
 def results(settings):
     """The results the gateway applied, as (request id, status), through the configured handler."""
-    settings.PISHKHAN_GATEWAY_RESULT_HANDLER = "tests.gateway.handlers.record"
+    settings.PISHKHAN_GATEWAY_EVENT_HANDLER = "tests.gateway.handlers.record"
     handlers.CALLS.clear()
+    handlers.EVENTS.clear()
     yield handlers.CALLS
     handlers.CALLS.clear()
+    handlers.EVENTS.clear()
 
 
 @pytest.fixture

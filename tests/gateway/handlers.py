@@ -1,8 +1,11 @@
-"""A result handler for the tests, named in settings the way a real domain names its own."""
+"""An event handler for the tests, named in settings the way a real domain names its own."""
 
 CALLS: list[tuple[str, str]] = []
+EVENTS: list[tuple[str, str]] = []
 
 
-def record(*, request, result):
-    """Note which request got which result (the gateway must call this once per request)."""
-    CALLS.append((request.idempotency_key, result["status"]))
+def record(*, request, event, result):
+    """Note every event, and which request got which result (the gateway must give one per request)."""
+    EVENTS.append((request.idempotency_key, event))
+    if event == "result":
+        CALLS.append((request.idempotency_key, result["status"]))

@@ -5,10 +5,11 @@ import pytest
 from django.utils import timezone
 
 from pishkhan.common.errors import NotFoundError, TransitionError, ValidationError
-from pishkhan.gateway.models import DeliveryAttempt, OutboundRequest
+from pishkhan.gateway.models import AgencyCredential, DeliveryAttempt, OutboundRequest
 from pishkhan.gateway.selectors import delivery_attempt_list
 from pishkhan.gateway.services import outbox_deliver_due, outbox_replay, submission_enqueue
 from pishkhan.gateway.states import OUTBOUND_TRANSITIONS, AttemptOutcome, OutboundState
+from tests.gateway.handlers import EVENTS
 
 
 def _later(request):
@@ -237,3 +238,49 @@ def test_only_dead_requests_can_be_replayed(sandbox_agency):
 def test_every_allowed_transition_is_in_the_table(source, target):
     assert OUTBOUND_TRANSITIONS.allows(source, target)
     assert not OUTBOUND_TRANSITIONS.allows(OutboundState.DELIVERED, target)
+
+
+def _stored(request, column):
+    """A column as the database holds it, past the model's unsealing."""
+    return OutboundRequest.objects.filter(pk=request.pk).values_list(column, flat=True).get()
+
+
+def test_the_payload_is_sealed_at_rest_and_erased_once_delivered(sandbox_agency):
+    request = submission_enqueue(
+        agency_code="sabt", idempotency_key="tx-1", payload={"national_id": "0012345679"}, actor=None
+    )
+    assert "0012345679" not in _stored(request, "payload_sealed")
+    assert request.payload == {"national_id": "0012345679"}
+
+    outbox_deliver_due(now=timezone.now())
+
+    request.refresh_from_db()
+    assert _stored(request, "payload_sealed") == ""
+    assert request.payload is None
+
+
+def test_a_dead_request_keeps_its_sealed_payload_for_a_replay(http_agency, reference, results):
+    reference.state.control({"fail_next": 1, "fail_status": 422})
+    request = submission_enqueue(agency_code="tamin", idempotency_key="tx-6", payload={"n": 1}, actor=None)
+
+    outbox_deliver_due(now=timezone.now())
+
+    request.refresh_from_db()
+    assert request.state == OutboundState.DEAD
+    assert request.payload == {"n": 1}
+
+
+def test_the_handler_hears_delivered_result_and_dead(http_agency, reference, sandbox_agency, results):
+    reference.state.control({"fail_next": 1, "fail_status": 422})
+    submission_enqueue(agency_code="tamin", idempotency_key="tx-dead", payload={}, actor=None)
+    submission_enqueue(agency_code="sabt", idempotency_key="tx-done", payload={}, actor=None)
+
+    outbox_deliver_due(now=timezone.now())
+
+    assert sorted(EVENTS) == [("tx-dead", "dead"), ("tx-done", "delivered"), ("tx-done", "result")]
+
+
+def test_the_agency_secret_is_sealed_at_rest(http_agency):
+    stored = AgencyCredential.objects.filter(agency=http_agency).values_list("secret_sealed", flat=True).get()
+    assert "s" * 40 not in stored
+    assert AgencyCredential.objects.get(agency=http_agency).secret == "s" * 40

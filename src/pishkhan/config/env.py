@@ -13,6 +13,8 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from pishkhan.common import sealing
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -84,6 +86,7 @@ class Env:
     hsts_seconds: int
     log_level: str
     sms_backend: str
+    sealing_keys: list[str]
 
     @property
     def relaxed(self) -> bool:
@@ -110,6 +113,34 @@ def _secret_key(data_dir: Path, relaxed: bool) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+def _sealing_keys(data_dir: Path, relaxed: bool) -> list[str]:
+    """The keys that seal data at rest: the first seals, every one unseals (so keys can be rotated)."""
+    keys = _list("PISHKHAN_SEALING_KEYS", default=[])
+    bad = [index + 1 for index, key in enumerate(keys) if not sealing.key_valid(key)]
+    if bad:
+        raise ImproperlyConfigured(
+            f"PISHKHAN_SEALING_KEYS: key number {bad[0]} is not 32 bytes of URL-safe base64. Make one with "
+            "`pishkhan sealing_key_new`."
+        )
+    if keys:
+        return keys
+    if not relaxed:
+        raise ImproperlyConfigured(
+            "PISHKHAN_SEALING_KEYS is not set. Production needs a key, kept outside the database, to "
+            "encrypt citizens' identifiers and agencies' secrets at rest; make one with "
+            "`pishkhan sealing_key_new` (several keys, comma-separated: the first seals, all unseal)."
+        )
+    # Demo and debug runs keep one generated key per data directory, beside the secret key.
+    path = data_dir / "sealing_key"
+    if path.exists():
+        return [path.read_text().strip()]
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = sealing.key_new()
+    path.write_text(key)
+    path.chmod(0o600)
+    return [key]
 
 
 def read() -> Env:
@@ -139,4 +170,5 @@ def read() -> Env:
         hsts_seconds=_int("PISHKHAN_HSTS_SECONDS", default=31_536_000 if https else 0),
         log_level=(_get("PISHKHAN_LOG_LEVEL") or "INFO").upper(),
         sms_backend=_get("PISHKHAN_SMS_BACKEND") or "log",
+        sealing_keys=_sealing_keys(data_dir, relaxed),
     )

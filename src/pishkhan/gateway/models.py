@@ -3,6 +3,10 @@ the secret each agency shares with Pishkhan to sign messages both ways.
 
 Rows are written only by ``services.py``. The outbox is the record: a request is stored before any
 attempt is made, so a crash, a restart or an agency outage loses nothing.
+
+Sealed at rest (``pishkhan.common.sealing``): a request's payload, which carries a citizen's full
+identifiers, for as long as it may still be sent (it is erased once the agency has taken the request),
+and each agency's shared secret.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pishkhan.catalogue.models import Agency
+from pishkhan.common.sealing import unseal, unseal_json
 from pishkhan.gateway.states import AttemptOutcome, OutboundState
 
 IDEMPOTENCY_KEY_LENGTH = 64
@@ -24,7 +29,8 @@ class OutboundRequest(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="outbound_requests")
     # The caller's submission id; also the request id the agency sees and answers with.
     idempotency_key = models.CharField(_("idempotency key"), max_length=IDEMPOTENCY_KEY_LENGTH, unique=True)
-    payload = models.JSONField(_("payload"))
+    # The JSON payload, sealed; "" once the agency has taken the request (nothing left to send).
+    payload_sealed = models.TextField(_("payload (sealed)"), blank=True, editable=False)
     state = models.CharField(
         _("state"), max_length=16, choices=OutboundState.choices, default=OutboundState.PENDING
     )
@@ -57,6 +63,11 @@ class OutboundRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.idempotency_key} → {self.agency_id} ({self.state})"
 
+    @property
+    def payload(self) -> dict | None:
+        """The payload to send, unsealed; ``None`` once it was erased after delivery."""
+        return unseal_json(self.payload_sealed) if self.payload_sealed else None
+
 
 class DeliveryAttempt(models.Model):
     """One try to hand a request to the agency's back-end, with how it ended."""
@@ -84,14 +95,10 @@ class DeliveryAttempt(models.Model):
 
 
 class AgencyCredential(models.Model):
-    """The secret an agency shares with Pishkhan to sign requests and callbacks.
-
-    Stored in clear for now: it must be encrypted at rest (with a key outside the database) before
-    production, like the citizens' national IDs.
-    """
+    """The secret an agency shares with Pishkhan to sign requests and callbacks, sealed at rest."""
 
     agency = models.OneToOneField(Agency, on_delete=models.CASCADE, related_name="gateway_credential")
-    secret = models.CharField(_("shared secret"), max_length=128)
+    secret_sealed = models.TextField(_("shared secret (sealed)"), editable=False)
     rotated_at = models.DateTimeField(_("rotated"))
 
     class Meta:
@@ -100,3 +107,8 @@ class AgencyCredential(models.Model):
 
     def __str__(self) -> str:
         return f"credential of {self.agency_id}"
+
+    @property
+    def secret(self) -> str:
+        """The shared secret, unsealed."""
+        return unseal(self.secret_sealed)

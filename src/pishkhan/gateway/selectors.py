@@ -41,4 +41,5 @@ def delivery_attempt_list(*, request: OutboundRequest) -> QuerySet[DeliveryAttem
 
 def agency_secret(*, agency: Agency) -> str | None:
     """The secret the agency shares with Pishkhan, or ``None`` if it has none yet."""
-    return AgencyCredential.objects.filter(agency=agency).values_list("secret", flat=True).first()
+    credential = AgencyCredential.objects.filter(agency=agency).first()
+    return credential.secret if credential is not None else None

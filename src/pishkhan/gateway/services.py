@@ -6,10 +6,16 @@ Delivery runs in three steps so that no database lock is held while the network 
 transaction, *settle* (one short transaction per row records the attempt and the answer). A worker
 that dies between claim and settle leaves a lease that runs out, and the row is claimed again.
 
-The result is applied through one hook, ``settings.PISHKHAN_GATEWAY_RESULT_HANDLER`` (a dotted
-path, called as ``handler(request=..., result=...)`` inside the transaction that records the result)
-— the gateway sits below the domains that submit to it and knows none of them. It is called at most
-once per request: ``result_applied_at`` is checked and set under the row's lock.
+What happens to a request is told to the submitting domain through one hook,
+``settings.PISHKHAN_GATEWAY_EVENT_HANDLER`` (a dotted path, called as
+``handler(request=..., event=..., result=...)`` inside the transaction that records the event) — the
+gateway sits below the domains that submit to it and knows none of them. The events:
+``delivered`` (the agency took the request), ``result`` (its final answer: at most once per request,
+``result_applied_at`` is checked and set under the row's lock) and ``dead`` (delivery gave up; a replay
+may still bring a result later). If the handler fails, the event is not recorded either, and comes again.
+
+The payload is sealed at rest and erased once the agency has taken the request; a dead request keeps
+it for a replay.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from django.utils.module_loading import import_string
 from pishkhan.audit.services import audit_record
 from pishkhan.catalogue.models import Agency
 from pishkhan.common.errors import NotFoundError, ValidationError
+from pishkhan.common.sealing import seal, seal_json
 from pishkhan.gateway import backoff
 from pishkhan.gateway.adapters import Adapter, Answer, DeliveryFailed, Envelope, adapter_named
 from pishkhan.gateway.models import (
@@ -51,6 +58,8 @@ from pishkhan.gateway.states import (
 LEASE_MARGIN_SECONDS = 60
 DELIVER_LIMIT_MAX = 1000
 SECRET_BYTES = 32
+# The events told to the submitting domain's handler.
+DELIVERED, RESULT, DEAD = "delivered", "result", "dead"
 
 _system_rng = random.SystemRandom()
 
@@ -110,7 +119,11 @@ def submission_enqueue(
     with transaction.atomic():
         request, _created = OutboundRequest.objects.get_or_create(
             idempotency_key=key,
-            defaults={"agency": agency, "payload": dict(payload), "next_attempt_at": timezone.now()},
+            defaults={
+                "agency": agency,
+                "payload_sealed": seal_json(dict(payload)),
+                "next_attempt_at": timezone.now(),
+            },
         )
     return request
 
@@ -160,7 +173,7 @@ def _envelope(row: OutboundRequest) -> Envelope:
     return Envelope(
         agency_code=agency.code,
         request_id=row.idempotency_key,
-        payload=row.payload,
+        payload=row.payload or {},
         base_url=agency.base_url,
         timeout_seconds=float(agency.timeout_seconds),
         secret=credential.secret if credential else "",
@@ -199,8 +212,11 @@ def _settle(
                 finished,
                 None,
             )
-            request.last_error = ""
-            request.save(update_fields=["state", "delivered_at", "next_attempt_at", "last_error"])
+            request.last_error, request.payload_sealed = "", ""
+            request.save(
+                update_fields=["state", "delivered_at", "next_attempt_at", "last_error", "payload_sealed"]
+            )
+            _event(request=request, event=DELIVERED)
             if answer.status in FINAL_ANSWERS:
                 _result_apply(request=request, result=answer.result)
             return request.state
@@ -218,6 +234,8 @@ def _settle(
         OUTBOUND_TRANSITIONS.check(request.state, target)
         request.state, request.next_attempt_at, request.last_error = target, next_at, error
         request.save(update_fields=["state", "next_attempt_at", "last_error"])
+        if target == OutboundState.DEAD:
+            _event(request=request, event=DEAD)
         return request.state
 
 
@@ -260,8 +278,15 @@ def outbox_deliver_due(
 # --- Results --------------------------------------------------------------------------------------
 
 
+def _event(*, request: OutboundRequest, event: str, result: dict[str, Any] | None = None) -> None:
+    """Tell the configured handler what happened to a request, inside the caller's transaction."""
+    handler_path = _setting("PISHKHAN_GATEWAY_EVENT_HANDLER", "")
+    if handler_path:
+        import_string(handler_path)(request=request, event=event, result=result)
+
+
 def _result_apply(*, request: OutboundRequest, result: dict[str, Any]) -> bool:
-    """Store the result and call the handler, unless a result was applied before; whether it was now.
+    """Store the result and tell the handler, unless a result was applied before; whether it was now.
 
     The caller holds the row's lock (``select_for_update``) inside its transaction.
     """
@@ -269,11 +294,7 @@ def _result_apply(*, request: OutboundRequest, result: dict[str, Any]) -> bool:
         return False
     request.result, request.result_applied_at = result, timezone.now()
     request.save(update_fields=["result", "result_applied_at"])
-    handler_path = _setting("PISHKHAN_GATEWAY_RESULT_HANDLER", "")
-    if handler_path:
-        # Inside the same transaction: if the handler fails, the result is not recorded either, and
-        # the next delivery or callback brings it again.
-        import_string(handler_path)(request=request, result=result)
+    _event(request=request, event=RESULT, result=result)
     return True
 
 
@@ -302,7 +323,9 @@ def callback_result_apply(*, agency: Agency, request_id: str, result: Mapping[st
                 timezone.now(),
                 None,
             )
-            request.save(update_fields=["state", "delivered_at", "next_attempt_at"])
+            request.payload_sealed = ""
+            request.save(update_fields=["state", "delivered_at", "next_attempt_at", "payload_sealed"])
+            _event(request=request, event=DELIVERED)
             # An attempt still running is settled by this callback; its own answer will be ignored.
             DeliveryAttempt.objects.filter(request=request, outcome=AttemptOutcome.RUNNING).update(
                 outcome=AttemptOutcome.ANSWERED, finished_at=timezone.now(), error="answered by callback"
@@ -332,7 +355,7 @@ def agency_secret_rotate(*, agency: Agency, actor: Any) -> str:
     secret = secrets.token_hex(SECRET_BYTES)
     with transaction.atomic():
         AgencyCredential.objects.update_or_create(
-            agency=agency, defaults={"secret": secret, "rotated_at": timezone.now()}
+            agency=agency, defaults={"secret_sealed": seal(secret), "rotated_at": timezone.now()}
         )
         # The secret itself never enters the audit log.
         audit_record(actor=actor, action="gateway.secret_rotate", target=agency)
@@ -345,6 +368,6 @@ def agency_secret_set(*, agency: Agency, secret: str, actor: Any) -> None:
         raise ValidationError("A shared secret must be 32 to 128 characters.", fields={"secret": "invalid"})
     with transaction.atomic():
         AgencyCredential.objects.update_or_create(
-            agency=agency, defaults={"secret": secret, "rotated_at": timezone.now()}
+            agency=agency, defaults={"secret_sealed": seal(secret), "rotated_at": timezone.now()}
         )
         audit_record(actor=actor, action="gateway.secret_set", target=agency)

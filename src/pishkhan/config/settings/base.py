@@ -178,6 +178,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Pishkhan -----------------------------------------------------------------------------------
 PISHKHAN_SMS_BACKEND = ENV.sms_backend
+# Keys that seal citizens' identifiers and agencies' secrets at rest (pishkhan.common.sealing).
+PISHKHAN_SEALING_KEYS = ENV.sealing_keys
 
 LOGGING = {
     "version": 1,

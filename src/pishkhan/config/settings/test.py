@@ -15,6 +15,7 @@ env.use_profile_defaults(
         "PISHKHAN_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
         "PISHKHAN_HTTPS": "0",
         "PISHKHAN_DEMO": "0",
+        "PISHKHAN_SEALING_KEYS": "dGVzdC1vbmx5LXNlYWxpbmcta2V5LTMyLWJ5dGVzLSE=",
     }
 )
 
