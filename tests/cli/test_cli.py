@@ -1,5 +1,6 @@
 """The `pishkhan` console script, run as a user runs it: a real process on a fresh data directory."""
 
+import json
 import os
 import socket
 import sqlite3
@@ -81,6 +82,7 @@ def test_up_without_demo_mode_prints_no_password(tmp_path):
         PISHKHAN_SECRET_KEY="production-like-secret-" + "k3" * 30,
         PISHKHAN_ALLOWED_HOSTS="127.0.0.1",
         PISHKHAN_HTTPS="0",
+        PISHKHAN_SEALING_KEYS="cHJvZHVjdGlvbi1zZWFsaW5nLWtleS0zMi1ieXRlcyE=",
     )
     result = _run("up", "--no-demo", "--no-serve", "--data-dir", str(tmp_path), env=env)
     assert result.returncode == 0, result.stderr
@@ -114,11 +116,9 @@ def test_up_serves_the_persian_home_page_with_the_31_provinces(tmp_path):
         assert 'dir="rtl"' in page
         assert 'lang="fa"' in page
         assert page.count('<path class="province ') == 31
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/geo/provinces", timeout=30) as response:
-            import json
-
-            provinces = json.loads(response.read())
+        provinces = _get_json(f"http://127.0.0.1:{port}/api/v1/geo/provinces")
         assert sum(p["population_2016"] for p in provinces) == 79_926_270
+        _a_demo_office_transaction_is_completed_by_the_worker(port, tmp_path)
     finally:
         process.terminate()
         try:
@@ -127,3 +127,45 @@ def test_up_serves_the_persian_home_page_with_the_31_provinces(tmp_path):
             process.kill()
             raise
     assert stopped == 0, "`up` did not stop cleanly on SIGTERM"
+
+
+def _get_json(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 (loopback)
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback)
+        return json.loads(response.read())
+
+
+def _a_demo_office_transaction_is_completed_by_the_worker(port, tmp_path):
+    """Issue 4's acceptance: a demo office's key, the sandbox gateway, the worker `up` runs: completed."""
+    made = _run(
+        "keys_create", "--office", "P23-0001", "--name", "test", env=_env(tmp_path, PISHKHAN_DEMO="1")
+    )
+    assert made.returncode == 0, made.stderr
+    key = made.stdout.strip()
+    base = f"http://127.0.0.1:{port}/api/v1"
+    services = _get_json(f"{base}/services?office_kind=pishkhan&outsourcing=outsourced")
+    body = {
+        "service": services["items"][0]["code"],
+        "national_id": "0012345679",
+        "mobile": "09121234567",
+        "fee_charged": 100_000,
+        "office_reference": "CLI-TEST-1",
+    }
+    auth = {"Authorization": f"Bearer {key}"}
+    request = urllib.request.Request(  # noqa: S310 (loopback)
+        f"{base}/transactions",
+        data=json.dumps(body).encode(),
+        headers=auth | {"Content-Type": "application/json", "Idempotency-Key": "cli-test-1"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback)
+        code = json.loads(response.read())["tracking_code"]
+    deadline, state = time.monotonic() + 60, "received"
+    while state != "completed" and time.monotonic() < deadline:
+        time.sleep(0.5)
+        state = _get_json(f"{base}/transactions/{code}", headers=auth)["state"]
+    assert state == "completed"
+    sms_log = tmp_path / "sms.log"  # the citizen's SMS, sent by the worker's next round (every 5 s)
+    while not (sms_log.exists() and code in sms_log.read_text(encoding="utf-8")):
+        assert time.monotonic() < deadline, "no SMS for the completed transaction"
+        time.sleep(0.5)

@@ -16,6 +16,9 @@ LEGAL = {
     ("submitted", "completed"),
     ("submitted", "rejected"),
     ("submitted", "failed"),
+    # the agency's late answer (a callback, or a replay of the delivery) after Pishkhan gave up
+    ("failed", "completed"),
+    ("failed", "rejected"),
 }
 # The shortest legal path into each state, from received.
 PATH = {

@@ -35,6 +35,7 @@ from django.utils.module_loading import import_string
 
 from pishkhan.audit.services import audit_record
 from pishkhan.catalogue.models import Agency
+from pishkhan.common.bulk import IN_BATCH, insert_dicts
 from pishkhan.common.errors import NotFoundError, ValidationError
 from pishkhan.common.sealing import seal, seal_json
 from pishkhan.gateway import backoff
@@ -126,6 +127,66 @@ def submission_enqueue(
             },
         )
     return request
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One submission for :func:`submissions_enqueue_many`."""
+
+    agency_code: str
+    idempotency_key: str
+    payload: Mapping[str, Any]
+
+
+def submissions_enqueue_many(*, submissions: list[Submission], actor: Any) -> int:
+    """Store many submissions at once (COPY on PostgreSQL); keys stored before are skipped.
+
+    The same checks as :func:`submission_enqueue`, in one query for the agencies and one for the keys
+    already stored; call it inside the caller's transaction. Returns how many were stored.
+    """
+    codes = {(item.agency_code or "").strip().lower() for item in submissions}
+    agencies = dict(Agency.objects.filter(code__in=codes, active=True).values_list("code", "pk"))
+    rows, keys = [], set()
+    for item in submissions:
+        key = (item.idempotency_key or "").strip()
+        if not key or len(key) > IDEMPOTENCY_KEY_LENGTH:
+            raise ValidationError(
+                "The idempotency key must be 1 to 64 characters.", fields={"idempotency_key": "invalid"}
+            )
+        if not isinstance(item.payload, Mapping):
+            raise ValidationError("The payload must be a JSON object.", fields={"payload": "invalid"})
+        agency_id = agencies.get((item.agency_code or "").strip().lower())
+        if agency_id is None:
+            raise NotFoundError(f"There is no active agency {item.agency_code!r}.")
+        if key in keys:
+            continue
+        keys.add(key)
+        rows.append((key, agency_id, item.payload))
+    stored = set()
+    for start in range(0, len(rows), IN_BATCH):
+        chunk = [key for key, _agency, _payload in rows[start : start + IN_BATCH]]
+        stored |= set(
+            OutboundRequest.objects.filter(idempotency_key__in=chunk).values_list(
+                "idempotency_key", flat=True
+            )
+        )
+    now = timezone.now()
+    fresh = [
+        {
+            "agency_id": agency_id,
+            "idempotency_key": key,
+            "payload_sealed": seal_json(dict(payload)),
+            "state": OutboundState.PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "last_error": "",
+            "created_at": now,
+        }
+        for key, agency_id, payload in rows
+        if key not in stored
+    ]
+    insert_dicts(OutboundRequest, fresh)
+    return len(fresh)
 
 
 # --- Deliver --------------------------------------------------------------------------------------

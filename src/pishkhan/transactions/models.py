@@ -1,8 +1,9 @@
 """Counter transactions, their history, the idempotency keys of their requests, and offices' heartbeats.
 
 Privacy (issue 4 §6): a citizen's national ID is kept as a keyed hash (``citizen_key``, for look-ups)
-and masked (for display). The full value would be kept encrypted for the gateway, but no encryption
-library is installed yet, so it is not stored at all; the mobile number likewise.
+and masked (for display). The full national ID and mobile travel to the agency inside the gateway's
+sealed payload, erased once the agency has taken the request; the full mobile is also kept here, sealed
+(``mobile_sealed``), only until the completion SMS is sent.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ CLERK_MAX = 100
 IDEMPOTENCY_KEY_MAX = 128
 TERMINAL_ID_MAX = 64
 SOFTWARE_VERSION_MAX = 64
+AGENCY_REFERENCE_MAX = 64
 
 
 class CounterTransaction(models.Model):
@@ -37,6 +39,8 @@ class CounterTransaction(models.Model):
     citizen_key = models.CharField(_("citizen key"), max_length=64, db_index=True, editable=False)
     citizen_masked = models.CharField(_("citizen national ID (masked)"), max_length=10)
     mobile_masked = models.CharField(_("mobile (masked)"), max_length=11, blank=True)
+    # The full mobile, sealed, until the citizen has been told the outcome; then "".
+    mobile_sealed = models.TextField(_("mobile (sealed)"), blank=True, editable=False)
     # As charged, never corrected: a fee unlike the tariff is evidence for supervision.
     fee_charged = models.BigIntegerField(_("fee charged (rials)"))
     fee_tariff = models.BigIntegerField(_("tariff fee (rials)"), null=True, blank=True)
@@ -47,6 +51,9 @@ class CounterTransaction(models.Model):
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The agency's own reference for the work it did, from its answer.
+    agency_reference = models.CharField(_("agency's reference"), max_length=AGENCY_REFERENCE_MAX, blank=True)
+    notified_at = models.DateTimeField(_("citizen notified"), null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at"]
@@ -55,6 +62,10 @@ class CounterTransaction(models.Model):
         indexes = [
             models.Index(fields=["office", "-received_at"], name="transactions_office_recv"),
             models.Index(fields=["service", "-received_at"], name="transactions_service_recv"),
+            # The few transactions whose citizen still awaits an SMS, found without scanning the rest.
+            models.Index(
+                fields=["finished_at"], condition=~Q(mobile_sealed=""), name="transactions_to_notify"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -20,7 +20,9 @@ class TransactionState(models.TextChoices):
 
 # Received by Pishkhan, then handed to the agency's back-end, which completes or rejects it. A
 # delivery that never gets through fails (from either state: a received transaction whose agency
-# cannot be reached at all never becomes submitted). The three outcomes are final.
+# cannot be reached at all never becomes submitted). Completed and rejected are final; failed is final
+# unless the agency's answer arrives after all (its late callback, or a replay of the delivery an
+# official ordered): the agency did the work, and its answer is the truth.
 TRANSACTION_TRANSITIONS = TransitionTable.of(
     "transaction",
     {
@@ -32,7 +34,7 @@ TRANSACTION_TRANSITIONS = TransitionTable.of(
         },
         TransactionState.COMPLETED: set(),
         TransactionState.REJECTED: set(),
-        TransactionState.FAILED: set(),
+        TransactionState.FAILED: {TransactionState.COMPLETED, TransactionState.REJECTED},
     },
 )
 

@@ -178,6 +178,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Pishkhan -----------------------------------------------------------------------------------
 PISHKHAN_SMS_BACKEND = ENV.sms_backend
+# The gateway tells the counter what became of each submission (the gateway knows no transactions).
+PISHKHAN_GATEWAY_EVENT_HANDLER = "pishkhan.transactions.services.gateway_event"
+# What `pishkhan worker` runs: each job's function (called with now=) and its pause when idle, seconds.
+PISHKHAN_JOBS = [
+    {"name": "gateway.deliver", "path": "pishkhan.gateway.tasks.outbox_deliver", "every": 1},
+    {"name": "transactions.notify", "path": "pishkhan.transactions.tasks.notifications_send", "every": 5},
+    {"name": "offices.conversions_overdue", "path": "pishkhan.offices.tasks.conversions_overdue", "every": 3600},
+]
 # Keys that seal citizens' identifiers and agencies' secrets at rest (pishkhan.common.sealing).
 PISHKHAN_SEALING_KEYS = ENV.sealing_keys
 

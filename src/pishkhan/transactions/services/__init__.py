@@ -1,6 +1,7 @@
 """Every write of counter transactions. One module per concept; import from here.
 
 - ``counter``: recording one transaction or an offline batch, advancing a state, heartbeats
+- ``delivery``: handing transactions to the gateway, following its events, the citizen's SMS
 """
 
 from pishkhan.transactions.services.counter import (
@@ -19,6 +20,12 @@ from pishkhan.transactions.services.counter import (
     transaction_record,
     transactions_record_batch,
 )
+from pishkhan.transactions.services.delivery import (
+    gateway_event,
+    notifications_send_due,
+    submission_payload,
+    transaction_submit,
+)
 
 __all__ = [
     "BATCH_MAX",
@@ -35,4 +42,8 @@ __all__ = [
     "transaction_answer",
     "transaction_record",
     "transactions_record_batch",
+    "gateway_event",
+    "notifications_send_due",
+    "submission_payload",
+    "transaction_submit",
 ]

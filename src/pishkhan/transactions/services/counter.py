@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from pishkhan.audit.selectors import audit_entry_list_for_target
 from pishkhan.catalogue.models import OutsourcingStatus, Service
 from pishkhan.catalogue.selectors import service_get, tariff_in_force
+from pishkhan.common.bulk import IN_BATCH, insert_dicts, insert_objects
 from pishkhan.common.errors import (
     ApplicationError,
     ConflictError,
@@ -44,6 +45,8 @@ from pishkhan.common.identifiers import (
     tracking_code_new,
 )
 from pishkhan.common.money import rials_check
+from pishkhan.common.sealing import seal
+from pishkhan.gateway.services import Submission, submissions_enqueue_many
 from pishkhan.offices.models import Office
 from pishkhan.offices.states import OfficeStatus
 from pishkhan.transactions.models import (
@@ -58,7 +61,8 @@ from pishkhan.transactions.models import (
     OfficeLiveness,
     TransactionEvent,
 )
-from pishkhan.transactions.states import FINAL_STATES, TRANSACTION_TRANSITIONS, TransactionState
+from pishkhan.transactions.services.delivery import state_change, submission_payload, transaction_submit
+from pishkhan.transactions.states import TransactionState
 
 BATCH_MAX = 1000
 # Offices' clocks drift; a few minutes ahead is a clock, more is a mistake.
@@ -169,11 +173,36 @@ def _text(values: Mapping[str, Any], name: str, *, max_length: int, required: bo
     return value
 
 
-def _service_clean(office: Office, code: Any) -> Service:
+class _Lookups:
+    """Services and tariffs read once per request, however many items name them."""
+
+    def __init__(self) -> None:
+        self.services: dict[str, Service | NotFoundError] = {}
+        self.tariffs: dict[tuple[int, dt.date], int | None] = {}
+
+    def service(self, code: str) -> Service:
+        if code not in self.services:
+            try:
+                self.services[code] = service_get(code=code)
+            except NotFoundError as error:
+                self.services[code] = error
+        found = self.services[code]
+        if isinstance(found, NotFoundError):
+            raise found
+        return found
+
+    def tariff_total(self, service: Service, on: dt.date) -> int | None:
+        if (service.pk, on) not in self.tariffs:
+            tariff = tariff_in_force(service=service, on=on)
+            self.tariffs[service.pk, on] = tariff.total if tariff is not None else None
+        return self.tariffs[service.pk, on]
+
+
+def _service_clean(office: Office, code: Any, lookups: _Lookups) -> Service:
     if not isinstance(code, str) or not code.strip():
         raise ValidationError(_("The service is required."), fields={"service": _("required")})
     try:
-        service = service_get(code=code)
+        service = lookups.service(code)
     except NotFoundError as error:
         raise ValidationError(error.detail, fields={"service": _("unknown service")}) from None
     if not service.active:
@@ -213,12 +242,12 @@ def _recorded_at_clean(value: Any, now: dt.datetime) -> dt.datetime:
     return value
 
 
-def _check(office: Office, values: Mapping[str, Any], now: dt.datetime) -> _Checked:
+def _check(office: Office, values: Mapping[str, Any], now: dt.datetime, lookups: _Lookups) -> _Checked:
     """Every rule of one transaction; a ``ValidationError`` naming every bad field at once."""
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
     checks = {
-        "service": lambda: _service_clean(office, values.get("service")),
+        "service": lambda: _service_clean(office, values.get("service"), lookups),
         "national_id": lambda: national_id_clean(_text(values, "national_id", max_length=40, required=True)),
         "mobile": lambda: mobile_clean(_text(values, "mobile", max_length=40, required=True)),
         "fee_charged": lambda: rials_check(values.get("fee_charged"), field="fee_charged"),
@@ -236,13 +265,13 @@ def _check(office: Office, values: Mapping[str, Any], now: dt.datetime) -> _Chec
                 errors.setdefault(field_name, []).extend(messages)
     if errors:
         raise ValidationError(_("The transaction is not valid; see errors."), fields=errors)
-    tariff = tariff_in_force(service=cleaned["service"], on=timezone.localdate(cleaned["recorded_at"]))
+    fee_tariff = lookups.tariff_total(cleaned["service"], timezone.localdate(cleaned["recorded_at"]))
     return _Checked(
         service=cleaned["service"],
         national_id=cleaned["national_id"],
         mobile=cleaned["mobile"],
         fee_charged=cleaned["fee_charged"],
-        fee_tariff=tariff.total if tariff is not None else None,
+        fee_tariff=fee_tariff,
         clerk=cleaned["clerk"],
         office_reference=cleaned["office_reference"],
         recorded_at=cleaned["recorded_at"],
@@ -263,6 +292,7 @@ def _insert(office: Office, checked: _Checked, now: dt.datetime) -> CounterTrans
                     citizen_key=citizen_key(checked.national_id),
                     citizen_masked=national_id_mask(checked.national_id),
                     mobile_masked=mobile_mask(checked.mobile),
+                    mobile_sealed=seal(checked.mobile),
                     fee_charged=checked.fee_charged,
                     fee_tariff=checked.fee_tariff,
                     state=TransactionState.RECEIVED,
@@ -345,7 +375,7 @@ def transaction_record(
         "office_reference": office_reference,
         "recorded_at": recorded_at,
     }
-    checked = _check(office, values, now)
+    checked = _check(office, values, now, _Lookups())
     try:
         with db_transaction.atomic():
             # Claiming the key first: a concurrent identical request waits here for this one to commit.
@@ -360,6 +390,9 @@ def transaction_record(
                     % {"reference": checked.office_reference, "code": duplicate.tracking_code},
                     fields={"office_reference": _("already recorded")},
                 ) from None
+            transaction_submit(
+                transaction=created, national_id=checked.national_id, mobile=checked.mobile, actor=actor
+            )
             answer = transaction_answer(created)
             record.response, record.transaction = answer, created
             record.save(update_fields=["response", "transaction"])
@@ -377,30 +410,125 @@ def transactions_record_batch(
 ) -> list[ItemResult]:
     """Record transactions an office stored while offline, each judged alone: created, duplicate or error.
 
-    An item whose office reference was recorded before is a duplicate (the office resends what it
-    is not sure arrived). More than ``BATCH_MAX`` items refuse the whole request, as does an office
-    that may not serve.
+    An item whose office reference was recorded before (or earlier in the same batch) is a duplicate:
+    the office resends what it is not sure arrived. More than ``BATCH_MAX`` items refuse the whole
+    request, as does an office that may not serve. The good items are written at once (COPY on
+    PostgreSQL) with their first events and their gateway submissions; if that meets a concurrent
+    write of the same references, the batch is recorded item by item instead, with the same answers.
     """
     if len(items) > BATCH_MAX:
         message = _("A batch holds at most %(count)d transactions.") % {"count": BATCH_MAX}
         raise ValidationError(message, fields={"items": message})
     office_operational_check(office)
     now = timezone.now()
-    results: list[ItemResult] = []
-    with db_transaction.atomic():
-        for index, item in enumerate(items):
-            if not isinstance(item, Mapping):
-                error = ValidationError(_("An item is a JSON object."), fields={"item": _("not an object")})
-                results.append(ItemResult(index, "error", error=error))
-                continue
-            try:
-                created = _insert(office, _check(office, item, now), now)
-            except ValidationError as error:
-                results.append(ItemResult(index, "error", error=error))
-            except _DuplicateError as duplicate:
-                results.append(ItemResult(index, "duplicate", tracking_code=duplicate.tracking_code))
-            else:
-                results.append(ItemResult(index, "created", tracking_code=created.tracking_code))
+    lookups = _Lookups()
+    results: dict[int, ItemResult] = {}
+    good: list[tuple[int, _Checked]] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            error = ValidationError(_("An item is a JSON object."), fields={"item": _("not an object")})
+            results[index] = ItemResult(index, "error", error=error)
+            continue
+        try:
+            good.append((index, _check(office, item, now, lookups)))
+        except ValidationError as error:
+            results[index] = ItemResult(index, "error", error=error)
+    try:
+        with db_transaction.atomic():
+            results |= _batch_write(office, good, now, actor)
+    except IntegrityError:
+        # A concurrent request wrote some of these references (or, once in ages, a tracking code
+        # clashed): the slow path judges each item against what is stored now.
+        with db_transaction.atomic():
+            for index, checked in good:
+                results[index] = _item_write(office, index, checked, now, actor)
+    return [results[index] for index in range(len(items))]
+
+
+def _item_write(office: Office, index: int, checked: _Checked, now: dt.datetime, actor: Any) -> ItemResult:
+    try:
+        created = _insert(office, checked, now)
+    except _DuplicateError as duplicate:
+        return ItemResult(index, "duplicate", tracking_code=duplicate.tracking_code)
+    transaction_submit(
+        transaction=created, national_id=checked.national_id, mobile=checked.mobile, actor=actor
+    )
+    return ItemResult(index, "created", tracking_code=created.tracking_code)
+
+
+def _batch_write(
+    office: Office, good: list[tuple[int, _Checked]], now: dt.datetime, actor: Any
+) -> dict[int, ItemResult]:
+    """Write the checked items in bulk; each item's result. Raises ``IntegrityError`` on a clash."""
+    references = [checked.office_reference for _index, checked in good]
+    stored: dict[str, str] = {}
+    for start in range(0, len(references), IN_BATCH):
+        stored |= dict(
+            CounterTransaction.objects.filter(
+                office=office, office_reference__in=references[start : start + IN_BATCH]
+            ).values_list("office_reference", "tracking_code")
+        )
+    results: dict[int, ItemResult] = {}
+    fresh: list[tuple[int, _Checked, CounterTransaction]] = []
+    for index, checked in good:
+        reference = checked.office_reference
+        if reference in stored:
+            results[index] = ItemResult(index, "duplicate", tracking_code=stored[reference])
+            continue
+        row = CounterTransaction(
+            tracking_code=tracking_code_new(),
+            office=office,
+            service=checked.service,
+            clerk=checked.clerk,
+            office_reference=reference,
+            citizen_key=citizen_key(checked.national_id),
+            citizen_masked=national_id_mask(checked.national_id),
+            mobile_masked=mobile_mask(checked.mobile),
+            mobile_sealed=seal(checked.mobile),
+            fee_charged=checked.fee_charged,
+            fee_tariff=checked.fee_tariff,
+            state=TransactionState.RECEIVED,
+            recorded_at=checked.recorded_at,
+            received_at=now,
+        )
+        stored[reference] = row.tracking_code  # a later item with this reference is its duplicate
+        fresh.append((index, checked, row))
+        results[index] = ItemResult(index, "created", tracking_code=row.tracking_code)
+    if not fresh:
+        return results
+    insert_objects(CounterTransaction, [row for _index, _checked, row in fresh])
+    codes = [row.tracking_code for _index, _checked, row in fresh]
+    ids: dict[str, int] = {}
+    for start in range(0, len(codes), IN_BATCH):
+        ids |= dict(
+            CounterTransaction.objects.filter(tracking_code__in=codes[start : start + IN_BATCH]).values_list(
+                "tracking_code", "pk"
+            )
+        )
+    insert_dicts(
+        TransactionEvent,
+        [
+            {
+                "transaction_id": ids[code],
+                "from_state": "",
+                "to_state": TransactionState.RECEIVED,
+                "at": now,
+                "detail": "",
+            }
+            for code in codes
+        ],
+    )
+    submissions_enqueue_many(
+        submissions=[
+            Submission(
+                agency_code=checked.service.agency.code,
+                idempotency_key=row.tracking_code,
+                payload=submission_payload(row, national_id=checked.national_id, mobile=checked.mobile),
+            )
+            for _index, checked, row in fresh
+        ],
+        actor=actor,
+    )
     return results
 
 
@@ -413,21 +541,8 @@ def transaction_advance(
         raise ValidationError(message, fields={"to_state": message})
     with db_transaction.atomic():
         locked = CounterTransaction.objects.select_for_update().get(pk=transaction.pk)
-        TRANSACTION_TRANSITIONS.check(locked.state, to_state)
-        now = timezone.now()
-        before = locked.state
-        locked.state = to_state
-        fields = ["state"]
-        if to_state == TransactionState.SUBMITTED:
-            locked.submitted_at = now
-            fields.append("submitted_at")
-        if to_state in FINAL_STATES:
-            locked.finished_at = now
-            fields.append("finished_at")
+        fields = state_change(locked, to_state, now=timezone.now(), detail=detail)
         locked.save(update_fields=fields)
-        TransactionEvent.objects.create(
-            transaction=locked, from_state=before, to_state=to_state, at=now, detail=(detail or "")[:500]
-        )
     return locked
 
 

@@ -111,18 +111,21 @@ class Command(BaseCommand):
         ]  # fmt: skip
         # Its own session, so that stopping `up` can stop the server and all its workers together.
         server = subprocess.Popen(command, start_new_session=True)  # noqa: S603 (our interpreter, our arguments)
+        worker = _worker_start()
         stop_requested: list[float] = []
 
         def stop(signum: int, frame: object) -> None:
             if not stop_requested:
                 stop_requested.append(time.monotonic())
                 _signal_group(server, signal.SIGTERM)
+                _signal_group(worker, signal.SIGTERM)
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         shown = f"[{host}]" if ":" in host else host
         if not _wait_listening(host, port, server, timeout=60):
             _signal_group(server, signal.SIGKILL)
+            _signal_group(worker, signal.SIGKILL)
             raise CommandError(f"The web server did not start on {host}:{port}; see the messages above.")
         address = f"http://{shown}:{port}/"
         self.stdout.write(self.style.SUCCESS(f"Pishkhan is serving on {address} (Ctrl+C stops it)"))
@@ -135,15 +138,31 @@ class Command(BaseCommand):
                 # A server that ignores the polite request for STOP_GRACE seconds is stopped by force.
                 if stop_requested and time.monotonic() - stop_requested[0] > STOP_GRACE:
                     _signal_group(server, signal.SIGKILL)
+                    _signal_group(worker, signal.SIGKILL)
+            if not stop_requested and worker.poll() is not None:
+                # The work waits in the database; a new worker picks it up where the last one stopped.
+                self.stderr.write(f"The worker stopped (exit code {worker.returncode}); starting another.")
+                worker = _worker_start()
+        if not stop_requested:
+            _signal_group(worker, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            worker.wait(timeout=STOP_GRACE)
         _signal_group(server, signal.SIGKILL)  # workers that outlived their master
+        _signal_group(worker, signal.SIGKILL)
         if not stop_requested:
             raise CommandError(f"The web server stopped unexpectedly (exit code {code}).")
+
+
+def _worker_start() -> subprocess.Popen:
+    """``pishkhan worker`` in its own session: gateway deliveries, SMS and deadlines, beside the server."""
+    command = [sys.executable, "-m", "pishkhan", "worker"]
+    return subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL)  # noqa: S603
 
 
 STOP_GRACE = 10.0
 
 
-def _signal_group(server: subprocess.Popen, signum: int) -> None:
-    """Send a signal to the server and all its workers (they share its process group)."""
+def _signal_group(process: subprocess.Popen, signum: int) -> None:
+    """Send a signal to a process and all its children (they share its process group)."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(server.pid, signum)
+        os.killpg(process.pid, signum)

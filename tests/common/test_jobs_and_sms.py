@@ -1,0 +1,78 @@
+"""The worker's schedule and the SMS backends."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.utils import timezone
+
+from pishkhan.common.jobs import Job, Schedule
+from pishkhan.common.sms import sms_send
+
+CALLS: list[str] = []
+
+
+def busy_twice(*, now):
+    """A job with work for two rounds, then none."""
+    CALLS.append("busy")
+    return CALLS.count("busy") <= 2
+
+
+def broken(*, now):
+    CALLS.append("broken")
+    raise RuntimeError("the job's own bug")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calls():
+    CALLS.clear()
+
+
+def _job(name, every=60):
+    return Job(name=name, path=f"tests.common.test_jobs_and_sms.{name}", every=dt.timedelta(seconds=every))
+
+
+def test_a_job_with_work_runs_again_at_once_and_an_idle_one_waits_its_interval(db):
+    schedule = Schedule([_job("busy_twice")])
+    now = timezone.now()
+
+    for _ in range(4):
+        schedule.run_due(now)
+
+    assert CALLS == ["busy", "busy", "busy"]  # the third round found nothing: it waits a minute
+    assert not schedule.busy(now)
+    schedule.run_due(now + dt.timedelta(seconds=61))
+    assert CALLS.count("busy") == 4
+
+
+def test_a_failing_job_is_reported_and_does_not_stop_the_others(db):
+    schedule = Schedule([_job("broken"), _job("busy_twice")])
+
+    ran = schedule.run_due(timezone.now())
+
+    assert [job.name for job, _ in ran] == ["broken", "busy_twice"]
+    assert isinstance(ran[0][1], RuntimeError)
+    assert CALLS == ["broken", "busy"]
+
+
+def test_the_log_backend_appends_one_json_line_with_the_number_masked(settings, tmp_path):
+    settings.PISHKHAN_SMS_BACKEND = "log"
+    settings.PISHKHAN_DATA_DIR = tmp_path
+
+    sms_send(to="09121234567", text="پیشخوان: انجام شد")
+    sms_send(to="09351234567", text="دوم")
+
+    lines = [json.loads(line) for line in (tmp_path / "sms.log").read_text(encoding="utf-8").splitlines()]
+    assert [(line["to"], line["text"]) for line in lines] == [
+        ("0912***4567", "پیشخوان: انجام شد"),
+        ("0935***4567", "دوم"),
+    ]
+    assert "09121234567" not in (tmp_path / "sms.log").read_text(encoding="utf-8")
+
+
+def test_a_backend_named_by_dotted_path_is_used(settings, capsys):
+    settings.PISHKHAN_SMS_BACKEND = "pishkhan.common.sms.ConsoleBackend"
+
+    sms_send(to="09121234567", text="hello")
+
+    assert '"to": "0912***4567"' in capsys.readouterr().err
