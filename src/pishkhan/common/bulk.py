@@ -35,7 +35,12 @@ def _write(model: type[models.Model], fields: list[models.Field], rows: Iterable
     columns = ", ".join(quote(field.column) for field in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            # psycopg's own cursor, past Django's wrapper: its errors are made Django's here (a unique
+            # key taken meanwhile is an IntegrityError that the caller may handle).
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
                 for values in rows:
                     copy.write_row(prepared(values))
             return

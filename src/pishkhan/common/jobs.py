@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -57,7 +57,8 @@ class Schedule:
         for job in self.jobs:
             if self.next_run.get(job.name, now) > now:
                 continue
-            close_old_connections()  # a connection the database dropped is replaced, not reused
+            if not connection.in_atomic_block:  # (a test's transaction wraps everything)
+                close_old_connections()  # a connection the database dropped is replaced, not reused
             try:
                 function = self._functions.get(job.path) or import_string(job.path)
                 self._functions[job.path] = function

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -114,18 +114,19 @@ def submission_enqueue(
     agency = Agency.objects.filter(code=(agency_code or "").strip().lower(), active=True).first()
     if agency is None:
         raise NotFoundError(f"There is no active agency {agency_code!r}.")
-    existing = OutboundRequest.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return existing
-    with transaction.atomic():
-        request, _created = OutboundRequest.objects.get_or_create(
-            idempotency_key=key,
-            defaults={
-                "agency": agency,
-                "payload_sealed": seal_json(dict(payload)),
-                "next_attempt_at": timezone.now(),
-            },
-        )
+    request = OutboundRequest(
+        agency=agency,
+        idempotency_key=key,
+        payload_sealed=seal_json(dict(payload)),
+        next_attempt_at=timezone.now(),
+    )
+    try:
+        # Insert first (the common case: a new key), in a savepoint so a key stored before leaves the
+        # caller's transaction usable; then the row stored first is the answer.
+        with transaction.atomic():
+            request.save(force_insert=True)
+    except IntegrityError:
+        request = OutboundRequest.objects.get(idempotency_key=key)
     return request
 
 
