@@ -107,6 +107,12 @@ def test_a_posted_transaction_is_delivered_by_the_worker_and_completed(client, c
     assert transaction.notified_at is not None
     # and nothing of the citizen is left in clear or sealed in the outbox
     assert OutboundRequest.objects.get(idempotency_key=code).payload_sealed == ""
+    # and the office's system reads the outcome
+    detail = client.get(
+        f"/api/v1/transactions/{code}", headers={"Authorization": f"Bearer {counter['office_key']}"}
+    ).json()
+    assert (detail["state"], detail["agency_reference"]) == ("completed", transaction.agency_reference)
+    assert [event["to_state"] for event in detail["events"]] == ["received", "submitted", "completed"]
 
 
 def test_the_agency_receives_the_full_identifiers_that_pishkhan_keeps_only_sealed(counter, over_http):

@@ -2,18 +2,8 @@
 
 from django.contrib import admin
 
+from pishkhan.common.admin import ReadOnlyAdmin
 from pishkhan.transactions.models import CounterTransaction, Heartbeat, OfficeLiveness, TransactionEvent
-
-
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class TransactionEventInline(admin.TabularInline):
@@ -27,25 +17,25 @@ class TransactionEventInline(admin.TabularInline):
 
 
 @admin.register(CounterTransaction)
-class CounterTransactionAdmin(_ReadOnly):
+class CounterTransactionAdmin(ReadOnlyAdmin):
     list_display = ("tracking_code", "office", "service", "state", "fee_charged", "fee_tariff", "received_at")
     list_filter = ("state",)
     search_fields = ("tracking_code", "office__code", "office_reference")
     list_select_related = ("office", "service")
     raw_id_fields = ("office", "service")
-    exclude = ("citizen_key",)
+    exclude = ("citizen_key", "mobile_sealed")
     inlines = [TransactionEventInline]
 
 
 @admin.register(Heartbeat)
-class HeartbeatAdmin(_ReadOnly):
+class HeartbeatAdmin(ReadOnlyAdmin):
     list_display = ("office", "terminal_id", "software_version", "at")
     search_fields = ("office__code", "terminal_id")
     list_select_related = ("office",)
 
 
 @admin.register(OfficeLiveness)
-class OfficeLivenessAdmin(_ReadOnly):
+class OfficeLivenessAdmin(ReadOnlyAdmin):
     list_display = ("office", "last_seen_at", "terminal_id", "software_version")
     search_fields = ("office__code",)
     list_select_related = ("office",)

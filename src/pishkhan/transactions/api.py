@@ -192,4 +192,9 @@ def transaction_detail(request: HttpRequest, tracking_code: str) -> object:
     if not has_perm(principal, "transactions.view"):
         raise NotFoundError(_("No transaction has the tracking code %(code)s.") % {"code": tracking_code})
     found = selectors.transaction_get(tracking_code=tracking_code, scope=principal.scope)
-    return services.transaction_answer(found) | {"events": list(found.events.all())}
+    return services.transaction_answer(found) | {
+        "submitted_at": found.submitted_at,
+        "finished_at": found.finished_at,
+        "agency_reference": found.agency_reference,
+        "events": list(found.events.all()),
+    }

@@ -50,8 +50,11 @@ class TransactionEventOut(Schema):
 
 
 class TransactionDetailOut(TransactionOut):
-    """A transaction with its history."""
+    """A transaction with its history and the agency's answer."""
 
+    submitted_at: dt.datetime | None = Field(description="when the agency's back-end took it")
+    finished_at: dt.datetime | None = Field(description="when it was completed, rejected or failed")
+    agency_reference: str = Field(description="the agency's own reference, from its answer")
     events: list[TransactionEventOut]
 
 
