@@ -9,6 +9,7 @@ inside its own transaction.
 import pytest
 from django.utils import translation
 
+from pishkhan.gateway.agency_sandbox import SandboxState, sandbox_start
 from pishkhan.geo.selectors import geo_is_loaded
 from pishkhan.geo.services import geo_load
 
@@ -42,3 +43,16 @@ def _code_speaks_english():
     """
     with translation.override("en"):
         yield
+
+
+# The secret the reference agency back-end shares with Pishkhan in tests.
+AGENCY_SECRET = "s" * 40
+
+
+@pytest.fixture
+def reference():
+    """The reference agency back-end (a real HTTP server), listening on a free loopback port."""
+    server = sandbox_start(state=SandboxState(secret=AGENCY_SECRET))
+    yield server
+    server.shutdown()
+    server.server_close()

@@ -1,14 +1,12 @@
-"""Fixtures of the gateway tests: agencies on each adapter, the reference agency server on loopback,
-and a result handler that counts its calls."""
+"""Fixtures of the gateway tests: agencies on each adapter (the reference agency server on loopback,
+``reference``, is shared from tests/conftest.py), and a handler that counts the results."""
 
 import pytest
 
-from pishkhan.gateway.agency_sandbox import SandboxState, sandbox_start
 from pishkhan.gateway.services import agency_secret_set
 from tests.catalogue.factories import AgencyFactory
+from tests.conftest import AGENCY_SECRET as SECRET
 from tests.gateway import handlers
-
-SECRET = "s" * 40
 
 
 @pytest.fixture
@@ -26,15 +24,6 @@ def results(settings):
 def sandbox_agency(db):
     """An agency simulated in process."""
     return AgencyFactory(code="sabt")
-
-
-@pytest.fixture
-def reference():
-    """The reference agency back-end, listening on a free loopback port."""
-    server = sandbox_start(state=SandboxState(secret=SECRET))
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from pishkhan.catalogue.services import agency_update
 from pishkhan.common.jobs import run_once
-from pishkhan.gateway.agency_sandbox import SandboxState, sandbox_start
 from pishkhan.gateway.models import OutboundRequest
 from pishkhan.gateway.selectors import delivery_attempt_list
 from pishkhan.gateway.services import agency_secret_set, outbox_deliver_due, outbox_replay
@@ -24,10 +23,10 @@ from pishkhan.gateway.states import AttemptOutcome, OutboundState
 from pishkhan.transactions.models import CounterTransaction
 from pishkhan.transactions.services import notifications_send_due, transactions_record_batch
 from pishkhan.transactions.states import TransactionState
+from tests.conftest import AGENCY_SECRET
 from tests.transactions.test_services import CITIZEN, SERVICE, record
 
 MOBILE = "09121234567"
-SECRET = "r" * 40
 
 
 @pytest.fixture
@@ -65,20 +64,12 @@ def _post(client, key, *, idempotency_key="idem-1", **overrides):
 
 
 @pytest.fixture
-def reference():
-    server = sandbox_start(state=SandboxState(secret=SECRET))
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
 def over_http(counter, reference):
     """The counter's agency reached over HTTP at the reference back-end."""
     agency_update(
         agency=counter["agency"], adapter="http", base_url=reference.url, timeout_seconds=2, actor=None
     )
-    agency_secret_set(agency=counter["agency"], secret=SECRET, actor=None)
+    agency_secret_set(agency=counter["agency"], secret=AGENCY_SECRET, actor=None)
     return reference
 
 

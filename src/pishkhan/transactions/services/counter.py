@@ -278,27 +278,33 @@ def _check(office: Office, values: Mapping[str, Any], now: dt.datetime, lookups:
     )
 
 
+def _new_row(office: Office, checked: _Checked, now: dt.datetime) -> CounterTransaction:
+    """A new transaction (unsaved) as checked: the citizen hashed, masked, the mobile sealed."""
+    return CounterTransaction(
+        tracking_code=tracking_code_new(),
+        office=office,
+        service=checked.service,
+        clerk=checked.clerk,
+        office_reference=checked.office_reference,
+        citizen_key=citizen_key(checked.national_id),
+        citizen_masked=national_id_mask(checked.national_id),
+        mobile_masked=mobile_mask(checked.mobile),
+        mobile_sealed=seal(checked.mobile),
+        fee_charged=checked.fee_charged,
+        fee_tariff=checked.fee_tariff,
+        state=TransactionState.RECEIVED,
+        recorded_at=checked.recorded_at,
+        received_at=now,
+    )
+
+
 def _insert(office: Office, checked: _Checked, now: dt.datetime) -> CounterTransaction:
     """Insert the row and its first event; ``_DuplicateError`` when the office's reference is taken."""
     for _attempt in range(_TRACKING_ATTEMPTS):
         try:
             with db_transaction.atomic():  # a savepoint: a clash loses only this insert
-                created = CounterTransaction.objects.create(
-                    tracking_code=tracking_code_new(),
-                    office=office,
-                    service=checked.service,
-                    clerk=checked.clerk,
-                    office_reference=checked.office_reference,
-                    citizen_key=citizen_key(checked.national_id),
-                    citizen_masked=national_id_mask(checked.national_id),
-                    mobile_masked=mobile_mask(checked.mobile),
-                    mobile_sealed=seal(checked.mobile),
-                    fee_charged=checked.fee_charged,
-                    fee_tariff=checked.fee_tariff,
-                    state=TransactionState.RECEIVED,
-                    recorded_at=checked.recorded_at,
-                    received_at=now,
-                )
+                created = _new_row(office, checked, now)
+                created.save(force_insert=True)
         except IntegrityError:
             taken = (
                 CounterTransaction.objects.filter(office=office, office_reference=checked.office_reference)
@@ -475,22 +481,7 @@ def _batch_write(
         if reference in stored:
             results[index] = ItemResult(index, "duplicate", tracking_code=stored[reference])
             continue
-        row = CounterTransaction(
-            tracking_code=tracking_code_new(),
-            office=office,
-            service=checked.service,
-            clerk=checked.clerk,
-            office_reference=reference,
-            citizen_key=citizen_key(checked.national_id),
-            citizen_masked=national_id_mask(checked.national_id),
-            mobile_masked=mobile_mask(checked.mobile),
-            mobile_sealed=seal(checked.mobile),
-            fee_charged=checked.fee_charged,
-            fee_tariff=checked.fee_tariff,
-            state=TransactionState.RECEIVED,
-            recorded_at=checked.recorded_at,
-            received_at=now,
-        )
+        row = _new_row(office, checked, now)
         stored[reference] = row.tracking_code  # a later item with this reference is its duplicate
         fresh.append((index, checked, row))
         results[index] = ItemResult(index, "created", tracking_code=row.tracking_code)
