@@ -18,7 +18,7 @@ def _menu(html: str) -> list[str]:
 def test_stranger_sees_the_public_menu_and_a_sign_in_link(client):
     html = client.get("/no-such-page/").content.decode()
 
-    assert _menu(html) == ["/", "/services/", "/find/", "/api/v1/docs"]
+    assert _menu(html) == ["/", "/services/", "/find/", "/track/", "/api/v1/docs"]
     assert 'href="/accounts/login/?next=/no-such-page/"' in html
     assert "/accounts/logout/" not in html
 
@@ -53,8 +53,10 @@ def test_only_staff_see_the_administration_entry(client):
         "/",
         "/services/",
         "/find/",
+        "/track/",
         "/offices/",
         "/offices/conversions/",
+        "/transactions/",
         "/api/v1/docs",
         "/accounts/me/",
         "/admin/",

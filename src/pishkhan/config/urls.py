@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("pishkhan.web.urls")),
     path("", include("pishkhan.catalogue.urls")),
     path("", include("pishkhan.offices.urls")),
+    path("", include("pishkhan.transactions.urls")),
     path("accounts/", include("pishkhan.accounts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

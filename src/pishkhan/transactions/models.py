@@ -62,6 +62,8 @@ class CounterTransaction(models.Model):
         indexes = [
             models.Index(fields=["office", "-received_at"], name="transactions_office_recv"),
             models.Index(fields=["service", "-received_at"], name="transactions_service_recv"),
+            # National and provincial searches by period, newest first.
+            models.Index(fields=["-received_at"], name="transactions_received"),
             # The few transactions whose citizen still awaits an SMS, found without scanning the rest.
             models.Index(
                 fields=["finished_at"], condition=~Q(mobile_sealed=""), name="transactions_to_notify"

@@ -1,29 +1,61 @@
-"""Reads of counter transactions and of offices' liveness."""
+"""Reads of counter transactions and of offices' liveness.
+
+A list narrows to a jurisdiction given as ``scope``, a ``Principal.scope`` dict: ``{}`` or None for
+the whole country, ``{"province": "23"}`` or ``{"office": "P23-0001"}``; any other kind of
+jurisdiction (an agency) sees no office's counter. Whether the caller may read at all is the entry
+point's question.
+
+The table grows by about 100 million rows a year, so every list is read along an index: an office's
+or a service's (each with ``received_at``), the tracking code's, or the primary key, whose order is
+the order of arrival.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hmac
+from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from pishkhan.common.errors import NotFoundError
+from pishkhan.catalogue.models import Service
+from pishkhan.common.calendar import TEHRAN
+from pishkhan.common.errors import NotFoundError, ValidationError
 from pishkhan.common.identifiers import tracking_code_clean
+from pishkhan.common.persian import to_latin_digits
+from pishkhan.geo.models import Province
 from pishkhan.offices.models import Office
+from pishkhan.offices.selectors import office_code_clean
 from pishkhan.transactions.models import CounterTransaction, OfficeLiveness, TransactionEvent
+from pishkhan.transactions.services import citizen_key
+from pishkhan.transactions.states import TransactionState
 
 Scope = dict[str, str] | None
 
-_SCOPE_LOOKUPS = {"office": "office__code", "province": "office__province__code"}
+# The longest period one search may span.
+SEARCH_MAX_DAYS = 366
+_FEE_DIFFERS = Q(fee_tariff__isnull=False) & ~Q(fee_charged=F("fee_tariff"))
+
+
+def _province_id(code: str) -> int | None:
+    return Province.objects.filter(code=code).values_list("pk", flat=True).first()
 
 
 def transaction_list_for_scope(*, scope: Scope = None) -> QuerySet[CounterTransaction]:
-    """Transactions inside a jurisdiction (``{}``/None: all), newest first, with office and service."""
+    """Transactions inside a jurisdiction (``{}``/None: all), newest first, with office and service.
+
+    A province is filtered by its id, not by a join on its code: the planner then knows how many
+    offices the province has (Tehran has many more than the average) and reads the right index.
+    """
     transactions = CounterTransaction.objects.select_related("office", "service__agency")
     for kind, code in (scope or {}).items():
-        if kind not in _SCOPE_LOOKUPS:
+        if kind == "office":
+            transactions = transactions.filter(office__code=code)
+        elif kind == "province":
+            transactions = transactions.filter(office__province_id=_province_id(code))
+        else:
             return transactions.none()  # deny by default: an agency sees no office's counter
-        transactions = transactions.filter(**{_SCOPE_LOOKUPS[kind]: code})
     return transactions
 
 
@@ -32,6 +64,7 @@ def transaction_get(*, tracking_code: str, scope: Scope = None) -> CounterTransa
     code = tracking_code_clean(tracking_code)
     found = (
         transaction_list_for_scope(scope=scope)
+        .select_related("office__province")
         .prefetch_related(Prefetch("events", queryset=TransactionEvent.objects.order_by("at", "pk")))
         .filter(tracking_code=code)
         .first()
@@ -39,6 +72,171 @@ def transaction_get(*, tracking_code: str, scope: Scope = None) -> CounterTransa
     if found is None:
         raise NotFoundError(_("No transaction has the tracking code %(code)s.") % {"code": code})
     return found
+
+
+def tehran_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The instants a day in Tehran starts and ends (the end excluded): ``[start, end)``."""
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=TEHRAN)
+    return start, dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=TEHRAN)
+
+
+def _period_check(received_from: dt.date | None, received_to: dt.date | None) -> None:
+    if not (received_from and received_to):
+        return
+    if received_to < received_from:
+        message = _("The period ends before it starts.")
+        raise ValidationError(message, fields={"received_to": message})
+    if (received_to - received_from).days >= SEARCH_MAX_DAYS:
+        message = _("Search at most %(days)d days at a time.") % {"days": SEARCH_MAX_DAYS}
+        raise ValidationError(message, fields={"received_to": message})
+
+
+def transaction_search(
+    *,
+    scope: Scope = None,
+    tracking_code: str = "",
+    office: str = "",
+    service: str = "",
+    province: str = "",
+    received_from: dt.date | None = None,
+    received_to: dt.date | None = None,
+    state: str = "",
+    fee_differs: bool = False,
+) -> QuerySet[CounterTransaction]:
+    """Transactions inside ``scope`` that match every filter given, newest first.
+
+    ``received_from``/``received_to`` are days in Tehran, both included. A malformed tracking code,
+    office code or province code, an unknown state, or a period that ends before it starts or spans
+    more than ``SEARCH_MAX_DAYS`` is a ``ValidationError``; an unknown office or service matches
+    nothing.
+
+    Every list is read along an index in ``received_at`` order: given an office or a service, that
+    column's (the office and service are looked up first, so the filter is on the indexed id, not on
+    a join); otherwise ``received_at``'s own. So no list sorts the whole table to show its first page,
+    and a period of any age is a range of that index.
+    """
+    _period_check(received_from, received_to)
+    transactions = transaction_list_for_scope(scope=scope)
+    if tracking_code:
+        transactions = transactions.filter(tracking_code=tracking_code_clean(tracking_code))
+    if province:
+        code = to_latin_digits(province.strip())
+        if not (len(code) == 2 and code.isdigit()):
+            raise ValidationError(_("A province code is two digits."), fields={"province": "malformed"})
+        transactions = transactions.filter(office__province_id=_province_id(code))
+    if state:
+        if state not in TransactionState.values:
+            message = _("Unknown transaction state.")
+            raise ValidationError(message, fields={"state": message})
+        transactions = transactions.filter(state=state)
+    if fee_differs:
+        transactions = transactions.filter(_FEE_DIFFERS)
+    if received_from:
+        transactions = transactions.filter(received_at__gte=tehran_day_bounds(received_from)[0])
+    if received_to:
+        transactions = transactions.filter(received_at__lt=tehran_day_bounds(received_to)[1])
+    if office:
+        try:
+            code = office_code_clean(office)
+        except ValidationError as error:
+            raise ValidationError(error.detail, fields={"office": error.detail}) from None
+        office_id = Office.objects.filter(code=code).values_list("pk", flat=True).first()
+        if office_id is None:
+            return transactions.none()
+        transactions = transactions.filter(office_id=office_id)
+    if service:
+        service_id = Service.objects.filter(code=service.strip().lower()).values_list("pk", flat=True).first()
+        if service_id is None:
+            return transactions.none()
+        transactions = transactions.filter(service_id=service_id)
+    # Every filter combination has an index led by received_at (alone, or after office or service).
+    return transactions.order_by("-received_at", "-pk")
+
+
+@dataclass(frozen=True)
+class CounterDay:
+    """An office's counter on one day in Tehran: how many transactions in each state, and the fees."""
+
+    day: dt.date
+    total: int
+    by_state: dict[str, int]  # every state, in the order of ``TransactionState``, zero included
+    fees_total: int
+    fee_differs: int
+
+
+def counter_day(*, office: Office, day: dt.date) -> CounterDay:
+    """The day's figures of an office's counter, in one query along its (office, received_at) index."""
+    start, end = tehran_day_bounds(day)
+    rows = (
+        CounterTransaction.objects.filter(office=office, received_at__gte=start, received_at__lt=end)
+        .values("state")
+        .annotate(count=Count("pk"), fees=Sum("fee_charged"), differs=Count("pk", filter=_FEE_DIFFERS))
+        .order_by()
+    )
+    by_state = dict.fromkeys(TransactionState.values, 0)
+    fees_total = differs = 0
+    for row in rows:
+        by_state[row["state"]] = row["count"]
+        fees_total += row["fees"] or 0
+        differs += row["differs"]
+    return CounterDay(
+        day=day, total=sum(by_state.values()), by_state=by_state, fees_total=fees_total, fee_differs=differs
+    )
+
+
+@dataclass(frozen=True)
+class TrackedTransaction:
+    """All the public tracking page may tell of a transaction: its state, since when, what and where."""
+
+    tracking_code: str
+    state: str
+    changed_at: dt.datetime
+    service_title_fa: str
+    service_title_en: str
+    office_name: str
+
+    @property
+    def state_label(self) -> str:
+        """The state's human name (translated)."""
+        return str(TransactionState(self.state).label)
+
+
+def transaction_track(*, tracking_code: str, national_id: str) -> TrackedTransaction | None:
+    """The transaction with this tracking code, if ``national_id`` (clean) is its citizen's; else None.
+
+    A malformed or unknown code and another citizen's national ID all give None, so a caller can
+    answer them alike. The keyed hash is computed and compared in constant time in every case.
+    """
+    key = citizen_key(national_id)
+    try:
+        code = tracking_code_clean(tracking_code)
+    except ValidationError:
+        return None
+    found = (
+        CounterTransaction.objects.filter(tracking_code=code)
+        .values(
+            "citizen_key",
+            "state",
+            "received_at",
+            "submitted_at",
+            "finished_at",
+            "service__title_fa",
+            "service__title_en",
+            "office__name",
+        )
+        .first()
+    )
+    stored = found["citizen_key"] if found is not None else "0" * len(key)
+    if not hmac.compare_digest(stored.encode(), key.encode()) or found is None:
+        return None
+    return TrackedTransaction(
+        tracking_code=code,
+        state=found["state"],
+        changed_at=found["finished_at"] or found["submitted_at"] or found["received_at"],
+        service_title_fa=found["service__title_fa"],
+        service_title_en=found["service__title_en"],
+        office_name=found["office__name"],
+    )
 
 
 def office_last_seen(*, office: Office) -> dt.datetime | None:

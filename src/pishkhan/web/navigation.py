@@ -16,7 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from pishkhan.accounts.permissions import Principal, has_perm, principal_from_request
-from pishkhan.accounts.roles import Role
+from pishkhan.accounts.roles import JurisdictionKind, Role
 
 # Who may see an entry: everyone, anyone signed in, staff of the Django admin, or holders of a permission.
 EVERYONE = "everyone"
@@ -31,6 +31,9 @@ class MenuEntry:
     label: str | Promise
     url_name: str
     audience: str = EVERYONE  # EVERYONE, SIGNED_IN, STAFF or a permission such as "audit.view"
+    # The kinds of jurisdiction whose principals see it (JurisdictionKind values); empty: any. One page
+    # may serve an office's own people under one name and supervisors under another.
+    jurisdictions: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,21 @@ MENU: list[MenuEntry] = [
     MenuEntry(_("National picture"), "web:home"),
     MenuEntry(_("Service catalogue"), "catalogue:service_list"),
     MenuEntry(_("Find an office"), "offices:find"),
+    MenuEntry(_("Track a transaction"), "transactions:track"),
     MenuEntry(_("Offices"), "offices:office_list", audience="offices.view"),
     MenuEntry(_("Conversions"), "offices:conversion_board", audience="offices.view"),
+    MenuEntry(
+        _("Counter"),
+        "transactions:counter",
+        audience="transactions.view",
+        jurisdictions=frozenset({JurisdictionKind.OFFICE}),
+    ),
+    MenuEntry(
+        _("Transactions"),
+        "transactions:transaction_list",
+        audience="transactions.view",
+        jurisdictions=frozenset({JurisdictionKind.NATIONAL, JurisdictionKind.PROVINCE}),
+    ),
     MenuEntry(_("API for integrators"), "api:openapi-view"),
     MenuEntry(_("Your account"), "accounts:account_detail", audience="accounts.view_self"),
     MenuEntry(_("Administration"), "admin:index", audience=STAFF),
@@ -63,6 +79,8 @@ MENU: list[MenuEntry] = [
 
 
 def _sees(entry: MenuEntry, request: HttpRequest, principal: Principal | None) -> bool:
+    if entry.jurisdictions and (principal is None or principal.jurisdiction_kind not in entry.jurisdictions):
+        return False
     if entry.audience == EVERYONE:
         return True
     if entry.audience == SIGNED_IN:

@@ -184,7 +184,11 @@ PISHKHAN_GATEWAY_EVENT_HANDLER = "pishkhan.transactions.services.gateway_event"
 PISHKHAN_JOBS = [
     {"name": "gateway.deliver", "path": "pishkhan.gateway.tasks.outbox_deliver", "every": 1},
     {"name": "transactions.notify", "path": "pishkhan.transactions.tasks.notifications_send", "every": 5},
-    {"name": "offices.conversions_overdue", "path": "pishkhan.offices.tasks.conversions_overdue", "every": 3600},
+    {
+        "name": "offices.conversions_overdue",
+        "path": "pishkhan.offices.tasks.conversions_overdue",
+        "every": 3600,
+    },
 ]
 # Keys that seal citizens' identifiers and agencies' secrets at rest (pishkhan.common.sealing).
 PISHKHAN_SEALING_KEYS = ENV.sealing_keys
@@ -207,3 +211,18 @@ PISHKHAN_JURISDICTION_RESOLVERS = {
     "agency": "pishkhan.catalogue.selectors.agency_codes_existing",
     "office": "pishkhan.offices.selectors.office_codes_existing",
 }
+
+# --- Cache and rate limits ----------------------------------------------------------------------
+# The public tracking page counts look-ups per client address (django-ratelimit) and failed
+# look-ups per tracking code in the default cache. This cache lives in each server process: with
+# several processes (`pishkhan up` starts two) each counts alone, so a limit holds per process.
+# Production with several worker processes should point CACHES at a shared store (memcached or
+# Redis) so that the limits hold across them. (django-ratelimit is used as a library, not an
+# installed app, so its system check does not ask for that here.)
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pishkhan"}}
+RATELIMIT_USE_CACHE = "default"
+if ENV.behind_proxy:
+    # The address our one reverse proxy saw (the last X-Forwarded-For entry), not the client's claim.
+    RATELIMIT_IP_META_KEY = "pishkhan.transactions.views.tracking.client_ip"
+PISHKHAN_TRACK_RATE = "10/m"  # look-ups per client address
+PISHKHAN_TRACK_CODE_FAILURES = 5  # failed look-ups of one tracking code an hour, from all addresses

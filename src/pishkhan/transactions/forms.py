@@ -1,0 +1,122 @@
+"""Forms of the counter's pages: the public tracking look-up, the counter's day, and the search.
+
+Forms parse what a person typed (Persian digits, Jalali dates, spaces inside a tracking code); the
+rules are the selectors' to enforce, and a refusal comes back onto the form
+(:func:`pishkhan.common.forms.errors_onto`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pishkhan.catalogue.forms import JalaliDateField
+from pishkhan.common.errors import ValidationError
+from pishkhan.common.identifiers import national_id_clean, tracking_code_is_valid
+from pishkhan.common.persian import to_latin_digits
+from pishkhan.transactions.states import TransactionState
+
+Choices = list[tuple[str, Any]]
+# Room for a code typed with spaces or dashes between its groups; the selectors check the rest.
+CODE_INPUT_MAX = 40
+_SEPARATORS = re.compile(r"[\s\-_.]")
+
+
+def _code_widget(**attrs: str) -> forms.TextInput:
+    return forms.TextInput(
+        attrs={"inputmode": "numeric", "dir": "ltr", "autocomplete": "off", "spellcheck": "false"} | attrs
+    )
+
+
+class UnechoedTextInput(forms.TextInput):
+    """A text box that never writes what was typed back into the page: a national ID stays off screens
+    and out of the browser's cache of the page once the look-up is answered."""
+
+    def format_value(self, value: Any) -> str | None:
+        return None
+
+
+class TransactionTrackForm(forms.Form):
+    """The public look-up: a tracking code and the national ID of the citizen it was done for."""
+
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=CODE_INPUT_MAX,
+        widget=_code_widget(placeholder="1234 5678 9012"),
+        help_text=_("The twelve digits on your receipt."),
+    )
+    national_id = forms.CharField(
+        label=_("National ID"),
+        max_length=CODE_INPUT_MAX,
+        widget=UnechoedTextInput(
+            attrs={"inputmode": "numeric", "dir": "ltr", "autocomplete": "off", "spellcheck": "false"}
+        ),
+        help_text=_("The ten-digit national ID of the person the service was for."),
+    )
+
+    def clean_code(self) -> str:
+        # Not checked here: a malformed code must get the same answer as an unknown one.
+        return to_latin_digits(self.cleaned_data["code"]).strip()
+
+    def clean_national_id(self) -> str:
+        try:
+            return national_id_clean(self.cleaned_data["national_id"])
+        except ValidationError:
+            raise forms.ValidationError(
+                _("This is not a valid national ID (ten digits with a correct check digit).")
+            ) from None
+
+
+class CounterDayForm(forms.Form):
+    """Which day of the counter to show (today when none is given)."""
+
+    day = JalaliDateField(label=_("Day"), required=False)
+
+
+class TransactionSearchForm(forms.Form):
+    """The search's filters; every one optional, each narrowing the list further."""
+
+    tracking_code = forms.CharField(
+        label=_("Tracking code"), required=False, max_length=CODE_INPUT_MAX, widget=_code_widget()
+    )
+    office = forms.CharField(
+        label=_("Office code"),
+        required=False,
+        max_length=16,
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off", "placeholder": "P23-0001"}),
+    )
+    service = forms.ChoiceField(label=_("Service"), required=False)
+    province = forms.ChoiceField(label=_("Province"), required=False)
+    received_from = JalaliDateField(label=_("Received from"), required=False)
+    received_to = JalaliDateField(label=_("Received until"), required=False)
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("Any state")), *TransactionState.choices]
+    )
+    fee_differs = forms.BooleanField(label=_("Only fees that differ from the tariff"), required=False)
+
+    def __init__(
+        self, *args: Any, services: Choices, provinces: Choices | None, by_office: bool, **kwargs: Any
+    ) -> None:
+        """``provinces`` None leaves the province out (an office's staff); ``by_office`` False the office."""
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", _("Any service")), *services]
+        if provinces is None:
+            del self.fields["province"]
+        else:
+            self.fields["province"].choices = provinces
+        if not by_office:
+            del self.fields["office"]
+
+    def clean_tracking_code(self) -> str:
+        code = _SEPARATORS.sub("", to_latin_digits(self.cleaned_data["tracking_code"]))
+        if code and not tracking_code_is_valid(code):
+            raise forms.ValidationError(
+                _("This is not a valid tracking code (twelve digits; check for a typo).")
+            )
+        return code
+
+    def clean_office(self) -> str:
+        return to_latin_digits(self.cleaned_data["office"]).strip()

@@ -1,0 +1,28 @@
+"""Template filters of the counter's pages: a tracking code grouped for reading, a state's name."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import get_language
+
+from pishkhan.common.persian import to_persian_digits
+from pishkhan.transactions.states import TransactionState
+
+register = template.Library()
+
+TRACKING_GROUP = 4
+
+
+@register.filter
+def tracking_code(code: str) -> str:
+    """``123456789012`` → ``1234 5678 9012`` (in Persian digits on Persian pages): read aloud in groups."""
+    text = " ".join(code[i : i + TRACKING_GROUP] for i in range(0, len(code or ""), TRACKING_GROUP))
+    return to_persian_digits(text) if (get_language() or "fa").startswith("fa") else text
+
+
+@register.filter
+def state_label(state: str) -> str:
+    """A transaction state's human name (translated); "" for none (a transaction's creation)."""
+    if not state:
+        return ""
+    return str(TransactionState(state).label) if state in TransactionState.values else state
