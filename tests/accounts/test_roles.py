@@ -37,6 +37,7 @@ def test_roles_reach_the_jurisdictions_of_the_design():
         "inspector": ["national", "province"],
         "agency_staff": ["agency"],
         "office_operator": ["office"],
+        "licensee": ["national"],
     }
 
 

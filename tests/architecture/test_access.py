@@ -22,6 +22,7 @@ PUBLIC_API_OPERATIONS = {
     ("get", "/api/v1/tariffs/in-force"),
     ("get", "/api/v1/offices/near"),
     ("get", "/api/v1/offices/{code}/rate-board"),
+    ("get", "/api/v1/licences/{number}/public"),
     ("post", "/api/v1/gateway/callback/{agency_code}"),
 }
 

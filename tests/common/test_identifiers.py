@@ -119,3 +119,48 @@ def test_tracking_code_clean_accepts_persian_digits_and_refuses_a_typo():
 def test_a_10_kb_identifier_is_refused_cleanly():
     with pytest.raises(ValidationError):
         identifiers.national_id_clean("1" * 10_000)
+
+
+# Company national IDs (شناسه ملی اشخاص حقوقی) as published by companies themselves: the example of
+# the persian-tools library's documentation, and two found on companies' contact and invoice pages.
+REAL_COMPANY_IDS = ["10380284790", "10260014510", "10460108920"]
+
+
+@pytest.mark.parametrize("value", REAL_COMPANY_IDS)
+def test_real_company_ids_are_accepted(value):
+    assert identifiers.company_id_clean(value) == value
+
+
+def test_company_id_typed_with_persian_digits_and_dashes_is_canonicalised():
+    assert identifiers.company_id_clean("۱۰۳۸-۰۲۸۴-۷۹۰") == "10380284790"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "10380284792",  # wrong check digit
+        "10380285692",  # a changed body digit
+        "1038028479",  # ten digits
+        "103802847900",  # twelve digits
+        "11111111111",  # one repeated digit
+        "33333333333",  # one repeated digit, whose sum happens to hold
+        "1038028479a",
+        "",
+    ],
+)
+def test_invalid_company_ids_are_refused_naming_the_field(value):
+    with pytest.raises(ValidationError) as error:
+        identifiers.company_id_clean(value, field="applicant.company_id")
+    assert "applicant.company_id" in error.value.fields
+
+
+@given(st.text(alphabet="0123456789", min_size=10, max_size=10).filter(lambda s: len(set(s)) > 1))
+def test_any_ten_digits_with_their_check_digit_form_a_valid_company_id(body):
+    # the check digit by the published rule, written out again here: t = d10 + 2, weights 29 27 23 19 17
+    offset = int(body[9]) + 2
+    weights = [29, 27, 23, 19, 17] * 2
+    remainder = sum((int(d) + offset) * w for d, w in zip(body, weights, strict=True)) % 11
+    valid = body + str(0 if remainder == 10 else remainder)
+    assert identifiers.company_id_is_valid(valid)
+    for wrong_digit in set("0123456789") - {valid[10]}:
+        assert not identifiers.company_id_is_valid(body + wrong_digit)

@@ -20,6 +20,7 @@ class Role(models.TextChoices):
     AGENCY_STAFF = "agency_staff", _("Agency staff")
     OFFICE_OPERATOR = "office_operator", _("Office operator")
     INSPECTOR = "inspector", _("Inspector")
+    LICENSEE = "licensee", _("Licence applicant or holder")
 
 
 class JurisdictionKind(models.TextChoices):
@@ -47,6 +48,14 @@ PERMISSIONS: dict[str, str] = {
     "conversions.decide": _("Review conversions and decide them"),
     "transactions.record": _("Record counter transactions and heartbeats for one's office"),
     "transactions.view": _("See counter transactions, their history and receipts"),
+    "licensing.apply": _("Apply for a licence, add its documents and withdraw the application"),
+    "licensing.view_own": _("See one's own licence applications and licences"),
+    "licensing.surrender": _("Surrender one's own licence"),
+    "licensing.view": _("See licence applications, licences, their timelines and county quotas"),
+    "licensing.review": _("Take licence applications under review and recommend them or not"),
+    "licensing.decide": _("Approve or refuse licence applications"),
+    "licensing.act": _("Activate, suspend, reinstate, revoke and renew licences"),
+    "licensing.set_quota": _("Set the quota of licensed offices of a county"),
 }
 
 # Which jurisdiction kinds each role may be given.
@@ -57,6 +66,9 @@ ROLE_JURISDICTIONS: dict[Role, frozenset[JurisdictionKind]] = {
     Role.INSPECTOR: frozenset({JurisdictionKind.PROVINCE, JurisdictionKind.NATIONAL}),
     Role.AGENCY_STAFF: frozenset({JurisdictionKind.AGENCY}),
     Role.OFFICE_OPERATOR: frozenset({JurisdictionKind.OFFICE}),
+    # National without a code: one may apply in any county. What a licensee sees is narrowed to its own
+    # applications and licences by the licensing selectors, not by a jurisdiction.
+    Role.LICENSEE: frozenset({JurisdictionKind.NATIONAL}),
 }
 
 # Which permissions each role holds (inside its jurisdiction).
@@ -74,21 +86,27 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "conversions.decide",
         }
         | {"transactions.view"}
+        | {"licensing.view", "licensing.decide", "licensing.act", "licensing.set_quota"}
     ),
     Role.DIRECTORATE: frozenset(
         _EVERYONE
         | {"audit.view", "offices.view", "offices.edit", "offices.manage_staff"}
         | {"conversions.request", "conversions.decide"}
         | {"transactions.view"}
+        | {"licensing.view", "licensing.review"}
     ),
     Role.WORKING_GROUP: frozenset(_EVERYONE | {"offices.view"}),
-    Role.INSPECTOR: frozenset(_EVERYONE | {"audit.view", "offices.view", "transactions.view"}),
+    Role.INSPECTOR: frozenset(
+        _EVERYONE | {"audit.view", "offices.view", "transactions.view", "licensing.view"}
+    ),
     Role.AGENCY_STAFF: frozenset(_EVERYONE | {"catalogue.edit", "catalogue.report_visits"}),
     Role.OFFICE_OPERATOR: frozenset(
         _EVERYONE
         | {"offices.view", "offices.manage_staff", "conversions.request"}
         | {"transactions.record", "transactions.view"}
+        | {"licensing.view"}
     ),
+    Role.LICENSEE: frozenset(_EVERYONE | {"licensing.apply", "licensing.view_own", "licensing.surrender"}),
 }
 
 # A superuser acts as a regulator: national reach, the regulator's permissions.

@@ -40,3 +40,10 @@ def apikey_authenticate(*, plaintext: str) -> ApiKey | None:
     if key.holder_kind == HolderKind.USER and not key.user.is_active:
         return None
     return key
+
+
+def apikey_exists_for_office(*, office_code: str) -> bool:
+    """Whether the office's system holds a live (unrevoked) API key: it is equipped to connect."""
+    return ApiKey.objects.filter(
+        holder_kind=HolderKind.OFFICE, holder_code=office_code, revoked_at__isnull=True
+    ).exists()

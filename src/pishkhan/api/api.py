@@ -13,6 +13,7 @@ from pishkhan.api import problems
 from pishkhan.catalogue.api import router as catalogue_router
 from pishkhan.gateway.api import router as gateway_router
 from pishkhan.geo.api import router as geo_router
+from pishkhan.licensing.api import router as licensing_router
 from pishkhan.offices.api import router as offices_router
 from pishkhan.transactions.api import router as transactions_router
 
@@ -33,6 +34,7 @@ api.add_router("/geo", geo_router, tags=["geo"])
 # Catalogue operations carry their own tags (agencies, services, tariffs).
 api.add_router("", catalogue_router)
 api.add_router("", offices_router, tags=["offices"])
+api.add_router("", licensing_router, tags=["licensing"])
 api.add_router("", transactions_router, tags=["transactions"])
 # Agencies call back here; they authenticate by signing the body, not by an API key.
 api.add_router("", gateway_router, tags=["gateway"])

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "pishkhan.geo",
     "pishkhan.catalogue",
     "pishkhan.offices",
+    "pishkhan.licensing",
     "pishkhan.transactions",
     "pishkhan.gateway",
     "pishkhan.api",
@@ -159,6 +160,13 @@ with contextlib.suppress(OSError):
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# --- Uploaded files: licence applicants' documents, under the data directory ----------------------
+# Never served from a URL of their own: the licensing API streams a document only after checking
+# that the caller may review its application (no MEDIA_URL route exists).
+MEDIA_ROOT = ENV.data_dir / "media"
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+
 # --- Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = ENV.https
 CSRF_COOKIE_SECURE = ENV.https
@@ -189,7 +197,15 @@ PISHKHAN_JOBS = [
         "path": "pishkhan.offices.tasks.conversions_overdue",
         "every": 3600,
     },
+    {"name": "licensing.reinstate", "path": "pishkhan.licensing.tasks.licences_reinstate_due", "every": 3600},
+    {"name": "licensing.expire", "path": "pishkhan.licensing.tasks.licences_expire_due", "every": 3600},
+    {"name": "licensing.convert", "path": "pishkhan.licensing.tasks.conversions_licence_due", "every": 3600},
 ]
+# Licensing policy (ADR 0007): a licence's term, how long before expiry it may be renewed, and how
+# many years a revoked licence bars its holder from applying again.
+PISHKHAN_LICENCE_TERM_YEARS = 5
+PISHKHAN_LICENCE_RENEWAL_WINDOW_DAYS = 90
+PISHKHAN_LICENCE_REVOCATION_BAR_YEARS = 3
 # Keys that seal citizens' identifiers and agencies' secrets at rest (pishkhan.common.sealing).
 PISHKHAN_SEALING_KEYS = ENV.sealing_keys
 

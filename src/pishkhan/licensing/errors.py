@@ -1,0 +1,33 @@
+"""The refusals particular to licensing, each with its own problem type so a client can tell them apart."""
+
+from __future__ import annotations
+
+from pishkhan.common.errors import ConflictError, ValidationError
+
+
+class RecentlyRevokedError(ValidationError):
+    """The applicant held a licence revoked within the bar (``PISHKHAN_LICENCE_REVOCATION_BAR_YEARS``)."""
+
+    code = "recently-revoked"
+    title = "A licence of this applicant was revoked recently"
+
+
+class QuotaReachedError(ConflictError):
+    """Approving would put more licensed offices of a kind in force in a county than its quota allows."""
+
+    code = "quota-reached"
+    title = "The county's quota of licensed offices is reached"
+
+
+class NotConnectedError(ConflictError):
+    """A licence cannot become active: the office's system is not equipped (API key) or not connected."""
+
+    code = "not-connected"
+    title = "The office's system is not equipped and connected"
+
+
+class RenewalWindowError(ConflictError):
+    """A renewal asked for outside the window before expiry."""
+
+    code = "renewal-window"
+    title = "The licence cannot be renewed now"

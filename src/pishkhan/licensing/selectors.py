@@ -1,0 +1,277 @@
+"""Reads of licensing: applications, documents, licences and their timelines, quotas, and the counter's check.
+
+A list narrows to a ``scope`` made by :func:`licensing_scope` from the caller: ``{}`` (national),
+``{"province": "23"}``, ``{"office": "P23-0001"}``, or ``{"applicant": "<user id>"}`` for a licence
+applicant or holder, who sees only their own. One object outside the scope is a ``NotFoundError``
+(a directorate cannot tell another province's licence from a missing one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pishkhan.accounts.permissions import Principal, has_perm
+from pishkhan.audit.models import AuditEntry
+from pishkhan.audit.selectors import audit_entry_list_for_target
+from pishkhan.catalogue.selectors import services_deliverable_by
+from pishkhan.common.errors import NotFoundError, ValidationError
+from pishkhan.common.persian import to_latin_digits
+from pishkhan.licensing.models import (
+    APPLICATION_NUMBER_PATTERN,
+    LICENCE_NUMBER_PATTERN,
+    LICENSED_KINDS,
+    ApplicationDocument,
+    CountyQuota,
+    Licence,
+    LicenceApplication,
+)
+from pishkhan.licensing.states import IN_FORCE_STATES, ApplicationStatus, LicenceStatus
+from pishkhan.licensing.terms import date_shown
+from pishkhan.offices.models import Office
+
+Scope = dict[str, str]
+
+_APPLICATION_NUMBER = re.compile(APPLICATION_NUMBER_PATTERN)
+_LICENCE_NUMBER = re.compile(LICENCE_NUMBER_PATTERN)
+_PROVINCE = re.compile(r"^[0-9]{2}$")
+_COUNTY = re.compile(r"^[0-9]{4}$")
+
+
+def licensing_scope(principal: Principal | None) -> Scope | None:
+    """Where a caller may read applications and licences, as selector filters; None where nowhere.
+
+    Whoever holds ``licensing.view`` reads within its jurisdiction (the whole country, a province, its
+    office); a licence applicant or holder (``licensing.view_own``) reads only its own.
+    """
+    if principal is None:
+        return None
+    if has_perm(principal, "licensing.view"):
+        return principal.scope
+    if has_perm(principal, "licensing.view_own") and principal.user is not None:
+        return {"applicant": str(principal.user.pk)}
+    return None
+
+
+def _scoped(queryset: QuerySet, scope: Scope | None, lookups: dict[str, str | tuple[str, ...]]) -> QuerySet:
+    if scope is None:
+        return queryset.none()
+    for kind, code in scope.items():
+        lookup = lookups.get(kind)
+        if lookup is None:
+            return queryset.none()  # deny by default: a jurisdiction we do not know reaches nothing
+        if isinstance(lookup, tuple):  # any of several paths (an application's office, or its licence's)
+            condition = Q()
+            for path in lookup:
+                condition |= Q(**{path: code})
+            queryset = queryset.filter(condition)
+        else:
+            queryset = queryset.filter(**{lookup: code})
+    return queryset
+
+
+_APPLICATION_SCOPES: dict[str, str | tuple[str, ...]] = {
+    "province": "province__code",
+    "office": ("office__code", "licence__office__code"),
+    "applicant": "applicant_user_id",
+}
+_LICENCE_SCOPES: dict[str, str | tuple[str, ...]] = {
+    "province": "office__province__code",
+    "office": "office__code",
+    "applicant": "applicant_user_id",
+}
+
+
+def _code(value: str, pattern: re.Pattern[str], name: str, message: str) -> str:
+    text = to_latin_digits(str(value or "").strip()).upper()
+    if not pattern.match(text):
+        raise ValidationError(message, fields={name: message})
+    return text
+
+
+def _filters_clean(province: str | None, county: str | None) -> tuple[str | None, str | None]:
+    if province:
+        province = _code(province, _PROVINCE, "province", _("A province code is two digits."))
+    if county:
+        county = _code(county, _COUNTY, "county", _("A county code is four digits."))
+    return province or None, county or None
+
+
+# --- Applications ---------------------------------------------------------------------------------
+
+
+def _applications() -> QuerySet[LicenceApplication]:
+    return (
+        LicenceApplication.objects.select_related(
+            "province", "county", "place", "office", "applicant_user", "licence"
+        )
+        .defer("province__boundary", "county__boundary", "identity_sealed")
+        .prefetch_related("documents")
+    )
+
+
+def application_list(
+    *,
+    scope: Scope | None,
+    status: str | None = None,
+    province: str | None = None,
+    county: str | None = None,
+) -> QuerySet[LicenceApplication]:
+    """Applications in scope, newest first, filtered by status, province and county codes."""
+    applications = _scoped(_applications(), scope, _APPLICATION_SCOPES)
+    province, county = _filters_clean(province, county)
+    if status:
+        if status not in ApplicationStatus.values:
+            raise ValidationError(_("Unknown application status."), fields={"status": "unknown"})
+        applications = applications.filter(status=status)
+    if province:
+        applications = applications.filter(province__code=province)
+    if county:
+        applications = applications.filter(county__code=county)
+    return applications.order_by("-submitted_at", "-id")
+
+
+def application_get(*, number: str, scope: Scope | None) -> LicenceApplication:
+    """The application with this number, if in scope; ``NotFoundError`` otherwise."""
+    clean = _code(
+        number, _APPLICATION_NUMBER, "number", _("An application number looks like A-23-1405-00001.")
+    )
+    found = _scoped(_applications(), scope, _APPLICATION_SCOPES).filter(number=clean).first()
+    if found is None:
+        raise NotFoundError(_("No application has the number %(number)s.") % {"number": number})
+    return found
+
+
+def application_document_list(*, application: LicenceApplication) -> QuerySet[ApplicationDocument]:
+    """An application's documents, in the order they came."""
+    return ApplicationDocument.objects.filter(application=application).order_by("uploaded_at", "id")
+
+
+def application_document_get(*, application: LicenceApplication, document_id: int) -> ApplicationDocument:
+    """One document of an application; ``NotFoundError`` if it belongs to another."""
+    found = ApplicationDocument.objects.filter(application=application, pk=document_id).first()
+    if found is None:
+        raise NotFoundError(_("No such document."))
+    return found
+
+
+# --- Licences -------------------------------------------------------------------------------------
+
+
+def _licences() -> QuerySet[Licence]:
+    return Licence.objects.select_related(
+        "office", "office__province", "office__county", "office__place", "application", "applicant_user"
+    ).defer("office__province__boundary", "office__county__boundary", "office__search_key")
+
+
+def licence_list(
+    *,
+    scope: Scope | None,
+    status: str | None = None,
+    province: str | None = None,
+    county: str | None = None,
+    kind: str | None = None,
+    office: str | None = None,
+) -> QuerySet[Licence]:
+    """Licences in scope by number, filtered by status, province, county, kind and office code."""
+    licences = _scoped(_licences(), scope, _LICENCE_SCOPES)
+    province, county = _filters_clean(province, county)
+    if status:
+        if status not in LicenceStatus.values:
+            raise ValidationError(_("Unknown licence status."), fields={"status": "unknown"})
+        licences = licences.filter(status=status)
+    if kind:
+        if kind not in LICENSED_KINDS:
+            raise ValidationError(_("Unknown office kind."), fields={"kind": "unknown"})
+        licences = licences.filter(kind=kind)
+    if province:
+        licences = licences.filter(office__province__code=province)
+    if county:
+        licences = licences.filter(office__county__code=county)
+    if office:
+        licences = licences.filter(office__code=to_latin_digits(office.strip()).upper())
+    return licences.order_by("number")
+
+
+def licence_get(*, number: str, scope: Scope | None) -> Licence:
+    """The licence with this number, if in scope; ``NotFoundError`` otherwise."""
+    clean = _code(number, _LICENCE_NUMBER, "number", _("A licence number looks like L-23-1405-00001."))
+    found = _scoped(_licences(), scope, _LICENCE_SCOPES).filter(number=clean).first()
+    if found is None:
+        raise NotFoundError(_("No licence has the number %(number)s.") % {"number": number})
+    return found
+
+
+def licence_timeline(*, licence: Licence) -> QuerySet[AuditEntry]:
+    """The licence's history, oldest first: exactly its audit entries, so a page and the log agree."""
+    return audit_entry_list_for_target(target=licence)
+
+
+def licence_in_force_for_office(*, office: Office) -> Licence | None:
+    """The office's licence in force (issued, active or suspended), or None. One indexed read."""
+    return Licence.objects.filter(office_id=office.pk, status__in=IN_FORCE_STATES).first()
+
+
+def office_may_transact(*, office: Office, now: dt.datetime | None = None) -> tuple[bool, str]:
+    """Whether an office may post transactions now, and if not, why (a translated sentence).
+
+    Offices of the parallel networks hold no CRA licence and are not held back here. A licensed kind
+    needs an active licence within its dates: a suspension whose end date has passed, or a term that
+    has run out, count as such before the worker records them.
+    """
+    if office.kind not in LICENSED_KINDS:
+        return True, ""
+    licence = licence_in_force_for_office(office=office)
+    on = timezone.localdate(now or timezone.now())
+    if licence is None:
+        return False, _("Office %(code)s has no active licence.") % {"code": office.code}
+    if licence.expires_on < on:
+        return False, _("The licence of office %(code)s expired on %(date)s.") % {
+            "code": office.code,
+            "date": date_shown(licence.expires_on),
+        }
+    if licence.status == LicenceStatus.ACTIVE:
+        return True, ""
+    if licence.status == LicenceStatus.SUSPENDED:
+        if licence.suspended_until is not None and licence.suspended_until < on:
+            return True, ""
+        return False, _("The licence of office %(code)s is suspended until %(date)s.") % {
+            "code": office.code,
+            "date": date_shown(licence.suspended_until),
+        }
+    return False, _(
+        "The licence of office %(code)s is not active yet: its system must be equipped and connected."
+    ) % {"code": office.code}
+
+
+def licence_public(*, number: str) -> tuple[Licence, list[str]]:
+    """A licence as anyone may see it, and the codes of the services its office may deliver.
+
+    For the public verification: the caller shows the office and the licence's state and dates,
+    never the holder.
+    """
+    licence = licence_get(number=number, scope={})
+    codes = list(services_deliverable_by(kind=licence.office.kind).values_list("code", flat=True))
+    return licence, codes
+
+
+# --- Quotas ---------------------------------------------------------------------------------------
+
+
+def county_quota_list(*, scope: Scope | None, province: str | None = None) -> QuerySet[CountyQuota]:
+    """Counties' quotas in scope (a province's directorate: its province), by county and kind."""
+    quotas = _scoped(
+        CountyQuota.objects.select_related("county", "county__province").defer(
+            "county__boundary", "county__province__boundary"
+        ),
+        scope,
+        {"province": "county__province__code"},
+    )
+    province, _county = _filters_clean(province, None)
+    if province:
+        quotas = quotas.filter(county__province__code=province)
+    return quotas.order_by("county__code", "office_kind")

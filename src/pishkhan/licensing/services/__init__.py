@@ -1,0 +1,67 @@
+"""Every write of licensing. One module per concept; import from here.
+
+- ``holders``: who applies and holds (identifier checked, kept as a keyed hash and a mask)
+- ``documents``: an application's documents (type by content, size, expiry)
+- ``applications``: submit, take under review, recommend or not, decide, withdraw
+- ``licences``: issue, activate (equipped and connected), suspend, reinstate, revoke, surrender,
+  expire, renew, and the sign of life from the office's system
+- ``quotas``: counties' quotas and the check an approval makes
+- ``conversions``: the Pishkhan licence of a converted office
+- ``imports``: licences by the thousand (an import, the demo)
+"""
+
+from pishkhan.licensing.services.applications import (
+    application_decide,
+    application_review,
+    application_submit,
+    application_take,
+    application_withdraw,
+)
+from pishkhan.licensing.services.conversions import (
+    licence_issue_for_conversion,
+    licences_issue_for_conversions,
+)
+from pishkhan.licensing.services.documents import MAX_DOCUMENT_BYTES, application_document_add
+from pishkhan.licensing.services.holders import ApplicantDraft, holder_key
+from pishkhan.licensing.services.imports import BASIS_IMPORT, LicenceDraft, licences_issue_many
+from pishkhan.licensing.services.licences import (
+    licence_activate,
+    licence_expire,
+    licence_reinstate,
+    licence_renew,
+    licence_revoke,
+    licence_signal,
+    licence_surrender,
+    licence_suspend,
+    licences_expire_ended,
+    licences_reinstate_ended,
+)
+from pishkhan.licensing.services.quotas import county_quota_set
+
+__all__ = [
+    "BASIS_IMPORT",
+    "MAX_DOCUMENT_BYTES",
+    "ApplicantDraft",
+    "LicenceDraft",
+    "application_decide",
+    "application_document_add",
+    "application_review",
+    "application_submit",
+    "application_take",
+    "application_withdraw",
+    "county_quota_set",
+    "holder_key",
+    "licence_activate",
+    "licence_expire",
+    "licence_issue_for_conversion",
+    "licence_reinstate",
+    "licence_renew",
+    "licence_revoke",
+    "licence_signal",
+    "licence_surrender",
+    "licence_suspend",
+    "licences_expire_ended",
+    "licences_issue_for_conversions",
+    "licences_issue_many",
+    "licences_reinstate_ended",
+]

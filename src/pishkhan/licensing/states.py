@@ -1,0 +1,110 @@
+"""The states of a licence application and of a licence, and the moves between them, as data.
+
+Design and refinements: docs/decisions/0007-licensing.md.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pishkhan.common.transitions import TransitionTable
+
+
+class ApplicationStatus(models.TextChoices):
+    """Where a licence application stands: the directorate reviews, the regulator decides."""
+
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    RECOMMENDED = "recommended", _("Recommended")
+    NOT_RECOMMENDED = "not_recommended", _("Not recommended")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# The provincial directorate takes an application and recommends it or not; the regulator decides
+# either way (a recommendation advises, it does not bind). The applicant may withdraw until a decision.
+APPLICATION_TRANSITIONS = TransitionTable.of(
+    "licence application",
+    {
+        ApplicationStatus.SUBMITTED: {ApplicationStatus.UNDER_REVIEW, ApplicationStatus.WITHDRAWN},
+        ApplicationStatus.UNDER_REVIEW: {
+            ApplicationStatus.RECOMMENDED,
+            ApplicationStatus.NOT_RECOMMENDED,
+            ApplicationStatus.WITHDRAWN,
+        },
+        ApplicationStatus.RECOMMENDED: {
+            ApplicationStatus.APPROVED,
+            ApplicationStatus.REFUSED,
+            ApplicationStatus.WITHDRAWN,
+        },
+        ApplicationStatus.NOT_RECOMMENDED: {
+            ApplicationStatus.APPROVED,
+            ApplicationStatus.REFUSED,
+            ApplicationStatus.WITHDRAWN,
+        },
+        ApplicationStatus.APPROVED: set(),
+        ApplicationStatus.REFUSED: set(),
+        ApplicationStatus.WITHDRAWN: set(),
+    },
+)
+
+# Not yet decided nor withdrawn: an applicant has at most one of these per county and kind of office.
+OPEN_APPLICATION_STATES = frozenset(
+    {
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.UNDER_REVIEW,
+        ApplicationStatus.RECOMMENDED,
+        ApplicationStatus.NOT_RECOMMENDED,
+    }
+)
+REVIEW_OUTCOMES = frozenset({ApplicationStatus.RECOMMENDED, ApplicationStatus.NOT_RECOMMENDED})
+DECISION_OUTCOMES = frozenset({ApplicationStatus.APPROVED, ApplicationStatus.REFUSED})
+
+
+class LicenceStatus(models.TextChoices):
+    """Where a licence stands. Only an active licence lets its office post transactions."""
+
+    ISSUED = "issued", _("Issued")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+    SURRENDERED = "surrendered", _("Surrendered")
+
+
+# Issued becomes active once the office's system is equipped and connected (an API key and a first
+# sign of life); a suspension ends by reinstatement (back to active). Revoked, expired and
+# surrendered are final: a new licence needs a new application.
+LICENCE_TRANSITIONS = TransitionTable.of(
+    "licence",
+    {
+        LicenceStatus.ISSUED: {
+            LicenceStatus.ACTIVE,
+            LicenceStatus.REVOKED,
+            LicenceStatus.SURRENDERED,
+            LicenceStatus.EXPIRED,
+        },
+        LicenceStatus.ACTIVE: {
+            LicenceStatus.SUSPENDED,
+            LicenceStatus.REVOKED,
+            LicenceStatus.EXPIRED,
+            LicenceStatus.SURRENDERED,
+        },
+        LicenceStatus.SUSPENDED: {
+            LicenceStatus.ACTIVE,
+            LicenceStatus.REVOKED,
+            LicenceStatus.SURRENDERED,
+            LicenceStatus.EXPIRED,
+        },
+        LicenceStatus.REVOKED: set(),
+        LicenceStatus.EXPIRED: set(),
+        LicenceStatus.SURRENDERED: set(),
+    },
+)
+
+# In force: the licence still holds the office's place (an office has at most one), and it counts
+# against its county's quota.
+IN_FORCE_STATES = frozenset({LicenceStatus.ISSUED, LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED})
+ENDED_STATES = frozenset({LicenceStatus.REVOKED, LicenceStatus.EXPIRED, LicenceStatus.SURRENDERED})
