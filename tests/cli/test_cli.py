@@ -11,6 +11,8 @@ import urllib.request
 
 import pytest
 
+from pishkhan.accounts.roles import Role
+
 
 def _env(tmp_path, **extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PISHKHAN_", "DJANGO_"))}
@@ -64,7 +66,7 @@ def test_up_refuses_a_port_already_in_use(tmp_path):
 def test_up_without_serving_prepares_a_wal_database_and_prints_one_login_per_role(tmp_path):
     result = _run("up", "--no-serve", "--data-dir", str(tmp_path), env=_env(tmp_path))
     assert result.returncode == 0, result.stderr
-    for role in ("regulator", "directorate", "working_group", "agency_staff", "office_operator", "inspector"):
+    for role in Role.values:
         assert f"  {role} " in result.stdout
     with sqlite3.connect(tmp_path / "pishkhan.sqlite3") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -29,7 +29,7 @@ def _post(client, data, *, secret=SECRET, at=None, url=URL):
 def accepted(http_agency, reference):
     """A request the agency accepted, its result still to come."""
     reference.state.control({"answer": "accepted"})
-    request = submission_enqueue(agency_code="tamin", idempotency_key="tx-7", payload={}, actor=None)
+    request = submission_enqueue(agency="tamin", idempotency_key="tx-7", payload={}, actor=None)
     outbox_deliver_due(now=timezone.now())
     return request
 
@@ -48,7 +48,7 @@ def test_a_signed_callback_applies_the_result_once(client, accepted, results):
 
 
 def test_a_callback_for_a_pending_request_settles_it(client, http_agency, results):
-    request = submission_enqueue(agency_code="tamin", idempotency_key="tx-8", payload={}, actor=None)
+    request = submission_enqueue(agency="tamin", idempotency_key="tx-8", payload={}, actor=None)
 
     response = _post(client, {"request_id": "tx-8", "status": "rejected"})
 
@@ -128,7 +128,7 @@ def test_malformed_callbacks_are_422_and_change_nothing(client, accepted, result
 
 def test_the_reference_agency_calls_back_with_a_valid_signature(live_server, http_agency, reference, results):
     reference.state.control({"answer": "accepted", "callback_url": live_server.url + URL})
-    submission_enqueue(agency_code="tamin", idempotency_key="tx-5", payload={}, actor=None)
+    submission_enqueue(agency="tamin", idempotency_key="tx-5", payload={}, actor=None)
 
     outbox_deliver_due(now=timezone.now())
     deadline = time.monotonic() + 10

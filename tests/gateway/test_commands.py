@@ -21,7 +21,7 @@ def test_secret_set_for_an_unknown_agency_is_a_command_error(db):
 
 
 def test_deliver_once_reports_what_it_did(sandbox_agency, capsys):
-    submission_enqueue(agency_code="sabt", idempotency_key="tx-1", payload={}, actor=None)
+    submission_enqueue(agency="sabt", idempotency_key="tx-1", payload={}, actor=None)
 
     call_command("gateway_deliver")
 
@@ -36,7 +36,7 @@ def test_deliver_refuses_bad_options(db, args):
 
 def test_replay_all_dead_then_deliver(http_agency, reference, capsys):
     reference.state.control({"fail_next": 1, "fail_status": 400})
-    request = submission_enqueue(agency_code="tamin", idempotency_key="tx-1", payload={}, actor=None)
+    request = submission_enqueue(agency="tamin", idempotency_key="tx-1", payload={}, actor=None)
     outbox_deliver_due(now=timezone.now())
 
     call_command("gateway_replay", "--all-dead")

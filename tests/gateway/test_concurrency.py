@@ -14,7 +14,7 @@ def test_two_workers_at_once_never_deliver_a_request_twice(http_agency, referenc
     if connection.vendor != "postgresql":
         pytest.skip("SKIP LOCKED is PostgreSQL's; SQLite lets one writer in at a time anyway")
     for n in range(12):
-        submission_enqueue(agency_code="tamin", idempotency_key=f"tx-{n}", payload={}, actor=None)
+        submission_enqueue(agency="tamin", idempotency_key=f"tx-{n}", payload={}, actor=None)
     # Slow answers keep both workers busy at the same time.
     reference.state.control({"delay": 0.1})
     start = threading.Barrier(2)

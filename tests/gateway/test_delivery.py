@@ -19,9 +19,7 @@ def _later(request):
 
 
 def test_enqueue_stores_a_pending_request_due_now(sandbox_agency):
-    request = submission_enqueue(
-        agency_code="SABT", idempotency_key="tx-1", payload={"fee": 1000}, actor=None
-    )
+    request = submission_enqueue(agency="SABT", idempotency_key="tx-1", payload={"fee": 1000}, actor=None)
 
     assert request.state == OutboundState.PENDING
     assert request.agency == sandbox_agency
@@ -31,9 +29,9 @@ def test_enqueue_stores_a_pending_request_due_now(sandbox_agency):
 
 
 def test_enqueue_with_the_same_key_returns_the_first_row(sandbox_agency):
-    first = submission_enqueue(agency_code="sabt", idempotency_key="tx-1", payload={"fee": 1}, actor=None)
+    first = submission_enqueue(agency="sabt", idempotency_key="tx-1", payload={"fee": 1}, actor=None)
 
-    again = submission_enqueue(agency_code="sabt", idempotency_key="tx-1", payload={"fee": 2}, actor=None)
+    again = submission_enqueue(agency="sabt", idempotency_key="tx-1", payload={"fee": 2}, actor=None)
 
     assert again.pk == first.pk
     assert again.payload == {"fee": 1}
@@ -43,17 +41,17 @@ def test_enqueue_with_the_same_key_returns_the_first_row(sandbox_agency):
 @pytest.mark.parametrize(("key", "payload"), [("", {}), ("k" * 65, {}), ("tx", ["not", "an", "object"])])
 def test_enqueue_refuses_bad_keys_and_payloads(sandbox_agency, key, payload):
     with pytest.raises(ValidationError):
-        submission_enqueue(agency_code="sabt", idempotency_key=key, payload=payload, actor=None)
+        submission_enqueue(agency="sabt", idempotency_key=key, payload=payload, actor=None)
     assert OutboundRequest.objects.count() == 0
 
 
 def test_enqueue_to_an_unknown_agency_is_not_found(db):
     with pytest.raises(NotFoundError):
-        submission_enqueue(agency_code="nobody", idempotency_key="tx", payload={}, actor=None)
+        submission_enqueue(agency="nobody", idempotency_key="tx", payload={}, actor=None)
 
 
 def test_sandbox_delivery_completes_and_applies_the_result_once(sandbox_agency, results):
-    request = submission_enqueue(agency_code="sabt", idempotency_key="tx-1", payload={}, actor=None)
+    request = submission_enqueue(agency="sabt", idempotency_key="tx-1", payload={}, actor=None)
 
     report = outbox_deliver_due(now=timezone.now())
     again = outbox_deliver_due(now=timezone.now() + dt.timedelta(days=1))
@@ -70,7 +68,7 @@ def test_sandbox_delivery_completes_and_applies_the_result_once(sandbox_agency, 
 
 def test_sandbox_rejects_when_the_payload_asks(sandbox_agency, results):
     submission_enqueue(
-        agency_code="sabt", idempotency_key="tx-2", payload={"sandbox_answer": "rejected"}, actor=None
+        agency="sabt", idempotency_key="tx-2", payload={"sandbox_answer": "rejected"}, actor=None
     )
 
     outbox_deliver_due(now=timezone.now())
@@ -79,7 +77,7 @@ def test_sandbox_rejects_when_the_payload_asks(sandbox_agency, results):
 
 
 def test_a_request_not_yet_due_is_left_alone(sandbox_agency):
-    request = submission_enqueue(agency_code="sabt", idempotency_key="tx-1", payload={}, actor=None)
+    request = submission_enqueue(agency="sabt", idempotency_key="tx-1", payload={}, actor=None)
 
     report = outbox_deliver_due(now=request.next_attempt_at - dt.timedelta(seconds=1))
 
@@ -88,7 +86,7 @@ def test_a_request_not_yet_due_is_left_alone(sandbox_agency):
 
 def test_http_delivery_fails_twice_then_completes_exactly_once(http_agency, reference, results):
     reference.state.control({"fail_next": 2})
-    request = submission_enqueue(agency_code="tamin", idempotency_key="tx-9", payload={"fee": 5}, actor=None)
+    request = submission_enqueue(agency="tamin", idempotency_key="tx-9", payload={"fee": 5}, actor=None)
     rng = random.Random(1)
 
     first = outbox_deliver_due(now=timezone.now(), rng=rng)
@@ -112,7 +110,7 @@ def test_http_delivery_fails_twice_then_completes_exactly_once(http_agency, refe
 def test_retry_waits_within_the_backoff_ceiling(http_agency, reference, settings):
     settings.PISHKHAN_GATEWAY_BACKOFF_BASE_SECONDS = 10
     reference.state.control({"fail_next": 1})
-    request = submission_enqueue(agency_code="tamin", idempotency_key="tx-1", payload={}, actor=None)
+    request = submission_enqueue(agency="tamin", idempotency_key="tx-1", payload={}, actor=None)
     now = timezone.now()
 
     outbox_deliver_due(now=now, rng=random.Random(3))
@@ -126,7 +124,7 @@ def test_retry_waits_within_the_backoff_ceiling(http_agency, reference, settings
 def test_after_the_last_attempt_the_request_is_dead(http_agency, reference, settings, results):
     settings.PISHKHAN_GATEWAY_MAX_ATTEMPTS = 2
     reference.state.control({"fail_next": 5})
-    request = submission_enqueue(agency_code="tamin", idempotency_key="tx-1", payload={}, actor=None)
+    request = submission_enqueue(agency="tamin", idempotency_key="tx-1", payload={}, actor=None)
 
     outbox_deliver_due(now=timezone.now())
     report = outbox_deliver_due(now=_later(request))
@@ -141,7 +139,7 @@ def test_after_the_last_attempt_the_request_is_dead(http_agency, reference, sett
 
 def test_a_4xx_is_dead_at_once_and_a_replay_delivers_it(http_agency, reference, results):
     reference.state.control({"fail_next": 1, "fail_status": 422})
-    request = submission_enqueue(agency_code="tamin", idempotency_key="tx-4", payload={}, actor=None)
+    request = submission_enqueue(agency="tamin", idempotency_key="tx-4", payload={}, actor=None)
 
     report = outbox_deliver_due(now=timezone.now())
     request.refresh_from_db()
@@ -165,7 +163,7 @@ def test_a_4xx_is_dead_at_once_and_a_replay_delivers_it(http_agency, reference, 
 
 def test_a_wrong_secret_is_refused_by_the_agency_and_not_retried(http_agency, reference):
     reference.state.control({"secret": "t" * 40})
-    request = submission_enqueue(agency_code="tamin", idempotency_key="tx-1", payload={}, actor=None)
+    request = submission_enqueue(agency="tamin", idempotency_key="tx-1", payload={}, actor=None)
 
     outbox_deliver_due(now=timezone.now())
 
@@ -177,7 +175,7 @@ def test_a_wrong_secret_is_refused_by_the_agency_and_not_retried(http_agency, re
 def test_an_unreachable_agency_is_retried(http_agency, reference):
     reference.shutdown()
     reference.server_close()
-    request = submission_enqueue(agency_code="tamin", idempotency_key="tx-1", payload={}, actor=None)
+    request = submission_enqueue(agency="tamin", idempotency_key="tx-1", payload={}, actor=None)
 
     report = outbox_deliver_due(now=timezone.now())
 
@@ -190,7 +188,7 @@ def test_a_slow_agency_times_out_and_is_retried(http_agency, reference):
     http_agency.timeout_seconds = 1
     http_agency.save(update_fields=["timeout_seconds"])
     reference.state.control({"delay": 1.5})
-    request = submission_enqueue(agency_code="tamin", idempotency_key="tx-1", payload={}, actor=None)
+    request = submission_enqueue(agency="tamin", idempotency_key="tx-1", payload={}, actor=None)
 
     outbox_deliver_due(now=timezone.now())
 
@@ -201,7 +199,7 @@ def test_a_slow_agency_times_out_and_is_retried(http_agency, reference):
 
 def test_accepted_is_delivered_without_a_result_yet(http_agency, reference, results):
     reference.state.control({"answer": "accepted"})
-    request = submission_enqueue(agency_code="tamin", idempotency_key="tx-1", payload={}, actor=None)
+    request = submission_enqueue(agency="tamin", idempotency_key="tx-1", payload={}, actor=None)
 
     outbox_deliver_due(now=timezone.now())
 
@@ -212,7 +210,7 @@ def test_accepted_is_delivered_without_a_result_yet(http_agency, reference, resu
 
 
 def test_a_worker_lost_mid_delivery_is_taken_over_after_its_lease(sandbox_agency, results):
-    request = submission_enqueue(agency_code="sabt", idempotency_key="tx-1", payload={}, actor=None)
+    request = submission_enqueue(agency="sabt", idempotency_key="tx-1", payload={}, actor=None)
     OutboundRequest.objects.filter(pk=request.pk).update(state=OutboundState.IN_FLIGHT, attempts=1)
     DeliveryAttempt.objects.create(request=request, number=1, started_at=timezone.now())
 
@@ -227,7 +225,7 @@ def test_a_worker_lost_mid_delivery_is_taken_over_after_its_lease(sandbox_agency
 
 
 def test_only_dead_requests_can_be_replayed(sandbox_agency):
-    request = submission_enqueue(agency_code="sabt", idempotency_key="tx-1", payload={}, actor=None)
+    request = submission_enqueue(agency="sabt", idempotency_key="tx-1", payload={}, actor=None)
     outbox_deliver_due(now=timezone.now())
 
     with pytest.raises(TransitionError):
@@ -247,7 +245,7 @@ def _stored(request, column):
 
 def test_the_payload_is_sealed_at_rest_and_erased_once_delivered(sandbox_agency):
     request = submission_enqueue(
-        agency_code="sabt", idempotency_key="tx-1", payload={"national_id": "0012345679"}, actor=None
+        agency="sabt", idempotency_key="tx-1", payload={"national_id": "0012345679"}, actor=None
     )
     assert "0012345679" not in _stored(request, "payload_sealed")
     assert request.payload == {"national_id": "0012345679"}
@@ -261,7 +259,7 @@ def test_the_payload_is_sealed_at_rest_and_erased_once_delivered(sandbox_agency)
 
 def test_a_dead_request_keeps_its_sealed_payload_for_a_replay(http_agency, reference, results):
     reference.state.control({"fail_next": 1, "fail_status": 422})
-    request = submission_enqueue(agency_code="tamin", idempotency_key="tx-6", payload={"n": 1}, actor=None)
+    request = submission_enqueue(agency="tamin", idempotency_key="tx-6", payload={"n": 1}, actor=None)
 
     outbox_deliver_due(now=timezone.now())
 
@@ -272,8 +270,8 @@ def test_a_dead_request_keeps_its_sealed_payload_for_a_replay(http_agency, refer
 
 def test_the_handler_hears_delivered_result_and_dead(http_agency, reference, sandbox_agency, results):
     reference.state.control({"fail_next": 1, "fail_status": 422})
-    submission_enqueue(agency_code="tamin", idempotency_key="tx-dead", payload={}, actor=None)
-    submission_enqueue(agency_code="sabt", idempotency_key="tx-done", payload={}, actor=None)
+    submission_enqueue(agency="tamin", idempotency_key="tx-dead", payload={}, actor=None)
+    submission_enqueue(agency="sabt", idempotency_key="tx-done", payload={}, actor=None)
 
     outbox_deliver_due(now=timezone.now())
 

@@ -1,5 +1,5 @@
-"""Fixtures of the counter: two Tehran offices and one in Isfahan, a deliverable service with a tariff,
-and API keys of an office and an agency, all made through the domain services."""
+"""Fixtures of the counter: two Tehran offices and one in Isfahan with active licences, a deliverable
+service with a tariff, and API keys of an office and an agency, all made through the domain services."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from pishkhan.accounts.services import apikey_create
+from tests.licensing.factories import imported
 from tests.offices.factories import (
     ARDESTAN,
     ARDESTAN_COUNTY,
@@ -42,6 +43,8 @@ def counter(geo_loaded):
     isfahan = make_office(
         3, province=ISFAHAN_PROVINCE, county=ARDESTAN_COUNTY, place=None, lat=ARDESTAN[0], lon=ARDESTAN[1]
     )
+    for licensed in (office, other, isfahan):
+        imported(licensed, status="active")  # the regulator's licence, active: the office may serve
     _, office_key = apikey_create(holder_kind="office", holder_code=office.code, actor=None)
     _, other_key = apikey_create(holder_kind="office", holder_code=other.code, actor=None)
     _, isfahan_key = apikey_create(holder_kind="office", holder_code=isfahan.code, actor=None)

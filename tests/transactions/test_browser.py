@@ -19,6 +19,7 @@ from pishkhan.accounts.services import user_create
 from pishkhan.common.calendar import jalali_year
 from pishkhan.common.persian import to_persian_digits
 from pishkhan.geo.services import geo_load
+from tests.licensing.factories import imported
 from tests.offices.factories import make_agency, make_office, make_service, make_tariff, national_id
 from tests.offices.test_browser import DESKTOP, PASSWORD, PHONE, chromium
 from tests.transactions.conftest import GOVERNMENT_FEE, OFFICE_FEE, TARIFF
@@ -41,6 +42,7 @@ def _counter():
     make_tariff(service, year=year, effective_from=jdatetime.date(year, 1, 1).togregorian(),
                 government_fee=GOVERNMENT_FEE, office_fee=OFFICE_FEE)  # fmt: skip
     office = make_office(1, name="دفتر پیشخوان آزادی", phone="021-66001234")
+    imported(office, status="active")
     user_create(username="op1", password=PASSWORD, role="office_operator", jurisdiction_code=office.code,
                 actor=None)  # fmt: skip
     first = make_transaction(office)

@@ -18,7 +18,7 @@ def _menu(html: str) -> list[str]:
 def test_stranger_sees_the_public_menu_and_a_sign_in_link(client):
     html = client.get("/no-such-page/").content.decode()
 
-    assert _menu(html) == ["/", "/services/", "/find/", "/track/", "/api/v1/docs"]
+    assert _menu(html) == ["/", "/services/", "/find/", "/track/", "/licences/check/", "/api/v1/docs"]
     assert 'href="/accounts/login/?next=/no-such-page/"' in html
     assert "/accounts/logout/" not in html
 
@@ -54,13 +54,35 @@ def test_only_staff_see_the_administration_entry(client):
         "/services/",
         "/find/",
         "/track/",
+        "/licences/check/",
         "/offices/",
         "/offices/conversions/",
         "/transactions/",
+        "/licensing/",
+        "/supervision/inactive-licences/",
         "/api/v1/docs",
         "/accounts/me/",
         "/admin/",
     ]
+
+
+@pytest.mark.django_db
+def test_a_licensee_sees_my_licences_and_licensing_staff_the_licences(client):
+    applicant = UserFactory(role=Role.LICENSEE)
+    directorate = UserFactory(role=Role.DIRECTORATE, jurisdiction_code="23")
+    clerk = UserFactory(role=Role.OFFICE_OPERATOR, jurisdiction_code="P23-0001")
+
+    menus = {}
+    for name, user in {"applicant": applicant, "directorate": directorate, "clerk": clerk}.items():
+        client.force_login(user)
+        menus[name] = _menu(client.get("/no-such-page/").content.decode())
+
+    assert "/my-licences/" in menus["applicant"]
+    assert "/licensing/" not in menus["applicant"]
+    assert "/licensing/" in menus["directorate"]
+    assert "/my-licences/" not in menus["directorate"]
+    assert "/licensing/" in menus["clerk"]  # an office's people see their own licence
+    assert all("/licences/check/" in menu for menu in menus.values())
 
 
 @pytest.mark.django_db

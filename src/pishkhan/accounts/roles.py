@@ -56,6 +56,9 @@ PERMISSIONS: dict[str, str] = {
     "licensing.decide": _("Approve or refuse licence applications"),
     "licensing.act": _("Activate, suspend, reinstate, revoke and renew licences"),
     "licensing.set_quota": _("Set the quota of licensed offices of a county"),
+    "supervision.view": _("See licences that look inactive, inactivity campaigns, their cases and reports"),
+    "supervision.campaign": _("Start and conclude inactivity campaigns, and decide appeals in them"),
+    "supervision.respond": _("Appeal against a campaign's notice about one's own licence or office"),
 }
 
 # Which jurisdiction kinds each role may be given.
@@ -87,6 +90,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         }
         | {"transactions.view"}
         | {"licensing.view", "licensing.decide", "licensing.act", "licensing.set_quota"}
+        | {"supervision.view", "supervision.campaign"}
     ),
     Role.DIRECTORATE: frozenset(
         _EVERYONE
@@ -94,10 +98,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {"conversions.request", "conversions.decide"}
         | {"transactions.view"}
         | {"licensing.view", "licensing.review"}
+        | {"supervision.view"}
     ),
     Role.WORKING_GROUP: frozenset(_EVERYONE | {"offices.view"}),
     Role.INSPECTOR: frozenset(
-        _EVERYONE | {"audit.view", "offices.view", "transactions.view", "licensing.view"}
+        _EVERYONE
+        | {"audit.view", "offices.view", "transactions.view", "licensing.view"}
+        | {"supervision.view"}
     ),
     Role.AGENCY_STAFF: frozenset(_EVERYONE | {"catalogue.edit", "catalogue.report_visits"}),
     Role.OFFICE_OPERATOR: frozenset(
@@ -105,8 +112,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {"offices.view", "offices.manage_staff", "conversions.request"}
         | {"transactions.record", "transactions.view"}
         | {"licensing.view"}
+        | {"supervision.respond"}
     ),
-    Role.LICENSEE: frozenset(_EVERYONE | {"licensing.apply", "licensing.view_own", "licensing.surrender"}),
+    Role.LICENSEE: frozenset(
+        _EVERYONE | {"licensing.apply", "licensing.view_own", "licensing.surrender"} | {"supervision.respond"}
+    ),
 }
 
 # A superuser acts as a regulator: national reach, the regulator's permissions.

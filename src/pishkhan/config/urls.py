@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("pishkhan.catalogue.urls")),
     path("", include("pishkhan.offices.urls")),
     path("", include("pishkhan.transactions.urls")),
+    path("", include("pishkhan.supervision.urls")),
+    path("", include("pishkhan.licensing.urls")),
     path("accounts/", include("pishkhan.accounts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

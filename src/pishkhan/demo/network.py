@@ -23,12 +23,17 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from pishkhan.accounts.roles import Role
 from pishkhan.accounts.services import UserRow, users_create_many
 from pishkhan.catalogue.kinds import OfficeKind
 from pishkhan.demo import names
 from pishkhan.demo.allocation import allocate
 from pishkhan.demo.catalogue_seed import catalogue_seed, visit_reports_seed
+from pishkhan.demo.history import UP_DAYS, UP_SCALE, history_build
+from pishkhan.demo.licences import licences_build
+from pishkhan.demo.services import DEMO_JURISDICTIONS
 from pishkhan.geo.models import County, Place, PlaceKind, Province
+from pishkhan.licensing.states import LicenceStatus
 from pishkhan.offices.models import Office, OfficeSetting, StaffPosition
 from pishkhan.offices.services import (
     ConversionDraft,
@@ -331,10 +336,17 @@ def network_build(
     offices: int = DEFAULT_OFFICES,
     seed: int = DEFAULT_SEED,
     today: dt.date | None = None,
+    history_days: int = UP_DAYS,
+    history_scale: float = UP_SCALE,
     actor: object = None,
     progress: Callable[[str], None] | None = None,
 ) -> NetworkReport:
-    """Build the catalogue and the office network from ``seed``; refuses if offices already exist."""
+    """Build the catalogue, the office network and its recent history from ``seed``; refuses if
+    offices already exist.
+
+    ``history_days`` days of transactions ending yesterday, at ``history_scale`` × the national
+    volume (``demo/history.py``); the default is what keeps a fresh ``pishkhan up`` inside its budget.
+    """
     now = timezone.now()
     today = today or timezone.localdate(now)
     rng = random.Random(seed)
@@ -379,4 +391,35 @@ def network_build(
     )
     report.counts["visit reports"] = visits.rows
     step("visit reports", started)
+
+    started = time.perf_counter()
+    licences = licences_build(
+        offices=built,
+        rng=rng,
+        today=today,
+        now=now,
+        actor=actor,
+        always_active=[DEMO_JURISDICTIONS[Role.OFFICE_OPERATOR]],
+    )
+    report.counts["licences"] = len(licences)
+    step("licences", started)
+
+    # Offices whose licence is not in force (never activated, revoked, ...) served nobody lately.
+    silent = {
+        licence.office.code
+        for licence in licences
+        if licence.status not in (LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED)
+    }
+    started = time.perf_counter()
+    history = history_build(
+        days=history_days,
+        scale=history_scale,
+        seed=seed,
+        end=today - dt.timedelta(days=1),
+        offices=[office for office in built if office.code not in silent],
+        actor=actor,
+        progress=progress,
+    )
+    report.counts["transactions"] = history.transactions
+    step("history", started)
     return report

@@ -27,6 +27,7 @@ DEMO_JURISDICTIONS: dict[str, str] = {
     Role.INSPECTOR: "23",
     Role.AGENCY_STAFF: "sabt",
     Role.OFFICE_OPERATOR: "P23-0001",
+    Role.LICENSEE: "",  # applies for licences anywhere; sees only their own
 }
 
 

@@ -95,9 +95,10 @@ def _retry_delay(attempt: int, rng: random.Random) -> dt.timedelta:
 
 
 def submission_enqueue(
-    *, agency_code: str, idempotency_key: str, payload: Mapping[str, Any], actor: Any
+    *, agency: Agency | str, idempotency_key: str, payload: Mapping[str, Any], actor: Any
 ) -> OutboundRequest:
-    """Store a submission for delivery to an agency; the same key returns the row stored first.
+    """Store a submission for delivery to an agency (the row, or its code); the same key returns the row
+    stored first.
 
     Call it inside the caller's own transaction, so the submission exists exactly when the caller's
     record does. Due at once: the next :func:`outbox_deliver_due` picks it up. ``actor`` is accepted
@@ -111,9 +112,13 @@ def submission_enqueue(
         )
     if not isinstance(payload, Mapping):
         raise ValidationError("The payload must be a JSON object.", fields={"payload": "invalid"})
-    agency = Agency.objects.filter(code=(agency_code or "").strip().lower(), active=True).first()
-    if agency is None:
-        raise NotFoundError(f"There is no active agency {agency_code!r}.")
+    if isinstance(agency, str):
+        code = agency
+        agency = Agency.objects.filter(code=(code or "").strip().lower(), active=True).first()
+        if agency is None:
+            raise NotFoundError(f"There is no active agency {code!r}.")
+    elif not agency.active:
+        raise NotFoundError(f"There is no active agency {agency.code!r}.")
     request = OutboundRequest(
         agency=agency,
         idempotency_key=key,

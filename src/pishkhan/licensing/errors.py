@@ -31,3 +31,24 @@ class RenewalWindowError(ConflictError):
 
     code = "renewal-window"
     title = "The licence cannot be renewed now"
+
+
+class ResponseWindowOpenError(ConflictError):
+    """A measure asked for while the holder's response window is still open."""
+
+    code = "response-window-open"
+    title = "The holder's response window is still open"
+
+
+class AppealPendingError(ConflictError):
+    """A measure asked for while the holder's appeal awaits its decision."""
+
+    code = "appeal-pending"
+    title = "An appeal awaits its decision"
+
+
+class ResponseWindowClosedError(ConflictError):
+    """An appeal lodged after the response window closed."""
+
+    code = "response-window-closed"
+    title = "The response window has closed"

@@ -17,7 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pishkhan.catalogue.kinds import OfficeKind
-from pishkhan.licensing.states import IN_FORCE_STATES, ApplicationStatus, LicenceStatus
+from pishkhan.licensing.states import (
+    IN_FORCE_STATES,
+    OPEN_PROCEEDING_STATES,
+    ApplicationStatus,
+    LicenceStatus,
+    ProceedingMeasure,
+    ProceedingStatus,
+)
 
 # Who applies for and holds a licence is who holds the office: a person or a company.
 from pishkhan.offices.models import OperatorKind
@@ -358,3 +365,85 @@ class Licence(models.Model):
     def in_force(self) -> bool:
         """Whether it still holds its office's place (issued, active or suspended)."""
         return self.status in IN_FORCE_STATES
+
+
+class Proceeding(models.Model):
+    """A proceeding against a licence: the notice, the holder's response window, a hearing, the
+    decision, and the holder's appeal, owed before a measure such as revocation is taken.
+
+    Opened by the layer that finds the ground (supervision's inactivity campaigns, which name
+    themselves in ``reference``); the holder and the office see it as their notice. A licence has at
+    most one open proceeding. Its steps are audited with this row as the target.
+    """
+
+    licence = models.ForeignKey(
+        Licence, on_delete=models.PROTECT, related_name="proceedings", verbose_name=_("licence")
+    )
+    measure = models.CharField(
+        _("proposed measure"),
+        max_length=16,
+        choices=ProceedingMeasure.choices,
+        default=ProceedingMeasure.REVOCATION,
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ProceedingStatus.choices, default=ProceedingStatus.NOTICED
+    )
+    ground = models.TextField(_("ground"))
+    reference = models.CharField(_("reference"), max_length=64, blank=True)
+    noticed_at = models.DateTimeField(_("notice served"), default=timezone.now)
+    noticed_by = models.CharField(_("notice served by"), max_length=150)
+    respond_by = models.DateTimeField(_("response window ends"))
+    hearing_at = models.DateTimeField(_("hearing"), null=True, blank=True)
+    hearing_place = models.CharField(_("hearing place"), max_length=300, blank=True)
+    appeal_lodged_at = models.DateTimeField(_("appeal lodged"), null=True, blank=True)
+    appeal_statement = models.TextField(_("appeal"), blank=True)
+    appeal_decided_at = models.DateTimeField(_("appeal decided"), null=True, blank=True)
+    appeal_decided_by = models.CharField(_("appeal decided by"), max_length=150, blank=True)
+    appeal_accepted = models.BooleanField(_("appeal accepted"), null=True, blank=True)
+    appeal_reason = models.TextField(_("appeal decision's reason"), blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.CharField(_("decided by"), max_length=150, blank=True)
+    decision_reason = models.TextField(_("decision's reason"), blank=True)
+    decision_basis = models.TextField(_("decision's legal basis"), blank=True)
+
+    class Meta:
+        ordering = ["-noticed_at", "-id"]
+        verbose_name = _("proceeding")
+        verbose_name_plural = _("proceedings")
+        indexes = [
+            models.Index(fields=["licence", "status"], name="licensing_proc_licence"),
+            models.Index(fields=["reference"], name="licensing_proc_reference"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ProceedingStatus.values), name="licensing_proc_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(measure__in=ProceedingMeasure.values), name="licensing_proc_measure_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(respond_by__gte=F("noticed_at")), name="licensing_proc_window_after_notice"
+            ),
+            models.UniqueConstraint(
+                fields=["licence"],
+                condition=Q(status__in=sorted(OPEN_PROCEEDING_STATES)),
+                name="licensing_proc_one_open_per_licence",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=sorted(OPEN_PROCEEDING_STATES), decided_at__isnull=True)
+                | (~Q(status__in=sorted(OPEN_PROCEEDING_STATES)) & Q(decided_at__isnull=False)),
+                name="licensing_proc_decided_iff_closed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ProceedingStatus.APPEALED) | Q(appeal_lodged_at__isnull=False),
+                name="licensing_proc_appealed_has_appeal",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.licence_id} {self.measure} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the measure is still undecided."""
+        return self.status in OPEN_PROCEEDING_STATES

@@ -29,8 +29,14 @@ from pishkhan.licensing.models import (
     CountyQuota,
     Licence,
     LicenceApplication,
+    Proceeding,
 )
-from pishkhan.licensing.states import IN_FORCE_STATES, ApplicationStatus, LicenceStatus
+from pishkhan.licensing.states import (
+    IN_FORCE_STATES,
+    OPEN_PROCEEDING_STATES,
+    ApplicationStatus,
+    LicenceStatus,
+)
 from pishkhan.licensing.terms import date_shown
 from pishkhan.offices.models import Office
 
@@ -275,3 +281,43 @@ def county_quota_list(*, scope: Scope | None, province: str | None = None) -> Qu
     if province:
         quotas = quotas.filter(county__province__code=province)
     return quotas.order_by("county__code", "office_kind")
+
+
+# --- Proceedings ----------------------------------------------------------------------------------
+
+
+def proceeding_list(*, scope: Scope | None, open_only: bool = False) -> QuerySet[Proceeding]:
+    """Proceedings against licences in scope, newest notice first: the notices a holder or office sees.
+
+    A licence holder's scope (``licensing_scope``) gives their own licences' proceedings, an office
+    its own, a directorate its province's.
+    """
+    proceedings = _scoped(
+        Proceeding.objects.select_related("licence", "licence__office").defer(
+            "licence__office__search_key", "licence__office__opening_hours"
+        ),
+        scope,
+        {
+            "province": "licence__office__province__code",
+            "office": "licence__office__code",
+            "applicant": "licence__applicant_user_id",
+        },
+    )
+    if open_only:
+        proceedings = proceedings.filter(status__in=OPEN_PROCEEDING_STATES)
+    return proceedings.order_by("-noticed_at", "-id")
+
+
+def proceeding_list_for_licence(*, licence: Licence) -> QuerySet[Proceeding]:
+    """A licence's proceedings, newest notice first (for its page: the notices served on it)."""
+    return Proceeding.objects.filter(licence=licence).order_by("-noticed_at", "-id")
+
+
+def proceeding_open_for_licence(*, licence: Licence) -> Proceeding | None:
+    """The licence's open proceeding (a notice awaiting its outcome), or None. One indexed read."""
+    return Proceeding.objects.filter(licence=licence, status__in=OPEN_PROCEEDING_STATES).first()
+
+
+def proceeding_timeline(*, proceeding: Proceeding) -> QuerySet[AuditEntry]:
+    """A proceeding's steps, oldest first: its audit entries."""
+    return audit_entry_list_for_target(target=proceeding)

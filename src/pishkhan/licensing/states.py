@@ -108,3 +108,45 @@ LICENCE_TRANSITIONS = TransitionTable.of(
 # against its county's quota.
 IN_FORCE_STATES = frozenset({LicenceStatus.ISSUED, LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED})
 ENDED_STATES = frozenset({LicenceStatus.REVOKED, LicenceStatus.EXPIRED, LicenceStatus.SURRENDERED})
+
+
+class ProceedingMeasure(models.TextChoices):
+    """What a proceeding against a licence proposes. Only revocation is driven today (inactivity)."""
+
+    REVOCATION = "revocation", _("Revocation")
+
+
+class ProceedingStatus(models.TextChoices):
+    """Where a proceeding against a licence stands: the due process owed before a measure is taken."""
+
+    NOTICED = "noticed", _("Notice served")
+    APPEALED = "appealed", _("Appeal lodged")
+    APPEAL_REFUSED = "appeal_refused", _("Appeal refused")
+    DROPPED = "dropped", _("Closed without the measure")
+    ENFORCED = "enforced", _("Measure taken")
+
+
+# A notice opens the response window. The holder may appeal within it; the regulator decides the
+# appeal (accepted: the proceeding is dropped). Once the window has closed with no appeal pending the
+# measure is taken, unless the proceeding is dropped first (the office showed activity, the licence
+# ended otherwise). Dropped and enforced are final.
+PROCEEDING_TRANSITIONS = TransitionTable.of(
+    "proceeding",
+    {
+        ProceedingStatus.NOTICED: {
+            ProceedingStatus.APPEALED,
+            ProceedingStatus.APPEAL_REFUSED,
+            ProceedingStatus.DROPPED,
+            ProceedingStatus.ENFORCED,
+        },
+        ProceedingStatus.APPEALED: {ProceedingStatus.APPEAL_REFUSED, ProceedingStatus.DROPPED},
+        ProceedingStatus.APPEAL_REFUSED: {ProceedingStatus.DROPPED, ProceedingStatus.ENFORCED},
+        ProceedingStatus.DROPPED: set(),
+        ProceedingStatus.ENFORCED: set(),
+    },
+)
+
+# Still open: a licence has at most one open proceeding.
+OPEN_PROCEEDING_STATES = frozenset(
+    {ProceedingStatus.NOTICED, ProceedingStatus.APPEALED, ProceedingStatus.APPEAL_REFUSED}
+)

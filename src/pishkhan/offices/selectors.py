@@ -132,6 +132,22 @@ def office_get(*, code: str, scope: Scope = None) -> Office:
     return office
 
 
+def office_for_counter(*, code: str) -> Office:
+    """The office with this code, read narrowly for the counter's hot path: identity, kind, status.
+
+    Every counter request reads its office; the full ``office_get`` joins six tables to show a page.
+    Other fields load on first use. ``ValidationError``/``NotFoundError`` as ``office_get``.
+    """
+    office = (
+        Office.objects.only("id", "code", "kind", "status", "province_id", "county_id")
+        .filter(code=office_code_clean(code))
+        .first()
+    )
+    if office is None:
+        raise NotFoundError(_("No office has the code %(code)s.") % {"code": code})
+    return office
+
+
 def office_list(
     *,
     scope: Scope = None,

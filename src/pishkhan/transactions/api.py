@@ -20,7 +20,7 @@ from pishkhan.accounts.permissions import Principal, has_perm, require
 from pishkhan.accounts.roles import JurisdictionKind
 from pishkhan.common.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from pishkhan.offices.models import Office
-from pishkhan.offices.selectors import office_get
+from pishkhan.offices.selectors import office_for_counter
 from pishkhan.transactions import selectors, services
 from pishkhan.transactions.schemas import (
     BatchOut,
@@ -95,7 +95,7 @@ def _office_of(principal: Principal) -> Office:
     if principal.jurisdiction_kind != JurisdictionKind.OFFICE or not principal.jurisdiction_code:
         raise PermissionDeniedError(_("Only an office's own system may post to the counter API."))
     require(principal, "transactions.record", office=principal.jurisdiction_code)
-    return office_get(code=principal.jurisdiction_code)
+    return office_for_counter(code=principal.jurisdiction_code)
 
 
 @router.post(

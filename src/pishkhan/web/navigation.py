@@ -58,6 +58,7 @@ MENU: list[MenuEntry] = [
     MenuEntry(_("Service catalogue"), "catalogue:service_list"),
     MenuEntry(_("Find an office"), "offices:find"),
     MenuEntry(_("Track a transaction"), "transactions:track"),
+    MenuEntry(_("Check a licence"), "licensing:licence_check"),
     MenuEntry(_("Offices"), "offices:office_list", audience="offices.view"),
     MenuEntry(_("Conversions"), "offices:conversion_board", audience="offices.view"),
     MenuEntry(
@@ -72,6 +73,9 @@ MENU: list[MenuEntry] = [
         audience="transactions.view",
         jurisdictions=frozenset({JurisdictionKind.NATIONAL, JurisdictionKind.PROVINCE}),
     ),
+    MenuEntry(_("Licences"), "licensing:licence_list", audience="licensing.view"),
+    MenuEntry(_("My licences"), "licensing:my_licences", audience="licensing.view_own"),
+    MenuEntry(_("Inactive licences"), "supervision:candidates", audience="supervision.view"),
     MenuEntry(_("API for integrators"), "api:openapi-view"),
     MenuEntry(_("Your account"), "accounts:account_detail", audience="accounts.view_self"),
     MenuEntry(_("Administration"), "admin:index", audience=STAFF),

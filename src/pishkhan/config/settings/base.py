@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "pishkhan.licensing",
     "pishkhan.transactions",
     "pishkhan.gateway",
+    "pishkhan.supervision",
     "pishkhan.api",
     "pishkhan.web",
     "pishkhan.demo",
@@ -200,6 +201,8 @@ PISHKHAN_JOBS = [
     {"name": "licensing.reinstate", "path": "pishkhan.licensing.tasks.licences_reinstate_due", "every": 3600},
     {"name": "licensing.expire", "path": "pishkhan.licensing.tasks.licences_expire_due", "every": 3600},
     {"name": "licensing.convert", "path": "pishkhan.licensing.tasks.conversions_licence_due", "every": 3600},
+    # Inactivity campaigns' SMS notices, and their cases concluded once the grace period is over.
+    {"name": "supervision.campaigns", "path": "pishkhan.supervision.tasks.campaigns_advance", "every": 60},
 ]
 # Licensing policy (ADR 0007): a licence's term, how long before expiry it may be renewed, and how
 # many years a revoked licence bars its holder from applying again.

@@ -8,6 +8,7 @@
 - ``quotas``: counties' quotas and the check an approval makes
 - ``conversions``: the Pishkhan licence of a converted office
 - ``imports``: licences by the thousand (an import, the demo)
+- ``proceedings``: the due process before a measure: notice, response window, hearing, appeal, decision
 """
 
 from pishkhan.licensing.services.applications import (
@@ -35,6 +36,14 @@ from pishkhan.licensing.services.licences import (
     licence_suspend,
     licences_expire_ended,
     licences_reinstate_ended,
+)
+from pishkhan.licensing.services.proceedings import (
+    proceeding_appeal_decide,
+    proceeding_appeal_lodge,
+    proceeding_drop,
+    proceeding_enforce,
+    proceeding_hearing_schedule,
+    proceeding_open,
 )
 from pishkhan.licensing.services.quotas import county_quota_set
 
@@ -64,4 +73,10 @@ __all__ = [
     "licences_issue_for_conversions",
     "licences_issue_many",
     "licences_reinstate_ended",
+    "proceeding_appeal_decide",
+    "proceeding_appeal_lodge",
+    "proceeding_drop",
+    "proceeding_enforce",
+    "proceeding_hearing_schedule",
+    "proceeding_open",
 ]

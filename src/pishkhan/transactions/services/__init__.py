@@ -2,6 +2,7 @@
 
 - ``counter``: recording one transaction or an offline batch, advancing a state, heartbeats
 - ``delivery``: handing transactions to the gateway, following its events, the citizen's SMS
+- ``history``: importing finished transactions of the past in bulk (the demo's history)
 """
 
 from pishkhan.transactions.services.counter import (
@@ -26,24 +27,32 @@ from pishkhan.transactions.services.delivery import (
     submission_payload,
     transaction_submit,
 )
+from pishkhan.transactions.services.history import (
+    HistoryImported,
+    HistoryRow,
+    transactions_history_import,
+)
 
 __all__ = [
     "BATCH_MAX",
     "CITIZEN_KEY_SALT",
     "CLOCK_SKEW",
     "RECORDED_MAX_AGE",
+    "HistoryImported",
+    "HistoryRow",
     "ItemResult",
     "Recorded",
     "citizen_key",
+    "gateway_event",
     "heartbeat_record",
+    "notifications_send_due",
     "office_operational_check",
     "request_fingerprint",
+    "submission_payload",
     "transaction_advance",
     "transaction_answer",
     "transaction_record",
-    "transactions_record_batch",
-    "gateway_event",
-    "notifications_send_due",
-    "submission_payload",
     "transaction_submit",
+    "transactions_history_import",
+    "transactions_record_batch",
 ]

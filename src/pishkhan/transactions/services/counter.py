@@ -15,19 +15,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.db import IntegrityError
 from django.db import transaction as db_transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from pishkhan.audit.selectors import audit_entry_list_for_target
-from pishkhan.catalogue.models import OutsourcingStatus, Service
+from pishkhan.catalogue.models import Agency, OutsourcingStatus, Service, Tariff
 from pishkhan.catalogue.selectors import service_get, tariff_in_force
 from pishkhan.common.bulk import IN_BATCH, insert_dicts, insert_objects
 from pishkhan.common.errors import (
@@ -47,6 +50,8 @@ from pishkhan.common.identifiers import (
 from pishkhan.common.money import rials_check
 from pishkhan.common.sealing import seal
 from pishkhan.gateway.services import Submission, submissions_enqueue_many
+from pishkhan.licensing.selectors import office_may_transact
+from pishkhan.licensing.services import licence_signal
 from pishkhan.offices.models import Office
 from pishkhan.offices.states import OfficeStatus
 from pishkhan.transactions.models import (
@@ -143,19 +148,25 @@ def transaction_answer(transaction: CounterTransaction) -> dict[str, Any]:
 
 
 def office_operational_check(office: Office) -> None:
-    """Raise ``PermissionDeniedError`` (with the reason on record) unless the office may serve now."""
-    if office.status == OfficeStatus.ACTIVE:
-        return
-    change = audit_entry_list_for_target(target=office).filter(action="office.set_status").last()
-    reason = change.reason if change is not None else ""
-    if office.status == OfficeStatus.SUSPENDED:
-        detail = _("Office %(code)s is suspended and may not record transactions.")
-    else:
-        detail = _("Office %(code)s is closed and may not record transactions.")
-    detail %= {"code": office.code}
-    if reason:
-        detail += " " + _("Reason: %(reason)s") % {"reason": reason}
-    raise PermissionDeniedError(detail)
+    """Raise ``PermissionDeniedError`` (with the reason) unless the office may serve now.
+
+    The office must be open in the registry and, for the kinds the regulator licenses, hold an active
+    licence (suspended, expired, revoked or never activated: refused, saying which).
+    """
+    if office.status != OfficeStatus.ACTIVE:
+        change = audit_entry_list_for_target(target=office).filter(action="office.set_status").last()
+        reason = change.reason if change is not None else ""
+        if office.status == OfficeStatus.SUSPENDED:
+            detail = _("Office %(code)s is suspended and may not record transactions.")
+        else:
+            detail = _("Office %(code)s is closed and may not record transactions.")
+        detail %= {"code": office.code}
+        if reason:
+            detail += " " + _("Reason: %(reason)s") % {"reason": reason}
+        raise PermissionDeniedError(detail)
+    may, why = office_may_transact(office=office)
+    if not may:
+        raise PermissionDeniedError(why)
 
 
 def _text(values: Mapping[str, Any], name: str, *, max_length: int, required: bool) -> str:
@@ -174,28 +185,46 @@ def _text(values: Mapping[str, Any], name: str, *, max_length: int, required: bo
 
 
 class _Lookups:
-    """Services and tariffs read once per request, however many items name them."""
+    """Services and tariffs as read from the catalogue, each once, however many requests name them."""
 
     def __init__(self) -> None:
-        self.services: dict[str, Service | NotFoundError] = {}
+        self.services: dict[str, Service] = {}
         self.tariffs: dict[tuple[int, dt.date], int | None] = {}
+        self.read_at = time.monotonic()
 
     def service(self, code: str) -> Service:
+        # Only services found are kept: a code unknown now may be published a moment later.
         if code not in self.services:
-            try:
-                self.services[code] = service_get(code=code)
-            except NotFoundError as error:
-                self.services[code] = error
-        found = self.services[code]
-        if isinstance(found, NotFoundError):
-            raise found
-        return found
+            self.services[code] = service_get(code=code)
+        return self.services[code]
 
     def tariff_total(self, service: Service, on: dt.date) -> int | None:
         if (service.pk, on) not in self.tariffs:
             tariff = tariff_in_force(service=service, on=on)
             self.tariffs[service.pk, on] = tariff.total if tariff is not None else None
         return self.tariffs[service.pk, on]
+
+
+# Services and tariffs change a few times a year, and every transaction reads them: each server process
+# keeps what it read for a minute. A change made in this process clears it at once (the signals
+# below); another process sees it within LOOKUP_SECONDS.
+LOOKUP_SECONDS = 60.0
+_shared_lookups = _Lookups()
+
+
+def _lookups() -> _Lookups:
+    global _shared_lookups
+    if time.monotonic() - _shared_lookups.read_at > LOOKUP_SECONDS:
+        _shared_lookups = _Lookups()
+    return _shared_lookups
+
+
+@receiver([post_save, post_delete], sender=Service)
+@receiver([post_save, post_delete], sender=Tariff)
+@receiver([post_save, post_delete], sender=Agency)
+def _catalogue_changed(**kwargs: Any) -> None:
+    global _shared_lookups
+    _shared_lookups = _Lookups()
 
 
 def _service_clean(office: Office, code: Any, lookups: _Lookups) -> Service:
@@ -298,6 +327,15 @@ def _new_row(office: Office, checked: _Checked, now: dt.datetime) -> CounterTran
     )
 
 
+def _recorded_as(office: Office, reference: str) -> str | None:
+    """The tracking code of the office's transaction with this reference, if it recorded one."""
+    return (
+        CounterTransaction.objects.filter(office=office, office_reference=reference)
+        .values_list("tracking_code", flat=True)
+        .first()
+    )
+
+
 def _insert(office: Office, checked: _Checked, now: dt.datetime) -> CounterTransaction:
     """Insert the row and its first event; ``_DuplicateError`` when the office's reference is taken."""
     for _attempt in range(_TRACKING_ATTEMPTS):
@@ -306,11 +344,7 @@ def _insert(office: Office, checked: _Checked, now: dt.datetime) -> CounterTrans
                 created = _new_row(office, checked, now)
                 created.save(force_insert=True)
         except IntegrityError:
-            taken = (
-                CounterTransaction.objects.filter(office=office, office_reference=checked.office_reference)
-                .values_list("tracking_code", flat=True)
-                .first()
-            )
+            taken = _recorded_as(office, checked.office_reference)
             if taken is not None:
                 raise _DuplicateError(taken) from None
             continue  # the rare clash of a random tracking code: draw another
@@ -367,10 +401,6 @@ def transaction_record(
     The fee is stored as charged, beside the tariff in force when the office recorded it.
     """
     key = _key_clean(idempotency_key)
-    replayed = _replay(office, key, request_fingerprint)
-    if replayed is not None:
-        return replayed
-    office_operational_check(office)
     now = timezone.now()
     values = {
         "service": service_code,
@@ -381,34 +411,52 @@ def transaction_record(
         "office_reference": office_reference,
         "recorded_at": recorded_at,
     }
-    checked = _check(office, values, now, _Lookups())
     try:
-        with db_transaction.atomic():
-            # Claiming the key first: a concurrent identical request waits here for this one to commit.
-            record = IdempotencyRecord.objects.create(
-                office=office, key=key, fingerprint=request_fingerprint, status_code=201, created_at=now
-            )
-            try:
-                created = _insert(office, checked, now)
-            except _DuplicateError as duplicate:
+        office_operational_check(office)
+        checked = _check(office, values, now, _lookups())
+    except ApplicationError:
+        # A retry of a request answered before gets that answer, whatever changed since.
+        replayed = _replay(office, key, request_fingerprint)
+        if replayed is not None:
+            return replayed
+        raise
+    # Insert first and read only on a clash: the unique (office, reference) and (office, key) make a
+    # concurrent identical request wait for this one's commit, fail, and answer as this one did.
+    for _attempt in range(_TRACKING_ATTEMPTS):
+        try:
+            with db_transaction.atomic():
+                created = _new_row(office, checked, now)
+                created.save(force_insert=True)
+                TransactionEvent.objects.create(
+                    transaction=created, from_state="", to_state=TransactionState.RECEIVED, at=now
+                )
+                transaction_submit(
+                    transaction=created, national_id=checked.national_id, mobile=checked.mobile, actor=actor
+                )
+                answer = transaction_answer(created)
+                IdempotencyRecord.objects.create(
+                    office=office,
+                    key=key,
+                    fingerprint=request_fingerprint,
+                    status_code=201,
+                    response=answer,
+                    transaction=created,
+                    created_at=now,
+                )
+            return Recorded(created, True, 201, answer)
+        except IntegrityError:
+            replayed = _replay(office, key, request_fingerprint)  # ConflictError for another body
+            if replayed is not None:
+                return replayed
+            taken = _recorded_as(office, checked.office_reference)
+            if taken is not None:
                 raise ConflictError(
                     _("This office already recorded the reference %(reference)s (tracking code %(code)s).")
-                    % {"reference": checked.office_reference, "code": duplicate.tracking_code},
+                    % {"reference": checked.office_reference, "code": taken},
                     fields={"office_reference": _("already recorded")},
                 ) from None
-            transaction_submit(
-                transaction=created, national_id=checked.national_id, mobile=checked.mobile, actor=actor
-            )
-            answer = transaction_answer(created)
-            record.response, record.transaction = answer, created
-            record.save(update_fields=["response", "transaction"])
-    except IntegrityError:
-        # Another request with this key committed first: answer as it did.
-        replayed = _replay(office, key, request_fingerprint)
-        if replayed is None:
-            raise
-        return replayed
-    return Recorded(created, True, 201, answer)
+            # else the rare clash of a random tracking code: draw another
+    raise RuntimeError("no free tracking code after several attempts")  # 10^11 codes: never in practice
 
 
 def transactions_record_batch(
@@ -547,7 +595,9 @@ def heartbeat_record(
 ) -> Heartbeat:
     """Note that a terminal of an office is alive, and move the office's "last seen" forward.
 
-    A closed office is refused; a suspended one is still heard (it shows the office is equipped).
+    A closed office is refused; a suspended one, or one whose licence is not active yet, is still
+    heard: a heartbeat shows the office is equipped and connected, which is what activates an issued
+    licence (licensing's ``licence_signal``).
     """
     if office.status == OfficeStatus.CLOSED:
         office_operational_check(office)
@@ -574,4 +624,6 @@ def heartbeat_record(
             except IntegrityError:
                 # A concurrent first heartbeat created the row; ours may still be the later one.
                 OfficeLiveness.objects.filter(office=office, last_seen_at__lt=at).update(**latest)
+        # The first sign of life of an equipped office activates its issued licence.
+        licence_signal(office=office, at=at, actor=actor)
     return beat

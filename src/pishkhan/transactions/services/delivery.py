@@ -52,7 +52,7 @@ def transaction_submit(
 ) -> OutboundRequest:
     """Hand a just-recorded transaction to its agency's gateway (call it in the recording transaction)."""
     return submission_enqueue(
-        agency_code=transaction.service.agency.code,
+        agency=transaction.service.agency,
         idempotency_key=transaction.tracking_code,
         payload=submission_payload(transaction, national_id=national_id, mobile=mobile),
         actor=actor,

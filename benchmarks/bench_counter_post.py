@@ -1,0 +1,317 @@
+"""A single ``POST /api/v1/transactions`` at 16 concurrent clients, beside a bare ASGI INSERT (the limit).
+
+Run by hand (needs Debian's ``wrk``: ``apt-get install wrk``), on SQLite:
+    .venv/bin/python benchmarks/bench_counter_post.py --data-dir /tmp/bench-post
+and on PostgreSQL:
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench .venv/bin/python benchmarks/bench_counter_post.py
+Prepares the database if needed (migrate, geography, the demo network without history), issues an
+office's API key, then, one after the other on the same machine:
+1. the load generator's ceiling: wrk against a bare ASGI app answering ``GET /ok`` with no work;
+2. the limit: wrk POSTing the same bodies to a bare ASGI app (granian ``--interface asgi``,
+   2 workers) that only INSERTs the row (``bare_insert_asgi.py``: psycopg or sqlite3);
+3. Pishkhan served as ``pishkhan up`` serves it (granian WSGI, 2 workers, 4 blocking threads,
+   persistent connections), with wrk POSTing transactions (fresh Idempotency-Key and office
+   reference each, ``post_transaction.lua``);
+4. where Pishkhan's time goes: one request's SQL queries and a cProfile of --profile requests made
+   in process through Django's test client (no server), the top functions by cumulative time.
+Each wrk run: 2 threads, 16 connections, --seconds long, after a short warm-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import io
+import json
+import os
+import pstats
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CONNECTIONS, THREADS = 16, 2
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server on port {port} exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"nothing listens on port {port} after {timeout} s")
+
+
+def _serve(args: list[str], env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+    port = _free_port()
+    command = [sys.executable, "-m", "granian", "--host", "127.0.0.1", "--port", str(port), *args]
+    process = subprocess.Popen(command, env=env, start_new_session=True)
+    _wait(port, process)
+    return process, port
+
+
+def _stop(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, 15)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, 9)
+        process.wait()
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _wrk(url: str, seconds: int, env: dict[str, str], script: str | None = None) -> dict[str, float]:
+    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", url]
+    if script:
+        command[1:1] = ["-s", script]
+    out = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+    result = {"rate": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])}
+    for percentile in ("50", "99"):
+        value, unit = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE).groups()
+        result[f"p{percentile}"] = float(value) * _UNITS[unit]
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    result["non_2xx"] = float(bad[1]) if bad else 0.0
+    errors = re.search(r"Socket errors: (.*)", out)
+    result["socket_errors"] = errors[1] if errors else ""  # type: ignore[assignment]
+    result["requests"] = float(re.search(r"(\d+) requests in", out)[1])
+    return result
+
+
+def _prepare() -> dict[str, object]:
+    """The database ready, an office's key, and what the bare app needs to write the same row."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from pishkhan.accounts.services import apikey_create
+    from pishkhan.catalogue.selectors import services_deliverable_by, tariffs_in_force
+    from pishkhan.demo.network import network_build, network_is_built
+    from pishkhan.geo.selectors import geo_is_loaded
+    from pishkhan.geo.services import geo_load
+    from pishkhan.licensing.selectors import office_may_transact
+    from pishkhan.licensing.services import LicenceDraft, licences_issue_many
+    from pishkhan.offices.selectors import office_get
+    from pishkhan.transactions.models import CounterTransaction
+
+    call_command("migrate", verbosity=0)
+    if not geo_is_loaded():
+        geo_load()
+    if not network_is_built():
+        network_build(history_days=0)
+    office = office_get(code="P23-0001")
+    if not office_may_transact(office=office)[0]:  # a demo network without licences yet: give it one
+        since = timezone.now() - dt.timedelta(days=30)
+        draft = LicenceDraft(office.code, status="active", issued_on=since.date(), first_signal_at=since)
+        licences_issue_many(rows=[draft], actor=None)
+    services = list(services_deliverable_by(kind=office.kind))
+    tariffs = tariffs_in_force(services=services, on=timezone.localdate())
+    service = next(s for s in services if s.pk in tariffs)
+    _key, plaintext = apikey_create(holder_kind="office", holder_code=office.code, name="bench", actor=None)
+    per_request = {
+        "tracking_code", "office_reference", "clerk", "citizen_key", "citizen_masked", "mobile_masked",
+        "fee_charged", "recorded_at", "received_at",
+    }  # fmt: skip
+    constants = {}
+    for field in CounterTransaction._meta.concrete_fields:
+        if field.primary_key or field.column in per_request:
+            continue
+        constants[field.column] = field.get_default()
+    constants.update(
+        office_id=office.pk, service_id=service.pk, state="received", fee_tariff=tariffs[service.pk].total
+    )
+    return {
+        "key": plaintext,
+        "service": service.code,
+        "fee": tariffs[service.pk].total,
+        "row": {"table": CounterTransaction._meta.db_table, "constants": constants},
+    }
+
+
+def _profile(setup: dict[str, object], count: int) -> None:
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {setup['key']}")
+    run = "prof-" + secrets.token_hex(3)
+
+    def post(n: int) -> int:
+        body = {
+            "service": setup["service"],
+            "national_id": "0499370899",
+            "mobile": "09121234567",
+            "fee_charged": setup["fee"],
+            "office_reference": f"{run}-{n}",
+        }
+        response = client.post(
+            "/api/v1/transactions", json.dumps(body), content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY=f"{run}-{n}",
+        )  # fmt: skip
+        return response.status_code
+
+    for n in range(20):
+        post(n)
+    timed: list[tuple[float, str]] = []
+
+    def timer(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timed.append((time.perf_counter() - started, sql))
+
+    with connection.execute_wrapper(timer):
+        started = time.perf_counter()
+        status = post(20)
+        total = time.perf_counter() - started
+    in_sql = sum(seconds for seconds, _sql in timed)
+    print(
+        f"\none request in process: status {status}, {total * 1000:.2f} ms, {len(timed)} SQL statements "
+        f"taking {in_sql * 1000:.2f} ms (the rest is Python):"
+    )
+    for seconds, sql in timed:
+        print(f"  {seconds * 1000:6.3f} ms  {sql[:120]}")
+    # The same stack with the same key but no work: what a request costs before the counter's own.
+    started = time.perf_counter()
+    for _ in range(count):
+        client.get("/api/v1/accounts/me")
+    stack = (time.perf_counter() - started) / count
+    started = time.perf_counter()
+    for n in range(10_000, 10_000 + count):
+        post(n)
+    whole = (time.perf_counter() - started) / count
+    print(
+        f"\nin process, not profiled: POST {whole * 1000:.2f} ms per request; GET /api/v1/accounts/me "
+        f"(authentication and middleware, no work) {stack * 1000:.2f} ms"
+    )
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    for n in range(21, 21 + count):
+        post(n)
+    profiler.disable()
+    elapsed = time.perf_counter() - started
+    rate = count / elapsed
+    print(f"\n{count} requests in process (test client, profiled): {rate:.0f} req/s; top by cumulative time:")
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text)
+    stats.sort_stats("cumulative").print_stats(
+        r"pishkhan/(?!config)", 30
+    )  # our code, by what it costs in all
+    stats.sort_stats("tottime").print_stats(25)  # where the interpreter actually spends it
+    print(re.sub(r"/\S*/site-packages/", "", text.getvalue()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--data-dir", help="SQLite data directory (prepared if empty); default a temporary one"
+    )
+    parser.add_argument("--seconds", type=int, default=20, help="length of each measured wrk run")
+    parser.add_argument("--profile", type=int, default=300, help="requests profiled in process (0: none)")
+    options = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    data_dir = options.data_dir or tempfile.mkdtemp(prefix="pishkhan-bench-")
+    os.environ.setdefault("PISHKHAN_DEMO", "1")
+    os.environ["PISHKHAN_DATA_DIR"] = data_dir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pishkhan.config.settings.base")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    from pishkhan.transactions.models import CounterTransaction
+
+    setup = _prepare()
+    vendor = connection.vendor
+    connection.close()
+    env = {**os.environ, "PYTHONPATH": str(HERE), "BENCH_ROW": json.dumps(setup["row"], default=str)}
+    if vendor == "postgresql":
+        database = settings.DATABASES["default"]
+        env["BENCH_DSN"] = os.environ["DATABASE_URL"]
+        where = f"PostgreSQL {database['NAME']}"
+    else:
+        env["BENCH_SQLITE"] = str(settings.DATABASES["default"]["NAME"])
+        where = f"SQLite {env['BENCH_SQLITE']}"
+    wrk_env = {**os.environ, "BENCH_KEY": str(setup["key"]), "BENCH_SERVICE": str(setup["service"]),
+               "BENCH_FEE": str(setup["fee"])}  # fmt: skip
+    script = str(HERE / "post_transaction.lua")
+    print(f"database: {where}; wrk -t{THREADS} -c{CONNECTIONS} -d{options.seconds}s; {os.cpu_count()} CPUs")
+    results = {}
+
+    asgi = [
+        "--interface",
+        "asgi",
+        "--workers",
+        "2",
+        "--no-ws",
+        "--log-level",
+        "warning",
+        "bare_insert_asgi:app",
+    ]
+    server, port = _serve(asgi, env)
+    try:
+        _wrk(f"http://127.0.0.1:{port}/ok", 2, wrk_env)
+        results["ceiling: bare ASGI, no work (GET)"] = _wrk(f"http://127.0.0.1:{port}/ok", 10, wrk_env)
+        bare_env = {**wrk_env, "BENCH_PATH": "/insert", "BENCH_RUN": "bare-warm-" + secrets.token_hex(3)}
+        _wrk(f"http://127.0.0.1:{port}", 3, bare_env, script)
+        bare_env["BENCH_RUN"] = "bare-" + secrets.token_hex(3)
+        results["limit: bare ASGI INSERT"] = _wrk(
+            f"http://127.0.0.1:{port}", options.seconds, bare_env, script
+        )
+    finally:
+        _stop(server)
+
+    # As `pishkhan up` serves it (demo/management/commands/up.py).
+    wsgi = [
+        "--interface", "wsgi", "--workers", "2", "--blocking-threads", "4", "--no-ws",
+        "--log-level", "warning", "pishkhan.config.wsgi:application",
+    ]  # fmt: skip
+    server, port = _serve(wsgi, env)
+    run = "post-" + secrets.token_hex(3)
+    try:
+        _wrk(f"http://127.0.0.1:{port}", 3, {**wrk_env, "BENCH_RUN": "warm-" + run}, script)
+        results["Pishkhan POST /api/v1/transactions"] = _wrk(
+            f"http://127.0.0.1:{port}", options.seconds, {**wrk_env, "BENCH_RUN": run}, script
+        )
+    finally:
+        _stop(server)
+    created = CounterTransaction.objects.filter(office_reference__startswith=run + "-").count()
+
+    print(f"\n{'':<40} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+    for label, r in results.items():
+        errors = f"  socket errors: {r['socket_errors']}" if r["socket_errors"] else ""
+        print(
+            f"{label:<40} {r['rate']:>8,.0f} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['non_2xx']:>8,.0f}{errors}"
+        )
+    pishkhan, bare = results["Pishkhan POST /api/v1/transactions"], results["limit: bare ASGI INSERT"]
+    print(
+        f"Pishkhan / bare = {pishkhan['rate'] / bare['rate']:.2f} (target >= 0.5); "
+        f"p99 {pishkhan['p99']:.1f} ms (target <= 50); "
+        f"transactions created {created:,} of {pishkhan['requests']:,.0f} requests"
+    )
+    if options.profile:
+        _profile(setup, options.profile)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,25 @@
+"""Admin of supervision: read-only. Campaigns are started and concluded through the services (pages,
+API, ``pishkhan licences_revoke_inactive``), which serve the notices and keep the due process."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from pishkhan.common.admin import ReadOnlyAdmin
+from pishkhan.supervision.models import CampaignCase, InactivityCampaign
+
+
+@admin.register(InactivityCampaign)
+class InactivityCampaignAdmin(ReadOnlyAdmin):
+    list_display = ["number", "status", "never_activated_days", "idle_days", "grace_days", "started_at"]
+    list_filter = ["status"]
+    search_fields = ["number"]
+
+
+@admin.register(CampaignCase)
+class CampaignCaseAdmin(ReadOnlyAdmin):
+    list_display = ["campaign", "licence", "office", "province", "criterion", "days_idle", "outcome"]
+    list_filter = ["outcome", "criterion"]
+    list_select_related = ["campaign", "licence", "office", "province"]
+    search_fields = ["licence__number", "office__code"]
+    show_full_result_count = False

@@ -1,0 +1,92 @@
+"""Forms of the campaign pages: the criteria (a dry run), starting a campaign, filtering its cases, and
+deciding an appeal. They parse; the rules live in ``criteria`` and the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pishkhan.supervision.criteria import (
+    DEFAULT_GRACE_DAYS,
+    DEFAULT_IDLE_DAYS,
+    DEFAULT_NEVER_ACTIVATED_DAYS,
+    MAX_DAYS,
+    MAX_GRACE_DAYS,
+)
+from pishkhan.supervision.states import CaseOutcome
+
+TEXT_MAX = 2000
+
+
+class CriteriaForm(forms.Form):
+    """The regulator's criteria; ``provinces`` is None for a caller who sees one province only."""
+
+    never_activated_days = forms.IntegerField(
+        label=_("Issued and never activated for (days)"),
+        min_value=0,
+        max_value=MAX_DAYS,
+        initial=DEFAULT_NEVER_ACTIVATED_DAYS,
+        help_text=_("0 turns this criterion off."),
+    )
+    idle_days = forms.IntegerField(
+        label=_("Active without a transaction for (days)"),
+        min_value=0,
+        max_value=MAX_DAYS,
+        initial=DEFAULT_IDLE_DAYS,
+        help_text=_("0 turns this criterion off."),
+    )
+    province = forms.ChoiceField(label=_("Province"), required=False)
+
+    def __init__(self, *args: Any, provinces: list[tuple[str, str]] | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if provinces is None:
+            del self.fields["province"]
+        else:
+            self.fields["province"].choices = [("", _("All provinces")), *provinces]
+
+    def criteria_values(self) -> dict[str, Any]:
+        """The cleaned criteria, as ``InactivityCriteria.of`` takes them."""
+        return {
+            "never_activated_days": self.cleaned_data["never_activated_days"],
+            "idle_days": self.cleaned_data["idle_days"],
+            "province": self.cleaned_data.get("province") or None,
+        }
+
+
+class CampaignStartForm(CriteriaForm):
+    """A campaign: the criteria, the grace period and the legal basis cited in each revocation."""
+
+    grace_days = forms.IntegerField(
+        label=_("Grace period (days)"),
+        min_value=0,
+        max_value=MAX_GRACE_DAYS,
+        initial=DEFAULT_GRACE_DAYS,
+        help_text=_("The holders' time to show activity or appeal. 0 concludes at once (demonstrations)."),
+    )
+    basis = forms.CharField(
+        label=_("Legal basis"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Left empty: the licence's conditions of continuous service, verified online."),
+    )
+
+
+class CaseFilterForm(forms.Form):
+    """Which of a campaign's cases to list."""
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), required=False, choices=[("", _("All outcomes")), *CaseOutcome.choices]
+    )
+
+
+APPEAL_DECISIONS = [("accept", _("Accept the appeal: keep the licence")), ("refuse", _("Refuse the appeal"))]
+
+
+class AppealDecideForm(forms.Form):
+    """The regulator's decision on a holder's appeal, with its reason."""
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=APPEAL_DECISIONS, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Reason"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,276 @@
+"""API shapes of supervision's inactivity campaigns. A holder's mobile leaves the server only masked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from ninja import Field, Schema
+from pydantic import StringConstraints
+
+from pishkhan.supervision.criteria import DEFAULT_GRACE_DAYS, DEFAULT_IDLE_DAYS, DEFAULT_NEVER_ACTIVATED_DAYS
+from pishkhan.supervision.models import CampaignCase, InactivityCampaign
+from pishkhan.supervision.selectors import (
+    CampaignReport,
+    InactivityCandidate,
+    ProvinceCount,
+    candidates_by_province,
+)
+from pishkhan.supervision.states import CaseOutcome, Criterion
+
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+Days = Annotated[int, Field(ge=0, le=3650)]
+
+
+class CriteriaIn(Schema):
+    """The regulator's criteria: 0 turns one off. ``province`` (two digits) narrows to one province."""
+
+    never_activated_days: Days = Field(
+        DEFAULT_NEVER_ACTIVATED_DAYS, description="issued and never activated within this many days"
+    )
+    idle_days: Days = Field(DEFAULT_IDLE_DAYS, description="active but no transaction for this many days")
+    province: ShortText | None = Field(None, description="province code, two digits")
+
+
+class CampaignStartIn(CriteriaIn):
+    """A campaign: the criteria, the grace period (0 for a demonstration) and the legal basis."""
+
+    grace_days: Annotated[int, Field(ge=0, le=365)] = Field(
+        DEFAULT_GRACE_DAYS, description="days the holders have to show activity or appeal"
+    )
+    basis: LongText = Field("", description="the legal basis cited (a default applies when empty)")
+
+
+class CandidateOut(Schema):
+    """A licence that meets a criterion, with its evidence."""
+
+    licence: str = Field(description="licence number")
+    status: str = Field(description="issued or active")
+    criterion: str = Field(description="never_activated or idle")
+    office: str = Field(description="office code")
+    office_name: str
+    province: str = Field(description="province code")
+    county: str = Field(description="county code")
+    issued_on: dt.date
+    activated_at: dt.datetime | None
+    last_transaction_at: dt.datetime | None
+    last_heartbeat_at: dt.datetime | None
+    days_idle: int
+
+    @staticmethod
+    def of(candidate: InactivityCandidate) -> CandidateOut:
+        return CandidateOut(
+            licence=candidate.number,
+            status=candidate.status,
+            criterion=candidate.criterion,
+            office=candidate.office_code,
+            office_name=candidate.office_name,
+            province=candidate.province_code,
+            county=candidate.county_code,
+            issued_on=candidate.issued_on,
+            activated_at=candidate.activated_at,
+            last_transaction_at=candidate.last_transaction_at,
+            last_heartbeat_at=candidate.last_heartbeat_at,
+            days_idle=candidate.days_idle,
+        )
+
+
+class ProvinceCountOut(Schema):
+    """One province's count: by criterion (candidates) or by outcome (a campaign's report)."""
+
+    province: str = Field(description="province code")
+    name_fa: str
+    name_en: str
+    total: int
+    counts: dict[str, int]
+
+    @staticmethod
+    def of(row: ProvinceCount) -> ProvinceCountOut:
+        return ProvinceCountOut(
+            province=row.province_code,
+            name_fa=row.province_name_fa,
+            name_en=row.province_name_en,
+            total=row.total,
+            counts=dict(sorted(row.counts.items())),
+        )
+
+
+class CandidatesOut(Schema):
+    """The dry run: every candidate in your jurisdiction, and the counts per province and criterion."""
+
+    as_of: dt.datetime
+    never_activated_days: int
+    idle_days: int
+    total: int
+    provinces: list[ProvinceCountOut]
+    candidates: list[CandidateOut]
+
+    @staticmethod
+    def of(
+        candidates: list[InactivityCandidate], *, never_activated_days: int, idle_days: int, now: dt.datetime
+    ) -> CandidatesOut:
+        return CandidatesOut(
+            as_of=now,
+            never_activated_days=never_activated_days,
+            idle_days=idle_days,
+            total=len(candidates),
+            provinces=[ProvinceCountOut.of(row) for row in candidates_by_province(candidates)],
+            candidates=[CandidateOut.of(candidate) for candidate in candidates],
+        )
+
+
+class ReportOut(Schema):
+    """A campaign's outcome per province: revoked, kept for activity, kept on appeal, ended, pending."""
+
+    total: int
+    outcomes: dict[str, int] = Field(description=", ".join(CaseOutcome.values))
+    provinces: list[ProvinceCountOut]
+
+    @staticmethod
+    def of(report: CampaignReport) -> ReportOut:
+        return ReportOut(
+            total=report.total,
+            outcomes={outcome: report.count(outcome) for outcome in CaseOutcome.values},
+            provinces=[ProvinceCountOut.of(row) for row in report.provinces],
+        )
+
+
+class CampaignOut(Schema):
+    """An inactivity campaign, its criteria and grace period, and its report within your jurisdiction."""
+
+    number: str = Field(description="IC-<Jalali year>-<sequence>")
+    status: str = Field(description="noticed (the grace period runs, cases are concluded) or closed")
+    never_activated_days: int
+    idle_days: int
+    province: str | None = Field(description="the province it was limited to, if any")
+    grace_days: int
+    basis: str
+    started_at: dt.datetime
+    started_by: str
+    respond_by: dt.datetime = Field(description="when the grace period ends")
+    closed_at: dt.datetime | None
+    report: ReportOut
+
+    @staticmethod
+    def of(campaign: InactivityCampaign, report: CampaignReport) -> CampaignOut:
+        return CampaignOut(
+            number=campaign.number,
+            status=campaign.status,
+            never_activated_days=campaign.never_activated_days,
+            idle_days=campaign.idle_days,
+            province=campaign.province.code if campaign.province_id else None,
+            grace_days=campaign.grace_days,
+            basis=campaign.basis,
+            started_at=campaign.started_at,
+            started_by=campaign.started_by,
+            respond_by=campaign.respond_by,
+            closed_at=campaign.closed_at,
+            report=ReportOut.of(report),
+        )
+
+
+class CampaignSummaryOut(Schema):
+    """A campaign in a list."""
+
+    number: str
+    status: str
+    province: str | None
+    grace_days: int
+    started_at: dt.datetime
+    respond_by: dt.datetime
+    closed_at: dt.datetime | None
+    cases: int = Field(description="cases nationwide")
+
+    @staticmethod
+    def of(campaign: InactivityCampaign) -> CampaignSummaryOut:
+        return CampaignSummaryOut(
+            number=campaign.number,
+            status=campaign.status,
+            province=campaign.province.code if campaign.province_id else None,
+            grace_days=campaign.grace_days,
+            started_at=campaign.started_at,
+            respond_by=campaign.respond_by,
+            closed_at=campaign.closed_at,
+            cases=getattr(campaign, "case_count", 0),
+        )
+
+
+class CaseOut(Schema):
+    """One licence's case: the evidence frozen at the start, its notice, its proceeding and outcome."""
+
+    id: int
+    licence: str
+    office: str
+    province: str
+    county: str
+    criterion: str = Field(description=", ".join(Criterion.values))
+    licence_status: str = Field(description="the licence's state when the campaign started")
+    issued_on: dt.date
+    activated_at: dt.datetime | None
+    last_transaction_at: dt.datetime | None
+    last_heartbeat_at: dt.datetime | None
+    days_idle: int
+    notice_sent_at: dt.datetime | None
+    notice_to: str = Field(description="the mobile the SMS went to, masked; empty when served in-app only")
+    proceeding_status: str
+    respond_by: dt.datetime
+    appeal_lodged_at: dt.datetime | None
+    appeal_accepted: bool | None
+    outcome: str = Field(description=", ".join(CaseOutcome.values))
+    outcome_at: dt.datetime | None
+    outcome_note: str
+
+    @staticmethod
+    def resolve_id(case: CampaignCase) -> int:
+        return case.pk
+
+    @staticmethod
+    def resolve_licence(case: CampaignCase) -> str:
+        return case.licence.number
+
+    @staticmethod
+    def resolve_office(case: CampaignCase) -> str:
+        return case.office.code
+
+    @staticmethod
+    def resolve_province(case: CampaignCase) -> str:
+        return case.province.code
+
+    @staticmethod
+    def resolve_county(case: CampaignCase) -> str:
+        return case.county.code
+
+    @staticmethod
+    def resolve_proceeding_status(case: CampaignCase) -> str:
+        return case.proceeding.status
+
+    @staticmethod
+    def resolve_respond_by(case: CampaignCase) -> dt.datetime:
+        return case.proceeding.respond_by
+
+    @staticmethod
+    def resolve_appeal_lodged_at(case: CampaignCase) -> dt.datetime | None:
+        return case.proceeding.appeal_lodged_at
+
+    @staticmethod
+    def resolve_appeal_accepted(case: CampaignCase) -> bool | None:
+        return case.proceeding.appeal_accepted
+
+
+class CaseListIn(Schema):
+    outcome: ShortText | None = Field(None, description=", ".join(CaseOutcome.values))
+    province: ShortText | None = Field(None, description="province code, two digits")
+
+
+class AppealDecideIn(Schema):
+    """The regulator's decision on a holder's appeal, with its reason."""
+
+    accepted: bool
+    reason: LongText
+
+
+class AppealLodgeIn(Schema):
+    """The holder's appeal: why the licence should be kept."""
+
+    statement: LongText

@@ -1,0 +1,63 @@
+"""The states of an inactivity campaign and of each licence's case in it, as data.
+
+Design: docs/decisions/0008-inactivity-campaigns.md.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pishkhan.common.transitions import TransitionTable
+
+
+class Criterion(models.TextChoices):
+    """Why a licence looks inactive."""
+
+    NEVER_ACTIVATED = "never_activated", _("Issued and never activated")
+    IDLE = "idle", _("Active without transactions")
+
+
+class CampaignStatus(models.TextChoices):
+    """Where a campaign stands: notices served (its grace period, then its conclusion), or closed."""
+
+    NOTICED = "noticed", _("Notices served")
+    CLOSED = "closed", _("Concluded")
+
+
+# A campaign is started with its notices (nothing half-started exists) and closes once every case
+# has its outcome. At most one campaign is open at a time.
+CAMPAIGN_TRANSITIONS = TransitionTable.of(
+    "inactivity campaign",
+    {CampaignStatus.NOTICED: {CampaignStatus.CLOSED}, CampaignStatus.CLOSED: set()},
+)
+
+
+class CaseOutcome(models.TextChoices):
+    """What became of one licence in a campaign."""
+
+    PENDING = "pending", _("Pending")
+    REVOKED = "revoked", _("Revoked")
+    KEPT_ACTIVITY = "kept_activity", _("Kept: activity shown")
+    KEPT_APPEAL = "kept_appeal", _("Kept: appeal accepted")
+    ENDED = "ended", _("Licence ended otherwise")
+
+
+# A case is decided once: revoked when the grace period passed without activity and no appeal awaits
+# its decision; kept when the office showed activity or the appeal was accepted; "ended" when the
+# licence was surrendered, expired or revoked otherwise meanwhile.
+CASE_TRANSITIONS = TransitionTable.of(
+    "campaign case",
+    {
+        CaseOutcome.PENDING: {
+            CaseOutcome.REVOKED,
+            CaseOutcome.KEPT_ACTIVITY,
+            CaseOutcome.KEPT_APPEAL,
+            CaseOutcome.ENDED,
+        },
+        CaseOutcome.REVOKED: set(),
+        CaseOutcome.KEPT_ACTIVITY: set(),
+        CaseOutcome.KEPT_APPEAL: set(),
+        CaseOutcome.ENDED: set(),
+    },
+)

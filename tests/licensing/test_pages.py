@@ -1,0 +1,277 @@
+"""The applicant's and holder's pages: the application form, one's application with its documents and
+withdrawal, one's licence with its timeline and surrender; who may see what, and bad input that shows
+its errors and stores nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import jdatetime
+import pytest
+from django.utils import timezone
+
+from pishkhan.licensing.models import ApplicationDocument, Licence, LicenceApplication
+from pishkhan.licensing.states import ApplicationStatus, LicenceStatus
+from tests.licensing.factories import (
+    PDF,
+    add_documents,
+    approved,
+    directorate,
+    licensee,
+    regulator,
+    reviewed,
+    submit,
+    upload,
+)
+from tests.licensing.pages_data import application_form, browser, errors_of, rows
+from tests.offices.factories import ISFAHAN_PROVINCE
+
+pytestmark = pytest.mark.usefixtures("catalogue")
+
+
+@pytest.fixture
+def zahra(db):
+    return licensee(username="zahra")
+
+
+@pytest.fixture
+def other(db):
+    return licensee(username="other")
+
+
+# --- Who may see what ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/my-licences/",
+        "/my-licences/apply/",
+        "/my-licences/applications/{application}/",
+        "/my-licences/{licence}/",
+        "/licensing/",
+        "/licensing/applications/",
+        "/licensing/applications/{application}/",
+        "/licensing/applications/{application}/documents/1/",
+        "/licensing/licences/{licence}/",
+    ],
+)
+def test_a_stranger_is_sent_to_sign_in(zahra, page):
+    application, licence = approved(zahra)
+
+    response = browser().get(page.format(application=application.number, licence=licence.number))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_a_licensee_sees_only_their_own_applications_and_licences(zahra, other):
+    mine, my_licence = approved(zahra, 1)
+    open_one = submit(zahra, 2, county="2302", place=None)
+    theirs, their_licence = approved(other, 3)
+
+    page = browser(zahra).get("/my-licences/")
+
+    assert page.status_code == 200
+    assert rows(page, "applications") == [open_one.number, mine.number]
+    assert rows(page, "licences") == [my_licence.number]
+    assert browser(zahra).get(f"/my-licences/applications/{theirs.number}/").status_code == 404
+    assert browser(zahra).get(f"/my-licences/{their_licence.number}/").status_code == 404
+
+
+def test_a_licensee_may_not_open_the_staff_pages(zahra):
+    application = submit(zahra)
+
+    assert browser(zahra).get("/licensing/").status_code == 403
+    assert browser(zahra).get(f"/licensing/applications/{application.number}/").status_code == 403
+
+
+def test_staff_have_no_my_licences_page(db):
+    assert browser(regulator()).get("/my-licences/").status_code == 403
+
+
+# --- The application form --------------------------------------------------------------------------
+
+
+def test_an_application_submitted_through_the_form_waits_for_its_documents(zahra):
+    client = browser(zahra)
+    assert client.get("/my-licences/apply/").status_code == 200
+
+    response = client.post("/my-licences/apply/", application_form())
+
+    application = LicenceApplication.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/my-licences/applications/{application.number}/"
+    assert application.applicant_user == zahra
+    assert application.status == ApplicationStatus.SUBMITTED
+    assert application.county.code == "2301"
+    assert application.postal_code == "1315763111"
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert 'id="document-form"' in html
+    assert 'id="incomplete"' in html
+    assert "۰۹۱۲***۴۵۶۷" in html  # the mobile masked, in Persian digits
+
+
+def test_a_company_applies_with_its_company_id_whatever_was_typed_in_the_person_box(zahra):
+    response = browser(zahra).post(
+        "/my-licences/apply/",
+        application_form(
+            applicant_kind="company", applicant_name="شرکت نمونه", company_id="10380284790", national_id="123"
+        ),
+    )
+
+    assert response.status_code == 302, errors_of(response, "company_id")
+    assert LicenceApplication.objects.get().applicant_kind == "company"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "status"),
+    [
+        ({"national_id": "0012345678"}, "national_id", 422),  # a wrong check digit (the service's rule)
+        ({"mobile": "12345"}, "mobile", 422),
+        ({"postal_code": "123"}, "postal_code", 422),
+        ({"province": ISFAHAN_PROVINCE}, "county", 422),  # a county of another province (the form's)
+        ({"applicant_name": ""}, "applicant_name", 422),
+        ({"lat": "35.7", "lon": ""}, "lat", 422),
+    ],
+)
+def test_bad_input_on_the_application_form_shows_its_error_and_stores_nothing(zahra, change, field, status):
+    response = browser(zahra).post("/my-licences/apply/", application_form(**change))
+
+    assert response.status_code == status
+    assert errors_of(response, field) != ""
+    assert LicenceApplication.objects.count() == 0
+    # What was typed is kept.
+    assert "دفتر پیشخوان انقلاب" in response.content.decode()
+
+
+def test_a_second_open_application_for_the_same_county_is_a_conflict_shown_on_the_form(zahra):
+    client = browser(zahra)
+    client.post("/my-licences/apply/", application_form())
+
+    response = client.post("/my-licences/apply/", application_form(office_name="دفتر دوم"))
+
+    assert response.status_code == 409
+    assert errors_of(response, "county") != ""
+    assert LicenceApplication.objects.count() == 1
+
+
+# --- Documents and withdrawal ---------------------------------------------------------------------
+
+
+def test_documents_uploaded_one_by_one_complete_the_application(zahra):
+    application = submit(zahra)
+    client = browser(zahra)
+    url = f"/my-licences/applications/{application.number}/"
+    expiry = timezone.localdate() + dt.timedelta(days=200)
+    jalali_expiry = jdatetime.date.fromgregorian(date=expiry).strftime("%Y/%m/%d")
+    for kind in ("identity", "premises", "education"):
+        response = client.post(url, {"form": "document", "kind": kind, "file": upload()})
+        assert response.status_code == 302
+    response = client.post(
+        url, {"form": "document", "kind": "clearance", "file": upload(), "expires_on": jalali_expiry}
+    )
+
+    assert response.status_code == 302
+    assert sorted(ApplicationDocument.objects.values_list("kind", flat=True)) == [
+        "clearance", "education", "identity", "premises",
+    ]  # fmt: skip
+    assert ApplicationDocument.objects.get(kind="clearance").expires_on == expiry
+    page = client.get(url).content.decode()
+    assert 'id="complete"' in page
+    assert 'href="/licensing/applications/' not in page  # the applicant gets no download links
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"kind": "identity", "file": "text"}, "file"),  # a text file named .pdf: refused by content
+        ({"kind": "clearance", "file": "pdf"}, "expires_on"),  # a clearance needs its expiry
+        ({"kind": "clearance", "file": "pdf", "expires_on": "1390/01/01"}, "expires_on"),  # expired
+        ({"kind": "clearance", "file": "pdf", "expires_on": "1404/13/40"}, "expires_on"),  # no such day
+        ({"kind": "passport", "file": "pdf"}, "kind"),
+    ],
+)
+def test_a_bad_document_shows_its_error_and_stores_nothing(zahra, data, field):
+    application = submit(zahra)
+    files = {"text": upload(b"just some text", "scan.pdf"), "pdf": upload(PDF)}
+    data = data | {"form": "document", "file": files[data["file"]]}
+
+    response = browser(zahra).post(f"/my-licences/applications/{application.number}/", data)
+
+    assert response.status_code == 422
+    assert errors_of(response, field) != ""
+    assert ApplicationDocument.objects.count() == 0
+
+
+def test_documents_cannot_be_added_once_the_review_started(zahra):
+    application = submit(zahra)
+    add_documents(application, zahra)
+    reviewed(application, directorate())
+
+    response = browser(zahra).post(
+        f"/my-licences/applications/{application.number}/",
+        {"form": "document", "kind": "other", "file": upload()},
+    )
+
+    assert response.status_code == 409
+    assert ApplicationDocument.objects.filter(kind="other").count() == 0
+
+
+def test_an_applicant_withdraws_before_the_decision_but_not_after(zahra):
+    open_one = submit(zahra, 1)
+    decided, _licence = approved(zahra, 2, county="2302", place=None)
+    client = browser(zahra)
+
+    withdrawn = client.post(
+        f"/my-licences/applications/{open_one.number}/", {"form": "withdraw", "withdraw-reason": "منصرف شدم"}
+    )
+    too_late = client.post(f"/my-licences/applications/{decided.number}/", {"form": "withdraw"})
+
+    assert withdrawn.status_code == 302
+    open_one.refresh_from_db()
+    assert open_one.status == ApplicationStatus.WITHDRAWN
+    assert open_one.withdrawal_reason == "منصرف شدم"
+    assert too_late.status_code == 409
+    assert "withdraw-form" in too_late.content.decode()
+    decided.refresh_from_db()
+    assert decided.status == ApplicationStatus.APPROVED
+
+
+# --- One's licence -------------------------------------------------------------------------------
+
+
+def test_a_holder_sees_the_licence_with_its_timeline(zahra):
+    _application, licence = approved(zahra)
+
+    page = browser(zahra).get(f"/my-licences/{licence.number}/")
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-action="licence.issue"' in html
+    assert 'id="not-active"' in html
+    assert 'id="surrender-form"' in html
+
+
+def test_a_holder_surrenders_with_a_reason_and_without_one_is_told_to_give_it(zahra):
+    _application, licence = approved(zahra)
+    client = browser(zahra)
+    url = f"/my-licences/{licence.number}/"
+
+    unconfirmed = client.post(url, {"surrender-reason": "بازنشستگی"})
+    no_reason = client.post(url, {"surrender-reason": "", "surrender-confirm": "on"})
+    licence.refresh_from_db()
+    assert (unconfirmed.status_code, no_reason.status_code) == (422, 422)
+    assert errors_of(no_reason, "reason") != ""
+    assert licence.status == LicenceStatus.ISSUED
+
+    done = client.post(url, {"surrender-reason": "بازنشستگی", "surrender-confirm": "on"})
+
+    licence.refresh_from_db()
+    assert done.status_code == 302
+    assert licence.status == LicenceStatus.SURRENDERED
+    page = client.get(url).content.decode()
+    assert 'data-action="licence.surrender"' in page
+    assert 'id="surrender-form"' not in page
+    assert Licence.objects.count() == 1
