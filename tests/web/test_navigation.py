@@ -60,6 +60,7 @@ def test_only_staff_see_the_administration_entry(client):
         "/transactions/",
         "/licensing/",
         "/supervision/inactive-licences/",
+        "/supervision/complaints/",
         "/api/v1/docs",
         "/accounts/me/",
         "/admin/",

@@ -59,6 +59,7 @@ PERMISSIONS: dict[str, str] = {
     "supervision.view": _("See licences that look inactive, inactivity campaigns, their cases and reports"),
     "supervision.campaign": _("Start and conclude inactivity campaigns, and decide appeals in them"),
     "supervision.respond": _("Appeal against a campaign's notice about one's own licence or office"),
+    "supervision.complaints": _("Take citizens' complaints about offices under review and close them"),
 }
 
 # Which jurisdiction kinds each role may be given.
@@ -90,7 +91,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         }
         | {"transactions.view"}
         | {"licensing.view", "licensing.decide", "licensing.act", "licensing.set_quota"}
-        | {"supervision.view", "supervision.campaign"}
+        | {"supervision.view", "supervision.campaign", "supervision.complaints"}
     ),
     Role.DIRECTORATE: frozenset(
         _EVERYONE
@@ -98,7 +99,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {"conversions.request", "conversions.decide"}
         | {"transactions.view"}
         | {"licensing.view", "licensing.review"}
-        | {"supervision.view"}
+        | {"supervision.view", "supervision.complaints"}
     ),
     Role.WORKING_GROUP: frozenset(_EVERYONE | {"offices.view"}),
     Role.INSPECTOR: frozenset(

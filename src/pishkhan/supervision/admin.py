@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from pishkhan.common.admin import ReadOnlyAdmin
-from pishkhan.supervision.models import CampaignCase, InactivityCampaign
+from pishkhan.supervision.models import CampaignCase, Complaint, InactivityCampaign
 
 
 @admin.register(InactivityCampaign)
@@ -23,3 +23,12 @@ class CampaignCaseAdmin(ReadOnlyAdmin):
     list_select_related = ["campaign", "licence", "office", "province"]
     search_fields = ["licence__number", "office__code"]
     show_full_result_count = False
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(ReadOnlyAdmin):
+    list_display = ["number", "office", "category", "status", "created_at"]
+    list_filter = ["status", "category"]
+    list_select_related = ["office"]
+    search_fields = ["number", "office__code"]
+    exclude = ["mobile_sealed"]

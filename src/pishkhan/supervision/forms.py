@@ -1,5 +1,6 @@
-"""Forms of the campaign pages: the criteria (a dry run), starting a campaign, filtering its cases, and
-deciding an appeal. They parse; the rules live in ``criteria`` and the services."""
+"""Forms of the campaign pages (the criteria, starting a campaign, filtering its cases, deciding an
+appeal) and of complaints (a citizen's complaint, filtering the list, closing one). They parse; the
+rules live in ``criteria`` and the services."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from pishkhan.supervision.criteria import (
     MAX_DAYS,
     MAX_GRACE_DAYS,
 )
-from pishkhan.supervision.states import CaseOutcome
+from pishkhan.supervision.models import COMPLAINT_TEXT_MAX, ComplaintCategory
+from pishkhan.supervision.states import CaseOutcome, ComplaintStatus
 
 TEXT_MAX = 2000
 
@@ -89,4 +91,42 @@ class AppealDecideForm(forms.Form):
     """The regulator's decision on a holder's appeal, with its reason."""
 
     decision = forms.ChoiceField(label=_("Decision"), choices=APPEAL_DECISIONS, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Reason"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ComplaintSubmitForm(forms.Form):
+    """A citizen's complaint about an office: the office's code, what happened, an optional mobile."""
+
+    office = forms.CharField(
+        label=_("Office code"), max_length=20, help_text=_("As on the office's licence, e.g. P23-0001.")
+    )
+    category = forms.ChoiceField(label=_("What is it about?"), choices=ComplaintCategory.choices)
+    description = forms.CharField(
+        label=_("What happened"),
+        max_length=COMPLAINT_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": COMPLAINT_TEXT_MAX}),
+        help_text=_("The date and time, the service, and what you were told or charged."),
+    )
+    mobile = forms.CharField(
+        label=_("Mobile for a reply (optional)"),
+        required=False,
+        max_length=20,
+        help_text=_("Kept encrypted and shown to supervisors only masked."),
+    )
+
+
+class ComplaintFilterForm(forms.Form):
+    """Which complaints to list."""
+
+    status = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("All states")), *ComplaintStatus.choices]
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[("", _("All categories")), *ComplaintCategory.choices]
+    )
+
+
+class ComplaintCloseForm(forms.Form):
+    """Closing a complaint: what was found and done, which the citizen may be told."""
+
     reason = forms.CharField(label=_("Reason"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))

@@ -28,18 +28,28 @@ from pishkhan.common.persian import to_latin_digits
 from pishkhan.licensing.models import LICENSED_KINDS, Licence, Proceeding
 from pishkhan.licensing.states import OPEN_PROCEEDING_STATES, LicenceStatus
 from pishkhan.supervision.criteria import InactivityCriteria
-from pishkhan.supervision.models import CAMPAIGN_NUMBER_PATTERN, CampaignCase, InactivityCampaign
-from pishkhan.supervision.states import CampaignStatus, CaseOutcome, Criterion
+from pishkhan.supervision.models import (
+    CAMPAIGN_NUMBER_PATTERN,
+    COMPLAINT_NUMBER_PATTERN,
+    CampaignCase,
+    Complaint,
+    ComplaintCategory,
+    InactivityCampaign,
+)
+from pishkhan.supervision.states import CampaignStatus, CaseOutcome, ComplaintStatus, Criterion
 from pishkhan.transactions.models import CounterTransaction
 
 Scope = dict[str, str]
 
 _CAMPAIGN_NUMBER = re.compile(CAMPAIGN_NUMBER_PATTERN)
+_COMPLAINT_NUMBER = re.compile(COMPLAINT_NUMBER_PATTERN)
 _CASE_SCOPES = {
     "province": "province__code",
     "office": "office__code",
     "applicant": "licence__applicant_user_id",
 }
+# Complaints are a supervisor's to read: a province's, or the country's (no office or holder scope).
+_COMPLAINT_SCOPES = {"province": "office__province__code"}
 
 
 def supervision_scope(principal: Principal | None) -> Scope | None:
@@ -387,3 +397,47 @@ def campaign_report(*, campaign: InactivityCampaign, scope: Scope | None) -> Cam
         province.counts[row["outcome"]] = row["n"]
         totals[row["outcome"]] = totals.get(row["outcome"], 0) + row["n"]
     return CampaignReport(provinces=[provinces[code] for code in sorted(provinces)], totals=totals)
+
+
+# --- Complaints -----------------------------------------------------------------------------------
+
+
+def _complaints() -> QuerySet[Complaint]:
+    return Complaint.objects.select_related("office", "office__province").only(
+        *(f.name for f in Complaint._meta.concrete_fields if f.name != "mobile_sealed"),
+        "office__code",
+        "office__name",
+        "office__province__code",
+        "office__province__name_fa",
+        "office__province__name_en",
+    )
+
+
+def complaint_list(
+    *, scope: Scope | None, status: str | None = None, category: str | None = None
+) -> QuerySet[Complaint]:
+    """Complaints in scope, newest first, filtered by state and category; the sealed mobile not read."""
+    complaints = _scoped(_complaints(), scope, _COMPLAINT_SCOPES)
+    if status:
+        if status not in ComplaintStatus.values:
+            message = _("Unknown state.")
+            raise ValidationError(message, fields={"status": message})
+        complaints = complaints.filter(status=status)
+    if category:
+        if category not in ComplaintCategory.values:
+            message = _("Unknown category.")
+            raise ValidationError(message, fields={"category": message})
+        complaints = complaints.filter(category=category)
+    return complaints.order_by("-created_at", "-id")
+
+
+def complaint_get(*, number: str, scope: Scope | None) -> Complaint:
+    """The complaint with this number (``C-23-1405-00007``) if in scope; ``NotFoundError`` otherwise."""
+    text = to_latin_digits(str(number or "").strip()).upper()
+    if not _COMPLAINT_NUMBER.match(text):
+        message = _("A complaint number looks like C-23-1405-00007.")
+        raise ValidationError(message, fields={"number": message})
+    found = _scoped(_complaints().filter(number=text), scope, _COMPLAINT_SCOPES).first()
+    if found is None:
+        raise NotFoundError(_("No complaint has the number %(number)s.") % {"number": text})
+    return found

@@ -61,3 +61,23 @@ CASE_TRANSITIONS = TransitionTable.of(
         CaseOutcome.ENDED: set(),
     },
 )
+
+
+class ComplaintStatus(models.TextChoices):
+    """Where a citizen's complaint about an office stands."""
+
+    RECEIVED = "received", _("Received")
+    UNDER_REVIEW = "under_review", _("Under review")
+    CLOSED = "closed", _("Closed")
+
+
+# A complaint is taken under review by a supervisor before it is closed, and a closed complaint
+# stays closed (a new fact is a new complaint): the citizen's number always names one finished story.
+COMPLAINT_TRANSITIONS = TransitionTable.of(
+    "complaint",
+    {
+        ComplaintStatus.RECEIVED: {ComplaintStatus.UNDER_REVIEW},
+        ComplaintStatus.UNDER_REVIEW: {ComplaintStatus.CLOSED},
+        ComplaintStatus.CLOSED: set(),
+    },
+)

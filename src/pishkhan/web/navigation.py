@@ -76,6 +76,7 @@ MENU: list[MenuEntry] = [
     MenuEntry(_("Licences"), "licensing:licence_list", audience="licensing.view"),
     MenuEntry(_("My licences"), "licensing:my_licences", audience="licensing.view_own"),
     MenuEntry(_("Inactive licences"), "supervision:candidates", audience="supervision.view"),
+    MenuEntry(_("Complaints"), "supervision:complaint_list", audience="supervision.view"),
     MenuEntry(_("API for integrators"), "api:openapi-view"),
     MenuEntry(_("Your account"), "accounts:account_detail", audience="accounts.view_self"),
     MenuEntry(_("Administration"), "admin:index", audience=STAFF),

@@ -245,3 +245,4 @@ if ENV.behind_proxy:
     RATELIMIT_IP_META_KEY = "pishkhan.transactions.views.tracking.client_ip"
 PISHKHAN_TRACK_RATE = "10/m"  # look-ups per client address
 PISHKHAN_TRACK_CODE_FAILURES = 5  # failed look-ups of one tracking code an hour, from all addresses
+PISHKHAN_COMPLAINT_RATE = "5/h"  # complaints sent per client address

@@ -1,4 +1,4 @@
-"""Every write of supervision: starting an inactivity campaign, serving its notices, concluding its cases.
+"""Writes of the inactivity campaigns: starting a campaign, serving its notices, concluding its cases.
 
 Licences and their proceedings change only through licensing's services (``proceeding_open``,
 ``proceeding_drop``, ``proceeding_appeal_*``, ``proceeding_enforce``, which revokes through

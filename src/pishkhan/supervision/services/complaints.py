@@ -1,0 +1,131 @@
+"""Writes of citizens' complaints about offices: receiving one, taking it under review, closing it.
+
+A complaint comes from the public page that a licence's verification links to; the office is named by
+its code. The citizen stays anonymous: an optional mobile for the reply is checked, then kept only
+masked and sealed. Each change is audited (the submission under the system's name: a citizen is not
+an account); no audit entry holds the description or the mobile.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pishkhan.audit.services import audit_record
+from pishkhan.common.errors import NotFoundError, ValidationError
+from pishkhan.common.identifiers import mobile_clean, mobile_mask
+from pishkhan.common.persian import has_control_characters, normalize
+from pishkhan.common.sealing import seal
+from pishkhan.licensing.services.inputs import actor_label, text_clean
+from pishkhan.licensing.services.numbers import insert_numbered, number_prefix
+from pishkhan.offices.selectors import office_get
+from pishkhan.supervision.models import COMPLAINT_TEXT_MAX, Complaint, ComplaintCategory
+from pishkhan.supervision.states import COMPLAINT_TRANSITIONS, ComplaintStatus
+
+COMPLAINT_LETTER = "C"
+
+
+def _invalid(field: str, message: str) -> ValidationError:
+    return ValidationError(message, fields={field: message})
+
+
+def _description_clean(value: str) -> str:
+    if has_control_characters(value or ""):
+        raise _invalid("description", _("Control characters are not allowed."))
+    text = normalize(value or "")
+    if not text:
+        raise _invalid("description", _("Describe what happened."))
+    if len(text) > COMPLAINT_TEXT_MAX:
+        raise _invalid(
+            "description",
+            _("Keep the description within %(limit)s characters.") % {"limit": COMPLAINT_TEXT_MAX},
+        )
+    return text
+
+
+def _mobile_clean(value: str) -> str:
+    """The mobile in its national form, or "" when none was given."""
+    if not (value or "").strip():
+        return ""
+    try:
+        return mobile_clean(value)
+    except ValidationError:
+        raise _invalid(
+            "mobile", _("This is not an Iranian mobile number (09 followed by nine digits).")
+        ) from None
+
+
+def complaint_submit(
+    *, office_code: str, category: str, description: str, mobile: str = "", actor: Any = None
+) -> Complaint:
+    """Receive a citizen's complaint about the office with this code; returns it with its number.
+
+    ``ValidationError`` (naming the field) for a malformed or unknown office, an unknown category, an
+    empty or overlong description, or a mobile that is not one; nothing is stored then.
+    """
+    try:
+        office = office_get(code=office_code)
+    except ValidationError:
+        raise _invalid("office", _("An office code looks like P23-0001.")) from None
+    except NotFoundError:
+        raise _invalid("office", _("No office has this code.")) from None
+    if category not in ComplaintCategory.values:
+        raise _invalid("category", _("Choose what the complaint is about."))
+    text = _description_clean(description)
+    number = _mobile_clean(mobile)
+    now = timezone.now()
+    complaint = Complaint(
+        office=office,
+        category=category,
+        description=text,
+        mobile_masked=mobile_mask(number) if number else "",
+        mobile_sealed=seal(number) if number else "",
+        created_at=now,
+    )
+    with transaction.atomic():
+        insert_numbered(complaint, prefix=number_prefix(COMPLAINT_LETTER, office.province.code, now))
+        audit_record(actor=actor, action="complaint.submit", target=complaint, after=complaint.status)
+    return complaint
+
+
+def _locked(complaint: Complaint) -> Complaint:
+    return Complaint.objects.select_for_update().select_related("office").get(pk=complaint.pk)
+
+
+def complaint_review(*, complaint: Complaint, actor: Any) -> Complaint:
+    """Take a received complaint under review (``TransitionError`` from any other state)."""
+    with transaction.atomic():
+        complaint = _locked(complaint)
+        COMPLAINT_TRANSITIONS.check(complaint.status, ComplaintStatus.UNDER_REVIEW)
+        before = complaint.status
+        complaint.status = ComplaintStatus.UNDER_REVIEW
+        complaint.reviewed_at, complaint.reviewed_by = timezone.now(), actor_label(actor)
+        complaint.save(update_fields=["status", "reviewed_at", "reviewed_by"])
+        audit_record(
+            actor=actor, action="complaint.review", target=complaint, before=before, after=complaint.status
+        )
+    return complaint
+
+
+def complaint_close(*, complaint: Complaint, reason: str, actor: Any) -> Complaint:
+    """Close a complaint under review with its reason (required): what was found and what was done."""
+    reason = text_clean(reason, "reason", required=True)
+    with transaction.atomic():
+        complaint = _locked(complaint)
+        COMPLAINT_TRANSITIONS.check(complaint.status, ComplaintStatus.CLOSED)
+        before = complaint.status
+        complaint.status, complaint.close_reason = ComplaintStatus.CLOSED, reason
+        complaint.closed_at, complaint.closed_by = timezone.now(), actor_label(actor)
+        complaint.save(update_fields=["status", "close_reason", "closed_at", "closed_by"])
+        audit_record(
+            actor=actor,
+            action="complaint.close",
+            target=complaint,
+            before=before,
+            after=complaint.status,
+            reason=reason,
+        )
+    return complaint
