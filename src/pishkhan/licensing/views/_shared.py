@@ -86,6 +86,18 @@ def county_choices(province: str = "") -> list[tuple[str, Any]]:
     return [(name, groups.get(code, [])) for code, name in province_choices()]
 
 
+def filter_form(form_class: type, request: HttpRequest, scope: dict[str, str]) -> Any:
+    """A list page's filter form, its place choices fitted to the caller's reach: provinces for a
+    national caller, the counties of its own (or the asked) province, nothing of either for an office."""
+    own = scope.get("province")
+    national = not scope
+    return form_class(
+        request.GET or None,
+        provinces=province_choices() if national else None,
+        counties=county_choices(own or asked_province(request)) if (own or national) else [],
+    )
+
+
 def asked_province(request: HttpRequest, data: Any = None) -> str:
     """The province a form names (or the county's), to offer that province's counties."""
     data = data if data is not None else request.GET

@@ -27,12 +27,10 @@ from pishkhan.licensing.states import IN_FORCE_STATES, LicenceStatus
 from pishkhan.licensing.terms import renewal_opens_on, today
 from pishkhan.licensing.views._shared import (
     PAGE_SIZE,
-    asked_province,
-    county_choices,
+    filter_form,
     licence_or_404,
     moved_on_message,
     principal_of,
-    province_choices,
     scope_of,
 )
 
@@ -42,13 +40,7 @@ def licence_list(request: HttpRequest) -> HttpResponse:
     """Licences in the caller's reach by number, filtered; a number typed opens that licence."""
     principal = principal_of(request)
     scope = scope_of(principal)
-    own = scope.get("province")
-    national = not scope
-    form = LicenceFilterForm(
-        request.GET or None,
-        provinces=province_choices() if national else None,
-        counties=county_choices(own or asked_province(request)) if (own or national) else [],
-    )
+    form = filter_form(LicenceFilterForm, request, scope)
     if "office" in scope:
         for name in ("county", "office"):
             del form.fields[name]  # an office's own people see their office's licences only

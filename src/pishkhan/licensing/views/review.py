@@ -34,12 +34,10 @@ from pishkhan.licensing.states import IN_FORCE_STATES, REVIEW_OUTCOMES, Applicat
 from pishkhan.licensing.views._shared import (
     PAGE_SIZE,
     application_or_404,
-    asked_province,
-    county_choices,
     documents_checklist,
+    filter_form,
     moved_on_message,
     principal_of,
-    province_choices,
     scope_of,
 )
 
@@ -49,13 +47,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
     """Applications in the caller's reach, newest first, filtered by status, province and county."""
     principal = principal_of(request)
     scope = scope_of(principal)
-    own = scope.get("province")
-    national = not scope
-    form = ApplicationFilterForm(
-        request.GET or None,
-        provinces=province_choices() if national else None,
-        counties=county_choices(own or asked_province(request)) if (own or national) else [],
-    )
+    form = filter_form(ApplicationFilterForm, request, scope)
     if "office" in scope:
         del form.fields["county"]  # an office's own people have one county, their office's
     found = selectors.application_list(scope=scope)
