@@ -47,7 +47,9 @@ def _state(rng: random.Random) -> str:
 
 
 def _draft(office: Office, state: str, rng: random.Random, today: dt.date, now: dt.datetime) -> LicenceDraft:
-    days_ago = lambda low, high: dt.timedelta(days=rng.randint(low, high))  # noqa: E731
+    def days_ago(low: int, high: int) -> dt.timedelta:
+        return dt.timedelta(days=rng.randint(low, high))
+
     if state == STALE:  # issued three months to two years ago, never heard from
         return LicenceDraft(office=office.code, issued_on=today - days_ago(100, 700))
     if state == RECENT:  # issued in the last two months: still within its time to equip the office

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -321,3 +322,37 @@ def proceeding_open_for_licence(*, licence: Licence) -> Proceeding | None:
 def proceeding_timeline(*, proceeding: Proceeding) -> QuerySet[AuditEntry]:
     """A proceeding's steps, oldest first: its audit entries."""
     return audit_entry_list_for_target(target=proceeding)
+
+
+@dataclass(frozen=True)
+class QuotaState:
+    """A county's quota for a kind of office, beside the licences of that kind in force there."""
+
+    maximum: int
+    in_force: int
+
+    @property
+    def reached(self) -> bool:
+        """Whether one more licence would exceed the quota."""
+        return self.in_force + 1 > self.maximum
+
+
+def licences_in_force_count(*, county_id: int, office_kind: str) -> int:
+    """How many licences of a kind are in force (issued, active, suspended) in a county."""
+    return Licence.objects.filter(
+        office__county_id=county_id, kind=office_kind, status__in=IN_FORCE_STATES
+    ).count()
+
+
+def county_quota_state(*, county_id: int, office_kind: str) -> QuotaState | None:
+    """The county's quota for the kind with the licences in force, or None: no quota, no limit."""
+    maximum = (
+        CountyQuota.objects.filter(county_id=county_id, office_kind=office_kind)
+        .values_list("maximum", flat=True)
+        .first()
+    )
+    if maximum is None:
+        return None
+    return QuotaState(
+        maximum=maximum, in_force=licences_in_force_count(county_id=county_id, office_kind=office_kind)
+    )

@@ -186,9 +186,9 @@ def inactive_licence_candidates(
     if criteria.never_activated_days:
         issued_by = today - dt.timedelta(days=criteria.never_activated_days)
         conditions |= Q(status=LicenceStatus.ISSUED, issued_on__lte=issued_by)
-    records_start = _records_start()
+    records_start = _records_start() if criteria.idle_days else None
     idle_since = _day_start(today - dt.timedelta(days=criteria.idle_days))
-    if criteria.idle_days and records_start is not None and records_start <= idle_since:
+    if records_start is not None and records_start <= idle_since:
         # Active for longer than the period, and no transaction since its start: one index probe
         # (office, received_at >= start) per active licence. The last transaction itself is read
         # only for the licences found (the evidence), not for every licence in force.

@@ -20,9 +20,9 @@ from pishkhan.common.persian import to_latin_digits
 from pishkhan.common.writes import insert_or_conflict
 from pishkhan.geo.models import County
 from pishkhan.licensing.errors import QuotaReachedError
-from pishkhan.licensing.models import LICENSED_KINDS, CountyQuota, Licence
+from pishkhan.licensing.models import LICENSED_KINDS, CountyQuota
+from pishkhan.licensing.selectors import licences_in_force_count
 from pishkhan.licensing.services.inputs import actor_label, text_clean
-from pishkhan.licensing.states import IN_FORCE_STATES
 
 MAX_QUOTA = 100_000
 
@@ -86,9 +86,7 @@ def quota_check(*, county: County, office_kind: str) -> None:
     quota = CountyQuota.objects.select_for_update().filter(county=county, office_kind=office_kind).first()
     if quota is None:
         return
-    in_force = Licence.objects.filter(
-        office__county=county, kind=office_kind, status__in=IN_FORCE_STATES
-    ).count()
+    in_force = licences_in_force_count(county_id=county.pk, office_kind=office_kind)
     if in_force + 1 > quota.maximum:
         message = _(
             "County %(county)s may have at most %(maximum)s licensed offices of this kind and has "

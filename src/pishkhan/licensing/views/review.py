@@ -9,8 +9,6 @@ the form the caller filled, with what they typed kept.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -30,7 +28,7 @@ from pishkhan.licensing.forms import (
     ApplicationTakeForm,
 )
 from pishkhan.licensing.models import LicenceApplication
-from pishkhan.licensing.states import IN_FORCE_STATES, REVIEW_OUTCOMES, ApplicationStatus
+from pishkhan.licensing.states import REVIEW_OUTCOMES, ApplicationStatus
 from pishkhan.licensing.views._shared import (
     PAGE_SIZE,
     application_or_404,
@@ -68,41 +66,6 @@ def application_list(request: HttpRequest) -> HttpResponse:
         "licensing/application_list.html",
         {"form": form, "page": page, "query": query.urlencode()},
     )
-
-
-@dataclass(frozen=True)
-class QuotaState:
-    """A county's quota for a kind of office, beside the licences of that kind in force there."""
-
-    maximum: int
-    in_force: int
-
-    @property
-    def reached(self) -> bool:
-        """Whether one more licence would exceed the quota."""
-        return self.in_force + 1 > self.maximum
-
-
-def quota_state(application: LicenceApplication) -> QuotaState | None:
-    """The quota of the application's county and kind with the licences in force, or None: no limit.
-
-    Page-only: licensing has no selector answering this in one call (the approval's own check is
-    ``services.quotas.quota_check``, inside its transaction), so it is read from the quota list and
-    the licence list.
-    """
-    quota = (
-        selectors.county_quota_list(scope={}, province=application.province.code)
-        .filter(county_id=application.county_id, office_kind=application.office_kind)
-        .first()
-    )
-    if quota is None:
-        return None
-    in_force = (
-        selectors.licence_list(scope={}, county=application.county.code, kind=application.office_kind)
-        .filter(status__in=IN_FORCE_STATES)
-        .count()
-    )
-    return QuotaState(maximum=quota.maximum, in_force=in_force)
 
 
 # The steps on an application: the form's name, the permission it needs, the states it is offered in.
@@ -205,7 +168,11 @@ def application_detail(request: HttpRequest, number: str) -> HttpResponse:
             "complete": not any(row["missing"] for row in checklist),
             "may_read_documents": bool({"take", "review", "decide"} & may),
             "steps": steps,
-            "quota": quota_state(application) if "decide" in steps else None,
+            "quota": selectors.county_quota_state(
+                county_id=application.county_id, office_kind=application.office_kind
+            )
+            if "decide" in steps
+            else None,
             "licence": getattr(application, "licence", None) if application.status == "approved" else None,
             "may_see_offices": has_perm(principal, "offices.view", province=province),
         },
