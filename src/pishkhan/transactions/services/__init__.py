@@ -1,16 +1,16 @@
 """Every write of counter transactions. One module per concept; import from here.
 
-- ``counter``: recording one transaction or an offline batch, advancing a state, heartbeats
+- ``counter``: recording one transaction, advancing a state, heartbeats
+- ``batch``: recording an office's offline batch
 - ``delivery``: handing transactions to the gateway, following its events, the citizen's SMS
 - ``history``: importing finished transactions of the past in bulk (the demo's history)
 """
 
+from pishkhan.transactions.services.batch import BATCH_MAX, ItemResult, transactions_record_batch
 from pishkhan.transactions.services.counter import (
-    BATCH_MAX,
     CITIZEN_KEY_SALT,
     CLOCK_SKEW,
     RECORDED_MAX_AGE,
-    ItemResult,
     Recorded,
     citizen_key,
     heartbeat_record,
@@ -19,7 +19,6 @@ from pishkhan.transactions.services.counter import (
     transaction_advance,
     transaction_answer,
     transaction_record,
-    transactions_record_batch,
 )
 from pishkhan.transactions.services.delivery import (
     gateway_event,

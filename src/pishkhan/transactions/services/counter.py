@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -32,7 +32,6 @@ from django.utils.translation import gettext as _
 from pishkhan.audit.selectors import audit_entry_list_for_target
 from pishkhan.catalogue.models import Agency, OutsourcingStatus, Service, Tariff
 from pishkhan.catalogue.selectors import service_get, tariff_in_force
-from pishkhan.common.bulk import IN_BATCH, insert_dicts, insert_objects
 from pishkhan.common.errors import (
     ApplicationError,
     ConflictError,
@@ -49,7 +48,6 @@ from pishkhan.common.identifiers import (
 )
 from pishkhan.common.money import rials_check
 from pishkhan.common.sealing import seal
-from pishkhan.gateway.services import Submission, submissions_enqueue_many
 from pishkhan.licensing.selectors import office_may_transact
 from pishkhan.licensing.services import licence_signal
 from pishkhan.offices.models import Office
@@ -66,10 +64,9 @@ from pishkhan.transactions.models import (
     OfficeLiveness,
     TransactionEvent,
 )
-from pishkhan.transactions.services.delivery import state_change, submission_payload, transaction_submit
+from pishkhan.transactions.services.delivery import state_change, transaction_submit
 from pishkhan.transactions.states import TransactionState
 
-BATCH_MAX = 1000
 # Offices' clocks drift; a few minutes ahead is a clock, more is a mistake.
 CLOCK_SKEW = dt.timedelta(minutes=5)
 # Store-and-forward covers a link down for days, not a backlog of months.
@@ -77,7 +74,7 @@ RECORDED_MAX_AGE = dt.timedelta(days=30)
 # The named derivation of the citizen-key's HMAC key from SECRET_KEY (Django's salted_hmac); rotating
 # SECRET_KEY makes old keys unmatchable, so rotate it with a re-keying, never alone.
 CITIZEN_KEY_SALT = "pishkhan.transactions.citizen_key"
-_TRACKING_ATTEMPTS = 5
+TRACKING_ATTEMPTS = 5
 
 
 def citizen_key(national_id: str) -> str:
@@ -100,18 +97,8 @@ class Recorded(NamedTuple):
     answer: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class ItemResult:
-    """The outcome of one item of a batch: created, duplicate (of ``tracking_code``) or error."""
-
-    index: int
-    outcome: str
-    tracking_code: str = ""
-    error: ApplicationError | None = None
-
-
 @dataclass
-class _Checked:
+class Checked:
     service: Service
     national_id: str
     mobile: str
@@ -120,12 +107,6 @@ class _Checked:
     clerk: str
     office_reference: str
     recorded_at: dt.datetime
-
-
-class _DuplicateError(Exception):
-    def __init__(self, tracking_code: str) -> None:
-        super().__init__(tracking_code)
-        self.tracking_code = tracking_code
 
 
 def transaction_answer(transaction: CounterTransaction) -> dict[str, Any]:
@@ -184,7 +165,7 @@ def _text(values: Mapping[str, Any], name: str, *, max_length: int, required: bo
     return value
 
 
-class _Lookups:
+class Lookups:
     """Services and tariffs as read from the catalogue, each once, however many requests name them."""
 
     def __init__(self) -> None:
@@ -209,13 +190,13 @@ class _Lookups:
 # keeps what it read for a minute. A change made in this process clears it at once (the signals
 # below); another process sees it within LOOKUP_SECONDS.
 LOOKUP_SECONDS = 60.0
-_shared_lookups = _Lookups()
+_shared_lookups = Lookups()
 
 
-def _lookups() -> _Lookups:
+def lookups_shared() -> Lookups:
     global _shared_lookups
     if time.monotonic() - _shared_lookups.read_at > LOOKUP_SECONDS:
-        _shared_lookups = _Lookups()
+        _shared_lookups = Lookups()
     return _shared_lookups
 
 
@@ -224,10 +205,10 @@ def _lookups() -> _Lookups:
 @receiver([post_save, post_delete], sender=Agency)
 def _catalogue_changed(**kwargs: Any) -> None:
     global _shared_lookups
-    _shared_lookups = _Lookups()
+    _shared_lookups = Lookups()
 
 
-def _service_clean(office: Office, code: Any, lookups: _Lookups) -> Service:
+def _service_clean(office: Office, code: Any, lookups: Lookups) -> Service:
     if not isinstance(code, str) or not code.strip():
         raise ValidationError(_("The service is required."), fields={"service": _("required")})
     try:
@@ -271,7 +252,9 @@ def _recorded_at_clean(value: Any, now: dt.datetime) -> dt.datetime:
     return value
 
 
-def _check(office: Office, values: Mapping[str, Any], now: dt.datetime, lookups: _Lookups) -> _Checked:
+def transaction_check(
+    office: Office, values: Mapping[str, Any], now: dt.datetime, lookups: Lookups
+) -> Checked:
     """Every rule of one transaction; a ``ValidationError`` naming every bad field at once."""
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
@@ -295,7 +278,7 @@ def _check(office: Office, values: Mapping[str, Any], now: dt.datetime, lookups:
     if errors:
         raise ValidationError(_("The transaction is not valid; see errors."), fields=errors)
     fee_tariff = lookups.tariff_total(cleaned["service"], timezone.localdate(cleaned["recorded_at"]))
-    return _Checked(
+    return Checked(
         service=cleaned["service"],
         national_id=cleaned["national_id"],
         mobile=cleaned["mobile"],
@@ -307,7 +290,7 @@ def _check(office: Office, values: Mapping[str, Any], now: dt.datetime, lookups:
     )
 
 
-def _new_row(office: Office, checked: _Checked, now: dt.datetime) -> CounterTransaction:
+def row_new(office: Office, checked: Checked, now: dt.datetime) -> CounterTransaction:
     """A new transaction (unsaved) as checked: the citizen hashed, masked, the mobile sealed."""
     return CounterTransaction(
         tracking_code=tracking_code_new(),
@@ -327,32 +310,13 @@ def _new_row(office: Office, checked: _Checked, now: dt.datetime) -> CounterTran
     )
 
 
-def _recorded_as(office: Office, reference: str) -> str | None:
+def recorded_as(office: Office, reference: str) -> str | None:
     """The tracking code of the office's transaction with this reference, if it recorded one."""
     return (
         CounterTransaction.objects.filter(office=office, office_reference=reference)
         .values_list("tracking_code", flat=True)
         .first()
     )
-
-
-def _insert(office: Office, checked: _Checked, now: dt.datetime) -> CounterTransaction:
-    """Insert the row and its first event; ``_DuplicateError`` when the office's reference is taken."""
-    for _attempt in range(_TRACKING_ATTEMPTS):
-        try:
-            with db_transaction.atomic():  # a savepoint: a clash loses only this insert
-                created = _new_row(office, checked, now)
-                created.save(force_insert=True)
-        except IntegrityError:
-            taken = _recorded_as(office, checked.office_reference)
-            if taken is not None:
-                raise _DuplicateError(taken) from None
-            continue  # the rare clash of a random tracking code: draw another
-        TransactionEvent.objects.create(
-            transaction=created, from_state="", to_state=TransactionState.RECEIVED, at=now
-        )
-        return created
-    raise RuntimeError("no free tracking code after several attempts")  # 10^11 codes: never in practice
 
 
 def _key_clean(key: str) -> str:
@@ -413,7 +377,7 @@ def transaction_record(
     }
     try:
         office_operational_check(office)
-        checked = _check(office, values, now, _lookups())
+        checked = transaction_check(office, values, now, lookups_shared())
     except ApplicationError:
         # A retry of a request answered before gets that answer, whatever changed since.
         replayed = _replay(office, key, request_fingerprint)
@@ -422,10 +386,10 @@ def transaction_record(
         raise
     # Insert first and read only on a clash: the unique (office, reference) and (office, key) make a
     # concurrent identical request wait for this one's commit, fail, and answer as this one did.
-    for _attempt in range(_TRACKING_ATTEMPTS):
+    for _attempt in range(TRACKING_ATTEMPTS):
         try:
             with db_transaction.atomic():
-                created = _new_row(office, checked, now)
+                created = row_new(office, checked, now)
                 created.save(force_insert=True)
                 TransactionEvent.objects.create(
                     transaction=created, from_state="", to_state=TransactionState.RECEIVED, at=now
@@ -448,7 +412,7 @@ def transaction_record(
             replayed = _replay(office, key, request_fingerprint)  # ConflictError for another body
             if replayed is not None:
                 return replayed
-            taken = _recorded_as(office, checked.office_reference)
+            taken = recorded_as(office, checked.office_reference)
             if taken is not None:
                 raise ConflictError(
                     _("This office already recorded the reference %(reference)s (tracking code %(code)s).")
@@ -457,118 +421,6 @@ def transaction_record(
                 ) from None
             # else the rare clash of a random tracking code: draw another
     raise RuntimeError("no free tracking code after several attempts")  # 10^11 codes: never in practice
-
-
-def transactions_record_batch(
-    *, office: Office, items: Sequence[Mapping[str, Any]], actor: Any
-) -> list[ItemResult]:
-    """Record transactions an office stored while offline, each judged alone: created, duplicate or error.
-
-    An item whose office reference was recorded before (or earlier in the same batch) is a duplicate:
-    the office resends what it is not sure arrived. More than ``BATCH_MAX`` items refuse the whole
-    request, as does an office that may not serve. The good items are written at once (COPY on
-    PostgreSQL) with their first events and their gateway submissions; if that meets a concurrent
-    write of the same references, the batch is recorded item by item instead, with the same answers.
-    """
-    if len(items) > BATCH_MAX:
-        message = _("A batch holds at most %(count)d transactions.") % {"count": BATCH_MAX}
-        raise ValidationError(message, fields={"items": message})
-    office_operational_check(office)
-    now = timezone.now()
-    lookups = _Lookups()
-    results: dict[int, ItemResult] = {}
-    good: list[tuple[int, _Checked]] = []
-    for index, item in enumerate(items):
-        if not isinstance(item, Mapping):
-            error = ValidationError(_("An item is a JSON object."), fields={"item": _("not an object")})
-            results[index] = ItemResult(index, "error", error=error)
-            continue
-        try:
-            good.append((index, _check(office, item, now, lookups)))
-        except ValidationError as error:
-            results[index] = ItemResult(index, "error", error=error)
-    try:
-        with db_transaction.atomic():
-            results |= _batch_write(office, good, now, actor)
-    except IntegrityError:
-        # A concurrent request wrote some of these references (or, once in ages, a tracking code
-        # clashed): the slow path judges each item against what is stored now.
-        with db_transaction.atomic():
-            for index, checked in good:
-                results[index] = _item_write(office, index, checked, now, actor)
-    return [results[index] for index in range(len(items))]
-
-
-def _item_write(office: Office, index: int, checked: _Checked, now: dt.datetime, actor: Any) -> ItemResult:
-    try:
-        created = _insert(office, checked, now)
-    except _DuplicateError as duplicate:
-        return ItemResult(index, "duplicate", tracking_code=duplicate.tracking_code)
-    transaction_submit(
-        transaction=created, national_id=checked.national_id, mobile=checked.mobile, actor=actor
-    )
-    return ItemResult(index, "created", tracking_code=created.tracking_code)
-
-
-def _batch_write(
-    office: Office, good: list[tuple[int, _Checked]], now: dt.datetime, actor: Any
-) -> dict[int, ItemResult]:
-    """Write the checked items in bulk; each item's result. Raises ``IntegrityError`` on a clash."""
-    references = [checked.office_reference for _index, checked in good]
-    stored: dict[str, str] = {}
-    for start in range(0, len(references), IN_BATCH):
-        stored |= dict(
-            CounterTransaction.objects.filter(
-                office=office, office_reference__in=references[start : start + IN_BATCH]
-            ).values_list("office_reference", "tracking_code")
-        )
-    results: dict[int, ItemResult] = {}
-    fresh: list[tuple[int, _Checked, CounterTransaction]] = []
-    for index, checked in good:
-        reference = checked.office_reference
-        if reference in stored:
-            results[index] = ItemResult(index, "duplicate", tracking_code=stored[reference])
-            continue
-        row = _new_row(office, checked, now)
-        stored[reference] = row.tracking_code  # a later item with this reference is its duplicate
-        fresh.append((index, checked, row))
-        results[index] = ItemResult(index, "created", tracking_code=row.tracking_code)
-    if not fresh:
-        return results
-    insert_objects(CounterTransaction, [row for _index, _checked, row in fresh])
-    codes = [row.tracking_code for _index, _checked, row in fresh]
-    ids: dict[str, int] = {}
-    for start in range(0, len(codes), IN_BATCH):
-        ids |= dict(
-            CounterTransaction.objects.filter(tracking_code__in=codes[start : start + IN_BATCH]).values_list(
-                "tracking_code", "pk"
-            )
-        )
-    insert_dicts(
-        TransactionEvent,
-        [
-            {
-                "transaction_id": ids[code],
-                "from_state": "",
-                "to_state": TransactionState.RECEIVED,
-                "at": now,
-                "detail": "",
-            }
-            for code in codes
-        ],
-    )
-    submissions_enqueue_many(
-        submissions=[
-            Submission(
-                agency_code=checked.service.agency.code,
-                idempotency_key=row.tracking_code,
-                payload=submission_payload(row, national_id=checked.national_id, mobile=checked.mobile),
-            )
-            for _index, checked, row in fresh
-        ],
-        actor=actor,
-    )
-    return results
 
 
 def transaction_advance(
