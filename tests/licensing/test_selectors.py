@@ -32,6 +32,36 @@ def test_a_parallel_office_needs_no_licence_and_costs_no_query(django_assert_num
         assert selectors.office_may_transact(office=office) == (True, "")
 
 
+TODAY = dt.date(2026, 11, 29)
+LATER = TODAY + dt.timedelta(days=100)
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "expires_on", "suspended_until", "permits"),
+    [
+        ("pishkhan", "active", LATER, None, True),
+        ("ict", "active", LATER, None, True),
+        ("pishkhan", "active", TODAY, None, True),  # its last day
+        ("pishkhan", "active", TODAY - dt.timedelta(days=1), None, False),  # expired, worker not run yet
+        ("pishkhan", "issued", LATER, None, False),
+        ("pishkhan", "suspended", LATER, TODAY, False),  # its suspension's last day
+        ("pishkhan", "suspended", LATER, TODAY - dt.timedelta(days=1), True),  # ended, not yet reinstated
+        ("pishkhan", None, None, None, False),  # no licence in force
+        ("social_security", None, None, None, True),  # the parallel networks hold no CRA licence
+        ("e_city", "issued", LATER, None, True),
+    ],
+)
+def test_licence_permits_is_the_rule_of_office_may_transact(
+    kind, status, expires_on, suspended_until, permits
+):
+    assert (
+        selectors.licence_permits(
+            office_kind=kind, status=status, expires_on=expires_on, suspended_until=suspended_until, on=TODAY
+        )
+        is permits
+    )
+
+
 def test_an_office_without_a_licence_in_force_may_not_transact_and_is_told_why():
     office = make_office(1)
     imported(office, status="revoked")

@@ -7,6 +7,7 @@ import datetime as dt
 import jdatetime
 import pytest
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from pishkhan.audit.models import AuditEntry
 from pishkhan.common.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
@@ -23,6 +24,7 @@ from pishkhan.transactions.models import (
 from pishkhan.transactions.selectors import office_last_seen, transaction_get
 from pishkhan.transactions.services import (
     BATCH_MAX,
+    CITIZEN_KEY_SALT,
     citizen_key,
     heartbeat_record,
     request_fingerprint,
@@ -98,6 +100,11 @@ def test_citizen_key_is_keyed_and_deterministic(settings):
     assert citizen_key(CITIZEN) == first
     settings.SECRET_KEY = "another-secret-key-for-this-test-only-0123456789-abcdefghijkl"
     assert citizen_key(CITIZEN) != first
+
+
+def test_citizen_key_is_djangos_salted_hmac_so_stored_keys_still_match(settings):
+    expected = salted_hmac(CITIZEN_KEY_SALT, CITIZEN, algorithm="sha256").hexdigest()
+    assert citizen_key(CITIZEN) == expected
 
 
 def test_a_fee_unlike_the_tariff_is_stored_as_charged(counter):

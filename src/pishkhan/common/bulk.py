@@ -5,12 +5,15 @@ Not ``bulk_create``: on SQLite it splits 13,000 rows into hundreds of small stat
 already plain; building 100,000 model instances alone costs seconds more. Here values go to the
 database as they are, only JSON and datetimes adapted: with COPY on PostgreSQL (its bulk path, about
 three times faster than batched INSERTs), with ``executemany`` elsewhere. Primary keys not given are
-left to the database and not read back; callers that need them read the rows back by a natural key.
+left to the database and not read back: callers that need them reserve them first
+(:func:`ids_reserve`) or read the rows back by a natural key.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -22,12 +25,43 @@ BATCH_SIZE = 1000
 IN_BATCH = 900
 
 
+def _adapter(field: models.Field) -> Callable[[Any], Any]:
+    """How one column's values are made ready for the database, as ``Field.get_db_prep_save`` would.
+
+    An aware datetime goes straight to the backend's adaptation (what ``get_db_prep_save`` ends in,
+    without its per-value checks: a third of the cost), each distinct moment once (a batch's rows
+    share their times); ``None`` stays ``None``; anything else (a naive datetime, a JSON value) takes
+    the field's own path, warnings and all.
+    """
+    prepare = field.get_db_prep_save
+    if not isinstance(field, models.DateTimeField):
+        return lambda value: prepare(value, connection)
+    adapt = connection.ops.adapt_datetimefield_value
+    done: dict[dt.datetime, Any] = {}
+
+    def datetime_value(value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime) and value.utcoffset() is not None:
+            # Equal aware datetimes are the same instant, which every backend stores alike.
+            if value not in done:
+                done[value] = adapt(value)
+            return done[value]
+        return prepare(value, connection)
+
+    return datetime_value
+
+
 def _write(model: type[models.Model], fields: list[models.Field], rows: Iterable[list[Any]]) -> None:
-    adapt = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField | models.DateTimeField)]
+    adapt = [
+        (i, _adapter(f))
+        for i, f in enumerate(fields)
+        if isinstance(f, models.JSONField | models.DateTimeField)
+    ]
 
     def prepared(values: list[Any]) -> list[Any]:
-        for i in adapt:
-            values[i] = fields[i].get_db_prep_save(values[i], connection)
+        for i, adapted in adapt:
+            values[i] = adapted(values[i])
         return values
 
     quote = connection.ops.quote_name
@@ -70,3 +104,76 @@ def insert_dicts(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> N
         return
     fields = [model._meta.get_field(name) for name in rows[0]]
     _write(model, fields, (list(row.values()) for row in rows))
+
+
+def ids_reserve(model: type[models.Model], count: int) -> list[int]:
+    """``count`` primary keys of ``model`` that nobody else will use, for rows written in bulk.
+
+    Rows that others point at (a transaction's events) need their keys before the bulk write, which
+    reads nothing back. PostgreSQL draws them from the table's own sequence (what a concurrent
+    ``INSERT`` uses too; keys of a rolled-back write are simply skipped). SQLite lets one writer in at
+    a time (the settings open transactions ``IMMEDIATE``), so inside the caller's transaction the keys
+    after the highest ever given are ours: call it there, and write the rows before committing.
+    """
+    if count <= 0:
+        return []
+    table = model._meta.db_table
+    column = model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        if connection.vendor != "sqlite":
+            raise NotImplementedError(f"reserving keys on {connection.vendor}")
+        if not connection.in_atomic_block:
+            raise RuntimeError("SQLite reserves keys only inside the transaction that writes them")
+        quote = connection.ops.quote_name
+        cursor.execute(f"SELECT MAX({quote(column)}) FROM {quote(table)}")  # noqa: S608 (our table)
+        highest = cursor.fetchone()[0] or 0
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        sequence = cursor.fetchone()
+        start = max(highest, sequence[0] if sequence else 0) + 1
+    return list(range(start, start + count))
+
+
+def rows_matching(
+    model: type[models.Model],
+    *,
+    columns: Sequence[str],
+    field: str,
+    values: Sequence[Any],
+    where: Mapping[str, Any] | None = None,
+) -> list[tuple[Any, ...]]:
+    """``columns`` of the rows whose ``field`` is one of ``values`` (and whose ``where`` fields equal
+    theirs): one statement whatever the count, the values passed as one parameter.
+
+    For "which of these thousand keys are stored": ``field__in`` in slices of ``IN_BATCH`` costs a
+    statement per slice, each with hundreds of placeholders to render and plan. PostgreSQL takes the
+    values as one array (``= ANY(%s)``), SQLite as one JSON array (``IN (SELECT value FROM
+    json_each(%s))``); both probe the field's index. Values are plain (text, numbers), as keys are.
+    """
+    if not values:
+        return []
+    quote = connection.ops.quote_name
+    meta = model._meta
+    selected = ", ".join(quote(meta.get_field(name).column) for name in columns)
+    conditions, params = [], []
+    for name, value in (where or {}).items():
+        conditions.append(f"{quote(meta.get_field(name).column)} = %s")
+        params.append(value)
+    column = quote(meta.get_field(field).column)
+    if connection.vendor == "postgresql":
+        conditions.append(f"{column} = ANY(%s)")
+        params.append(list(values))
+    elif connection.vendor == "sqlite":
+        conditions.append(f"{column} IN (SELECT value FROM json_each(%s))")  # noqa: S608 (a column name)
+        params.append(json.dumps(list(values)))
+    else:
+        raise NotImplementedError(f"matching rows on {connection.vendor}")
+    sql = f"SELECT {selected} FROM {quote(meta.db_table)} WHERE {' AND '.join(conditions)}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()]

@@ -138,7 +138,9 @@ def tracking_code_new() -> str:
     digit catches every single-digit typo and every swap of two adjacent digits before a look-up.
     The first digit is never 0, so the code keeps its length when read as a number.
     """
-    body = str(secrets.randbelow(9) + 1) + "".join(str(secrets.randbelow(10)) for _ in range(10))
+    # One draw over every 11-digit body (10^10 .. 10^11 - 1): the same uniform choice as a first digit
+    # 1-9 and ten digits 0-9 drawn one by one, at a tenth of the cost.
+    body = str(10**10 + secrets.randbelow(9 * 10**10))
     return body + verhoeff.calc_check_digit(body)
 
 

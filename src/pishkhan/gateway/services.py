@@ -35,7 +35,7 @@ from django.utils.module_loading import import_string
 
 from pishkhan.audit.services import audit_record
 from pishkhan.catalogue.models import Agency
-from pishkhan.common.bulk import IN_BATCH, insert_dicts
+from pishkhan.common.bulk import insert_dicts, rows_matching
 from pishkhan.common.errors import NotFoundError, ValidationError
 from pishkhan.common.sealing import seal, seal_json
 from pishkhan.gateway import backoff
@@ -135,6 +135,34 @@ def submission_enqueue(
     return request
 
 
+def submission_row(
+    *, agency: Agency, idempotency_key: str, payload: Mapping[str, Any], now: dt.datetime
+) -> dict[str, Any]:
+    """A new submission's outbox row (column: value), for a caller that writes it itself.
+
+    The counter's single POST stores its transaction and this row in one statement, without the ORM;
+    the checks are :func:`submission_enqueue`'s, the payload sealed the same way. A key stored before
+    is the caller's ``IntegrityError``.
+    """
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > IDEMPOTENCY_KEY_LENGTH:
+        raise ValidationError(
+            "The idempotency key must be 1 to 64 characters.", fields={"idempotency_key": "invalid"}
+        )
+    if not agency.active:
+        raise NotFoundError(f"There is no active agency {agency.code!r}.")
+    return {
+        "agency_id": agency.pk,
+        "idempotency_key": key,
+        "payload_sealed": seal_json(dict(payload)),
+        "state": OutboundState.PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "last_error": "",
+        "created_at": now,
+    }
+
+
 @dataclass(frozen=True)
 class Submission:
     """One submission for :func:`submissions_enqueue_many`."""
@@ -168,14 +196,14 @@ def submissions_enqueue_many(*, submissions: list[Submission], actor: Any) -> in
             continue
         keys.add(key)
         rows.append((key, agency_id, item.payload))
-    stored = set()
-    for start in range(0, len(rows), IN_BATCH):
-        chunk = [key for key, _agency, _payload in rows[start : start + IN_BATCH]]
-        stored |= set(
-            OutboundRequest.objects.filter(idempotency_key__in=chunk).values_list(
-                "idempotency_key", flat=True
-            )
+    # One statement for all the keys (one array parameter), not one per slice of hundreds of placeholders.
+    keys_given = [key for key, _agency, _payload in rows]
+    stored = {
+        key
+        for (key,) in rows_matching(
+            OutboundRequest, columns=["idempotency_key"], field="idempotency_key", values=keys_given
         )
+    }
     now = timezone.now()
     fresh = [
         {

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -223,6 +224,43 @@ def licence_in_force_for_office(*, office: Office) -> Licence | None:
     return Licence.objects.filter(office_id=office.pk, status__in=IN_FORCE_STATES).first()
 
 
+def licence_permits(
+    *,
+    office_kind: str,
+    status: str | None,
+    expires_on: dt.date | None,
+    suspended_until: dt.date | None,
+    on: dt.date,
+) -> bool:
+    """Whether an office of this kind, whose licence in force is in this state (None: none), may
+    transact on ``on``: the rule :func:`office_may_transact` explains when it refuses.
+
+    For callers that read the licence with something else in one query (the counter's fast lane).
+    """
+    if office_kind not in LICENSED_KINDS:
+        return True
+    if status is None or expires_on is None or expires_on < on:
+        return False
+    if status == LicenceStatus.ACTIVE:
+        return True
+    return status == LicenceStatus.SUSPENDED and suspended_until is not None and suspended_until < on
+
+
+def licence_permits_sql(*, office: str, licence: str, on: dt.date) -> tuple[str, list[Any]]:
+    """:func:`licence_permits` as a SQL condition, with its parameters: ``office`` names a row of
+    offices, ``licence`` its licence in force, LEFT JOINed (``status IN IN_FORCE_STATES``).
+
+    For a write that re-checks its caller in the same statement (the counter's fast lane); a test
+    holds the two to the same answers.
+    """
+    kinds = sorted(LICENSED_KINDS)
+    condition = (
+        f"({office}.kind NOT IN ({', '.join(['%s'] * len(kinds))}) OR ({licence}.expires_on >= %s AND "
+        f"({licence}.status = %s OR ({licence}.status = %s AND {licence}.suspended_until < %s))))"
+    )
+    return condition, [*kinds, on, LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED, on]
+
+
 def office_may_transact(*, office: Office, now: dt.datetime | None = None) -> tuple[bool, str]:
     """Whether an office may post transactions now, and if not, why (a translated sentence).
 
@@ -234,6 +272,14 @@ def office_may_transact(*, office: Office, now: dt.datetime | None = None) -> tu
         return True, ""
     licence = licence_in_force_for_office(office=office)
     on = timezone.localdate(now or timezone.now())
+    if licence is not None and licence_permits(
+        office_kind=office.kind,
+        status=licence.status,
+        expires_on=licence.expires_on,
+        suspended_until=licence.suspended_until,
+        on=on,
+    ):
+        return True, ""
     if licence is None:
         return False, _("Office %(code)s has no active licence.") % {"code": office.code}
     if licence.expires_on < on:
@@ -241,11 +287,7 @@ def office_may_transact(*, office: Office, now: dt.datetime | None = None) -> tu
             "code": office.code,
             "date": date_shown(licence.expires_on),
         }
-    if licence.status == LicenceStatus.ACTIVE:
-        return True, ""
     if licence.status == LicenceStatus.SUSPENDED:
-        if licence.suspended_until is not None and licence.suspended_until < on:
-            return True, ""
         return False, _("The licence of office %(code)s is suspended until %(date)s.") % {
             "code": office.code,
             "date": date_shown(licence.suspended_until),

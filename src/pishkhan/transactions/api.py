@@ -87,6 +87,11 @@ def _documented(schema: type[Schema]) -> dict[str, Any]:
     }
 
 
+def posted_fingerprint(payload: TransactionRecordIn) -> str:
+    """A posted transaction's fingerprint, as this API and the counter's fast lane both compute it."""
+    return services.request_fingerprint(payload.model_dump(mode="json"))
+
+
 def _principal(request: HttpRequest) -> Principal:
     return request.auth  # type: ignore[attr-defined,no-any-return]
 
@@ -116,7 +121,6 @@ def transaction_record(
     principal = _principal(request)
     office = _office_of(principal)
     payload = _body(request, TransactionRecordIn)
-    body = payload.model_dump(mode="json")
     recorded = services.transaction_record(
         office=office,
         service_code=payload.service,
@@ -127,7 +131,7 @@ def transaction_record(
         clerk=payload.clerk,
         recorded_at=payload.recorded_at,
         idempotency_key=idempotency_key,
-        request_fingerprint=services.request_fingerprint(body),
+        request_fingerprint=posted_fingerprint(payload),
         actor=principal,
     )
     return Status(recorded.status, recorded.answer)

@@ -10,8 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from pishkhan.common.languages import api_language
+
 API_PREFIX = "/api/"
-API_DEFAULT_LANGUAGE = "en"
 
 
 class LanguageMiddleware:
@@ -30,7 +31,7 @@ class LanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith(API_PREFIX):
-            language = self._api_language(request)
+            language = api_language(request.headers.get("Accept-Language", ""))
             vary = "Accept-Language"
         else:
             language = self._page_language(request)
@@ -52,13 +53,3 @@ class LanguageMiddleware:
             with contextlib.suppress(LookupError):
                 return translation.get_supported_language_variant(chosen)
         return settings.LANGUAGE_CODE
-
-    @staticmethod
-    def _api_language(request: HttpRequest) -> str:
-        header = request.headers.get("Accept-Language", "")
-        for part in header.split(","):
-            tag = part.split(";")[0].strip()
-            if tag and tag != "*":
-                with contextlib.suppress(LookupError):
-                    return translation.get_supported_language_variant(tag)
-        return API_DEFAULT_LANGUAGE

@@ -84,11 +84,17 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------------------------
 # SQLite in WAL mode under the data directory unless DATABASE_URL names another database
 # (PostgreSQL in production). Persistent connections: without them Django manages ~160 req/s
-# instead of ~700 on this kind of machine (DESIGN.md §7).
+# instead of ~700 on this kind of machine (DESIGN.md §7). No health checks: Django's check is a
+# `SELECT 1` before every request's first query, a sixth of the counter's capacity (benchmarks/README.md);
+# a connection broken by a database restart fails one request instead, and Django drops it at that
+# request's end (offices' systems retry with their Idempotency-Key).
 if ENV.database_url:
     DATABASES = {
-        "default": dj_database_url.parse(ENV.database_url, conn_max_age=600, conn_health_checks=True)
+        "default": dj_database_url.parse(ENV.database_url, conn_max_age=600, conn_health_checks=False)
     }
+    # Django's own queries are bound on the client and never prepared; this lets the few hot-path
+    # statements of `common.prepared` be prepared on the server (psycopg ignores it for the rest).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 else:
     ENV.data_dir.mkdir(parents=True, exist_ok=True)
     DATABASES = {

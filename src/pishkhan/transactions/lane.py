@@ -1,0 +1,191 @@
+"""The counter's fast lane: ``POST /api/v1/transactions`` from an office's key, served beside Django.
+
+Every office system of the country posts here, so this one request is what the platform's capacity
+is measured by (issue 4: at least half the rate of a bare INSERT endpoint). Django's request cycle
+(the middleware stack, URL resolution, ninja's operation, three queries to authenticate the key and
+read the office and its licence) costs several times the work itself; the lane does only the work:
+
+1. the key's office, read once per server process (``selectors.counter_caller``, with the same
+   checks as authentication, the registry and licensing; see ``_callers``);
+2. the body parsed by the API's own schema and fingerprinted the same way, and
+   ``services.transaction_check``;
+3. the API's own write (``services.transaction_record_checked``), guarded: on PostgreSQL one
+   statement that re-checks the key, the office and its licence (``selectors.counter_guard``) and
+   writes only if they still hold.
+
+It answers only what it is sure of: a new transaction (201). Anything else — a retry (replayed by
+the API), no bearer key, another kind of key, a refusal of any kind, a host not allowed, a body
+larger than a transaction — goes on to Django untouched, whose API answers it as always, with its
+problem bodies. So the lane never has an error answer of its own to keep in step with the API's.
+
+Installed by ``config.wsgi`` around Django's WSGI application. The database connection is Django's
+own, and the lane ends each request with Django's ``request_finished`` signal, so persistent
+connections are kept, aged and closed as for any request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pydantic
+from django.conf import settings
+from django.core import signals
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
+from django.http import HttpResponse
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.security import SecurityMiddleware
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+
+from pishkhan.accounts.keys import key_split, secret_hash, secret_matches
+from pishkhan.accounts.models import ApiKey
+from pishkhan.accounts.services import apikey_touch
+from pishkhan.common.errors import ApplicationError
+from pishkhan.common.languages import api_language
+from pishkhan.licensing.selectors import licence_permits
+from pishkhan.offices.states import OfficeStatus
+from pishkhan.transactions import services
+from pishkhan.transactions.api import posted_fingerprint
+from pishkhan.transactions.schemas import TransactionRecordIn
+from pishkhan.transactions.selectors import CounterCaller, counter_caller, counter_guard
+
+logger = logging.getLogger(__name__)
+
+PATH = "/api/v1/transactions"
+# A transaction's body is well under a kilobyte; anything larger is left to Django's limits.
+BODY_MAX = 16 * 1024
+# As django-ninja's JSON renderer answers.
+CONTENT_TYPE = "application/json; charset=utf-8"
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def counter_lane(application: WSGIApp) -> WSGIApp:
+    """``application`` (Django's WSGI handler) with the counter's fast lane in front of it."""
+    # The response headers Django's middleware would add; their hooks are called directly.
+    security = SecurityMiddleware(lambda request: HttpResponse())
+    frames = XFrameOptionsMiddleware(lambda request: HttpResponse())
+
+    def lane(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") != "POST" or environ.get("PATH_INFO") != PATH:
+            return application(environ, start_response)
+        authorization = environ.get("HTTP_AUTHORIZATION", "")
+        length = environ.get("CONTENT_LENGTH") or ""
+        if not authorization.startswith("Bearer ") or not length.isdigit() or int(length) > BODY_MAX:
+            return application(environ, start_response)
+        body = environ["wsgi.input"].read(int(length))
+        try:
+            answered = _record(environ, authorization[7:], body)
+        except Exception:
+            # Unforeseen (the database gone, say): Django's path answers, with its problem body. Safe to
+            # try again there: a transaction written before the failure is found by its key.
+            logger.exception("The counter's fast lane failed; answering through Django")
+            answered = None
+        finally:
+            # As Django ends a request: a connection that broke or aged out is dropped. (Its start
+            # signal only repeats that check, and resets the query log kept in DEBUG.)
+            signals.request_finished.send(sender=lane)
+        if answered is None:
+            # The long way, with the body as it came.
+            environ["wsgi.input"] = io.BytesIO(body)
+            return application(environ, start_response)
+        request, response = answered
+        security.process_response(request, response)
+        frames.process_response(request, response)
+        start_response(f"{response.status_code} {response.reason_phrase}", list(response.items()))
+        return [response.content]
+
+    return lane
+
+
+# Each server process remembers the office keys it has served: the key's office (its id and code never
+# change) and the office's kind as last read. What may change since (the key revoked, the office
+# closed or converted, the licence suspended) every write re-checks in its own statement
+# (``selectors.counter_guard``); when it finds a change, the key is forgotten and Django answers.
+CALLERS_MAX = 100_000
+_callers: dict[str, CounterCaller] = {}
+
+
+def _caller(prefix: str, secret: str, on: dt.date) -> CounterCaller | None:
+    caller = _callers.get(prefix)
+    if caller is not None:
+        return caller
+    caller = counter_caller(prefix=prefix)
+    if caller is None or caller.revoked or not secret_matches(secret, caller.secret_hash):
+        return None
+    office = caller.office
+    permitted = office.status == OfficeStatus.ACTIVE and licence_permits(
+        office_kind=office.kind,
+        status=caller.licence_status,
+        expires_on=caller.licence_expires_on,
+        suspended_until=caller.licence_suspended_until,
+        on=on,
+    )
+    if not permitted:
+        return None
+    if len(_callers) < CALLERS_MAX:
+        _callers[prefix] = caller
+    return caller
+
+
+def _record(environ: dict[str, Any], token: str, body: bytes) -> tuple[WSGIRequest, HttpResponse] | None:
+    """The answer to a transaction the lane can record (or replay), else None (Django answers)."""
+    request = WSGIRequest(environ)
+    try:
+        request.get_host()  # ALLOWED_HOSTS, as Django checks it
+    except DisallowedHost:
+        return None
+    if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+        return None
+    parts = key_split(token)
+    if parts is None:
+        return None
+    prefix, secret = parts
+    now = timezone.now()
+    today = timezone.localdate(now)
+    caller = _caller(prefix, secret, today)
+    if caller is None:
+        return None
+    try:
+        payload = TransactionRecordIn.model_validate_json(body)
+    except pydantic.ValidationError:
+        return None
+    language = api_language(environ.get("HTTP_ACCEPT_LANGUAGE", ""))
+    guard = services.Guard(*counter_guard(caller=caller, secret_hash=secret_hash(secret), on=today))
+    try:
+        with translation.override(language):
+            key = services.idempotency_key_clean(environ.get("HTTP_IDEMPOTENCY_KEY", ""))
+            checked = services.transaction_check(
+                caller.office, payload.model_dump(), now, services.lookups_shared()
+            )
+            recorded = services.transaction_record_checked(
+                office=caller.office,
+                checked=checked,
+                key=key,
+                fingerprint=posted_fingerprint(payload),
+                now=now,
+                guard=guard,
+            )
+    except services.GuardRefused:
+        _callers.pop(prefix, None)
+        return None
+    except ApplicationError:
+        return None
+    if not recorded.created:
+        return None  # a retry: Django's API replays the first answer, in its own rendering
+    if recorded.guarded:
+        last_used_at = recorded.guarded[0]
+        if last_used_at is not None and timezone.is_naive(last_used_at):
+            last_used_at = last_used_at.replace(tzinfo=dt.UTC)  # SQLite keeps UTC without its zone
+        apikey_touch(key=ApiKey(pk=caller.key_id, last_used_at=last_used_at))
+    # The answer is already in the API's JSON form (``services.transaction_answer``): the same bytes.
+    response = HttpResponse(json.dumps(recorded.answer), status=recorded.status, content_type=CONTENT_TYPE)
+    patch_vary_headers(response, ("Accept-Language",))
+    response.headers["Content-Language"] = language
+    return request, response

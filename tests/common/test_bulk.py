@@ -1,0 +1,115 @@
+"""The bulk path: datetimes adapted as the ORM adapts them, keys reserved before a bulk write, and
+"which of these keys are stored" in one statement. On the gateway's outbox rows (any table would do)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+import zoneinfo
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from pishkhan.common.bulk import IN_BATCH, ids_reserve, insert_dicts, rows_matching
+from pishkhan.gateway.models import OutboundRequest
+from tests.offices.factories import make_agency
+
+TEHRAN = zoneinfo.ZoneInfo("Asia/Tehran")
+
+
+def _row(agency, key: str, **values) -> dict:
+    return {
+        "agency_id": agency.pk,
+        "idempotency_key": key,
+        "payload_sealed": "",
+        "state": "pending",
+        "attempts": 0,
+        "next_attempt_at": timezone.now(),
+        "last_error": "",
+        "delivered_at": None,
+        "created_at": timezone.now(),
+    } | values
+
+
+@pytest.mark.django_db
+def test_datetimes_written_in_bulk_read_back_as_the_orm_writes_them():
+    agency = make_agency()
+    utc = dt.datetime(2026, 3, 20, 20, 30, 15, 123456, tzinfo=dt.UTC)
+    tehran = utc.astimezone(TEHRAN)  # the same instant, another zone
+    naive = dt.datetime(2026, 3, 21, 9, 0)  # noqa: DTZ001 (on purpose: the default zone is assumed)
+    cases = {"utc": (utc, None), "tehran": (tehran, tehran), "naive": (naive, utc)}
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # the naive datetime: the ORM warns too
+        insert_dicts(
+            OutboundRequest,
+            [
+                _row(agency, f"bulk-{name}", next_attempt_at=at, delivered_at=delivered)
+                for name, (at, delivered) in cases.items()
+            ],
+        )
+        for name, (at, delivered) in cases.items():
+            OutboundRequest.objects.create(
+                agency=agency, idempotency_key=f"orm-{name}", next_attempt_at=at, delivered_at=delivered
+            )
+
+    stored = {r.idempotency_key: (r.next_attempt_at, r.delivered_at) for r in OutboundRequest.objects.all()}
+    assert stored["bulk-utc"] == (utc, None)
+    assert stored["bulk-tehran"] == (utc, utc)
+    assert stored["bulk-naive"] == (timezone.make_aware(naive), utc)
+    for name in cases:
+        assert stored[f"bulk-{name}"] == stored[f"orm-{name}"]
+
+
+@pytest.mark.django_db
+def test_reserved_keys_are_written_and_never_given_again():
+    agency = make_agency()
+    with transaction.atomic():
+        ids = ids_reserve(OutboundRequest, 3)
+        insert_dicts(OutboundRequest, [{"id": pk, **_row(agency, f"r-{pk}")} for pk in ids])
+
+    assert len(set(ids)) == 3
+    assert set(OutboundRequest.objects.values_list("id", flat=True)) == set(ids)
+    later = OutboundRequest.objects.create(
+        agency=agency, idempotency_key="later", next_attempt_at=timezone.now()
+    )
+    assert later.pk > max(ids)
+    with transaction.atomic():
+        again = ids_reserve(OutboundRequest, 2)
+    assert min(again) > later.pk
+    assert ids_reserve(OutboundRequest, 0) == []
+
+
+@pytest.mark.django_db(transaction=True)  # no test-wide transaction: the call is outside any
+def test_sqlite_reserves_keys_only_inside_the_writing_transaction():
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's sequence gives keys in any transaction")
+    with pytest.raises(RuntimeError):
+        ids_reserve(OutboundRequest, 1)
+
+
+@pytest.mark.django_db
+def test_rows_matching_reads_thousands_of_keys_in_one_statement_and_only_those():
+    agency, other = make_agency(), make_agency("sabt", "Registration Organization")
+    stored = [f"k-{n}" for n in range(0, 2 * IN_BATCH, 2)]  # every other key of the ones asked
+    insert_dicts(OutboundRequest, [_row(agency, key) for key in stored] + [_row(other, "k-1")])
+    asked = [f"k-{n}" for n in range(2 * IN_BATCH)]
+
+    with CaptureQueriesContext(connection) as queries:
+        found = rows_matching(
+            OutboundRequest,
+            columns=["idempotency_key", "agency_id"],
+            field="idempotency_key",
+            values=asked,
+            where={"agency_id": agency.pk},
+        )
+
+    assert len(queries) == 1
+    assert sorted(found) == sorted((key, agency.pk) for key in stored)  # not k-1: another agency's
+    everyone = rows_matching(
+        OutboundRequest, columns=["idempotency_key"], field="idempotency_key", values=["k-1", "k-0", "x"]
+    )
+    assert sorted(everyone) == [("k-0",), ("k-1",)]
+    assert rows_matching(OutboundRequest, columns=["id"], field="idempotency_key", values=[]) == []
