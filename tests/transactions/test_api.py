@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from pishkhan.offices.services import office_set_status
-from pishkhan.transactions.models import CounterTransaction, Heartbeat, IdempotencyRecord
+from pishkhan.transactions.models import CounterTransaction, Heartbeat
 from pishkhan.transactions.services import transaction_advance
 from tests.accounts.factories import UserFactory
 from tests.offices.factories import national_id
@@ -85,7 +85,7 @@ def test_malformed_national_id_is_422_naming_the_field(client, counter):
     assert response.status_code == 422
     assert response["Content-Type"] == PROBLEM
     assert list(response.json()["errors"]) == ["national_id"]
-    assert IdempotencyRecord.objects.count() == 0
+    assert not CounterTransaction.objects.exists()
 
 
 def test_missing_field_is_422_naming_it(client, counter):

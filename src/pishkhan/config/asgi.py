@@ -1,4 +1,5 @@
-"""ASGI entry point. WSGI is the served path (faster here, see DESIGN.md §7); this is for tooling."""
+"""ASGI entry point. WSGI is the served path (faster here, see DESIGN.md §7; and only `config.wsgi` puts
+the counter's fast lane in front, ADR 0009); this is for tooling."""
 
 import os
 

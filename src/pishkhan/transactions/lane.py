@@ -26,6 +26,7 @@ connections are kept, aged and closed as for any request.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import json
 import logging
@@ -37,15 +38,15 @@ from django.conf import settings
 from django.core import signals
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.security import SecurityMiddleware
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from pishkhan.accounts.keys import key_split, secret_hash, secret_matches
 from pishkhan.accounts.models import ApiKey
-from pishkhan.accounts.services import apikey_touch
+from pishkhan.accounts.services import LAST_USED_PRECISION, apikey_touch
 from pishkhan.common.errors import ApplicationError
 from pishkhan.common.languages import api_language
 from pishkhan.licensing.selectors import licence_permits
@@ -68,9 +69,6 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 def counter_lane(application: WSGIApp) -> WSGIApp:
     """``application`` (Django's WSGI handler) with the counter's fast lane in front of it."""
-    # The response headers Django's middleware would add; their hooks are called directly.
-    security = SecurityMiddleware(lambda request: HttpResponse())
-    frames = XFrameOptionsMiddleware(lambda request: HttpResponse())
 
     def lane(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") != "POST" or environ.get("PATH_INFO") != PATH:
@@ -95,11 +93,14 @@ def counter_lane(application: WSGIApp) -> WSGIApp:
             # The long way, with the body as it came.
             environ["wsgi.input"] = io.BytesIO(body)
             return application(environ, start_response)
-        request, response = answered
-        security.process_response(request, response)
-        frames.process_response(request, response)
-        start_response(f"{response.status_code} {response.reason_phrase}", list(response.items()))
-        return [response.content]
+        secure, language, content = answered
+        headers = [
+            *_headers(secure),
+            ("Content-Length", str(len(content))),
+            ("Content-Language", language),
+        ]
+        start_response("201 Created", headers)
+        return [content]
 
     return lane
 
@@ -134,8 +135,25 @@ def _caller(prefix: str, secret: str, on: dt.date) -> CounterCaller | None:
     return caller
 
 
-def _record(environ: dict[str, Any], token: str, body: bytes) -> tuple[WSGIRequest, HttpResponse] | None:
-    """The answer to a transaction the lane can record (or replay), else None (Django answers)."""
+@functools.cache
+def _headers(secure: bool) -> tuple[tuple[str, str], ...]:
+    """The headers of a 201 answer as Django's middleware makes them (security, framing, language's
+    Vary), worked out once per process by running those middlewares on a sample answer."""
+
+    class Sample(HttpRequest):
+        def is_secure(self) -> bool:
+            return secure
+
+    request, response = Sample(), HttpResponse(status=201, content_type=CONTENT_TYPE)
+    SecurityMiddleware(lambda request: response).process_response(request, response)
+    XFrameOptionsMiddleware(lambda request: response).process_response(request, response)
+    patch_vary_headers(response, ("Accept-Language",))
+    return tuple(response.items())
+
+
+def _record(environ: dict[str, Any], token: str, body: bytes) -> tuple[bool, str, bytes] | None:
+    """A new transaction the lane recorded: (over HTTPS, the answer's language, the answer's JSON);
+    else None (Django answers)."""
     request = WSGIRequest(environ)
     try:
         request.get_host()  # ALLOWED_HOSTS, as Django checks it
@@ -158,20 +176,19 @@ def _record(environ: dict[str, Any], token: str, body: bytes) -> tuple[WSGIReque
         return None
     language = api_language(environ.get("HTTP_ACCEPT_LANGUAGE", ""))
     guard = services.Guard(*counter_guard(caller=caller, secret_hash=secret_hash(secret), on=today))
+    # No language is activated: a refusal's message is never shown from here (Django answers it).
     try:
-        with translation.override(language):
-            key = services.idempotency_key_clean(environ.get("HTTP_IDEMPOTENCY_KEY", ""))
-            checked = services.transaction_check(
-                caller.office, payload.model_dump(), now, services.lookups_shared()
-            )
-            recorded = services.transaction_record_checked(
-                office=caller.office,
-                checked=checked,
-                key=key,
-                fingerprint=posted_fingerprint(payload),
-                now=now,
-                guard=guard,
-            )
+        key = services.idempotency_key_clean(environ.get("HTTP_IDEMPOTENCY_KEY", ""))
+        lookups = services.lookups_shared()
+        checked = services.transaction_check(caller.office, payload.model_dump(), now, lookups)
+        recorded = services.transaction_record_checked(
+            office=caller.office,
+            checked=checked,
+            key=key,
+            fingerprint=posted_fingerprint(payload),
+            now=now,
+            guard=guard,
+        )
     except services.GuardRefused:
         _callers.pop(prefix, None)
         return None
@@ -183,9 +200,7 @@ def _record(environ: dict[str, Any], token: str, body: bytes) -> tuple[WSGIReque
         last_used_at = recorded.guarded[0]
         if last_used_at is not None and timezone.is_naive(last_used_at):
             last_used_at = last_used_at.replace(tzinfo=dt.UTC)  # SQLite keeps UTC without its zone
-        apikey_touch(key=ApiKey(pk=caller.key_id, last_used_at=last_used_at))
-    # The answer is already in the API's JSON form (``services.transaction_answer``): the same bytes.
-    response = HttpResponse(json.dumps(recorded.answer), status=recorded.status, content_type=CONTENT_TYPE)
-    patch_vary_headers(response, ("Accept-Language",))
-    response.headers["Content-Language"] = language
-    return request, response
+        if last_used_at is None or now - last_used_at >= LAST_USED_PRECISION:
+            apikey_touch(key=ApiKey(pk=caller.key_id, last_used_at=last_used_at))
+    # The answer's JSON as the API sends it (``services.transaction_answer``): the same bytes.
+    return request.is_secure(), language, json.dumps(recorded.answer).encode()

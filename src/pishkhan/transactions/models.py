@@ -1,4 +1,5 @@
-"""Counter transactions, their history, the idempotency keys of their requests, and offices' heartbeats.
+"""Counter transactions (with the idempotency keys of the requests that recorded them), their history,
+and offices' heartbeats.
 
 Privacy (issue 4 §6): a citizen's national ID is kept as a keyed hash (``citizen_key``, for look-ups)
 and masked (for display). The full national ID and mobile travel to the agency inside the gateway's
@@ -54,6 +55,11 @@ class CounterTransaction(models.Model):
     # The agency's own reference for the work it did, from its answer.
     agency_reference = models.CharField(_("agency's reference"), max_length=AGENCY_REFERENCE_MAX, blank=True)
     notified_at = models.DateTimeField(_("citizen notified"), null=True, blank=True)
+    # The office system's Idempotency-Key of the request that recorded it ("" for a batch item, which
+    # its office reference identifies), and the fingerprint of that request's body: a retry with the
+    # same key and body gets this transaction's first answer again; another body, a conflict.
+    idempotency_key = models.CharField(max_length=IDEMPOTENCY_KEY_MAX, blank=True, editable=False)
+    request_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-received_at"]
@@ -72,6 +78,13 @@ class CounterTransaction(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["office", "office_reference"], name="transactions_office_reference_unique"
+            ),
+            # What makes two concurrent identical requests create one transaction: the second insert
+            # waits for the first to commit, fails, and answers as the first did.
+            models.UniqueConstraint(
+                fields=["office", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="transactions_request_key_unique",
             ),
             models.CheckConstraint(condition=Q(fee_charged__gte=0), name="transactions_fee_charged_positive"),
             models.CheckConstraint(
@@ -106,34 +119,6 @@ class TransactionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transaction_id}: {self.from_state or '-'} → {self.to_state}"
-
-
-class IdempotencyRecord(models.Model):
-    """The first answer to an office's request with an ``Idempotency-Key``, returned again on a retry.
-
-    The unique (office, key) is what makes two concurrent identical requests create one transaction:
-    the second insert waits for the first to commit, fails, and reads the first answer.
-    """
-
-    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=IDEMPOTENCY_KEY_MAX)
-    fingerprint = models.CharField(max_length=64)  # sha256 of the canonical JSON body
-    status_code = models.PositiveSmallIntegerField()
-    response = models.JSONField(default=dict)
-    transaction = models.ForeignKey(
-        CounterTransaction, on_delete=models.CASCADE, related_name="+", null=True, blank=True
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("idempotency record")
-        verbose_name_plural = _("idempotency records")
-        constraints = [
-            models.UniqueConstraint(fields=["office", "key"], name="transactions_idempotency_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.office_id}:{self.key}"
 
 
 class Heartbeat(models.Model):

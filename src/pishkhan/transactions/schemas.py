@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pydantic
 from ninja import Field, Schema
 
 from pishkhan.transactions.services import BATCH_MAX
 
 
-class TransactionRecordIn(Schema):
+# A plain pydantic model (the API parses the body itself): django-ninja's Schema adds reading from ORM
+# objects, which a request body never needs and every counter request would pay for.
+class TransactionRecordIn(pydantic.BaseModel):
     """One transaction as an office's system reports it."""
 
     service: str = Field(description="the service's code in the catalogue")
@@ -67,7 +70,9 @@ class TransactionBatchIn(Schema):
     items: list[dict[str, Any]] = Field(max_length=BATCH_MAX)
 
 
-class ProblemOut(Schema):
+# The batch's answer holds up to 1,000 items: plain pydantic models, which django-ninja passes through
+# as they are, where its Schema would read each item again as if from an ORM object.
+class ProblemOut(pydantic.BaseModel):
     """Why one item was refused (the fields of a problem body)."""
 
     status: int
@@ -76,7 +81,7 @@ class ProblemOut(Schema):
     errors: dict[str, list[str]]
 
 
-class ItemResultOut(Schema):
+class ItemResultOut(pydantic.BaseModel):
     """The outcome of one item: ``created``, ``duplicate`` (with the first's tracking code) or ``error``."""
 
     index: int
@@ -85,7 +90,7 @@ class ItemResultOut(Schema):
     problem: ProblemOut | None = None
 
 
-class BatchOut(Schema):
+class BatchOut(pydantic.BaseModel):
     """Per-item outcomes, in the order sent, and their counts."""
 
     created: int

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, connection
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections
 from django.db import transaction as db_transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
@@ -68,7 +68,6 @@ from pishkhan.transactions.models import (
     TERMINAL_ID_MAX,
     CounterTransaction,
     Heartbeat,
-    IdempotencyRecord,
     OfficeLiveness,
     TransactionEvent,
 )
@@ -362,18 +361,9 @@ class GuardRefused(Exception):
 _TRANSACTION_COLUMNS = (
     "tracking_code", "office_id", "service_id", "clerk", "office_reference", "citizen_key",
     "citizen_masked", "mobile_masked", "mobile_sealed", "fee_charged", "fee_tariff", "state",
-    "recorded_at", "received_at", "agency_reference",
+    "recorded_at", "received_at", "agency_reference", "idempotency_key", "request_fingerprint",
 )  # fmt: skip
 _EVENT_COLUMNS = ("transaction_id", "from_state", "to_state", "at", "detail")
-_RECORD_COLUMNS = (
-    "transaction_id",
-    "office_id",
-    "key",
-    "fingerprint",
-    "status_code",
-    "response",
-    "created_at",
-)
 
 
 @functools.cache
@@ -382,7 +372,7 @@ def _write_statements(vendor: str, submission_columns: tuple[str, ...], guard: s
 
     PostgreSQL: one statement, each row a data-modifying CTE (one statement is atomic by itself); with
     a guard, the transaction and its submission are inserted only for the guard's row. Elsewhere:
-    the guard's SELECT (if any), then four INSERTs, the first returning the transaction's id.
+    the guard's SELECT (if any), then three INSERTs, the first returning the transaction's id.
     """
     quote = connection.ops.quote_name
 
@@ -401,13 +391,12 @@ def _write_statements(vendor: str, submission_columns: tuple[str, ...], guard: s
     transaction = insert(CounterTransaction, _TRANSACTION_COLUMNS)
     submission = insert(OutboundRequest, submission_columns)
     event = insert(TransactionEvent, _EVENT_COLUMNS, linked=True)
-    record = insert(IdempotencyRecord, _RECORD_COLUMNS, linked=True)
     if vendor == "postgresql":
-        ctes = f"tx AS ({transaction} RETURNING id), ob AS ({submission}), ev AS ({event}), ir AS ({record})"
+        ctes = f"tx AS ({transaction} RETURNING id), ob AS ({submission}), ev AS ({event})"
         if guard:
             return (f"WITH guard AS ({guard}), {ctes} SELECT tx.id, guard.* FROM tx, guard",)  # noqa: S608
         return (f"WITH {ctes} SELECT id FROM tx",)  # noqa: S608
-    return (guard, f"{transaction} RETURNING id", submission, event, record)
+    return (guard, f"{transaction} RETURNING id", submission, event)
 
 
 def _write(
@@ -416,17 +405,18 @@ def _write(
     *,
     key: str,
     fingerprint: str,
-    answer: dict[str, Any],
     guard: Guard | None = None,
 ) -> tuple[Any, ...]:
-    """Store a new transaction with its first event, its gateway submission and its idempotency record.
+    """Store a new transaction (with its request's idempotency key), its first event and its gateway
+    submission.
 
     The hot path of every counter request, so written without the ORM, in one prepared statement on
     PostgreSQL (``common.prepared``). Sets ``created.pk``; ``IntegrityError`` (nothing stored) when the
     office's reference, the key or the tracking code is taken. With a ``guard``: its row, or
     ``GuardRefused`` (nothing stored) when it yields none.
     """
-    adapt = connection.ops.adapt_datetimefield_value
+    db = connections[DEFAULT_DB_ALIAS]  # looked up once, not through the proxy at every use
+    adapt = db.ops.adapt_datetimefield_value
     now = adapt(created.received_at)
     submission = submission_row(
         agency=checked.service.agency,
@@ -438,25 +428,23 @@ def _write(
         created.tracking_code, created.office_id, created.service_id, created.clerk,
         created.office_reference, created.citizen_key, created.citizen_masked, created.mobile_masked,
         created.mobile_sealed, created.fee_charged, created.fee_tariff, created.state,
-        adapt(created.recorded_at), now, "",
+        adapt(created.recorded_at), now, "", key, fingerprint,
     ]  # fmt: skip
     outbox = [adapt(value) if isinstance(value, dt.datetime) else value for value in submission.values()]
     event = ["", TransactionState.RECEIVED, now, ""]
-    response = json.dumps(answer, ensure_ascii=False)
-    record = [created.office_id, key, fingerprint, 201, response, now]
-    statements = _write_statements(connection.vendor, tuple(submission), guard.sql if guard else "")
+    statements = _write_statements(db.vendor, tuple(submission), guard.sql if guard else "")
     guard_params = guard.params if guard else []
     if len(statements) == 1:
         # One statement is atomic; inside a caller's transaction, a savepoint keeps a clash from
         # spoiling it.
-        with db_transaction.atomic() if connection.in_atomic_block else nullcontext():
-            found = prepared.rows(statements[0], [*guard_params, *transaction, *outbox, *event, *record])
+        with db_transaction.atomic() if db.in_atomic_block else nullcontext():
+            found = prepared.rows(statements[0], [*guard_params, *transaction, *outbox, *event])
         if not found:
             raise GuardRefused
         created.pk = found[0][0]
         return found[0][1:]
-    select_guard, insert_transaction, insert_submission, insert_event, insert_record = statements
-    with db_transaction.atomic():
+    select_guard, insert_transaction, insert_submission, insert_event = statements
+    with prepared.writer_turn(), db_transaction.atomic():
         guarded: tuple[Any, ...] = ()
         if guard is not None:
             found = prepared.rows(select_guard, guard_params)
@@ -466,7 +454,6 @@ def _write(
         created.pk = prepared.rows(insert_transaction, transaction)[0][0]
         prepared.rows(insert_submission, outbox)
         prepared.rows(insert_event, [created.pk, *event])
-        prepared.rows(insert_record, [created.pk, *record])
     return guarded
 
 
@@ -481,18 +468,21 @@ def idempotency_key_clean(key: str) -> str:
 
 
 def _replay(office: Office, key: str, fingerprint: str) -> Recorded | None:
-    record = (
-        IdempotencyRecord.objects.select_related("transaction__office", "transaction__service")
-        .filter(office=office, key=key)
+    """The first answer to the request with this key, if the office made one; ``ConflictError`` when
+    the key came with another body."""
+    found = (
+        CounterTransaction.objects.select_related("office", "service")
+        .filter(office=office, idempotency_key=key)
         .first()
     )
-    if record is None:
+    if found is None:
         return None
-    if record.fingerprint != fingerprint:
+    if found.request_fingerprint != fingerprint:
         raise ConflictError(
             _("This Idempotency-Key was already used for a different request; use a new key for a new one.")
         )
-    return Recorded(record.transaction, False, record.status_code, record.response)
+    # The answer as first given: every transaction was answered when it was received.
+    return Recorded(found, False, 201, transaction_answer(found) | {"state": TransactionState.RECEIVED})
 
 
 def transaction_record(
@@ -559,7 +549,7 @@ def transaction_record_checked(
         created = row_new(office, checked, now)
         answer = transaction_answer(created)
         try:
-            guarded = _write(created, checked, key=key, fingerprint=fingerprint, answer=answer, guard=guard)
+            guarded = _write(created, checked, key=key, fingerprint=fingerprint, guard=guard)
         except IntegrityError:
             replayed = _replay(office, key, fingerprint)  # ConflictError for another body
             if replayed is not None:
@@ -572,6 +562,7 @@ def transaction_record_checked(
                     fields={"office_reference": _("already recorded")},
                 ) from None
             continue  # the rare clash of a random tracking code: draw another
+        created.idempotency_key, created.request_fingerprint = key, fingerprint
         return Recorded(created, True, 201, answer, guarded)
     raise RuntimeError("no free tracking code after several attempts")  # 10^11 codes: never in practice
 
