@@ -12,8 +12,8 @@ office's API key, then, one after the other on the same machine:
 3. Pishkhan served as ``pishkhan up`` serves it (granian WSGI, 2 workers, 4 blocking threads,
    persistent connections), with wrk POSTing transactions (fresh Idempotency-Key and office
    reference each, ``post_transaction.lua``);
-4. where Pishkhan's time goes: one request's SQL queries and a cProfile of --profile requests made
-   in process through Django's test client (no server), the top functions by cumulative time.
+4. where Pishkhan's time goes: --profile requests through the same WSGI application (the counter's
+   fast lane) in process, one after the other, with their CPU time and a cProfile of our code.
 Each wrk run: 2 threads, 16 connections, --seconds long, after a short warm-up.
 """
 
