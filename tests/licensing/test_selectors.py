@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.utils import timezone, translation
 
 from pishkhan.accounts.permissions import principal_for_apikey
@@ -10,6 +11,7 @@ from pishkhan.accounts.selectors import apikey_authenticate
 from pishkhan.accounts.services import apikey_create
 from pishkhan.licensing import selectors
 from pishkhan.licensing.services import licence_suspend
+from pishkhan.licensing.states import IN_FORCE_STATES
 from tests.accounts.factories import UserFactory
 from tests.licensing.factories import approved, as_principal, directorate, imported, licensee, regulator
 from tests.offices.factories import ARDESTAN, ARDESTAN_COUNTY, ISFAHAN_PROVINCE, make_office
@@ -170,3 +172,48 @@ def test_the_list_reads_in_a_fixed_number_of_queries(django_assert_num_queries):
 
     assert len(rows) == 3
     assert len(applications) == 3
+
+
+SOON = 10  # days until the sample suspension ends
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "days_later", "permits"),
+    [
+        ("pishkhan", "active", 0, True),
+        ("pishkhan", "issued", 0, False),
+        ("pishkhan", "suspended", SOON, False),  # its suspension's last day
+        ("pishkhan", "suspended", SOON + 1, True),  # ended, not yet reinstated by the worker
+        ("pishkhan", "revoked", 0, False),  # no licence in force
+        ("ict", "active", 0, True),
+        ("pishkhan", "active", 5 * 366, False),  # past its term
+        ("social_security", None, 0, True),
+    ],
+)
+def test_the_sql_twin_of_licence_permits_gives_its_answers(kind, status, days_later, permits):
+    office = make_office(1, kind=kind)
+    if status == "suspended":
+        imported(office, status=status, suspended_until=timezone.localdate() + dt.timedelta(days=SOON))
+    elif status is not None:
+        imported(office, status=status)
+    on = timezone.localdate() + dt.timedelta(days=days_later)
+    licence = selectors.licence_in_force_for_office(office=office)
+    in_python = selectors.licence_permits(
+        office_kind=kind,
+        status=licence.status if licence else None,
+        expires_on=licence.expires_on if licence else None,
+        suspended_until=licence.suspended_until if licence else None,
+        on=on,
+    )
+    states = ", ".join(["%s"] * len(IN_FORCE_STATES))
+    sql = (
+        "SELECT COUNT(*) FROM offices_office o LEFT JOIN licensing_licence l "  # noqa: S608
+        f"ON l.office_id = o.id AND l.status IN ({states}) "
+        f"WHERE o.id = %s AND {selectors.licence_permits_sql(office='o', licence='l')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*sorted(IN_FORCE_STATES), office.pk, *selectors.licence_permits_params(on=on)])
+        in_sql = cursor.fetchone()[0] == 1
+
+    assert in_python is permits
+    assert in_sql is permits

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from django.core import signals
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -269,5 +269,4 @@ def test_prepared_rows_return_rows_and_raise_djangos_errors(counter):
             "INSERT INTO offices_office (code) SELECT code FROM offices_office WHERE code = %s",
             [counter["office"].code],
         )
-    assert prepared.rows("SELECT 1", []) == [(1,)]
-    assert connection.vendor in ("sqlite", "postgresql")
+    assert prepared.rows("SELECT 1", []) == [(1,)]  # the connection is still usable

@@ -16,12 +16,9 @@ Behind PgBouncer in transaction mode, prepared statements need PgBouncer 1.21 or
 
 from __future__ import annotations
 
-import fcntl
 import functools
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
-from typing import IO, Any
+from collections.abc import Sequence
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -57,34 +54,3 @@ def rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
 @functools.lru_cache(maxsize=256)
 def _qmarks(sql: str) -> str:
     return sql.replace("%s", "?")
-
-
-def writer_turn() -> AbstractContextManager[Any]:
-    """Wait for this process's turn to write, on SQLite; elsewhere nothing.
-
-    SQLite lets one writer in at a time, and a writer that finds the database busy sleeps in growing
-    steps (up to 100 ms) before it tries again: under many concurrent writers most of the time goes
-    to sleeping, and the slowest requests wait half a second. Taking an exclusive lock on a file
-    beside the database first makes writers queue in the kernel instead, each woken the moment the one
-    before it is done. Hold it around the write transaction only.
-    """
-    db = connections[DEFAULT_DB_ALIAS]
-    if db.vendor != "sqlite" or db.is_in_memory_db():
-        return nullcontext()
-    return _file_lock(f"{db.settings_dict['NAME']}.writer")
-
-
-_lock_files = threading.local()  # each thread its own handle: flock is held per open file
-
-
-@contextmanager
-def _file_lock(path: str) -> Iterator[None]:
-    handles: dict[str, IO[str]] = _lock_files.__dict__.setdefault("handles", {})
-    handle = handles.get(path)
-    if handle is None:
-        handle = handles[path] = open(path, "a")  # noqa: SIM115 (kept open for the thread's life)
-    fcntl.flock(handle, fcntl.LOCK_EX)
-    try:
-        yield
-    finally:
-        fcntl.flock(handle, fcntl.LOCK_UN)

@@ -94,6 +94,34 @@ def _retry_delay(attempt: int, rng: random.Random) -> dt.timedelta:
 # --- Enqueue --------------------------------------------------------------------------------------
 
 
+def _key_clean(idempotency_key: str) -> str:
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > IDEMPOTENCY_KEY_LENGTH:
+        raise ValidationError(
+            "The idempotency key must be 1 to 64 characters.", fields={"idempotency_key": "invalid"}
+        )
+    return key
+
+
+def _payload_check(payload: Any) -> None:
+    if not isinstance(payload, Mapping):
+        raise ValidationError("The payload must be a JSON object.", fields={"payload": "invalid"})
+
+
+def _row_new(agency_id: int, key: str, payload: Mapping[str, Any], now: dt.datetime) -> dict[str, Any]:
+    """A new submission's outbox row, its payload sealed: due at once, no attempt yet."""
+    return {
+        "agency_id": agency_id,
+        "idempotency_key": key,
+        "payload_sealed": seal_json(dict(payload)),
+        "state": OutboundState.PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "last_error": "",
+        "created_at": now,
+    }
+
+
 def submission_enqueue(
     *, agency: Agency | str, idempotency_key: str, payload: Mapping[str, Any], actor: Any
 ) -> OutboundRequest:
@@ -105,13 +133,8 @@ def submission_enqueue(
     for the uniform service signature; enqueueing is not audited (the caller audits its own record,
     and the delivery attempts are the gateway's log).
     """
-    key = (idempotency_key or "").strip()
-    if not key or len(key) > IDEMPOTENCY_KEY_LENGTH:
-        raise ValidationError(
-            "The idempotency key must be 1 to 64 characters.", fields={"idempotency_key": "invalid"}
-        )
-    if not isinstance(payload, Mapping):
-        raise ValidationError("The payload must be a JSON object.", fields={"payload": "invalid"})
+    key = _key_clean(idempotency_key)
+    _payload_check(payload)
     if isinstance(agency, str):
         code = agency
         agency = Agency.objects.filter(code=(code or "").strip().lower(), active=True).first()
@@ -144,23 +167,11 @@ def submission_row(
     the checks are :func:`submission_enqueue`'s, the payload sealed the same way. A key stored before
     is the caller's ``IntegrityError``.
     """
-    key = (idempotency_key or "").strip()
-    if not key or len(key) > IDEMPOTENCY_KEY_LENGTH:
-        raise ValidationError(
-            "The idempotency key must be 1 to 64 characters.", fields={"idempotency_key": "invalid"}
-        )
+    key = _key_clean(idempotency_key)
+    _payload_check(payload)
     if not agency.active:
         raise NotFoundError(f"There is no active agency {agency.code!r}.")
-    return {
-        "agency_id": agency.pk,
-        "idempotency_key": key,
-        "payload_sealed": seal_json(dict(payload)),
-        "state": OutboundState.PENDING,
-        "attempts": 0,
-        "next_attempt_at": now,
-        "last_error": "",
-        "created_at": now,
-    }
+    return _row_new(agency.pk, key, payload, now)
 
 
 @dataclass(frozen=True)
@@ -182,13 +193,8 @@ def submissions_enqueue_many(*, submissions: list[Submission], actor: Any) -> in
     agencies = dict(Agency.objects.filter(code__in=codes, active=True).values_list("code", "pk"))
     rows, keys = [], set()
     for item in submissions:
-        key = (item.idempotency_key or "").strip()
-        if not key or len(key) > IDEMPOTENCY_KEY_LENGTH:
-            raise ValidationError(
-                "The idempotency key must be 1 to 64 characters.", fields={"idempotency_key": "invalid"}
-            )
-        if not isinstance(item.payload, Mapping):
-            raise ValidationError("The payload must be a JSON object.", fields={"payload": "invalid"})
+        key = _key_clean(item.idempotency_key)
+        _payload_check(item.payload)
         agency_id = agencies.get((item.agency_code or "").strip().lower())
         if agency_id is None:
             raise NotFoundError(f"There is no active agency {item.agency_code!r}.")
@@ -205,20 +211,7 @@ def submissions_enqueue_many(*, submissions: list[Submission], actor: Any) -> in
         )
     }
     now = timezone.now()
-    fresh = [
-        {
-            "agency_id": agency_id,
-            "idempotency_key": key,
-            "payload_sealed": seal_json(dict(payload)),
-            "state": OutboundState.PENDING,
-            "attempts": 0,
-            "next_attempt_at": now,
-            "last_error": "",
-            "created_at": now,
-        }
-        for key, agency_id, payload in rows
-        if key not in stored
-    ]
+    fresh = [_row_new(agency_id, key, payload, now) for key, agency_id, payload in rows if key not in stored]
     insert_dicts(OutboundRequest, fresh)
     return len(fresh)
 

@@ -246,19 +246,24 @@ def licence_permits(
     return status == LicenceStatus.SUSPENDED and suspended_until is not None and suspended_until < on
 
 
-def licence_permits_sql(*, office: str, licence: str, on: dt.date) -> tuple[str, list[Any]]:
-    """:func:`licence_permits` as a SQL condition, with its parameters: ``office`` names a row of
-    offices, ``licence`` its licence in force, LEFT JOINed (``status IN IN_FORCE_STATES``).
+def licence_permits_sql(*, office: str, licence: str) -> str:
+    """:func:`licence_permits` as a SQL condition (its parameters: :func:`licence_permits_params`):
+    ``office`` names a row of offices, ``licence`` its licence in force, LEFT JOINed
+    (``status IN IN_FORCE_STATES``).
 
     For a write that re-checks its caller in the same statement (the counter's fast lane); a test
     holds the two to the same answers.
     """
-    kinds = sorted(LICENSED_KINDS)
-    condition = (
-        f"({office}.kind NOT IN ({', '.join(['%s'] * len(kinds))}) OR ({licence}.expires_on >= %s AND "
+    kinds = ", ".join(["%s"] * len(LICENSED_KINDS))
+    return (
+        f"({office}.kind NOT IN ({kinds}) OR ({licence}.expires_on >= %s AND "
         f"({licence}.status = %s OR ({licence}.status = %s AND {licence}.suspended_until < %s))))"
     )
-    return condition, [*kinds, on, LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED, on]
+
+
+def licence_permits_params(*, on: dt.date) -> list[Any]:
+    """The parameters of :func:`licence_permits_sql` on the day ``on``."""
+    return [*sorted(LICENSED_KINDS), on, LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED, on]
 
 
 def office_may_transact(*, office: Office, now: dt.datetime | None = None) -> tuple[bool, str]:

@@ -31,7 +31,7 @@ from pishkhan.common.identifiers import tracking_code_clean
 from pishkhan.common.persian import to_latin_digits
 from pishkhan.geo.models import Province
 from pishkhan.licensing.models import Licence
-from pishkhan.licensing.selectors import licence_permits_sql
+from pishkhan.licensing.selectors import licence_permits_params, licence_permits_sql
 from pishkhan.licensing.states import IN_FORCE_STATES
 from pishkhan.offices.models import Office
 from pishkhan.offices.selectors import office_code_clean
@@ -312,10 +312,9 @@ def counter_guard(*, caller: CounterCaller, secret_hash: str, on: dt.date) -> tu
     of the kind the caller was read with (a conversion changes it), its licence permitting
     (``licensing.selectors.licence_permits_sql``).
     """
-    _permits, permits_params = licence_permits_sql(office="o", licence="l", on=on)
     params = [
         caller.office.pk, *sorted(IN_FORCE_STATES), caller.key_id, secret_hash, OfficeStatus.ACTIVE,
-        caller.office.kind, *permits_params,
+        caller.office.kind, *licence_permits_params(on=on),
     ]  # fmt: skip
     return _counter_guard_sql(), params
 
@@ -324,7 +323,7 @@ def counter_guard(*, caller: CounterCaller, secret_hash: str, on: dt.date) -> tu
 def _counter_guard_sql() -> str:
     key, office, licence = ApiKey._meta, Office._meta, Licence._meta
     states = ", ".join(["%s"] * len(IN_FORCE_STATES))
-    permits, _params = licence_permits_sql(office="o", licence="l", on=dt.date.min)
+    permits = licence_permits_sql(office="o", licence="l")
     return (  # our tables' names; every value a parameter
         f"SELECT k.last_used_at FROM {key.db_table} k JOIN {office.db_table} o ON o.id = %s "  # noqa: S608
         f"LEFT JOIN {licence.db_table} l ON l.office_id = o.id AND l.status IN ({states}) "

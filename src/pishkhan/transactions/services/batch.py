@@ -22,11 +22,11 @@ from django.db import transaction as db_transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pishkhan.common import prepared
 from pishkhan.common.bulk import ids_reserve, insert_dicts, rows_matching
 from pishkhan.common.errors import ApplicationError, ValidationError
 from pishkhan.common.identifiers import mobile_mask, national_id_mask, tracking_code_new
 from pishkhan.common.sealing import seal
+from pishkhan.common.writes import writer_turn
 from pishkhan.gateway.services import Submission, submissions_enqueue_many
 from pishkhan.offices.models import Office
 from pishkhan.transactions.models import CounterTransaction, TransactionEvent
@@ -204,7 +204,7 @@ def _batch_record(
         if not fresh:
             break
         try:
-            with prepared.writer_turn(), db_transaction.atomic():
+            with writer_turn(), db_transaction.atomic():
                 _fresh_write(list(fresh.values()), now, actor)
             break
         except IntegrityError:

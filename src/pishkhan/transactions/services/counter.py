@@ -54,6 +54,7 @@ from pishkhan.common.identifiers import (
 )
 from pishkhan.common.money import rials_check
 from pishkhan.common.sealing import seal
+from pishkhan.common.writes import writer_turn
 from pishkhan.gateway.models import OutboundRequest
 from pishkhan.gateway.services import submission_row
 from pishkhan.licensing.selectors import office_may_transact
@@ -444,7 +445,7 @@ def _write(
         created.pk = found[0][0]
         return found[0][1:]
     select_guard, insert_transaction, insert_submission, insert_event = statements
-    with prepared.writer_turn(), db_transaction.atomic():
+    with writer_turn(), db_transaction.atomic():
         guarded: tuple[Any, ...] = ()
         if guard is not None:
             found = prepared.rows(select_guard, guard_params)

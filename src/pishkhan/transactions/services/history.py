@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.db import transaction as db_transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from pishkhan.audit.services import audit_record
 from pishkhan.catalogue.models import OutsourcingStatus, Service
 from pishkhan.catalogue.selectors import service_list, tariff_in_force
-from pishkhan.common.bulk import IN_BATCH, insert_dicts
+from pishkhan.common.bulk import ids_reserve, insert_dicts, rows_matching
 from pishkhan.common.errors import ConflictError, ValidationError
 from pishkhan.common.identifiers import mobile_mask, national_id_is_valid, national_id_mask, tracking_code_new
 from pishkhan.common.money import MAX_RIALS
@@ -225,40 +225,10 @@ class _Checker:
         return values, events
 
 
-def _ids_reserve(count: int) -> list[int]:
-    """``count`` primary keys of counter transactions nobody else will use.
-
-    PostgreSQL draws them from the table's own sequence (what a concurrent ``INSERT`` uses too);
-    SQLite lets one writer in at a time (the settings open transactions ``IMMEDIATE``), so inside
-    this transaction the next keys after the highest ever given are ours.
-    """
-    table = CounterTransaction._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
-            )
-            return [row[0] for row in cursor.fetchall()]
-        if connection.vendor != "sqlite":
-            raise NotImplementedError(f"history import on {connection.vendor}")
-        cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}")  # noqa: S608 (our table)
-        highest = cursor.fetchone()[0] or 0
-        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-        sequence = cursor.fetchone()
-        start = max(highest, sequence[0] if sequence else 0) + 1
-    return list(range(start, start + count))
-
-
 def _codes_taken(codes: Sequence[str]) -> set[str]:
     """Which of ``codes`` the database holds already."""
-    size = IN_BATCH if connection.vendor == "sqlite" else WRITE_CHUNK  # SQLite's parameter limit
-    taken: set[str] = set()
-    for start in range(0, len(codes), size):
-        chunk = codes[start : start + size]
-        taken.update(
-            CounterTransaction.objects.filter(tracking_code__in=chunk).values_list("tracking_code", flat=True)
-        )
-    return taken
+    found = rows_matching(CounterTransaction, columns=["tracking_code"], field="tracking_code", values=codes)
+    return {code for (code,) in found}
 
 
 def _code_new(drawn: set[str]) -> str:
@@ -290,11 +260,14 @@ def _references_taken(rows: list[dict[str, Any]]) -> set[tuple[int, str]]:
         wanted.setdefault(values["office_id"], []).append(values["office_reference"])
     taken: set[tuple[int, str]] = set()
     for office_id, references in wanted.items():
-        for start in range(0, len(references), IN_BATCH):
-            found = CounterTransaction.objects.filter(
-                office_id=office_id, office_reference__in=references[start : start + IN_BATCH]
-            ).values_list("office_reference", flat=True)
-            taken.update((office_id, reference) for reference in found)
+        found = rows_matching(
+            CounterTransaction,
+            columns=["office_reference"],
+            field="office_reference",
+            values=references,
+            where={"office_id": office_id},
+        )
+        taken.update((office_id, reference) for (reference,) in found)
     return taken
 
 
@@ -314,7 +287,7 @@ def _write_chunk(
     """
     redrawn = 0
     for attempt in range(_TRACKING_ROUNDS):
-        ids = _ids_reserve(len(rows))
+        ids = ids_reserve(CounterTransaction, len(rows))
         codes = [_code_new(drawn) for _row in rows]
         # The highest id counts the rows ever written: an upper bound of the codes to meet.
         if attempt or len(rows) * ids[-1] / TRACKING_CODE_SPACE > _LOOKUP_ABOVE:
