@@ -2,7 +2,9 @@
 
 Served by granian (``--interface asgi``) from ``bench_counter_post.py``; no framework, no checks, no
 authentication: it reads the JSON body, INSERTs one counter-transaction row into the same table
-Pishkhan writes (same columns, same indexes) and answers 201 with the tracking code. PostgreSQL through
+Pishkhan writes (same columns, same indexes; every column Pishkhan fills filled, the request's
+Idempotency-Key included, so the same partial indexes are written) and answers 201 with the tracking
+code. PostgreSQL through
 psycopg's async connections (a few per worker process, each request borrowing one); SQLite through
 ``sqlite3`` with Pishkhan's pragmas (WAL, synchronous=NORMAL), one connection per worker.
 
@@ -30,18 +32,22 @@ _pool: asyncio.Queue | None = None
 _sqlite: sqlite3.Connection | None = None
 
 
-def _values(body: dict) -> dict:
+def _values(body: dict, raw: bytes, idempotency_key: str) -> dict:
     national_id = str(body["national_id"])
     now = dt.datetime.now(dt.UTC)
     values = dict(SPEC["constants"])
     values.update(
-        # Random like Pishkhan's, but starting with 0, which no real code does: never a clash with them.
-        tracking_code="0" + str(secrets.randbelow(9 * 10**10) + 10**10),
+        # Random, and starting with a letter, which no real code does: never a clash with them.
+        tracking_code="b" + secrets.token_hex(6)[:11],
         office_reference=str(body["office_reference"]),
         clerk=str(body.get("clerk", "")),
         citizen_key=hashlib.sha256(national_id.encode()).hexdigest(),
         citizen_masked=national_id[:3] + "*****" + national_id[-2:],
         mobile_masked=str(body["mobile"])[:4] + "***" + str(body["mobile"])[-4:],
+        # Not sealed (no work but the INSERT), yet filled as Pishkhan fills it.
+        mobile_sealed=str(body["mobile"]),
+        idempotency_key=idempotency_key,
+        request_fingerprint=hashlib.sha256(raw).hexdigest(),
         fee_charged=int(body["fee_charged"]),
         recorded_at=now,
         received_at=now,
@@ -103,8 +109,9 @@ async def app(scope, receive, send) -> None:
     if scope["path"] == "/ok":
         await _answer(send, 200, b'{"ok":true}')
         return
-    body = json.loads(await _body(receive))
-    values = _values(body)
+    raw = await _body(receive)
+    headers = dict(scope["headers"])
+    values = _values(json.loads(raw), raw, headers.get(b"idempotency-key", b"").decode())
     if DSN:
         await _insert_postgresql(values)
     else:

@@ -5,7 +5,7 @@ Run by hand, on PostgreSQL:
 and on SQLite:
     .venv/bin/python benchmarks/bench_batch_ingest.py --data-dir /tmp/bench-batch
 Prepares the database like ``bench_counter_post.py`` (an office's key; the demo network), serves Pishkhan
-as ``pishkhan up`` does (granian WSGI, 2 workers, 4 blocking threads), and sends --batches batches of
+as ``pishkhan up`` does (its ``server_command``: granian WSGI, 2 workers), and sends --batches batches of
 --items transactions each from --clients concurrent clients (each item with its own office reference
 and an original time of a few minutes ago), counting transactions created per second.
 
@@ -34,7 +34,7 @@ import tempfile
 import threading
 import time
 
-from bench_counter_post import HERE, _prepare, _serve, _stop
+from bench_counter_post import HERE, _prepare, _serve_pishkhan, _stop
 
 
 def _national_id(rng: random.Random) -> str:
@@ -87,7 +87,13 @@ def _raw_rows(setup: dict, run: str, count: int) -> tuple[list[str], list[list]]
     """Counter-transaction rows as Pishkhan stores them, for the raw insert."""
     from django.db import connection
 
-    constants = dict(setup["row"]["constants"])
+    # A batch item has no Idempotency-Key of its own (its office reference identifies it); the old
+    # floor wrote the mobile unsealed, as before.
+    constants = setup["row"]["constants"] | {
+        "idempotency_key": "",
+        "request_fingerprint": "",
+        "mobile_sealed": "",
+    }
     rng = random.Random(run)
     now = dt.datetime.now(dt.UTC)
     columns = [*constants, "tracking_code", "office_reference", "clerk", "citizen_key", "citizen_masked",
@@ -120,7 +126,8 @@ def _floor_rows(setup: dict, run: str, count: int) -> list[Table]:
     from pishkhan.transactions.models import CounterTransaction, TransactionEvent
     from pishkhan.transactions.services.counter import citizen_key
 
-    constants = dict(setup["row"]["constants"])
+    # A batch item has no Idempotency-Key of its own: its office reference identifies it.
+    constants = setup["row"]["constants"] | {"idempotency_key": "", "request_fingerprint": ""}
     service = Service.objects.select_related("agency").get(code=setup["service"])
     rng = random.Random(run)
     now = dt.datetime.now(dt.UTC)
@@ -272,11 +279,7 @@ def main() -> None:
     print(f"database: {vendor}; {shape}")
 
     env = {**os.environ, "PYTHONPATH": str(HERE)}
-    wsgi = [
-        "--interface", "wsgi", "--workers", "2", "--blocking-threads", "4", "--no-ws",
-        "--log-level", "warning", "pishkhan.config.wsgi:application",
-    ]  # fmt: skip
-    server, port = _serve(wsgi, env)
+    server, port = _serve_pishkhan(env, vendor)
     results: list = []
     lock = threading.Lock()
     try:

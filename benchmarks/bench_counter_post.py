@@ -7,12 +7,14 @@ and on PostgreSQL:
 Prepares the database if needed (migrate, geography, the demo network without history), issues an
 office's API key, then, one after the other on the same machine:
 1. the load generator's ceiling: wrk against a bare ASGI app answering ``GET /ok`` with no work;
-2. the limit: wrk POSTing the same bodies to a bare ASGI app (granian ``--interface asgi``,
-   2 workers) that only INSERTs the row (``bare_insert_asgi.py``: psycopg or sqlite3);
-3. Pishkhan served as ``pishkhan up`` serves it (granian WSGI, 2 workers, 4 blocking threads,
-   persistent connections), with wrk POSTing transactions (fresh Idempotency-Key and office
-   reference each, ``post_transaction.lua``);
-4. where Pishkhan's time goes: --profile requests through the same WSGI application (the counter's
+2. --rounds times in turn (default 3), each round's pair a few seconds apart:
+   a. the limit: wrk POSTing the same bodies to a bare ASGI app (granian ``--interface asgi``,
+      2 workers) that only INSERTs the row (``bare_insert_asgi.py``: psycopg or sqlite3);
+   b. Pishkhan served as ``pishkhan up`` serves it (its ``server_command``: granian WSGI, 2 workers,
+      persistent connections), with wrk POSTing transactions (fresh Idempotency-Key and office
+      reference each, ``post_transaction.lua``);
+   and the median of the rounds' ratios;
+3. where Pishkhan's time goes: --profile requests through the same WSGI application (the counter's
    fast lane) in process, one after the other, with their CPU time and a cProfile of our code.
 Each wrk run: 2 threads, 16 connections, --seconds long, after a short warm-up.
 """
@@ -60,11 +62,24 @@ def _wait(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
 
 
 def _serve(args: list[str], env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+    """granian serving ``args`` (a bare app) on a free port."""
     port = _free_port()
     command = [sys.executable, "-m", "granian", "--host", "127.0.0.1", "--port", str(port), *args]
+    return _start(command, port, env), port
+
+
+def _serve_pishkhan(env: dict[str, str], vendor: str) -> tuple[subprocess.Popen, int]:
+    """Pishkhan served as ``pishkhan up`` serves it (its own command: 2 workers, threads by database)."""
+    from pishkhan.demo.management.commands.up import server_command
+
+    port = _free_port()
+    return _start(server_command("127.0.0.1", port, 2, vendor=vendor), port, env), port
+
+
+def _start(command: list[str], port: int, env: dict[str, str]) -> subprocess.Popen:
     process = subprocess.Popen(command, env=env, start_new_session=True)
     _wait(port, process)
-    return process, port
+    return process
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -127,7 +142,8 @@ def _prepare() -> dict[str, object]:
     _key, plaintext = apikey_create(holder_kind="office", holder_code=office.code, name="bench", actor=None)
     per_request = {
         "tracking_code", "office_reference", "clerk", "citizen_key", "citizen_masked", "mobile_masked",
-        "fee_charged", "recorded_at", "received_at",
+        "fee_charged", "recorded_at", "received_at", "mobile_sealed", "idempotency_key",
+        "request_fingerprint",
     }  # fmt: skip
     constants = {}
     for field in CounterTransaction._meta.concrete_fields:
@@ -217,6 +233,7 @@ def main() -> None:
         "--data-dir", help="SQLite data directory (prepared if empty); default a temporary one"
     )
     parser.add_argument("--seconds", type=int, default=20, help="length of each measured wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the limit and Pishkhan in turn")
     parser.add_argument("--profile", type=int, default=300, help="requests profiled in process (0: none)")
     options = parser.parse_args()
     if not shutil.which("wrk"):
@@ -247,59 +264,71 @@ def main() -> None:
     wrk_env = {**os.environ, "BENCH_KEY": str(setup["key"]), "BENCH_SERVICE": str(setup["service"]),
                "BENCH_FEE": str(setup["fee"])}  # fmt: skip
     script = str(HERE / "post_transaction.lua")
-    print(f"database: {where}; wrk -t{THREADS} -c{CONNECTIONS} -d{options.seconds}s; {os.cpu_count()} CPUs")
-    results = {}
-
-    asgi = [
-        "--interface",
-        "asgi",
-        "--workers",
-        "2",
-        "--no-ws",
-        "--log-level",
-        "warning",
-        "bare_insert_asgi:app",
-    ]
+    print(
+        f"database: {where}; wrk -t{THREADS} -c{CONNECTIONS} -d{options.seconds}s; {os.cpu_count()} CPUs; "
+        f"{options.rounds} rounds"
+    )
+    asgi = ["--interface", "asgi", "--workers", "2", "--no-ws", "--log-level", "warning"]
+    asgi.append("bare_insert_asgi:app")
     server, port = _serve(asgi, env)
     try:
         _wrk(f"http://127.0.0.1:{port}/ok", 2, wrk_env)
-        results["ceiling: bare ASGI, no work (GET)"] = _wrk(f"http://127.0.0.1:{port}/ok", 10, wrk_env)
-        bare_env = {**wrk_env, "BENCH_PATH": "/insert", "BENCH_RUN": "bare-warm-" + secrets.token_hex(3)}
-        _wrk(f"http://127.0.0.1:{port}", 3, bare_env, script)
-        bare_env["BENCH_RUN"] = "bare-" + secrets.token_hex(3)
-        results["limit: bare ASGI INSERT"] = _wrk(
-            f"http://127.0.0.1:{port}", options.seconds, bare_env, script
-        )
+        ceiling = _wrk(f"http://127.0.0.1:{port}/ok", 10, wrk_env)
     finally:
         _stop(server)
 
-    # As `pishkhan up` serves it (demo/management/commands/up.py).
-    wsgi = [
-        "--interface", "wsgi", "--workers", "2", "--blocking-threads", "4", "--no-ws",
-        "--log-level", "warning", "pishkhan.config.wsgi:application",
-    ]  # fmt: skip
-    server, port = _serve(wsgi, env)
-    run = "post-" + secrets.token_hex(3)
-    try:
-        _wrk(f"http://127.0.0.1:{port}", 3, {**wrk_env, "BENCH_RUN": "warm-" + run}, script)
-        results["Pishkhan POST /api/v1/transactions"] = _wrk(
-            f"http://127.0.0.1:{port}", options.seconds, {**wrk_env, "BENCH_RUN": run}, script
-        )
-    finally:
-        _stop(server)
-    created = CounterTransaction.objects.filter(office_reference__startswith=run + "-").count()
+    def bare() -> dict[str, float]:
+        server, port = _serve(asgi, env)
+        try:
+            bare_env = {**wrk_env, "BENCH_PATH": "/insert", "BENCH_RUN": "bare-warm-" + secrets.token_hex(3)}
+            _wrk(f"http://127.0.0.1:{port}", 3, bare_env, script)
+            bare_env["BENCH_RUN"] = "bare-" + secrets.token_hex(3)
+            return _wrk(f"http://127.0.0.1:{port}", options.seconds, bare_env, script)
+        finally:
+            _stop(server)
 
-    print(f"\n{'':<40} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
-    for label, r in results.items():
+    def pishkhan(run: str) -> dict[str, float]:
+        server, port = _serve_pishkhan(env, vendor)
+        try:
+            _wrk(f"http://127.0.0.1:{port}", 3, {**wrk_env, "BENCH_RUN": "warm-" + run}, script)
+            return _wrk(f"http://127.0.0.1:{port}", options.seconds, {**wrk_env, "BENCH_RUN": run}, script)
+        finally:
+            _stop(server)
+
+    # The limit and Pishkhan in turn, --rounds times: the machine's speed drifts by a third over minutes,
+    # and each round's ratio compares two runs a few seconds apart.
+    rounds = []
+    for number in range(1, options.rounds + 1):
+        limit = bare()
+        run = "post-" + secrets.token_hex(3)
+        measured = pishkhan(run)
+        created = CounterTransaction.objects.filter(office_reference__startswith=run + "-")
+        measured["created"] = created.count()
+        rounds.append((limit, measured))
+        print(f"round {number}: bare {limit['rate']:,.0f}, Pishkhan {measured['rate']:,.0f}", flush=True)
+
+    print(f"\n{'':<44} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+    rows = [("ceiling: bare ASGI, no work (GET)", ceiling)]
+    for number, (limit, measured) in enumerate(rounds, 1):
+        rows.append((f"round {number} limit: bare ASGI INSERT", limit))
+        rows.append((f"round {number} Pishkhan POST", measured))
+    for label, r in rows:
         errors = f"  socket errors: {r['socket_errors']}" if r["socket_errors"] else ""
         print(
-            f"{label:<40} {r['rate']:>8,.0f} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['non_2xx']:>8,.0f}{errors}"
+            f"{label:<44} {r['rate']:>8,.0f} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['non_2xx']:>8,.0f}{errors}"
         )
-    pishkhan, bare = results["Pishkhan POST /api/v1/transactions"], results["limit: bare ASGI INSERT"]
+    print()
+    for number, (limit, measured) in enumerate(rounds, 1):
+        print(
+            f"round {number}: Pishkhan / bare = {measured['rate'] / limit['rate']:.2f} (target >= 0.5); "
+            f"p99 {measured['p99']:.1f} ms (target <= 50); "
+            f"transactions created {measured['created']:,} of {measured['requests']:,.0f} requests"
+        )
+    ratios = sorted(measured["rate"] / limit["rate"] for limit, measured in rounds)
+    p99s = sorted(measured["p99"] for _limit, measured in rounds)
     print(
-        f"Pishkhan / bare = {pishkhan['rate'] / bare['rate']:.2f} (target >= 0.5); "
-        f"p99 {pishkhan['p99']:.1f} ms (target <= 50); "
-        f"transactions created {created:,} of {pishkhan['requests']:,.0f} requests"
+        f"median of {len(rounds)} rounds: Pishkhan / bare = {ratios[len(ratios) // 2]:.2f}, "
+        f"p99 {p99s[len(p99s) // 2]:.1f} ms; lowest ratio {ratios[0]:.2f}, highest p99 {p99s[-1]:.1f} ms"
     )
     if options.profile:
         _profile(setup, options.profile)

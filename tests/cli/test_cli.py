@@ -12,6 +12,7 @@ import urllib.request
 import pytest
 
 from pishkhan.accounts.roles import Role
+from pishkhan.demo.management.commands.up import server_command
 
 
 def _env(tmp_path, **extra):
@@ -171,3 +172,14 @@ def _a_demo_office_transaction_is_completed_by_the_worker(port, tmp_path):
     while not (sms_log.exists() and code in sms_log.read_text(encoding="utf-8")):
         assert time.monotonic() < deadline, "no SMS for the completed transaction"
         time.sleep(0.5)
+
+
+@pytest.mark.parametrize(("vendor", "threads"), [("sqlite", "1"), ("postgresql", "4")])
+def test_up_serves_the_fast_lane_with_threads_suited_to_the_database(vendor, threads):
+    command = server_command("192.0.2.7", 8080, 0, vendor=vendor)
+
+    assert command[command.index("--blocking-threads") + 1] == threads
+    assert command[command.index("--workers") + 1] == "1"  # at least one
+    assert command[command.index("--host") + 1] == "192.0.2.7"
+    assert command[command.index("--port") + 1] == "8080"
+    assert command[-1] == "pishkhan.config.wsgi:application"  # Django behind the counter's fast lane

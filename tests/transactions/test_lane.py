@@ -239,6 +239,20 @@ def test_a_host_not_allowed_is_djangos_400(counter, wsgi, settings):
     assert CounterTransaction.objects.count() == 0
 
 
+def test_a_host_refused_after_a_settings_change_is_refused_at_once(counter, wsgi, settings):
+    # The lane keeps what it decided about a host; a change of the settings clears it.
+    settings.ALLOWED_HOSTS = ["pishkhan.example"]
+    assert wsgi(counter["office_key"], _body(), host="pishkhan.example").status_code == 201
+
+    settings.ALLOWED_HOSTS = ["other.example"]
+    answer = wsgi(
+        counter["office_key"], _body(office_reference="A-2"), host="pishkhan.example", idempotency="2"
+    )
+
+    assert answer.status_code == 400
+    assert CounterTransaction.objects.count() == 1
+
+
 def test_other_requests_pass_through_to_django(counter, wsgi):
     answer = wsgi(counter["office_key"], {"items": []}, path="/api/v1/transactions/batch")
 

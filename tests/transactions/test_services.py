@@ -81,6 +81,20 @@ def test_record_stores_the_transaction_and_answers_its_tracking_code_and_tariff(
     assert (event.from_state, event.to_state, event.at) == ("", "received", transaction.received_at)
 
 
+def test_the_new_transaction_handed_back_is_the_row_as_stored(counter):
+    # The write goes without the ORM; the transaction handed back is made from what was written.
+    recorded = record(counter["office"], clerk="Clerk 9", fee_charged=TARIFF + 5)
+
+    handed = recorded.transaction
+    stored = CounterTransaction.objects.get(pk=handed.pk)
+    fields = [f.attname for f in CounterTransaction._meta.concrete_fields]
+    assert {name: getattr(handed, name) for name in fields} == {
+        name: getattr(stored, name) for name in fields
+    }
+    assert handed._state.adding is False
+    assert recorded.transaction is handed  # made once
+
+
 def test_citizen_is_kept_hashed_and_masked_only(counter):
     transaction = record(counter["office"]).transaction
 

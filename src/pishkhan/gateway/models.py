@@ -27,8 +27,9 @@ class OutboundRequest(models.Model):
     """One submission to deliver to an agency, once, whatever the failures on the way."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="outbound_requests")
-    # The caller's submission id; also the request id the agency sees and answers with.
-    idempotency_key = models.CharField(_("idempotency key"), max_length=IDEMPOTENCY_KEY_LENGTH, unique=True)
+    # The caller's submission id; also the request id the agency sees and answers with. Unique by a
+    # constraint (below): ``unique=True`` would add a pattern-matching index on PostgreSQL, never used.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=IDEMPOTENCY_KEY_LENGTH)
     # The JSON payload, sealed; "" once the agency has taken the request (nothing left to send).
     payload_sealed = models.TextField(_("payload (sealed)"), blank=True, editable=False)
     state = models.CharField(
@@ -49,6 +50,7 @@ class OutboundRequest(models.Model):
         verbose_name_plural = _("outbound requests")
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="gateway_outbound_due")]
         constraints = [
+            models.UniqueConstraint(fields=["idempotency_key"], name="gateway_outbound_key_unique"),
             models.CheckConstraint(
                 condition=~Q(state__in=[OutboundState.PENDING, OutboundState.IN_FLIGHT])
                 | Q(next_attempt_at__isnull=False),

@@ -183,11 +183,13 @@ class Submission:
     payload: Mapping[str, Any]
 
 
-def submissions_enqueue_many(*, submissions: list[Submission], actor: Any) -> int:
+def submissions_enqueue_many(*, submissions: list[Submission], actor: Any, keys_new: bool = False) -> int:
     """Store many submissions at once (COPY on PostgreSQL); keys stored before are skipped.
 
     The same checks as :func:`submission_enqueue`, in one query for the agencies and one for the keys
     already stored; call it inside the caller's transaction. Returns how many were stored.
+    ``keys_new``: the caller has just drawn the keys (tracking codes), so they are not looked up; a key
+    stored before is then the caller's ``IntegrityError``, as for :func:`submission_row`.
     """
     codes = {(item.agency_code or "").strip().lower() for item in submissions}
     agencies = dict(Agency.objects.filter(code__in=codes, active=True).values_list("code", "pk"))
@@ -204,12 +206,12 @@ def submissions_enqueue_many(*, submissions: list[Submission], actor: Any) -> in
         rows.append((key, agency_id, item.payload))
     # One statement for all the keys (one array parameter), not one per slice of hundreds of placeholders.
     keys_given = [key for key, _agency, _payload in rows]
-    stored = {
-        key
-        for (key,) in rows_matching(
+    stored = set()
+    if not keys_new:
+        found = rows_matching(
             OutboundRequest, columns=["idempotency_key"], field="idempotency_key", values=keys_given
         )
-    }
+        stored = {key for (key,) in found}
     now = timezone.now()
     fresh = [_row_new(agency_id, key, payload, now) for key, agency_id, payload in rows if key not in stored]
     insert_dicts(OutboundRequest, fresh)

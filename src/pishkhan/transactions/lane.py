@@ -38,6 +38,7 @@ from django.conf import settings
 from django.core import signals
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.security import SecurityMiddleware
@@ -151,15 +152,46 @@ def _headers(secure: bool) -> tuple[tuple[str, str], ...]:
     return tuple(response.items())
 
 
+# What decides a request's host and scheme (Django's ``get_host`` and ``is_secure``) besides settings.
+_ORIGIN_KEYS = (
+    "HTTP_HOST", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PORT", "SERVER_NAME", "SERVER_PORT",
+    "wsgi.url_scheme",
+)  # fmt: skip
+ORIGINS_MAX = 256
+_origins: dict[tuple[Any, ...], tuple[bool, bool]] = {}
+
+
+def _origin(environ: dict[str, Any]) -> tuple[bool, bool]:
+    """(the host is allowed, the request came over HTTPS), as Django decides them; each server process
+    works them out once per distinct host and scheme (a few in practice; unknown hosts are not kept
+    beyond ``ORIGINS_MAX``)."""
+    proxy = settings.SECURE_PROXY_SSL_HEADER
+    key = (*(environ.get(name) for name in _ORIGIN_KEYS), environ.get(proxy[0]) if proxy else None)
+    found = _origins.get(key)
+    if found is None:
+        request = WSGIRequest(environ)
+        try:
+            request.get_host()  # ALLOWED_HOSTS, as Django checks it
+            allowed = True
+        except DisallowedHost:
+            allowed = False
+        found = (allowed, request.is_secure())
+        if len(_origins) < ORIGINS_MAX:
+            _origins[key] = found
+    return found
+
+
+@receiver(signals.setting_changed)
+def _settings_changed(**kwargs: Any) -> None:
+    _origins.clear()
+    _headers.cache_clear()
+
+
 def _record(environ: dict[str, Any], token: str, body: bytes) -> tuple[bool, str, bytes] | None:
     """A new transaction the lane recorded: (over HTTPS, the answer's language, the answer's JSON);
     else None (Django answers)."""
-    request = WSGIRequest(environ)
-    try:
-        request.get_host()  # ALLOWED_HOSTS, as Django checks it
-    except DisallowedHost:
-        return None
-    if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+    allowed, secure = _origin(environ)
+    if not allowed or (settings.SECURE_SSL_REDIRECT and not secure):
         return None
     parts = key_split(token)
     if parts is None:
@@ -203,4 +235,4 @@ def _record(environ: dict[str, Any], token: str, body: bytes) -> tuple[bool, str
         if last_used_at is None or now - last_used_at >= LAST_USED_PRECISION:
             apikey_touch(key=ApiKey(pk=caller.key_id, last_used_at=last_used_at))
     # The answer's JSON as the API sends it (``services.transaction_answer``): the same bytes.
-    return request.is_secure(), language, json.dumps(recorded.answer).encode()
+    return secure, language, json.dumps(recorded.answer).encode()

@@ -28,16 +28,27 @@ AGENCY_REFERENCE_MAX = 64
 class CounterTransaction(models.Model):
     """One service an office performed for a citizen, as the office's system reported it."""
 
-    tracking_code = models.CharField(_("tracking code"), max_length=TRACKING_CODE_LENGTH, unique=True)
+    # Unique by a constraint (below), not ``unique=True``: on PostgreSQL that would add a second,
+    # pattern-matching index, and codes are only ever matched whole. Every index here is written by every
+    # counter request; the office and service are indexed by the composite indexes they lead.
+    tracking_code = models.CharField(_("tracking code"), max_length=TRACKING_CODE_LENGTH)
     office = models.ForeignKey(
-        "offices.Office", on_delete=models.PROTECT, related_name="transactions", verbose_name=_("office")
+        "offices.Office",
+        on_delete=models.PROTECT,
+        related_name="transactions",
+        verbose_name=_("office"),
+        db_index=False,
     )
     service = models.ForeignKey(
-        "catalogue.Service", on_delete=models.PROTECT, related_name="transactions", verbose_name=_("service")
+        "catalogue.Service",
+        on_delete=models.PROTECT,
+        related_name="transactions",
+        verbose_name=_("service"),
+        db_index=False,
     )
     clerk = models.CharField(_("clerk"), max_length=CLERK_MAX, blank=True)
     office_reference = models.CharField(_("office's reference"), max_length=OFFICE_REFERENCE_MAX)
-    citizen_key = models.CharField(_("citizen key"), max_length=64, db_index=True, editable=False)
+    citizen_key = models.CharField(_("citizen key"), max_length=64, editable=False)
     citizen_masked = models.CharField(_("citizen national ID (masked)"), max_length=10)
     mobile_masked = models.CharField(_("mobile (masked)"), max_length=11, blank=True)
     # The full mobile, sealed, until the citizen has been told the outcome; then "".
@@ -66,6 +77,8 @@ class CounterTransaction(models.Model):
         verbose_name = _("counter transaction")
         verbose_name_plural = _("counter transactions")
         indexes = [
+            # A citizen's transactions, by the keyed hash of the national ID (matched whole).
+            models.Index(fields=["citizen_key"], name="transactions_citizen"),
             models.Index(fields=["office", "-received_at"], name="transactions_office_recv"),
             models.Index(fields=["service", "-received_at"], name="transactions_service_recv"),
             # National and provincial searches by period, newest first.
@@ -76,6 +89,7 @@ class CounterTransaction(models.Model):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["tracking_code"], name="transactions_tracking_code_unique"),
             models.UniqueConstraint(
                 fields=["office", "office_reference"], name="transactions_office_reference_unique"
             ),

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError
 from django.db import transaction as db_transaction
@@ -24,8 +24,6 @@ from django.utils.translation import gettext as _
 
 from pishkhan.common.bulk import ids_reserve, insert_dicts, rows_matching
 from pishkhan.common.errors import ApplicationError, ValidationError
-from pishkhan.common.identifiers import mobile_mask, national_id_mask, tracking_code_new
-from pishkhan.common.sealing import seal
 from pishkhan.common.writes import writer_turn
 from pishkhan.gateway.services import Submission, submissions_enqueue_many
 from pishkhan.offices.models import Office
@@ -34,7 +32,6 @@ from pishkhan.transactions.services.counter import (
     TRACKING_ATTEMPTS,
     Checked,
     Lookups,
-    citizen_key,
     office_operational_check,
     recorded_as,
     row_new,
@@ -67,8 +64,7 @@ def _insert(office: Office, checked: Checked, now: dt.datetime) -> CounterTransa
     for _attempt in range(TRACKING_ATTEMPTS):
         try:
             with db_transaction.atomic():  # a savepoint: a clash loses only this insert
-                created = row_new(office, checked, now)
-                created.save(force_insert=True)
+                created = CounterTransaction.objects.create(**row_new(office, checked, now)._asdict())
         except IntegrityError:
             taken = recorded_as(office, checked.office_reference)
             if taken is not None:
@@ -114,17 +110,6 @@ def transactions_record_batch(
     return [results[index] for index in range(len(items))]
 
 
-class _PayloadSource(NamedTuple):
-    """What ``submission_payload`` reads of a transaction, without building a model instance."""
-
-    tracking_code: str
-    service: Any
-    office: Office
-    office_reference: str
-    fee_charged: int
-    recorded_at: dt.datetime
-
-
 class _Fresh(NamedTuple):
     """A transaction about to be written: its item, its row (without key) and its gateway payload."""
 
@@ -151,30 +136,9 @@ def _fresh_new(
     office: Office, index: int, checked: Checked, now: dt.datetime, defaults: dict[str, Any]
 ) -> _Fresh:
     """The row ``row_new`` makes, as a dict; and the gateway payload of it (the second seal follows)."""
-    code = tracking_code_new()
-    row = defaults | {
-        "tracking_code": code,
-        "office_id": office.pk,
-        "service_id": checked.service.pk,
-        "clerk": checked.clerk,
-        "office_reference": checked.office_reference,
-        "citizen_key": citizen_key(checked.national_id),
-        "citizen_masked": national_id_mask(checked.national_id),
-        "mobile_masked": mobile_mask(checked.mobile),
-        "mobile_sealed": seal(checked.mobile),
-        "fee_charged": checked.fee_charged,
-        "fee_tariff": checked.fee_tariff,
-        "state": TransactionState.RECEIVED,
-        "recorded_at": checked.recorded_at,
-        "received_at": now,
-    }
-    source = _PayloadSource(
-        code, checked.service, office, checked.office_reference, checked.fee_charged, checked.recorded_at
-    )
-    payload = submission_payload(
-        cast(CounterTransaction, source), national_id=checked.national_id, mobile=checked.mobile
-    )
-    return _Fresh(index, checked, row, payload)
+    created = row_new(office, checked, now)
+    payload = submission_payload(created, national_id=checked.national_id, mobile=checked.mobile)
+    return _Fresh(index, checked, defaults | created.row(), payload)
 
 
 # A concurrent request taking some references makes the write fail; each retry writes fewer items.
@@ -255,6 +219,7 @@ def _fresh_write(fresh: list[_Fresh], now: dt.datetime, actor: Any) -> None:
             for item in fresh
         ],
         actor=actor,
+        keys_new=True,  # tracking codes drawn for this batch; a clash fails the write (see above)
     )
 
 

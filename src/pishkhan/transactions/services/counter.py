@@ -21,7 +21,7 @@ import time
 from collections.abc import Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -105,14 +105,70 @@ def request_fingerprint(body: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class Recorded(NamedTuple):
+class NewTransaction(NamedTuple):
+    """A transaction about to be written (``row_new``): its fields by the model's names, its office and
+    service as read. Not a model instance, which would cost more than the rest of the row on the
+    counter's hot path; ``transaction_answer`` and ``submission_payload`` read either."""
+
+    tracking_code: str
+    office: Office
+    service: Service
+    clerk: str
+    office_reference: str
+    citizen_key: str
+    citizen_masked: str
+    mobile_masked: str
+    mobile_sealed: str
+    fee_charged: int
+    fee_tariff: int | None
+    state: str
+    recorded_at: dt.datetime
+    received_at: dt.datetime
+
+    @property
+    def fee_differs(self) -> bool:
+        return self.fee_tariff is not None and self.fee_charged != self.fee_tariff
+
+    def row(self) -> dict[str, Any]:
+        """The values of its row, by column (the rest take the model's defaults)."""
+        values = self._asdict()
+        values["office_id"] = values.pop("office").pk
+        values["service_id"] = values.pop("service").pk
+        return values
+
+
+class Recorded:
     """What recording a transaction did: the transaction, whether it is new, and the answer to send."""
 
-    transaction: CounterTransaction
-    created: bool
-    status: int
-    answer: dict[str, Any]
-    guarded: tuple[Any, ...] = ()  # the guard's row (see Guard), when the write had one
+    __slots__ = ("_transaction", "_written", "answer", "created", "guarded", "status")
+
+    def __init__(
+        self,
+        transaction: CounterTransaction | NewTransaction,
+        created: bool,
+        status: int,
+        answer: dict[str, Any],
+        guarded: tuple[Any, ...] = (),  # the guard's row (see Guard), when the write had one
+        *,
+        pk: int | None = None,  # for a NewTransaction: its id, and its request's key and fingerprint
+        key: str = "",
+        fingerprint: str = "",
+    ) -> None:
+        self.created, self.status, self.answer, self.guarded = created, status, answer, guarded
+        self._transaction = transaction if isinstance(transaction, CounterTransaction) else None
+        self._written = (transaction, pk, key, fingerprint)
+
+    @property
+    def transaction(self) -> CounterTransaction:
+        """The transaction as stored (a new one becomes a model instance only when asked for)."""
+        if self._transaction is None:
+            new, pk, key, fingerprint = cast(tuple[NewTransaction, int, str, str], self._written)
+            stored = CounterTransaction(
+                pk=pk, idempotency_key=key, request_fingerprint=fingerprint, **new._asdict()
+            )
+            stored._state.adding = False
+            self._transaction = stored
+        return self._transaction
 
 
 @dataclass
@@ -127,7 +183,7 @@ class Checked:
     recorded_at: dt.datetime
 
 
-def transaction_answer(transaction: CounterTransaction) -> dict[str, Any]:
+def transaction_answer(transaction: CounterTransaction | NewTransaction) -> dict[str, Any]:
     """The answer an office's system gets for a recorded transaction (identifiers masked), in the
     API's JSON form and field order, so that it is stored, replayed and sent as the same bytes."""
     return {
@@ -312,9 +368,9 @@ def transaction_check(
     )
 
 
-def row_new(office: Office, checked: Checked, now: dt.datetime) -> CounterTransaction:
-    """A new transaction (unsaved) as checked: the citizen hashed, masked, the mobile sealed."""
-    return CounterTransaction(
+def row_new(office: Office, checked: Checked, now: dt.datetime) -> NewTransaction:
+    """A new transaction (unwritten) as checked: the citizen hashed, masked, the mobile sealed."""
+    return NewTransaction(
         tracking_code=tracking_code_new(),
         office=office,
         service=checked.service,
@@ -401,20 +457,20 @@ def _write_statements(vendor: str, submission_columns: tuple[str, ...], guard: s
 
 
 def _write(
-    created: CounterTransaction,
+    created: NewTransaction,
     checked: Checked,
     *,
     key: str,
     fingerprint: str,
     guard: Guard | None = None,
-) -> tuple[Any, ...]:
+) -> tuple[int, tuple[Any, ...]]:
     """Store a new transaction (with its request's idempotency key), its first event and its gateway
-    submission.
+    submission; the transaction's id and the guard's row.
 
     The hot path of every counter request, so written without the ORM, in one prepared statement on
-    PostgreSQL (``common.prepared``). Sets ``created.pk``; ``IntegrityError`` (nothing stored) when the
-    office's reference, the key or the tracking code is taken. With a ``guard``: its row, or
-    ``GuardRefused`` (nothing stored) when it yields none.
+    PostgreSQL (``common.prepared``). ``IntegrityError`` (nothing stored) when the office's reference,
+    the key or the tracking code is taken. With a ``guard``: ``GuardRefused`` (nothing stored) when it
+    yields no row.
     """
     db = connections[DEFAULT_DB_ALIAS]  # looked up once, not through the proxy at every use
     adapt = db.ops.adapt_datetimefield_value
@@ -426,7 +482,7 @@ def _write(
         now=created.received_at,
     )
     transaction = [
-        created.tracking_code, created.office_id, created.service_id, created.clerk,
+        created.tracking_code, created.office.pk, created.service.pk, created.clerk,
         created.office_reference, created.citizen_key, created.citizen_masked, created.mobile_masked,
         created.mobile_sealed, created.fee_charged, created.fee_tariff, created.state,
         adapt(created.recorded_at), now, "", key, fingerprint,
@@ -442,8 +498,7 @@ def _write(
             found = prepared.rows(statements[0], [*guard_params, *transaction, *outbox, *event])
         if not found:
             raise GuardRefused
-        created.pk = found[0][0]
-        return found[0][1:]
+        return found[0][0], found[0][1:]
     select_guard, insert_transaction, insert_submission, insert_event = statements
     with writer_turn(), db_transaction.atomic():
         guarded: tuple[Any, ...] = ()
@@ -452,10 +507,10 @@ def _write(
             if not found:
                 raise GuardRefused
             guarded = found[0]
-        created.pk = prepared.rows(insert_transaction, transaction)[0][0]
+        pk = prepared.rows(insert_transaction, transaction)[0][0]
         prepared.rows(insert_submission, outbox)
-        prepared.rows(insert_event, [created.pk, *event])
-    return guarded
+        prepared.rows(insert_event, [pk, *event])
+    return pk, guarded
 
 
 def idempotency_key_clean(key: str) -> str:
@@ -550,7 +605,7 @@ def transaction_record_checked(
         created = row_new(office, checked, now)
         answer = transaction_answer(created)
         try:
-            guarded = _write(created, checked, key=key, fingerprint=fingerprint, guard=guard)
+            pk, guarded = _write(created, checked, key=key, fingerprint=fingerprint, guard=guard)
         except IntegrityError:
             replayed = _replay(office, key, fingerprint)  # ConflictError for another body
             if replayed is not None:
@@ -563,8 +618,7 @@ def transaction_record_checked(
                     fields={"office_reference": _("already recorded")},
                 ) from None
             continue  # the rare clash of a random tracking code: draw another
-        created.idempotency_key, created.request_fingerprint = key, fingerprint
-        return Recorded(created, True, 201, answer, guarded)
+        return Recorded(created, True, 201, answer, guarded, pk=pk, key=key, fingerprint=fingerprint)
     raise RuntimeError("no free tracking code after several attempts")  # 10^11 codes: never in practice
 
 

@@ -13,6 +13,7 @@ import time
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from pishkhan.demo.network import network_build, network_is_built
 from pishkhan.demo.services import demo_users_ensure
@@ -28,6 +29,25 @@ def _port_free(host: str, port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+def server_command(host: str, port: int, workers: int, *, vendor: str) -> list[str]:
+    """The granian command ``up`` serves Pishkhan with (the benchmarks serve it the same way).
+
+    Each worker process runs Python requests on its own blocking threads. On PostgreSQL, four per
+    worker: a request waits on the database server, and another thread runs meanwhile. On SQLite, one:
+    writers take turns on the database anyway (``common.writes.writer_turn``), and a writer holding its
+    turn while its process's other threads run Python waits for the GIL between its statements, which
+    queues every writer behind it (measured: 1,089 req/s with four threads, 1,514 with one; the counter
+    POST, 2 workers, benchmarks/README.md).
+    """
+    threads = 1 if vendor == "sqlite" else 4
+    return [
+        sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
+        "--workers", str(max(1, workers)), "--blocking-threads", str(threads), "--no-ws",
+        "--log-level", "warning", "--respawn-failed-workers", "--workers-kill-timeout", "5",
+        "pishkhan.config.wsgi:application",
+    ]  # fmt: skip
 
 
 def _wait_listening(host: str, port: int, process: subprocess.Popen, timeout: float) -> bool:
@@ -104,11 +124,7 @@ class Command(BaseCommand):
         self._serve(host, port, int(options["workers"]))
 
     def _serve(self, host: str, port: int, workers: int) -> None:
-        command = [
-            sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
-            "--workers", str(max(1, workers)), "--blocking-threads", "4", "--no-ws", "--log-level", "warning",
-            "--respawn-failed-workers", "--workers-kill-timeout", "5", "pishkhan.config.wsgi:application",
-        ]  # fmt: skip
+        command = server_command(host, port, workers, vendor=connection.vendor)
         # Its own session, so that stopping `up` can stop the server and all its workers together.
         server = subprocess.Popen(command, start_new_session=True)  # noqa: S603 (our interpreter, our arguments)
         worker = _worker_start()
