@@ -35,7 +35,6 @@ from django.utils.module_loading import import_string
 
 from pishkhan.audit.services import audit_record
 from pishkhan.catalogue.models import Agency
-from pishkhan.common.bulk import insert_dicts, rows_matching
 from pishkhan.common.errors import NotFoundError, ValidationError
 from pishkhan.common.sealing import seal, seal_json
 from pishkhan.gateway import backoff
@@ -163,59 +162,15 @@ def submission_row(
 ) -> dict[str, Any]:
     """A new submission's outbox row (column: value), for a caller that writes it itself.
 
-    The counter's single POST stores its transaction and this row in one statement, without the ORM;
-    the checks are :func:`submission_enqueue`'s, the payload sealed the same way. A key stored before
-    is the caller's ``IntegrityError``.
+    The counter stores its transactions and these rows without the ORM (a single POST in one statement,
+    a batch in bulk); the checks are :func:`submission_enqueue`'s, the payload sealed the same way. A
+    key stored before is the caller's ``IntegrityError``.
     """
     key = _key_clean(idempotency_key)
     _payload_check(payload)
     if not agency.active:
         raise NotFoundError(f"There is no active agency {agency.code!r}.")
     return _row_new(agency.pk, key, payload, now)
-
-
-@dataclass(frozen=True)
-class Submission:
-    """One submission for :func:`submissions_enqueue_many`."""
-
-    agency_code: str
-    idempotency_key: str
-    payload: Mapping[str, Any]
-
-
-def submissions_enqueue_many(*, submissions: list[Submission], actor: Any, keys_new: bool = False) -> int:
-    """Store many submissions at once (COPY on PostgreSQL); keys stored before are skipped.
-
-    The same checks as :func:`submission_enqueue`, in one query for the agencies and one for the keys
-    already stored; call it inside the caller's transaction. Returns how many were stored.
-    ``keys_new``: the caller has just drawn the keys (tracking codes), so they are not looked up; a key
-    stored before is then the caller's ``IntegrityError``, as for :func:`submission_row`.
-    """
-    codes = {(item.agency_code or "").strip().lower() for item in submissions}
-    agencies = dict(Agency.objects.filter(code__in=codes, active=True).values_list("code", "pk"))
-    rows, keys = [], set()
-    for item in submissions:
-        key = _key_clean(item.idempotency_key)
-        _payload_check(item.payload)
-        agency_id = agencies.get((item.agency_code or "").strip().lower())
-        if agency_id is None:
-            raise NotFoundError(f"There is no active agency {item.agency_code!r}.")
-        if key in keys:
-            continue
-        keys.add(key)
-        rows.append((key, agency_id, item.payload))
-    # One statement for all the keys (one array parameter), not one per slice of hundreds of placeholders.
-    keys_given = [key for key, _agency, _payload in rows]
-    stored = set()
-    if not keys_new:
-        found = rows_matching(
-            OutboundRequest, columns=["idempotency_key"], field="idempotency_key", values=keys_given
-        )
-        stored = {key for (key,) in found}
-    now = timezone.now()
-    fresh = [_row_new(agency_id, key, payload, now) for key, agency_id, payload in rows if key not in stored]
-    insert_dicts(OutboundRequest, fresh)
-    return len(fresh)
 
 
 # --- Deliver --------------------------------------------------------------------------------------

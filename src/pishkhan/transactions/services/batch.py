@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from pishkhan.common.bulk import ids_reserve, insert_dicts, rows_matching
 from pishkhan.common.errors import ApplicationError, ValidationError
 from pishkhan.common.writes import writer_turn
-from pishkhan.gateway.services import Submission, submissions_enqueue_many
+from pishkhan.gateway.models import OutboundRequest
+from pishkhan.gateway.services import submission_row
 from pishkhan.offices.models import Office
 from pishkhan.transactions.models import CounterTransaction, TransactionEvent
 from pishkhan.transactions.services.counter import (
@@ -116,7 +117,7 @@ class _Fresh(NamedTuple):
     index: int
     checked: Checked
     row: dict[str, Any]
-    payload: dict[str, Any]
+    outbox: dict[str, Any]
 
 
 def _stored(office: Office, references: Sequence[str]) -> dict[str, str]:
@@ -135,10 +136,15 @@ def _stored(office: Office, references: Sequence[str]) -> dict[str, str]:
 def _fresh_new(
     office: Office, index: int, checked: Checked, now: dt.datetime, defaults: dict[str, Any]
 ) -> _Fresh:
-    """The row ``row_new`` makes, as a dict; and the gateway payload of it (the second seal follows)."""
+    """The row ``row_new`` makes, as a dict, and its gateway submission's outbox row (both sealed)."""
     created = row_new(office, checked, now)
-    payload = submission_payload(created, national_id=checked.national_id, mobile=checked.mobile)
-    return _Fresh(index, checked, defaults | created.row(), payload)
+    outbox = submission_row(
+        agency=checked.service.agency,
+        idempotency_key=created.tracking_code,
+        payload=submission_payload(created, national_id=checked.national_id, mobile=checked.mobile),
+        now=now,
+    )
+    return _Fresh(index, checked, defaults | created.row(), outbox)
 
 
 # A concurrent request taking some references makes the write fail; each retry writes fewer items.
@@ -169,7 +175,7 @@ def _batch_record(
             break
         try:
             with writer_turn(), db_transaction.atomic():
-                _fresh_write(list(fresh.values()), now, actor)
+                _fresh_write(list(fresh.values()), now)
             break
         except IntegrityError:
             # A concurrent request recorded some of these references (its write done, ours waited for
@@ -192,7 +198,7 @@ def _batch_record(
     return results
 
 
-def _fresh_write(fresh: list[_Fresh], now: dt.datetime, actor: Any) -> None:
+def _fresh_write(fresh: list[_Fresh], now: dt.datetime) -> None:
     """The transactions, their first events and their submissions; call it in the write transaction."""
     ids = ids_reserve(CounterTransaction, len(fresh))
     insert_dicts(CounterTransaction, [{"id": pk, **item.row} for pk, item in zip(ids, fresh, strict=True)])
@@ -209,18 +215,8 @@ def _fresh_write(fresh: list[_Fresh], now: dt.datetime, actor: Any) -> None:
             for pk in ids
         ],
     )
-    submissions_enqueue_many(
-        submissions=[
-            Submission(
-                agency_code=item.checked.service.agency.code,
-                idempotency_key=item.row["tracking_code"],
-                payload=item.payload,
-            )
-            for item in fresh
-        ],
-        actor=actor,
-        keys_new=True,  # tracking codes drawn for this batch; a clash fails the write (see above)
-    )
+    # The codes were drawn for this batch: a code another submission holds fails the write (see above).
+    insert_dicts(OutboundRequest, [item.outbox for item in fresh])
 
 
 def _items_record(
