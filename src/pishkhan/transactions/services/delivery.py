@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction as db_transaction
 from django.utils import timezone, translation
@@ -26,6 +26,9 @@ from pishkhan.gateway.services import DEAD, DELIVERED, RESULT, submission_enqueu
 from pishkhan.transactions.models import AGENCY_REFERENCE_MAX, CounterTransaction, TransactionEvent
 from pishkhan.transactions.states import FINAL_STATES, TRANSACTION_TRANSITIONS, TransactionState
 
+if TYPE_CHECKING:
+    from pishkhan.transactions.services.counter import NewTransaction
+
 logger = logging.getLogger(__name__)
 
 NOTIFY_BATCH = 100
@@ -33,8 +36,11 @@ NOTIFY_BATCH = 100
 FAILED_MOBILE_KEPT = dt.timedelta(days=14)
 
 
-def submission_payload(transaction: CounterTransaction, *, national_id: str, mobile: str) -> dict[str, Any]:
-    """What the agency's back-end receives for a transaction: the work to do and for whom."""
+def submission_payload(
+    transaction: CounterTransaction | NewTransaction, *, national_id: str, mobile: str
+) -> dict[str, Any]:
+    """What the agency's back-end receives for a transaction (stored, or about to be written): the
+    work to do and for whom."""
     return {
         "tracking_code": transaction.tracking_code,
         "service": transaction.service.code,
