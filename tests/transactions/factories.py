@@ -16,7 +16,22 @@ SERVICE = "tamin.pension-statement"
 CITIZEN = national_id(4242)
 MOBILE = "09121234567"
 
+# The citizen of the bodies an office's system posts in the API tests.
+POSTED_CITIZEN = national_id(777)
+
 _references = itertools.count(1)
+
+
+def posted_body(**overrides):
+    """A transaction as an office's system posts it to ``POST /api/v1/transactions``."""
+    return {
+        "service": SERVICE,
+        "national_id": POSTED_CITIZEN,
+        "mobile": "09351112233",
+        "fee_charged": TARIFF,
+        "office_reference": "A-1",
+        "clerk": "Clerk 7",
+    } | overrides
 
 
 def make_transaction(office, *, service_code: str = SERVICE, **overrides):

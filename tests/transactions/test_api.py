@@ -12,22 +12,11 @@ from pishkhan.offices.services import office_set_status
 from pishkhan.transactions.models import CounterTransaction, Heartbeat
 from pishkhan.transactions.services import transaction_advance
 from tests.accounts.factories import UserFactory
-from tests.offices.factories import national_id
 from tests.transactions.conftest import TARIFF
+from tests.transactions.factories import POSTED_CITIZEN as CITIZEN
+from tests.transactions.factories import posted_body as _body
 
 PROBLEM = "application/problem+json"
-CITIZEN = national_id(777)
-
-
-def _body(**overrides):
-    return {
-        "service": "tamin.pension-statement",
-        "national_id": CITIZEN,
-        "mobile": "09351112233",
-        "fee_charged": TARIFF,
-        "office_reference": "A-1",
-        "clerk": "Clerk 7",
-    } | overrides
 
 
 def _post(client, key, path="/api/v1/transactions", body=None, idempotency="idem-1", raw=None):

@@ -27,10 +27,9 @@ from pishkhan.offices.services import office_set_status
 from pishkhan.transactions import lane
 from pishkhan.transactions.models import CounterTransaction, TransactionEvent
 from pishkhan.transactions.selectors import counter_caller
-from tests.offices.factories import national_id
 from tests.transactions.conftest import TARIFF
+from tests.transactions.factories import posted_body as _body
 
-CITIZEN = national_id(777)
 # Differ from request to request: the tracking code, and the times.
 VOLATILE = {"tracking_code", "recorded_at", "received_at"}
 
@@ -90,17 +89,6 @@ def wsgi():
         return Answer(int(status.split()[0]), dict(header_list), content)
 
     return post
-
-
-def _body(**overrides):
-    return {
-        "service": "tamin.pension-statement",
-        "national_id": CITIZEN,
-        "mobile": "09351112233",
-        "fee_charged": TARIFF,
-        "office_reference": "A-1",
-        "clerk": "Clerk 7",
-    } | overrides
 
 
 def _through_django(client, key, body, *, idempotency="idem-1", raw=None):
@@ -284,3 +272,16 @@ def test_prepared_rows_return_rows_and_raise_djangos_errors(counter):
             [counter["office"].code],
         )
     assert prepared.rows("SELECT 1", []) == [(1,)]  # the connection is still usable
+
+
+def test_the_lane_notes_when_the_key_was_used_at_most_once_per_precision(counter, wsgi):
+    prefix = counter["office_key"].split("_")[1]
+    assert ApiKey.objects.get(prefix=prefix).last_used_at is None
+
+    assert wsgi(counter["office_key"], _body()).status_code == 201
+    first = ApiKey.objects.get(prefix=prefix).last_used_at
+    assert wsgi(counter["office_key"], _body(office_reference="A-2"), idempotency="idem-2").status_code == 201
+
+    assert first is not None
+    assert timezone.now() - first < dt.timedelta(minutes=1)
+    assert ApiKey.objects.get(prefix=prefix).last_used_at == first  # within LAST_USED_PRECISION: untouched

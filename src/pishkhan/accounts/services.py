@@ -309,13 +309,18 @@ def apikey_revoke(*, key: ApiKey, actor: Actor, reason: str = "") -> ApiKey:
     return key
 
 
+def apikey_touch_due(*, last_used_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """Whether a key last used at ``last_used_at`` should be noted as used again at ``now``."""
+    return last_used_at is None or now - last_used_at >= LAST_USED_PRECISION
+
+
 def apikey_touch(*, key: ApiKey) -> None:
     """Note that a key was just used, at most once per ``LAST_USED_PRECISION``.
 
     Bookkeeping, not a domain event: not audited.
     """
     now = timezone.now()
-    if key.last_used_at is not None and now - key.last_used_at < LAST_USED_PRECISION:
+    if not apikey_touch_due(last_used_at=key.last_used_at, now=now):
         return
     ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     key.last_used_at = now

@@ -47,7 +47,7 @@ from django.utils.cache import patch_vary_headers
 
 from pishkhan.accounts.keys import key_split, secret_hash, secret_matches
 from pishkhan.accounts.models import ApiKey
-from pishkhan.accounts.services import LAST_USED_PRECISION, apikey_touch
+from pishkhan.accounts.services import apikey_touch, apikey_touch_due
 from pishkhan.common.errors import ApplicationError
 from pishkhan.common.languages import api_language
 from pishkhan.licensing.selectors import licence_permits
@@ -232,7 +232,7 @@ def _record(environ: dict[str, Any], token: str, body: bytes) -> tuple[bool, str
         last_used_at = recorded.guarded[0]
         if last_used_at is not None and timezone.is_naive(last_used_at):
             last_used_at = last_used_at.replace(tzinfo=dt.UTC)  # SQLite keeps UTC without its zone
-        if last_used_at is None or now - last_used_at >= LAST_USED_PRECISION:
+        if apikey_touch_due(last_used_at=last_used_at, now=now):  # checked first: no model instance
             apikey_touch(key=ApiKey(pk=caller.key_id, last_used_at=last_used_at))
     # The answer's JSON as the API sends it (``services.transaction_answer``): the same bytes.
     return secure, language, json.dumps(recorded.answer).encode()

@@ -25,6 +25,11 @@ SOFTWARE_VERSION_MAX = 64
 AGENCY_REFERENCE_MAX = 64
 
 
+def fees_differ(charged: int, tariff: int | None) -> bool:
+    """Whether a fee charged differs from the tariff's (an unknown tariff: no): evidence for supervision."""
+    return tariff is not None and charged != tariff
+
+
 class CounterTransaction(models.Model):
     """One service an office performed for a citizen, as the office's system reported it."""
 
@@ -112,7 +117,7 @@ class CounterTransaction(models.Model):
     @property
     def fee_differs(self) -> bool:
         """Whether the office charged other than the tariff in force (unknown tariff: no)."""
-        return self.fee_tariff is not None and self.fee_charged != self.fee_tariff
+        return fees_differ(self.fee_charged, self.fee_tariff)
 
 
 class TransactionEvent(models.Model):

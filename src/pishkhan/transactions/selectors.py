@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pishkhan.accounts.models import ApiKey, HolderKind
@@ -260,7 +259,6 @@ class CounterCaller:
     key_id: int
     secret_hash: str
     revoked: bool
-    last_used_at: dt.datetime | None
     office: Office
     licence_status: str | None
     licence_expires_on: dt.date | None
@@ -278,7 +276,7 @@ def counter_caller(*, prefix: str) -> CounterCaller | None:
     in_force = sorted(IN_FORCE_STATES)
     states = ", ".join(["%s"] * len(in_force))
     sql = (  # our tables' names; every value a parameter
-        "SELECT k.id, k.secret_hash, k.revoked_at, k.last_used_at, o.id, o.code, o.kind, o.status, "  # noqa: S608
+        "SELECT k.id, k.secret_hash, k.revoked_at, o.id, o.code, o.kind, o.status, "  # noqa: S608
         "l.status, l.expires_on, l.suspended_until "
         f"FROM {key.db_table} k JOIN {office.db_table} o ON o.code = k.holder_code "
         f"LEFT JOIN {licence.db_table} l ON l.office_id = o.id AND l.status IN ({states}) "
@@ -288,18 +286,14 @@ def counter_caller(*, prefix: str) -> CounterCaller | None:
     if not found:
         return None
     row = found[0]
-    last_used_at = row[3]
-    if last_used_at is not None and timezone.is_naive(last_used_at):
-        last_used_at = last_used_at.replace(tzinfo=dt.UTC)  # SQLite keeps UTC without its zone
     return CounterCaller(
         key_id=row[0],
         secret_hash=row[1],
         revoked=row[2] is not None,
-        last_used_at=last_used_at,
-        office=Office.from_db(None, ["id", "code", "kind", "status"], row[4:8]),
-        licence_status=row[8],
-        licence_expires_on=row[9],
-        licence_suspended_until=row[10],
+        office=Office.from_db(None, ["id", "code", "kind", "status"], row[3:7]),
+        licence_status=row[7],
+        licence_expires_on=row[8],
+        licence_suspended_until=row[9],
     )
 
 

@@ -112,10 +112,8 @@ def transactions_record_batch(
 
 
 class _Fresh(NamedTuple):
-    """A transaction about to be written: its item, its row (without key) and its gateway payload."""
+    """A transaction about to be written: its row (without key) and its gateway submission's row."""
 
-    index: int
-    checked: Checked
     row: dict[str, Any]
     outbox: dict[str, Any]
 
@@ -133,9 +131,7 @@ def _stored(office: Office, references: Sequence[str]) -> dict[str, str]:
     )
 
 
-def _fresh_new(
-    office: Office, index: int, checked: Checked, now: dt.datetime, defaults: dict[str, Any]
-) -> _Fresh:
+def _fresh_new(office: Office, checked: Checked, now: dt.datetime, defaults: dict[str, Any]) -> _Fresh:
     """The row ``row_new`` makes, as a dict, and its gateway submission's outbox row (both sealed)."""
     created = row_new(office, checked, now)
     outbox = submission_row(
@@ -144,7 +140,7 @@ def _fresh_new(
         payload=submission_payload(created, national_id=checked.national_id, mobile=checked.mobile),
         now=now,
     )
-    return _Fresh(index, checked, defaults | created.row(), outbox)
+    return _Fresh(defaults | created.row(), outbox)
 
 
 # A concurrent request taking some references makes the write fail; each retry writes fewer items.
@@ -166,7 +162,7 @@ def _batch_record(
         if not field.primary_key
     }
     fresh = {
-        checked.office_reference: _fresh_new(office, index, checked, now, defaults)
+        checked.office_reference: _fresh_new(office, checked, now, defaults)
         for index, checked in good
         if first[checked.office_reference] == index and checked.office_reference not in codes
     }

@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
@@ -71,6 +71,7 @@ from pishkhan.transactions.models import (
     Heartbeat,
     OfficeLiveness,
     TransactionEvent,
+    fees_differ,
 )
 from pishkhan.transactions.services.delivery import state_change, submission_payload
 from pishkhan.transactions.states import TransactionState
@@ -127,7 +128,7 @@ class NewTransaction(NamedTuple):
 
     @property
     def fee_differs(self) -> bool:
-        return self.fee_tariff is not None and self.fee_charged != self.fee_tariff
+        return fees_differ(self.fee_charged, self.fee_tariff)
 
     def row(self) -> dict[str, Any]:
         """The values of its row, by column (the rest take the model's defaults)."""
@@ -456,6 +457,10 @@ def _write_statements(vendor: str, submission_columns: tuple[str, ...], guard: s
     return (guard, f"{transaction} RETURNING id", submission, event)
 
 
+def _db_value(value: Any, adapt: Callable[[Any], Any]) -> Any:
+    return adapt(value) if isinstance(value, dt.datetime) else value
+
+
 def _write(
     created: NewTransaction,
     checked: Checked,
@@ -481,13 +486,9 @@ def _write(
         payload=submission_payload(created, national_id=checked.national_id, mobile=checked.mobile),
         now=created.received_at,
     )
-    transaction = [
-        created.tracking_code, created.office.pk, created.service.pk, created.clerk,
-        created.office_reference, created.citizen_key, created.citizen_masked, created.mobile_masked,
-        created.mobile_sealed, created.fee_charged, created.fee_tariff, created.state,
-        adapt(created.recorded_at), now, "", key, fingerprint,
-    ]  # fmt: skip
-    outbox = [adapt(value) if isinstance(value, dt.datetime) else value for value in submission.values()]
+    row = created.row() | {"agency_reference": "", "idempotency_key": key, "request_fingerprint": fingerprint}
+    transaction = [_db_value(row[column], adapt) for column in _TRANSACTION_COLUMNS]
+    outbox = [_db_value(value, adapt) for value in submission.values()]
     event = ["", TransactionState.RECEIVED, now, ""]
     statements = _write_statements(db.vendor, tuple(submission), guard.sql if guard else "")
     guard_params = guard.params if guard else []
