@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from pishkhan.common.bulk import IN_BATCH, ids_reserve, insert_dicts, rows_matching
+from pishkhan.common.bulk import IN_BATCH, ids_reserve, insert_dicts, insert_ready, rows_matching, rows_ready
 from pishkhan.gateway.models import OutboundRequest
 from tests.offices.factories import make_agency
 
@@ -113,3 +113,46 @@ def test_rows_matching_reads_thousands_of_keys_in_one_statement_and_only_those()
     )
     assert sorted(everyone) == [("k-0",), ("k-1",)]
     assert rows_matching(OutboundRequest, columns=["id"], field="idempotency_key", values=[]) == []
+
+
+@pytest.mark.django_db
+def test_rows_matching_returns_every_row_of_a_value_on_an_integer_field():
+    agency, other, third = (
+        make_agency(),
+        make_agency("sabt", "Registration Organization"),
+        make_agency("mcls", "Ministry of Labour"),
+    )
+    insert_dicts(
+        OutboundRequest,
+        [_row(agency, "a-1"), _row(agency, "a-2"), _row(other, "o-1"), _row(third, "t-1")],
+    )
+
+    found = rows_matching(
+        OutboundRequest,
+        columns=["agency_id", "idempotency_key"],
+        field="agency",
+        values=[agency.pk, other.pk],
+    )
+
+    assert sorted(found) == sorted([(agency.pk, "a-1"), (agency.pk, "a-2"), (other.pk, "o-1")])
+
+
+@pytest.mark.django_db
+def test_rows_made_ready_beforehand_are_written_with_keys_filled_in_the_write():
+    agency = make_agency()
+    moment = dt.datetime(2026, 3, 20, 20, 30, 15, tzinfo=dt.UTC)
+    ready = rows_ready(
+        OutboundRequest, [{"id": None, **_row(agency, f"r-{n}", created_at=moment)} for n in range(3)]
+    )
+
+    with transaction.atomic():
+        ids = ids_reserve(OutboundRequest, 3)
+        ready.fill("id", ids)
+        insert_ready(ready)
+
+    stored = OutboundRequest.objects.filter(pk__in=ids).order_by("pk")
+    assert [(row.pk, row.idempotency_key, row.created_at) for row in stored] == [
+        (pk, f"r-{n}", moment) for n, pk in enumerate(ids)
+    ]
+    insert_ready(rows_ready(OutboundRequest, []))  # nothing to write: nothing written
+    assert OutboundRequest.objects.count() == 3

@@ -86,7 +86,7 @@ def test_a_reference_recorded_between_the_look_up_and_the_write_is_a_duplicate(c
         result = execute(sql, params, many, context)
         # Right after the batch's look-up of stored references, before its write transaction opens,
         # the office's other request records R-2 (same connection: SQLite admits one writer).
-        if not fired and "office_reference" in sql and ("json_each" in sql or "ANY(" in sql):
+        if not fired and "office_reference" in sql and ("json_each" in sql or "unnest(" in sql):
             fired.append(True)
             meanwhile.append(_record_one(office, "R-2"))
         return result

@@ -28,9 +28,11 @@ from pishkhan.transactions.services import (
     heartbeat_record,
     request_fingerprint,
     transaction_advance,
+    transaction_check,
     transaction_record,
     transactions_record_batch,
 )
+from pishkhan.transactions.services.counter import Lookups
 from tests.offices.factories import make_service, make_tariff, national_id
 from tests.transactions.conftest import TARIFF
 
@@ -222,6 +224,28 @@ def test_a_time_before_the_tariff_took_effect_has_no_tariff(counter):
         ).transaction.fee_tariff
         is None
     )
+
+
+def test_the_tariff_day_is_tehrans_whatever_zone_is_active(counter):
+    # 1405's tariff takes effect on 1 Farvardin 1405 (2026-03-21); half past midnight that day in
+    # Tehran is still 20 March in UTC.
+    service = make_service(counter["agency"], "nowruz")
+    for year, gregorian, fee in ((1404, dt.date(2025, 3, 21), 1_000), (1405, dt.date(2026, 3, 21), 2_000)):
+        make_tariff(service, year=year, effective_from=gregorian, government_fee=fee, office_fee=0)
+    recorded = dt.datetime(2026, 3, 20, 21, 0, tzinfo=dt.UTC)  # 00:30 on 21 March in Tehran
+    item = {
+        "service": service.code,
+        "national_id": CITIZEN,
+        "mobile": "09121234567",
+        "fee_charged": 2_000,
+        "office_reference": "NOWRUZ-1",
+        "recorded_at": recorded.isoformat(),
+    }
+
+    with timezone.override("UTC"):  # e.g. a request whose active zone is not Tehran
+        checked = transaction_check(counter["office"], item, recorded + dt.timedelta(hours=1), Lookups())
+
+    assert checked.fee_tariff == 2_000
 
 
 def test_prohibited_service_is_refused(counter):

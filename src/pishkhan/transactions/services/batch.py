@@ -6,8 +6,9 @@ good items are written in bulk with their first events and their gateway submiss
 Where the time goes (issue 4's speed target): everything that needs no lock is done before the
 write transaction opens (checks, the look-up of references stored before, tracking codes, the
 sealed mobile, the gateway payload), so on SQLite, whose writers queue on one lock, the lock is held
-only for the writes; rows are plain dicts (no model instances), and the transactions' keys are
-reserved before writing (``ids_reserve``) so that their events need no read-back.
+only for the writes; rows are plain lists made ready for the database beforehand (no model
+instances; ``common.bulk.rows_ready``), and the transactions' keys are reserved in the write
+(``ids_reserve``) so that their events need no read-back.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.db import transaction as db_transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pishkhan.common.bulk import ids_reserve, insert_dicts, rows_matching
+from pishkhan.common.bulk import Ready, ids_reserve, insert_ready, rows_matching, rows_ready
 from pishkhan.common.errors import ApplicationError, ValidationError
 from pishkhan.common.writes import writer_turn
 from pishkhan.gateway.models import OutboundRequest
@@ -169,9 +170,10 @@ def _batch_record(
     for _attempt in range(_WRITE_ATTEMPTS):
         if not fresh:
             break
+        ready = _fresh_ready(list(fresh.values()), now)
         try:
             with writer_turn(), db_transaction.atomic():
-                _fresh_write(list(fresh.values()), now)
+                _ready_write(ready)
             break
         except IntegrityError:
             # A concurrent request recorded some of these references (its write done, ours waited for
@@ -194,25 +196,44 @@ def _batch_record(
     return results
 
 
-def _fresh_write(fresh: list[_Fresh], now: dt.datetime) -> None:
-    """The transactions, their first events and their submissions; call it in the write transaction."""
-    ids = ids_reserve(CounterTransaction, len(fresh))
-    insert_dicts(CounterTransaction, [{"id": pk, **item.row} for pk, item in zip(ids, fresh, strict=True)])
-    insert_dicts(
-        TransactionEvent,
-        [
-            {
-                "transaction_id": pk,
-                "from_state": "",
-                "to_state": TransactionState.RECEIVED,
-                "at": now,
-                "detail": "",
-            }
-            for pk in ids
-        ],
+class _Ready(NamedTuple):
+    """A batch's rows, ready to write but for the transactions' keys (reserved in the write)."""
+
+    transactions: Ready
+    events: Ready
+    outbox: Ready
+
+
+def _fresh_ready(fresh: list[_Fresh], now: dt.datetime) -> _Ready:
+    """The transactions, their first events and their submissions, ready for the write transaction."""
+    return _Ready(
+        rows_ready(CounterTransaction, [{"id": None, **item.row} for item in fresh]),
+        rows_ready(
+            TransactionEvent,
+            [
+                {
+                    "transaction_id": None,
+                    "from_state": "",
+                    "to_state": TransactionState.RECEIVED,
+                    "at": now,
+                    "detail": "",
+                }
+                for _item in fresh
+            ],
+        ),
+        rows_ready(OutboundRequest, [item.outbox for item in fresh]),
     )
+
+
+def _ready_write(ready: _Ready) -> None:
+    """Write a batch's rows, its transactions' keys reserved now; call it in the write transaction."""
+    ids = ids_reserve(CounterTransaction, len(ready.transactions.values))
+    ready.transactions.fill("id", ids)
+    ready.events.fill("transaction_id", ids)
+    insert_ready(ready.transactions)
+    insert_ready(ready.events)
     # The codes were drawn for this batch: a code another submission holds fails the write (see above).
-    insert_dicts(OutboundRequest, [item.outbox for item in fresh])
+    insert_ready(ready.outbox)
 
 
 def _items_record(

@@ -38,6 +38,7 @@ from pishkhan.audit.selectors import audit_entry_list_for_target
 from pishkhan.catalogue.models import Agency, OutsourcingStatus, Service, Tariff
 from pishkhan.catalogue.selectors import service_get, tariff_in_force
 from pishkhan.common import prepared
+from pishkhan.common.calendar import to_tehran
 from pishkhan.common.errors import (
     ApplicationError,
     ConflictError,
@@ -356,7 +357,8 @@ def transaction_check(
                 errors.setdefault(field_name, []).extend(messages)
     if errors:
         raise ValidationError(_("The transaction is not valid; see errors."), fields=errors)
-    fee_tariff = lookups.tariff_total(cleaned["service"], timezone.localdate(cleaned["recorded_at"]))
+    # The tariff in force on the day the office recorded it, in Tehran (whatever the request's zone).
+    fee_tariff = lookups.tariff_total(cleaned["service"], to_tehran(cleaned["recorded_at"]).date())
     return Checked(
         service=cleaned["service"],
         national_id=cleaned["national_id"],
