@@ -6,10 +6,12 @@ Pishkhan writes (same columns, same indexes; every column Pishkhan fills filled,
 Idempotency-Key included, so the same partial indexes are written) and answers 201 with the tracking
 code. PostgreSQL through
 psycopg's async connections (a few per worker process, each request borrowing one); SQLite through
-``sqlite3`` with Pishkhan's pragmas (WAL, synchronous=NORMAL), one connection per worker.
+``sqlite3`` with Pishkhan's pragmas (its settings' ``init_command``: WAL, synchronous=NORMAL, its cache
+and memory map), one connection per worker.
 
 Configured by the environment: ``BENCH_DSN`` (a PostgreSQL URL) or ``BENCH_SQLITE`` (a file), and
-``BENCH_ROW`` (JSON: table, the columns every row needs, and constant values for the rest).
+``BENCH_ROW`` (JSON: table, the columns every row needs, and constant values for the rest); on SQLite
+``BENCH_SQLITE_PRAGMAS``, Pishkhan's pragmas.
 Routes: ``POST /insert`` (the insert) and ``GET /ok`` (nothing at all: the load generator's ceiling).
 """
 
@@ -26,6 +28,11 @@ import sqlite3
 SPEC = json.loads(os.environ.get("BENCH_ROW", "{}"))
 DSN = os.environ.get("BENCH_DSN", "")
 SQLITE = os.environ.get("BENCH_SQLITE", "")
+# Pishkhan's own (its settings' init_command, passed on by the benchmark).
+PRAGMAS = os.environ.get(
+    "BENCH_SQLITE_PRAGMAS",
+    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000",
+)
 POOL_SIZE = 4
 
 _pool: asyncio.Queue | None = None
@@ -76,8 +83,9 @@ def _insert_sqlite(values: dict) -> None:
     global _sqlite
     if _sqlite is None:
         _sqlite = sqlite3.connect(SQLITE, timeout=20, isolation_level=None)
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=20000"):
-            _sqlite.execute(f"PRAGMA {pragma}")
+        for pragma in PRAGMAS.split(";"):
+            if pragma.strip():
+                _sqlite.execute(pragma)
     columns = list(values)
     values = {
         k: (v.replace(tzinfo=None).isoformat(" ") if isinstance(v, dt.datetime) else v)

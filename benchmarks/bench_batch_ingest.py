@@ -16,9 +16,9 @@ outbox row, written into the same tables with a raw ``COPY`` per table (PostgreS
 in batches of 1,000 (SQLite), committed as Pishkhan's are (its rows are deleted afterwards, untimed).
 Its rate is transactions whose full set of rows was written per second. Written two ways: a batch at a
 time, each batch's rows in a committed transaction of their own, one after another (the limit of the
-API's unit of work: it commits each batch before it answers; since 2026-11-30), and all of them in one
-committed transaction (a commit for 20 batches, which no request can share; the floor of 2026-11-29).
-Beside them, the same rows rolled back after their foreign-key checks (the floor before 2026-11-29,
+API's unit of work: it commits each batch before it answers; the third round's floor), and all of
+them in one committed transaction (a commit for 20 batches, which no request can share; the second
+round's). Beside them, the same rows rolled back after their foreign-key checks (the first round's,
 which pays no commit), and, for comparison with earlier figures, the old floor: the transaction rows
 alone (without the sealed mobile), rolled back. On PostgreSQL the tables are vacuumed and analysed
 first. Each floor is the best of --floor-runs runs.
@@ -56,7 +56,8 @@ def _codes(rng: random.Random, count: int) -> list[str]:
     never 0) but with a wrong check digit: never a code Pishkhan draws, so the floor's rows never
     clash with its rows, and they land all over the same indexes as its rows do (the tracking code's
     and the outbox key's). Codes clustered in one corner of the key space (the floor's "00…" codes
-    before 2026-11-30) dirty a few index pages per thousand rows where Pishkhan's dirty a thousand."""
+    of the first two rounds) dirty a few index pages per thousand rows where Pishkhan's dirty a
+    thousand."""
     codes: set[str] = set()
     while len(codes) < count:
         body = str(10**10 + rng.randrange(9 * 10**10))
@@ -364,7 +365,7 @@ def main() -> None:
     results: list = []
     lock = threading.Lock()
     try:
-        _concurrently(port, str(setup["key"]), [body.encode() for body in warm], options.clients, [], lock)
+        _concurrently(port, str(setup["key"]), warm, options.clients, [], lock)
         started = time.perf_counter()
         _concurrently(port, str(setup["key"]), bodies, options.clients, results, lock)
         elapsed = time.perf_counter() - started

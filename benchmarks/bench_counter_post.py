@@ -260,6 +260,7 @@ def main() -> None:
         where = f"PostgreSQL {database['NAME']}"
     else:
         env["BENCH_SQLITE"] = str(settings.DATABASES["default"]["NAME"])
+        env["BENCH_SQLITE_PRAGMAS"] = settings.DATABASES["default"]["OPTIONS"]["init_command"]
         where = f"SQLite {env['BENCH_SQLITE']}"
     wrk_env = {**os.environ, "BENCH_KEY": str(setup["key"]), "BENCH_SERVICE": str(setup["service"]),
                "BENCH_FEE": str(setup["fee"])}  # fmt: skip
