@@ -35,6 +35,7 @@ from pishkhan.transactions.services import (
 from pishkhan.transactions.services.counter import Lookups
 from tests.offices.factories import make_service, make_tariff, national_id
 from tests.transactions.conftest import TARIFF
+from tests.transactions.factories import posted_body
 
 SERVICE = "tamin.pension-statement"
 CITIZEN = national_id(4242)
@@ -233,14 +234,7 @@ def test_the_tariff_day_is_tehrans_whatever_zone_is_active(counter):
     for year, gregorian, fee in ((1404, dt.date(2025, 3, 21), 1_000), (1405, dt.date(2026, 3, 21), 2_000)):
         make_tariff(service, year=year, effective_from=gregorian, government_fee=fee, office_fee=0)
     recorded = dt.datetime(2026, 3, 20, 21, 0, tzinfo=dt.UTC)  # 00:30 on 21 March in Tehran
-    item = {
-        "service": service.code,
-        "national_id": CITIZEN,
-        "mobile": "09121234567",
-        "fee_charged": 2_000,
-        "office_reference": "NOWRUZ-1",
-        "recorded_at": recorded.isoformat(),
-    }
+    item = posted_body(service=service.code, fee_charged=2_000, recorded_at=recorded.isoformat())
 
     with timezone.override("UTC"):  # e.g. a request whose active zone is not Tehran
         checked = transaction_check(counter["office"], item, recorded + dt.timedelta(hours=1), Lookups())

@@ -107,11 +107,7 @@ def insert_objects(model: type[models.Model], objects: Sequence[models.Model]) -
 
 def insert_dicts(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
     """INSERT rows given as dicts of field values by attribute name (all rows with the same keys)."""
-    if not rows:
-        return
-    fields = [model._meta.get_field(name) for name in rows[0]]
-    prepared = _preparer(fields)
-    _write(model, fields, (prepared(list(row.values())) for row in rows))
+    insert_ready(rows_ready(model, rows))
 
 
 class Ready(NamedTuple):
@@ -131,7 +127,8 @@ class Ready(NamedTuple):
 
 
 def rows_ready(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> Ready:
-    """Rows given as dicts (as :func:`insert_dicts` takes them), made ready for :func:`insert_ready`."""
+    """Rows given as dicts of field values by attribute name (all rows with the same keys), made
+    ready for :func:`insert_ready`."""
     fields = [model._meta.get_field(name) for name in rows[0]] if rows else []
     prepared = _preparer(fields)
     return Ready(model, fields, [prepared(list(row.values())) for row in rows])
