@@ -4,6 +4,9 @@ import os
 import subprocess
 import sys
 
+import pytest
+from django.db import connection
+
 PRODUCTION_ENV = {
     "PISHKHAN_SECRET_KEY": "a-real-production-secret-" + "x7Qm2Lp9" * 8,
     "PISHKHAN_ALLOWED_HOSTS": "pishkhan.example.ir",
@@ -83,3 +86,17 @@ def test_demo_mode_generates_and_keeps_one_sealing_key_per_data_directory(tmp_pa
     assert first.returncode == 0, first.stderr
     assert first.stdout == second.stdout
     assert (tmp_path / "sealing_key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.django_db
+def test_sqlite_connections_keep_write_scratch_in_memory():
+    # A counter request writes several rows in one transaction; SQLite journals each statement so that
+    # it alone can be undone, and with temporary files on disk it opened, wrote and deleted a file for
+    # many requests (benchmarks/README.md).
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's per-connection settings")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA temp_store")
+        assert cursor.fetchone()[0] == 2  # MEMORY
+        cursor.execute("PRAGMA foreign_keys")
+        assert cursor.fetchone()[0] == 1

@@ -10,23 +10,28 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.core import signals
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from pishkhan.accounts.models import ApiKey
 from pishkhan.accounts.services import apikey_revoke
 from pishkhan.common import prepared
+from pishkhan.common.identifiers import tracking_code_new
 from pishkhan.config.wsgi import application
+from pishkhan.gateway.models import OutboundRequest
+from pishkhan.gateway.services import submission_enqueue
 from pishkhan.offices.services import office_set_status
 from pishkhan.transactions import lane
 from pishkhan.transactions.models import CounterTransaction, TransactionEvent
 from pishkhan.transactions.selectors import counter_caller
+from pishkhan.transactions.services import counter as counter_service
 from tests.transactions.conftest import TARIFF
 from tests.transactions.factories import posted_body as _body
 
@@ -285,3 +290,56 @@ def test_the_lane_notes_when_the_key_was_used_at_most_once_per_precision(counter
     assert first is not None
     assert timezone.now() - first < dt.timedelta(minutes=1)
     assert ApiKey.objects.get(prefix=prefix).last_used_at == first  # within LAST_USED_PRECISION: untouched
+
+
+def test_the_lane_ends_a_request_as_djangos_signal_would():
+    # The lane runs, of request_finished's receivers, the part that concerns its connection (close_old_
+    # connections); the other two close caches and reset the URLconf, which it never touches. A new
+    # receiver (an app's, a library's) must be looked at: the lane would not run it.
+    receivers, _async_receivers = signals.request_finished._live_receivers(None)
+
+    assert {receiver.__name__ for receiver in receivers} == {
+        "close_old_connections",
+        "close_caches",
+        "reset_urlconf",
+    }
+
+
+@pytest.mark.django_db(transaction=True)  # no test-wide transaction: the lane's connection is its own
+def test_the_lane_drops_its_connection_once_it_aged_out(counter, wsgi):
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("closing an in-memory database would destroy it (Django ignores the close)")
+    assert wsgi(counter["office_key"], _body()).status_code == 201
+    assert connection.connection is not None  # persistent: kept for the next request
+
+    connection.close_at = time.monotonic() - 1  # its CONN_MAX_AGE is up
+    assert wsgi(counter["office_key"], _body(office_reference="A-2"), idempotency="idem-2").status_code == 201
+
+    assert connection.connection is None
+    assert CounterTransaction.objects.count() == 2  # both committed
+
+
+@pytest.mark.django_db(transaction=True)  # no test-wide transaction: the write's own is the only one
+def test_a_write_failing_half_way_leaves_nothing_and_the_next_attempt_commits(counter, wsgi, monkeypatch):
+    # The first tracking code drawn is already another submission's outbox key: the transaction's row is
+    # written, the outbox row fails, and the whole write is rolled back before another code is drawn.
+    taken = tracking_code_new()
+    submission_enqueue(agency=counter["agency"], idempotency_key=taken, payload={"any": 1}, actor=None)
+    draws = iter([taken])
+    monkeypatch.setattr(
+        counter_service, "tracking_code_new", lambda: next(draws, None) or tracking_code_new()
+    )
+
+    answer = wsgi(counter["office_key"], _body())
+
+    assert answer.status_code == 201
+    assert answer.json()["tracking_code"] != taken
+    assert not CounterTransaction.objects.filter(tracking_code=taken).exists()
+    stored = CounterTransaction.objects.get()
+    assert TransactionEvent.objects.filter(transaction=stored).count() == 1
+    keys = set(OutboundRequest.objects.values_list("idempotency_key", flat=True))
+    assert keys == {taken, stored.tracking_code}
+    assert connection.get_autocommit()  # the connection as Django left it: no transaction open
+    assert not connection.in_atomic_block
+    if connection.vendor == "sqlite":
+        assert not connection.connection.in_transaction

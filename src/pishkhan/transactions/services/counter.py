@@ -503,7 +503,7 @@ def _write(
             raise GuardRefused
         return found[0][0], found[0][1:]
     select_guard, insert_transaction, insert_submission, insert_event = statements
-    with writer_turn(), db_transaction.atomic():
+    with writer_turn(), prepared.transaction():
         guarded: tuple[Any, ...] = ()
         if guard is not None:
             found = prepared.rows(select_guard, guard_params)
