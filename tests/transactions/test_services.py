@@ -6,6 +6,8 @@ import datetime as dt
 
 import jdatetime
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -286,6 +288,26 @@ def test_replay_answers_as_the_first_time_even_after_the_state_moved(counter):
     first = record(counter["office"])
     transaction_advance(transaction=first.transaction, to_state="submitted", actor=None)
     assert record(counter["office"]).answer["state"] == "received"
+
+
+def test_a_retry_finds_its_first_answer_through_the_request_key_index(counter):
+    # The (office, Idempotency-Key) index is partial (keys not empty). SQLite uses a partial index only
+    # for a query that states its condition: without it, a retry read every transaction of its office.
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL proves the index's condition from the key; its plan follows statistics")
+    first = record(counter["office"])
+
+    with CaptureQueriesContext(connection) as queries:
+        again = record(counter["office"])
+
+    assert again.created is False
+    assert again.transaction.pk == first.transaction.pk
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and "idempotency_key" in q["sql"]]
+    assert reads
+    for sql in reads:
+        with connection.cursor() as cursor:
+            plan = " ".join(str(row) for row in cursor.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall())
+        assert "transactions_request_key_unique" in plan, plan
 
 
 def test_same_key_different_body_is_a_conflict(counter):

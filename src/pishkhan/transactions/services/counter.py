@@ -532,6 +532,10 @@ def _replay(office: Office, key: str, fingerprint: str) -> Recorded | None:
     found = (
         CounterTransaction.objects.select_related("office", "service")
         .filter(office=office, idempotency_key=key)
+        # The partial unique index's own condition (``transactions_request_key_unique``), always true of
+        # a clean key: SQLite uses a partial index only for a query that states it. Without it, a retry
+        # read every transaction of its office.
+        .exclude(idempotency_key="")
         .first()
     )
     if found is None:
