@@ -10,6 +10,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import IO, Any
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from pishkhan.common.errors import ConflictError
 
@@ -31,16 +32,17 @@ def insert_or_conflict(obj: models.Model, *, message: str, field: str | None = N
         raise ConflictError(message, fields={field: message} if field else None) from None
 
 
-def writer_turn() -> AbstractContextManager[Any]:
+def writer_turn(db: BaseDatabaseWrapper | None = None) -> AbstractContextManager[Any]:
     """Wait for this process's turn to write, on SQLite; elsewhere nothing.
 
     SQLite lets one writer in at a time, and a writer that finds the database busy sleeps in growing
     steps (up to 100 ms) before it tries again: under many concurrent writers most of the time goes
     to sleeping, and the slowest requests wait half a second. Taking an exclusive lock on a file
     beside the database first makes writers queue in the kernel instead, each woken the moment the one
-    before it is done. Hold it around the write transaction only.
+    before it is done. Hold it around the write transaction only. ``db``: the default connection, when
+    the caller holds it already.
     """
-    db = connections[DEFAULT_DB_ALIAS]
+    db = db if db is not None else connections[DEFAULT_DB_ALIAS]
     if db.vendor != "sqlite" or db.is_in_memory_db():
         return nullcontext()
     return _file_lock(f"{db.settings_dict['NAME']}.writer")

@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
@@ -459,10 +459,6 @@ def _write_statements(vendor: str, submission_columns: tuple[str, ...], guard: s
     return (guard, f"{transaction} RETURNING id", submission, event)
 
 
-def _db_value(value: Any, adapt: Callable[[Any], Any]) -> Any:
-    return adapt(value) if isinstance(value, dt.datetime) else value
-
-
 def _write(
     created: NewTransaction,
     checked: Checked,
@@ -481,7 +477,16 @@ def _write(
     """
     db = connections[DEFAULT_DB_ALIAS]  # looked up once, not through the proxy at every use
     adapt = db.ops.adapt_datetimefield_value
-    now = adapt(created.received_at)
+    moments: dict[dt.datetime, Any] = {}  # each moment adapted once (most values are `now`)
+
+    def db_value(value: Any) -> Any:
+        if not isinstance(value, dt.datetime):
+            return value
+        if value not in moments:
+            moments[value] = adapt(value)
+        return moments[value]
+
+    now = db_value(created.received_at)
     submission = submission_row(
         agency=checked.service.agency,
         idempotency_key=created.tracking_code,
@@ -489,8 +494,8 @@ def _write(
         now=created.received_at,
     )
     row = created.row() | {"agency_reference": "", "idempotency_key": key, "request_fingerprint": fingerprint}
-    transaction = [_db_value(row[column], adapt) for column in _TRANSACTION_COLUMNS]
-    outbox = [_db_value(value, adapt) for value in submission.values()]
+    transaction = [db_value(row[column]) for column in _TRANSACTION_COLUMNS]
+    outbox = [db_value(value) for value in submission.values()]
     event = ["", TransactionState.RECEIVED, now, ""]
     statements = _write_statements(db.vendor, tuple(submission), guard.sql if guard else "")
     guard_params = guard.params if guard else []
@@ -498,21 +503,21 @@ def _write(
         # One statement is atomic; inside a caller's transaction, a savepoint keeps a clash from
         # spoiling it.
         with db_transaction.atomic() if db.in_atomic_block else nullcontext():
-            found = prepared.rows(statements[0], [*guard_params, *transaction, *outbox, *event])
+            found = prepared.rows(statements[0], [*guard_params, *transaction, *outbox, *event], db=db)
         if not found:
             raise GuardRefused
         return found[0][0], found[0][1:]
     select_guard, insert_transaction, insert_submission, insert_event = statements
-    with writer_turn(), prepared.transaction():
+    with writer_turn(db), prepared.transaction(db):
         guarded: tuple[Any, ...] = ()
         if guard is not None:
-            found = prepared.rows(select_guard, guard_params)
+            found = prepared.rows(select_guard, guard_params, db=db)
             if not found:
                 raise GuardRefused
             guarded = found[0]
-        pk = prepared.rows(insert_transaction, transaction)[0][0]
-        prepared.rows(insert_submission, outbox)
-        prepared.rows(insert_event, [pk, *event])
+        pk = prepared.rows(insert_transaction, transaction, db=db)[0][0]
+        prepared.rows(insert_submission, outbox, db=db)
+        prepared.rows(insert_event, [pk, *event], db=db)
     return pk, guarded
 
 
