@@ -100,3 +100,14 @@ def test_sqlite_connections_keep_write_scratch_in_memory():
         assert cursor.fetchone()[0] == 2  # MEMORY
         cursor.execute("PRAGMA foreign_keys")
         assert cursor.fetchone()[0] == 1
+
+
+def test_the_servers_application_keeps_what_it_loaded_out_of_the_collector():
+    import gc
+
+    from django.conf import settings
+
+    import pishkhan.config.wsgi  # noqa: F401 (the module the server imports)
+
+    assert settings.ROOT_URLCONF in sys.modules  # loaded with the application, not by a first request
+    assert gc.get_freeze_count() > 10_000
