@@ -6,8 +6,8 @@ Pishkhan writes (same columns, same indexes; every column Pishkhan fills filled,
 Idempotency-Key included, so the same partial indexes are written) and answers 201 with the tracking
 code. PostgreSQL through
 psycopg's async connections (a few per worker process, each request borrowing one); SQLite through
-``sqlite3`` with Pishkhan's pragmas (its settings' ``init_command``: WAL, synchronous=NORMAL, its cache
-and memory map), one connection per worker.
+``sqlite3`` with Pishkhan's pragmas (its settings' ``init_command``: WAL, synchronous=NORMAL, its page
+cache, temporary storage in memory), one connection per worker.
 
 Configured by the environment: ``BENCH_DSN`` (a PostgreSQL URL) or ``BENCH_SQLITE`` (a file), and
 ``BENCH_ROW`` (JSON: table, the columns every row needs, and constant values for the rest); on SQLite

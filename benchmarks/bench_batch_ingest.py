@@ -352,7 +352,7 @@ def main() -> None:
         json.dumps({"items": _items(setup, run, b, options.items)}).encode() for b in range(options.batches)
     ]
     # Warm-up batches, a few per client sent at once, so that every server worker has served one
-    # (its first request imports the URLconf and prepares its statements: a second, not a batch's cost).
+    # (its first request reads its caches and prepares its statements: not a batch's cost).
     warm = [
         json.dumps({"items": _items(setup, "warm-" + run, b, 100)}).encode()
         for b in range(2 * options.clients)

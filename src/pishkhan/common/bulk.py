@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from django.db import connection, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 # Rows per executemany call: memory stays flat, the database sees one prepared statement.
 BATCH_SIZE = 1000
@@ -36,20 +37,31 @@ def _adapter(field: models.Field) -> Callable[[Any], Any]:
     prepare = field.get_db_prep_save
     if not isinstance(field, models.DateTimeField):
         return lambda value: prepare(value, connection)
-    adapt = connection.ops.adapt_datetimefield_value
-    done: dict[dt.datetime, Any] = {}
+    moment = moment_adapter()
 
     def datetime_value(value: Any) -> Any:
         if value is None:
             return None
         if isinstance(value, dt.datetime) and value.utcoffset() is not None:
-            # Equal aware datetimes are the same instant, which every backend stores alike.
-            if value not in done:
-                done[value] = adapt(value)
-            return done[value]
+            return moment(value)
         return prepare(value, connection)
 
     return datetime_value
+
+
+def moment_adapter(db: BaseDatabaseWrapper = connection) -> Callable[[dt.datetime], Any]:
+    """The backend's adaptation of aware datetimes, each distinct moment adapted once (the rows of a
+    batch, or the rows of one counter request, share their times). Equal aware datetimes are the same
+    instant, which every backend stores alike."""
+    adapt = db.ops.adapt_datetimefield_value
+    done: dict[dt.datetime, Any] = {}
+
+    def moment(value: dt.datetime) -> Any:
+        if value not in done:
+            done[value] = adapt(value)
+        return done[value]
+
+    return moment
 
 
 def _preparer(fields: Sequence[models.Field]) -> Callable[[list[Any]], list[Any]]:

@@ -38,6 +38,7 @@ from pishkhan.audit.selectors import audit_entry_list_for_target
 from pishkhan.catalogue.models import Agency, OutsourcingStatus, Service, Tariff
 from pishkhan.catalogue.selectors import service_get, tariff_in_force
 from pishkhan.common import prepared
+from pishkhan.common.bulk import moment_adapter
 from pishkhan.common.calendar import to_tehran
 from pishkhan.common.errors import (
     ApplicationError,
@@ -476,17 +477,12 @@ def _write(
     yields no row.
     """
     db = connections[DEFAULT_DB_ALIAS]  # looked up once, not through the proxy at every use
-    adapt = db.ops.adapt_datetimefield_value
-    moments: dict[dt.datetime, Any] = {}  # each moment adapted once (most values are `now`)
+    moment = moment_adapter(db)  # most of the row's times are `now`: adapted once
 
     def db_value(value: Any) -> Any:
-        if not isinstance(value, dt.datetime):
-            return value
-        if value not in moments:
-            moments[value] = adapt(value)
-        return moments[value]
+        return moment(value) if isinstance(value, dt.datetime) else value
 
-    now = db_value(created.received_at)
+    now = moment(created.received_at)
     submission = submission_row(
         agency=checked.service.agency,
         idempotency_key=created.tracking_code,
