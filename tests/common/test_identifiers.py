@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from pishkhan.common import identifiers
 from pishkhan.common.errors import ValidationError
+from pishkhan.common.persian import to_persian_digits
 
 
 def _with_check_digit(nine: str) -> str:
@@ -43,6 +44,28 @@ def test_any_nine_digits_with_their_check_digit_form_a_valid_id(nine):
         assert identifiers.national_id_is_valid(valid)
     wrong = valid[:9] + str((int(valid[9]) + 1) % 10)
     assert not identifiers.national_id_is_valid(wrong)
+
+
+def _judged(clean, value):
+    try:
+        return clean(value)
+    except ValidationError as error:
+        return sorted(error.fields)
+
+
+@given(st.text(alphabet="0123456789", min_size=10, max_size=10))
+def test_ten_latin_digits_are_judged_as_the_same_id_typed_in_persian(value):
+    # Ten Latin digits (what offices' systems send) skip the normalising: never the judgement.
+    assert _judged(identifiers.national_id_clean, value) == _judged(
+        identifiers.national_id_clean, to_persian_digits(value)
+    )
+
+
+@given(st.text(alphabet="0123456789", min_size=11, max_size=11))
+def test_eleven_latin_digits_are_judged_as_the_same_mobile_typed_in_persian(value):
+    assert _judged(identifiers.mobile_clean, value) == _judged(
+        identifiers.mobile_clean, to_persian_digits(value)
+    )
 
 
 def test_national_id_mask_shows_only_the_ends():

@@ -111,3 +111,4 @@ def test_the_servers_application_keeps_what_it_loaded_out_of_the_collector():
 
     assert settings.ROOT_URLCONF in sys.modules  # loaded with the application, not by a first request
     assert gc.get_freeze_count() > 10_000
+    assert gc.get_threshold()[0] == 10_000  # the youngest generation collected less often

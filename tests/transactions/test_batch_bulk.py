@@ -10,6 +10,7 @@ from django.db import connection
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from pishkhan.catalogue.services import service_update
 from pishkhan.common.identifiers import tracking_code_is_valid, tracking_code_new
 from pishkhan.common.sealing import unseal
 from pishkhan.gateway.models import OutboundRequest
@@ -135,3 +136,18 @@ def test_a_drawn_code_already_an_outbox_key_loses_no_item(counter, monkeypatch):
     codes = set(OutboundRequest.objects.values_list("idempotency_key", flat=True))
     assert codes == {taken, results[0].tracking_code, results[1].tracking_code}
     assert OutboundRequest.objects.get(idempotency_key=taken).payload == {"any": 1}
+
+
+def test_a_service_withdrawn_between_two_batches_is_refused_in_the_second(counter):
+    # Batches read the catalogue as the process keeps it (services.lookups_shared), which a change
+    # made in the process clears at once.
+    office = counter["office"]
+    [first] = transactions_record_batch(office=office, items=[_item("W-1")], actor=None)
+    service_update(service=counter["service"], active=False, reason="withdrawn by law", actor=None)
+
+    [second] = transactions_record_batch(office=office, items=[_item("W-2")], actor=None)
+
+    assert first.outcome == "created"
+    assert second.outcome == "error"
+    assert "service" in second.error.fields
+    assert not CounterTransaction.objects.filter(office_reference="W-2").exists()

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.db import IntegrityError
@@ -33,7 +32,7 @@ from pishkhan.transactions.models import CounterTransaction, TransactionEvent
 from pishkhan.transactions.services.counter import (
     TRACKING_ATTEMPTS,
     Checked,
-    Lookups,
+    lookups_shared,
     office_operational_check,
     recorded_as,
     row_new,
@@ -45,8 +44,7 @@ from pishkhan.transactions.states import TransactionState
 BATCH_MAX = 1000
 
 
-@dataclass(frozen=True)
-class ItemResult:
+class ItemResult(NamedTuple):
     """The outcome of one item of a batch: created, duplicate (of ``tracking_code``) or error."""
 
     index: int
@@ -96,7 +94,7 @@ def transactions_record_batch(
         raise ValidationError(message, fields={"items": message})
     office_operational_check(office)
     now = timezone.now()
-    lookups = Lookups()
+    lookups = lookups_shared()  # the catalogue as this process read it (see lookups_shared)
     results: dict[int, ItemResult] = {}
     good: list[tuple[int, Checked]] = []
     for index, item in enumerate(items):
@@ -133,7 +131,8 @@ def _stored(office: Office, references: Sequence[str]) -> dict[str, str]:
 
 
 def _fresh_new(office: Office, checked: Checked, now: dt.datetime, defaults: dict[str, Any]) -> _Fresh:
-    """The row ``row_new`` makes, as a dict, and its gateway submission's outbox row (both sealed)."""
+    """The row ``row_new`` makes, as a dict over ``defaults`` (every column, the key ``None``), and its
+    gateway submission's outbox row (both sealed)."""
     created = row_new(office, checked, now)
     outbox = submission_row(
         agency=checked.service.agency,
@@ -158,9 +157,8 @@ def _batch_record(
     # Read without a lock: a reference stored between this read and the write fails the write, below.
     codes = _stored(office, list(first))
     defaults = {
-        field.attname: field.get_default()
+        field.attname: None if field.primary_key else field.get_default()
         for field in CounterTransaction._meta.concrete_fields
-        if not field.primary_key
     }
     fresh = {
         checked.office_reference: _fresh_new(office, checked, now, defaults)
@@ -207,7 +205,7 @@ class _Ready(NamedTuple):
 def _fresh_ready(fresh: list[_Fresh], now: dt.datetime) -> _Ready:
     """The transactions, their first events and their submissions, ready for the write transaction."""
     return _Ready(
-        rows_ready(CounterTransaction, [{"id": None, **item.row} for item in fresh]),
+        rows_ready(CounterTransaction, [item.row for item in fresh]),
         rows_ready(
             TransactionEvent,
             [
