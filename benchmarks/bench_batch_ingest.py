@@ -22,6 +22,10 @@ round's). Beside them, the same rows rolled back after their foreign-key checks 
 which pays no commit), and, for comparison with earlier figures, the old floor: the transaction rows
 alone (without the sealed mobile), rolled back. On PostgreSQL the tables are vacuumed and analysed
 first. Each floor is the best of --floor-runs runs.
+
+Pishkhan's run (a few seconds) and the floors are taken --rounds times in turn, each round's ratios
+printed and their median: this shared machine's speed drifts by a third within minutes, so a ratio of
+two runs taken together says more than one taken once.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import json
 import os
 import random
 import secrets
+import statistics
 import tempfile
 import threading
 import time
@@ -275,6 +280,41 @@ def _floor_per_batch(tables: list[Table], runs: int, items: int) -> float:
     return min(sum(_raw_insert(part, commit=True) for part in parts) for _run in range(runs))
 
 
+def _api_run(setup: dict, run: str, options: argparse.Namespace, port: int) -> float:
+    """Send the batches to the served Pishkhan (after a warm-up); its rate in transactions created a
+    second."""
+    from pishkhan.transactions.models import CounterTransaction
+
+    bodies = [
+        json.dumps({"items": _items(setup, run, b, options.items)}).encode() for b in range(options.batches)
+    ]
+    # Warm-up batches, a few per client sent at once, so that every server worker has served one
+    # (its first request reads its caches and prepares its statements: not a batch's cost).
+    warm = [
+        json.dumps({"items": _items(setup, "warm-" + run, b, 100)}).encode()
+        for b in range(2 * options.clients)
+    ]
+    results: list = []
+    lock = threading.Lock()
+    key = str(setup["key"])
+    _concurrently(port, key, warm, options.clients, [], lock)
+    started = time.perf_counter()
+    _concurrently(port, key, bodies, options.clients, results, lock)
+    elapsed = time.perf_counter() - started
+    created = sum(r[1] for r in results)
+    statuses = sorted({r[0] for r in results})
+    stored = CounterTransaction.objects.filter(office_reference__startswith=run + "-").count()
+    seconds = sorted(r[3] for r in results)
+    errors = sum(r[2] for r in results)
+    api_rate = created / elapsed
+    print(
+        f"Pishkhan batch API: {created:,} created ({stored:,} stored; item errors {errors}; HTTP {statuses}) "
+        f"in {elapsed:.2f} s = {api_rate:,.0f} transactions/s; per batch median "
+        f"{seconds[len(seconds) // 2] * 1000:.0f} ms, max {seconds[-1] * 1000:.0f} ms"
+    )
+    return api_rate
+
+
 def _profile(setup: dict, run: str, items: int) -> None:
     """One batch in process through Django's test client: its SQL and where its Python time goes."""
     import cProfile
@@ -324,6 +364,9 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--floor-runs", type=int, default=3, help="each floor is the best of this many")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="Pishkhan and the floors this many times in turn; the median"
+    )
     parser.add_argument("--profile", action="store_true", help="then profile one batch in process")
     options = parser.parse_args()
     os.environ.setdefault("PISHKHAN_DEMO", "1")
@@ -333,8 +376,6 @@ def main() -> None:
 
     django.setup()
     from django.db import connection
-
-    from pishkhan.transactions.models import CounterTransaction
 
     setup = _prepare()
     vendor = connection.vendor
@@ -347,62 +388,50 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
     connection.close()
-    run = "batch-" + secrets.token_hex(3)
-    bodies = [
-        json.dumps({"items": _items(setup, run, b, options.items)}).encode() for b in range(options.batches)
-    ]
-    # Warm-up batches, a few per client sent at once, so that every server worker has served one
-    # (its first request reads its caches and prepares its statements: not a batch's cost).
-    warm = [
-        json.dumps({"items": _items(setup, "warm-" + run, b, 100)}).encode()
-        for b in range(2 * options.clients)
-    ]
     shape = f"{options.batches} batches of {options.items} items from {options.clients} clients"
-    print(f"database: {vendor}; {shape}")
-
+    print(f"database: {vendor}; {shape}; {options.rounds} round(s)")
     env = {**os.environ, "PYTHONPATH": str(HERE)}
     server, port = _serve_pishkhan(env, vendor)
-    results: list = []
-    lock = threading.Lock()
-    try:
-        _concurrently(port, str(setup["key"]), warm, options.clients, [], lock)
-        started = time.perf_counter()
-        _concurrently(port, str(setup["key"]), bodies, options.clients, results, lock)
-        elapsed = time.perf_counter() - started
-    finally:
-        _stop(server)
-    created = sum(r[1] for r in results)
-    statuses = sorted({r[0] for r in results})
-    stored = CounterTransaction.objects.filter(office_reference__startswith=run + "-").count()
-    seconds = sorted(r[3] for r in results)
-    api_rate = created / elapsed
-    errors = sum(r[2] for r in results)
-    print(
-        f"Pishkhan batch API: {created:,} created ({stored:,} stored; item errors {errors}; HTTP {statuses}) "
-        f"in {elapsed:.2f} s = {api_rate:,.0f} transactions/s; per batch median "
-        f"{seconds[len(seconds) // 2] * 1000:.0f} ms, max {seconds[-1] * 1000:.0f} ms"
-    )
-
     count = options.batches * options.items
     kind = "COPY" if vendor == "postgresql" else "executemany"
-    tables = _floor_rows(setup, "floor-" + run, count)
-    written = " + ".join(f"{len(rows):,} {table}" for table, _columns, rows in tables)
-    print(f"floor: raw {kind} of every row of {count:,} transactions ({written})")
-    batch_rate = count / _floor_per_batch(tables, options.floor_runs, options.items)
-    print(f"  a batch at a time, each committed (as the API commits) = {batch_rate:,.0f} tx/s")
-    print(f"Pishkhan / floor a batch at a time = {api_rate / batch_rate:.3f} (target >= 0.4)")
-    floor_rate = count / _floor(tables, options.floor_runs)
-    print(f"  all {count:,} in one committed transaction = {floor_rate:,.0f} tx/s")
-    print(f"Pishkhan / floor all in one = {api_rate / floor_rate:.3f}")
+    ratios: dict[str, list[float]] = {"batch": [], "all": []}
+    try:
+        for round_ in range(1, options.rounds + 1):
+            run = "batch-" + secrets.token_hex(3)
+            api_rate = _api_run(setup, run, options, port)
+            # The floor right after, on the same machine a minute later, by the same connection.
+            tables = _floor_rows(setup, "floor-" + run, count)
+            if round_ == 1:
+                written = " + ".join(f"{len(rows):,} {table}" for table, _columns, rows in tables)
+                print(f"floor: raw {kind} of every row of {count:,} transactions ({written})")
+            batch_rate = count / _floor_per_batch(tables, options.floor_runs, options.items)
+            floor_rate = count / _floor(tables, options.floor_runs)
+            ratios["batch"].append(api_rate / batch_rate)
+            ratios["all"].append(api_rate / floor_rate)
+            print(
+                f"round {round_}: a batch at a time, each committed (as the API commits) = "
+                f"{batch_rate:,.0f} tx/s, Pishkhan / it = {ratios['batch'][-1]:.3f} (target >= 0.4); "
+                f"all {count:,} in one committed transaction = {floor_rate:,.0f} tx/s, "
+                f"Pishkhan / it = {ratios['all'][-1]:.3f}"
+            )
+            connection.close()
+    finally:
+        _stop(server)
+    if options.rounds > 1:
+        print(
+            f"median of {options.rounds} rounds: Pishkhan / floor a batch at a time = "
+            f"{statistics.median(ratios['batch']):.3f}; Pishkhan / floor all in one = "
+            f"{statistics.median(ratios['all']):.3f}"
+        )
     unsaved_rate = count / _floor(tables, options.floor_runs, commit=False)
     print(f"the same rows rolled back (no commit; the earlier floor) = {unsaved_rate:,.0f} tx/s")
-    print(f"Pishkhan / rolled-back floor = {api_rate / unsaved_rate:.3f}")
+    print(f"Pishkhan (last round) / rolled-back floor = {api_rate / unsaved_rate:.3f}")
     columns, rows = _raw_rows(setup, "raw-" + run, count)
     old_rate = count / _floor([(setup["row"]["table"], columns, rows)], options.floor_runs, commit=False)
     print(
         f"old floor: raw {kind} of the {count:,} transaction rows alone, rolled back = {old_rate:,.0f} rows/s"
     )
-    print(f"Pishkhan / old floor = {api_rate / old_rate:.3f}")
+    print(f"Pishkhan (last round) / old floor = {api_rate / old_rate:.3f}")
     if options.profile:
         _profile(setup, run, options.items)
 
