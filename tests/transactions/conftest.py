@@ -10,6 +10,9 @@ import pytest
 from django.utils import timezone
 
 from pishkhan.accounts.services import apikey_create
+from pishkhan.common.identifiers import tracking_code_new
+from pishkhan.gateway.services import submission_enqueue
+from pishkhan.transactions.services import counter as counter_service
 from tests.licensing.factories import imported
 from tests.offices.factories import (
     ARDESTAN,
@@ -60,3 +63,16 @@ def counter(geo_loaded):
         "isfahan_key": isfahan_key,
         "agency_key": agency_key,
     }
+
+
+@pytest.fixture
+def code_taken(counter, monkeypatch):
+    """A tracking code another submission already holds as its outbox key, and drawn first by the
+    counter's next new transaction (the rare clash of a random code); every later draw is fresh."""
+    taken = tracking_code_new()
+    submission_enqueue(agency=counter["agency"], idempotency_key=taken, payload={"any": 1}, actor=None)
+    draws = iter([taken])
+    monkeypatch.setattr(
+        counter_service, "tracking_code_new", lambda: next(draws, None) or tracking_code_new()
+    )
+    return taken

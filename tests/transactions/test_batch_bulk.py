@@ -11,12 +11,10 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from pishkhan.catalogue.services import service_update
-from pishkhan.common.identifiers import tracking_code_is_valid, tracking_code_new
+from pishkhan.common.identifiers import tracking_code_is_valid
 from pishkhan.common.sealing import unseal
 from pishkhan.gateway.models import OutboundRequest
-from pishkhan.gateway.services import submission_enqueue
 from pishkhan.transactions.models import CounterTransaction, TransactionEvent
-from pishkhan.transactions.services import counter as counter_service
 from pishkhan.transactions.services import transaction_record, transactions_record_batch
 from tests.offices.factories import national_id
 from tests.transactions.conftest import TARIFF
@@ -117,25 +115,18 @@ def test_a_whole_batch_sent_again_is_all_duplicates_and_writes_nothing(counter):
     assert OutboundRequest.objects.count() == 3
 
 
-def test_a_drawn_code_already_an_outbox_key_loses_no_item(counter, monkeypatch):
+def test_a_drawn_code_already_an_outbox_key_loses_no_item(counter, code_taken):
     # The bulk write does not look up the outbox keys of the codes it has just drawn: the rare code
     # another submission already holds fails the write, and the batch is recorded item by item.
-    taken = tracking_code_new()
-    submission_enqueue(agency=counter["agency"], idempotency_key=taken, payload={"any": 1}, actor=None)
-    draws = iter([taken])
-    monkeypatch.setattr(
-        counter_service, "tracking_code_new", lambda: next(draws, None) or tracking_code_new()
-    )
-
     results = transactions_record_batch(
         office=counter["office"], items=[_item("C-1"), _item("C-2")], actor=None
     )
 
     assert [r.outcome for r in results] == ["created", "created"]
-    assert taken not in {r.tracking_code for r in results}
+    assert code_taken not in {r.tracking_code for r in results}
     codes = set(OutboundRequest.objects.values_list("idempotency_key", flat=True))
-    assert codes == {taken, results[0].tracking_code, results[1].tracking_code}
-    assert OutboundRequest.objects.get(idempotency_key=taken).payload == {"any": 1}
+    assert codes == {code_taken, results[0].tracking_code, results[1].tracking_code}
+    assert OutboundRequest.objects.get(idempotency_key=code_taken).payload == {"any": 1}
 
 
 def test_a_service_withdrawn_between_two_batches_is_refused_in_the_second(counter):

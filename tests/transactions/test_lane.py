@@ -23,15 +23,12 @@ from django.utils.dateparse import parse_datetime
 from pishkhan.accounts.models import ApiKey
 from pishkhan.accounts.services import apikey_revoke
 from pishkhan.common import prepared
-from pishkhan.common.identifiers import tracking_code_new
 from pishkhan.config.wsgi import application
 from pishkhan.gateway.models import OutboundRequest
-from pishkhan.gateway.services import submission_enqueue
 from pishkhan.offices.services import office_set_status
 from pishkhan.transactions import lane
 from pishkhan.transactions.models import CounterTransaction, TransactionEvent
 from pishkhan.transactions.selectors import counter_caller
-from pishkhan.transactions.services import counter as counter_service
 from tests.transactions.conftest import TARIFF
 from tests.transactions.factories import posted_body as _body
 
@@ -320,25 +317,18 @@ def test_the_lane_drops_its_connection_once_it_aged_out(counter, wsgi):
 
 
 @pytest.mark.django_db(transaction=True)  # no test-wide transaction: the write's own is the only one
-def test_a_write_failing_half_way_leaves_nothing_and_the_next_attempt_commits(counter, wsgi, monkeypatch):
+def test_a_write_failing_half_way_leaves_nothing_and_the_next_attempt_commits(counter, wsgi, code_taken):
     # The first tracking code drawn is already another submission's outbox key: the transaction's row is
     # written, the outbox row fails, and the whole write is rolled back before another code is drawn.
-    taken = tracking_code_new()
-    submission_enqueue(agency=counter["agency"], idempotency_key=taken, payload={"any": 1}, actor=None)
-    draws = iter([taken])
-    monkeypatch.setattr(
-        counter_service, "tracking_code_new", lambda: next(draws, None) or tracking_code_new()
-    )
-
     answer = wsgi(counter["office_key"], _body())
 
     assert answer.status_code == 201
-    assert answer.json()["tracking_code"] != taken
-    assert not CounterTransaction.objects.filter(tracking_code=taken).exists()
+    assert answer.json()["tracking_code"] != code_taken
+    assert not CounterTransaction.objects.filter(tracking_code=code_taken).exists()
     stored = CounterTransaction.objects.get()
     assert TransactionEvent.objects.filter(transaction=stored).count() == 1
     keys = set(OutboundRequest.objects.values_list("idempotency_key", flat=True))
-    assert keys == {taken, stored.tracking_code}
+    assert keys == {code_taken, stored.tracking_code}
     assert connection.get_autocommit()  # the connection as Django left it: no transaction open
     assert not connection.in_atomic_block
     if connection.vendor == "sqlite":

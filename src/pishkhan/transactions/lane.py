@@ -49,6 +49,7 @@ from django.utils.cache import patch_vary_headers
 from pishkhan.accounts.keys import key_split, secret_hash, secret_matches
 from pishkhan.accounts.models import ApiKey
 from pishkhan.accounts.services import apikey_touch, apikey_touch_due
+from pishkhan.common.calendar import to_tehran
 from pishkhan.common.errors import ApplicationError
 from pishkhan.common.languages import api_language
 from pishkhan.licensing.selectors import licence_permits
@@ -212,9 +213,9 @@ def _record(environ: dict[str, Any], token: str, body: bytes) -> tuple[bool, str
         return None
     prefix, secret = parts
     now = timezone.now()
-    # Today in the default zone (Tehran), as every request sees it (nothing in Pishkhan activates another
+    # Today in Tehran, as the tariff's day is taken (``to_tehran``; nothing in Pishkhan activates another
     # zone), without looking up the active one.
-    today = timezone.localdate(now, timezone.get_default_timezone())
+    today = to_tehran(now).date()
     caller = _caller(prefix, secret, today)
     if caller is None:
         return None
