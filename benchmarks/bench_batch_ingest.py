@@ -7,7 +7,8 @@ and on SQLite:
 Prepares the database like ``bench_counter_post.py`` (an office's key; the demo network), serves Pishkhan
 as ``pishkhan up`` does (its ``server_command``: granian WSGI, 2 workers), and sends --batches batches of
 --items transactions each from --clients concurrent clients (each item with its own office reference
-and an original time of a few minutes ago), counting transactions created per second.
+and an original time of a few minutes ago; each client takes the next batch left as it is free),
+counting transactions created per second, and prints the CPU each server worker used meanwhile.
 
 Then the floor: every row the batch writes for the same number of transactions, built in memory
 beforehand as Pishkhan stores them (tracking code, keyed hash, masks, the mobile and the gateway
@@ -36,9 +37,11 @@ import hashlib
 import http.client
 import json
 import os
+import queue
 import random
 import secrets
 import statistics
+import subprocess
 import tempfile
 import threading
 import time
@@ -87,11 +90,16 @@ def _items(setup: dict, run: str, batch: int, count: int) -> list[dict]:
     ]
 
 
-def _send(port: int, key: str, bodies: list[bytes], results: list, lock: threading.Lock) -> None:
-    """POST each body on a connection of its own, as offices back online each send their backlog (one
-    kept-alive connection would tie a client's every batch to whichever server worker accepted it)."""
+def _send(port: int, key: str, bodies: queue.SimpleQueue, results: list, lock: threading.Lock) -> None:
+    """POST bodies taken from ``bodies`` until none is left, each on a connection of its own, as offices
+    back online each send their backlog (one kept-alive connection would tie a client's every batch to
+    whichever server worker accepted it)."""
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
-    for body in bodies:
+    while True:
+        try:
+            body = bodies.get_nowait()
+        except queue.Empty:
+            return
         started = time.perf_counter()
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
         connection.request("POST", "/api/v1/transactions/batch", body=body, headers=headers)
@@ -110,10 +118,13 @@ def _send(port: int, key: str, bodies: list[bytes], results: list, lock: threadi
 
 
 def _concurrently(port: int, key: str, bodies: list[bytes], clients: int, results: list, lock) -> None:
-    """Send ``bodies`` from ``clients`` threads at once, each its share in turn."""
+    """Send ``bodies`` from ``clients`` threads at once, each taking the next body left as it is free (a
+    fixed share each would leave the last client alone at the end, its batches served one at a time)."""
+    pending: queue.SimpleQueue = queue.SimpleQueue()
+    for body in bodies:
+        pending.put(body)
     threads = [
-        threading.Thread(target=_send, args=(port, key, bodies[i::clients], results, lock))
-        for i in range(clients)
+        threading.Thread(target=_send, args=(port, key, pending, results, lock)) for _i in range(clients)
     ]
     for thread in threads:
         thread.start()
@@ -280,9 +291,34 @@ def _floor_per_batch(tables: list[Table], runs: int, items: int) -> float:
     return min(sum(_raw_insert(part, commit=True) for part in parts) for _run in range(runs))
 
 
-def _api_run(setup: dict, run: str, options: argparse.Namespace, port: int) -> float:
+def _workers_cpu(master: int) -> dict[int, float]:
+    """CPU seconds each worker process of the server (a child of ``master``) has used so far, read from
+    Linux's ``/proc``; empty where there is none."""
+    if not os.path.isdir("/proc"):
+        return {}
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                # After the command's closing parenthesis: state, ppid, ..., utime and stime 11th and 12th.
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a process that ended meanwhile
+        if int(fields[1]) == master:
+            used[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks
+    return used
+
+
+def _api_run(
+    setup: dict, run: str, options: argparse.Namespace, server: subprocess.Popen, port: int
+) -> float:
     """Send the batches to the served Pishkhan (after a warm-up); its rate in transactions created a
-    second."""
+    second. Also prints each server worker's CPU time during the run: granian hands a new connection to
+    whichever worker accepts it first, busy or not, so one worker may serve batches one after another
+    while the other waits (this benchmark's main source of variance from run to run)."""
     from pishkhan.transactions.models import CounterTransaction
 
     bodies = [
@@ -298,9 +334,12 @@ def _api_run(setup: dict, run: str, options: argparse.Namespace, port: int) -> f
     lock = threading.Lock()
     key = str(setup["key"])
     _concurrently(port, key, warm, options.clients, [], lock)
+    cpu_before = _workers_cpu(server.pid)
     started = time.perf_counter()
     _concurrently(port, key, bodies, options.clients, results, lock)
     elapsed = time.perf_counter() - started
+    cpu_after = _workers_cpu(server.pid)
+    busy = sorted((cpu_after[pid] - cpu_before.get(pid, 0.0) for pid in cpu_after), reverse=True)
     created = sum(r[1] for r in results)
     statuses = sorted({r[0] for r in results})
     stored = CounterTransaction.objects.filter(office_reference__startswith=run + "-").count()
@@ -310,7 +349,9 @@ def _api_run(setup: dict, run: str, options: argparse.Namespace, port: int) -> f
     print(
         f"Pishkhan batch API: {created:,} created ({stored:,} stored; item errors {errors}; HTTP {statuses}) "
         f"in {elapsed:.2f} s = {api_rate:,.0f} transactions/s; per batch median "
-        f"{seconds[len(seconds) // 2] * 1000:.0f} ms, max {seconds[-1] * 1000:.0f} ms"
+        f"{seconds[len(seconds) // 2] * 1000:.0f} ms, max {seconds[-1] * 1000:.0f} ms; server workers' CPU "
+        + (", ".join(f"{cpu:.2f}" for cpu in busy) or "not known")
+        + f" s of {elapsed:.2f}"
     )
     return api_rate
 
@@ -398,7 +439,7 @@ def main() -> None:
     try:
         for round_ in range(1, options.rounds + 1):
             run = "batch-" + secrets.token_hex(3)
-            api_rate = _api_run(setup, run, options, port)
+            api_rate = _api_run(setup, run, options, server, port)
             # The floor right after, on the same machine a minute later, by the same connection.
             tables = _floor_rows(setup, "floor-" + run, count)
             if round_ == 1:
