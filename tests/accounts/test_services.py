@@ -1,6 +1,7 @@
 """Account services: users and API keys are created, changed and revoked with an audit entry each."""
 
 import pytest
+from django.contrib.auth.hashers import is_password_usable
 
 from pishkhan.accounts.keys import secret_hash
 from pishkhan.accounts.models import ApiKey, User
@@ -225,7 +226,25 @@ def test_users_create_many_creates_checked_users_without_usable_passwords(db):
 
     assert len(users) == 30
     assert all(user.pk and not user.has_usable_password() for user in users)
+    stored = list(User.objects.filter(pk__in=[user.pk for user in users]).values_list("password", flat=True))
+    assert not any(is_password_usable(password) for password in stored)
+    assert len(set(stored)) == 30  # each its own random suffix, as Django's set_unusable_password gives
     assert AuditEntry.objects.filter(action="user.create").count() == 30
+
+
+def test_users_create_many_refuses_the_whole_batch_for_a_taken_name(db):
+    from pishkhan.accounts.services import UserRow, users_create_many
+
+    User.objects.create_user(username="clerk7", password=None)
+    rows = [UserRow(username=f"clerk{n}", role="directorate", jurisdiction_code="23") for n in range(10)]
+
+    with pytest.raises(ConflictError) as refused:
+        users_create_many(rows=rows, actor=None)
+
+    assert refused.value.detail.startswith("clerk7:")
+    assert list(refused.value.fields) == ["username"]
+    assert list(User.objects.values_list("username", flat=True)) == ["clerk7"]
+    assert not AuditEntry.objects.filter(action="user.create").exists()
 
 
 def test_users_create_many_refuses_the_whole_batch_for_one_bad_row(db):

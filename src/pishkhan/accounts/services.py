@@ -7,10 +7,12 @@ whether the *caller* may make the change is the entry point's question (``permis
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, UNUSABLE_PASSWORD_SUFFIX_LENGTH
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
@@ -107,11 +109,21 @@ class UserRow:
     last_name: str = ""
 
 
+def _unusable_password() -> str:
+    """What ``set_unusable_password`` stores (Django's prefix and a random suffix of its length), drawn
+    from the OS's CSPRNG at once instead of a character at a time: for the demo's 20,825 logins,
+    Django's way took 1.4 s of a fresh ``up``."""
+    suffix = secrets.token_urlsafe(UNUSABLE_PASSWORD_SUFFIX_LENGTH)[:UNUSABLE_PASSWORD_SUFFIX_LENGTH]
+    return UNUSABLE_PASSWORD_PREFIX + suffix
+
+
 def users_create_many(*, rows: Sequence[UserRow], actor: Actor, batch_size: int = 2000) -> list[User]:
     """Create many users at once (an office network's clerks), each checked as ``user_create`` does.
 
     The users get no usable password: each sets one through a password reset before signing in.
-    A taken or repeated user name refuses the whole batch; nothing is written then.
+    A taken or repeated user name refuses the whole batch; nothing is written then. Whether a name is
+    taken is the unique key's to say (looked up only when the insert fails): asking first for all of a
+    network's names cost 1.4 s of a fresh ``up``.
     """
     # Every distinct (role, code) is checked once, and each kind's codes in one question.
     checked = role_jurisdictions_clean({(row.role, row.jurisdiction_code) for row in rows})
@@ -137,23 +149,26 @@ def users_create_many(*, rows: Sequence[UserRow], actor: Actor, batch_size: int 
             first_name=row.first_name[:150],
             last_name=row.last_name[:150],
         )
-        user.set_unusable_password()
+        user.password = _unusable_password()
         users.append(user)
-    with transaction.atomic():
-        taken = set(User.objects.filter(username__in=seen).values_list("username", flat=True)[:1])
-        if taken:
-            message = _("This user name is taken.")
-            raise ConflictError(f"{taken.pop()}: {message}", fields={"username": message})
-        User.objects.bulk_create(users, batch_size=batch_size)
-        if not all(user.pk for user in users):  # backends that return no ids on bulk insert
-            by_name = dict(User.objects.filter(username__in=seen).values_list("username", "pk"))
-            for user in users:
-                user.pk = by_name[user.username]
-        audit_record_many(
-            actor=actor,
-            action="user.create",
-            items=[AuditItem(target=user, after=_user_facts(user)) for user in users],
-        )
+    try:
+        with transaction.atomic():
+            User.objects.bulk_create(users, batch_size=batch_size)
+            if not all(user.pk for user in users):  # backends that return no ids on bulk insert
+                by_name = dict(User.objects.filter(username__in=seen).values_list("username", "pk"))
+                for user in users:
+                    user.pk = by_name[user.username]
+            audit_record_many(
+                actor=actor,
+                action="user.create",
+                items=[AuditItem(target=user, after=_user_facts(user)) for user in users],
+            )
+    except IntegrityError:
+        taken = User.objects.filter(username__in=seen).values_list("username", flat=True).first()
+        if taken is None:
+            raise
+        message = _("This user name is taken.")
+        raise ConflictError(f"{taken}: {message}", fields={"username": message}) from None
     return users
 
 
