@@ -90,14 +90,14 @@ def _items(setup: dict, run: str, batch: int, count: int) -> list[dict]:
     ]
 
 
-def _send(port: int, key: str, bodies: queue.SimpleQueue, results: list, lock: threading.Lock) -> None:
-    """POST bodies taken from ``bodies`` until none is left, each on a connection of its own, as offices
+def _send(port: int, key: str, pending: queue.SimpleQueue, results: list, lock: threading.Lock) -> None:
+    """POST bodies taken from ``pending`` until none is left, each on a connection of its own, as offices
     back online each send their backlog (one kept-alive connection would tie a client's every batch to
     whichever server worker accepted it)."""
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
     while True:
         try:
-            body = bodies.get_nowait()
+            body = pending.get_nowait()
         except queue.Empty:
             return
         started = time.perf_counter()
@@ -339,7 +339,7 @@ def _api_run(
     _concurrently(port, key, bodies, options.clients, results, lock)
     elapsed = time.perf_counter() - started
     cpu_after = _workers_cpu(server.pid)
-    busy = sorted((cpu_after[pid] - cpu_before.get(pid, 0.0) for pid in cpu_after), reverse=True)
+    workers_cpu = sorted((cpu_after[pid] - cpu_before.get(pid, 0.0) for pid in cpu_after), reverse=True)
     created = sum(r[1] for r in results)
     statuses = sorted({r[0] for r in results})
     stored = CounterTransaction.objects.filter(office_reference__startswith=run + "-").count()
@@ -350,7 +350,7 @@ def _api_run(
         f"Pishkhan batch API: {created:,} created ({stored:,} stored; item errors {errors}; HTTP {statuses}) "
         f"in {elapsed:.2f} s = {api_rate:,.0f} transactions/s; per batch median "
         f"{seconds[len(seconds) // 2] * 1000:.0f} ms, max {seconds[-1] * 1000:.0f} ms; server workers' CPU "
-        + (", ".join(f"{cpu:.2f}" for cpu in busy) or "not known")
+        + (", ".join(f"{cpu:.2f}" for cpu in workers_cpu) or "not known")
         + f" s of {elapsed:.2f}"
     )
     return api_rate
