@@ -26,7 +26,7 @@ REGULATOR = "user:test-regulator"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
+def _fresh_rate_limits(db):
     cache.clear()
     yield
     cache.clear()

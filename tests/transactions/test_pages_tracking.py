@@ -3,15 +3,19 @@ answers alike; look-ups are limited per address and failures per tracking code."
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import time
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 
 from pishkhan.common.identifiers import tracking_code_is_valid, tracking_code_new
 from pishkhan.common.persian import to_persian_digits
 from pishkhan.transactions.services import transaction_advance
+from pishkhan.transactions.views import tracking
 from tests.offices.factories import national_id
 from tests.transactions.factories import CITIZEN, MOBILE, make_transaction
 
@@ -19,8 +23,9 @@ STRANGER = national_id(777)
 
 
 @pytest.fixture(autouse=True)
-def _fresh_counts():
-    """Each test starts with no look-up counted (the limits live in the process's cache)."""
+def _fresh_counts(db):
+    """Each test starts with no look-up counted (the limits live in the cache's database table, which a
+    test that commits, a browser test, may leave filled)."""
     cache.clear()
     yield
     cache.clear()
@@ -168,6 +173,46 @@ def test_an_unknown_code_locks_exactly_like_a_known_one(anon_client, recorded, s
 
     assert look_up(anon_client, unknown, STRANGER, address="10.0.5.1").status_code == 429
     assert look_up(anon_client, recorded.tracking_code, STRANGER, address="10.0.5.2").status_code == 429
+
+
+def cache_rows(fragment: str) -> list[tuple[str, float]]:
+    """The cache table's entries whose key holds ``fragment``: (key, seconds until it expires), as
+    every server process reads them."""
+    table = connection.ops.quote_name("pishkhan_cache")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT cache_key, expires FROM {table}")  # noqa: S608 (our table)
+        rows = cursor.fetchall()
+    return [(key, _seconds_until(expires)) for key, expires in rows if fragment in key]
+
+
+def _seconds_until(expires: dt.datetime | str) -> float:
+    """Seconds from now to a stored expiry (SQLite gives it naive, in UTC; PostgreSQL aware)."""
+    moment = dt.datetime.fromisoformat(expires) if isinstance(expires, str) else expires
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).timestamp() - time.time()
+
+
+def test_the_counts_are_kept_in_the_database_where_every_server_process_reads_them(anon_client, recorded):
+    look_up(anon_client, recorded.tracking_code, STRANGER, address="10.0.6.1")
+
+    assert [key for key, _left in cache_rows("transactions:track-failures:")] == [
+        f":1:transactions:track-failures:{recorded.tracking_code}"
+    ]
+    assert len(cache_rows(":rl:")) == 1  # and the address's look-ups (django-ratelimit's hashed key)
+
+
+def test_a_later_failure_counts_within_the_hour_of_the_first_and_does_not_lengthen_it(
+    anon_client, recorded, settings
+):
+    settings.PISHKHAN_TRACK_CODE_FAILURES = 2
+    key = tracking._failures_key(recorded.tracking_code)
+    cache.set(key, (1, time.time() + 600), timeout=600)  # a first failure fifty minutes ago
+
+    look_up(anon_client, recorded.tracking_code, STRANGER, address="10.0.7.1")
+
+    assert cache.get(key)[0] == 2
+    [(_key, left)] = cache_rows("transactions:track-failures:")
+    assert 590 < left <= 601
+    assert look_up(anon_client, recorded.tracking_code, CITIZEN, address="10.0.7.2").status_code == 429
 
 
 def test_the_look_up_needs_the_pages_csrf_token(recorded):

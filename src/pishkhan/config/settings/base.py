@@ -245,13 +245,24 @@ PISHKHAN_JURISDICTION_RESOLVERS = {
 }
 
 # --- Cache and rate limits ----------------------------------------------------------------------
-# The public tracking page counts look-ups per client address (django-ratelimit) and failed
-# look-ups per tracking code in the default cache. This cache lives in each server process: with
-# several processes (`pishkhan up` starts two) each counts alone, so a limit holds per process.
-# Production with several worker processes should point CACHES at a shared store (memcached or
-# Redis) so that the limits hold across them. (django-ratelimit is used as a library, not an
-# installed app, so its system check does not ask for that here.)
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pishkhan"}}
+# The public tracking page counts look-ups per client address (django-ratelimit) and failed look-ups
+# per tracking code, the complaint form complaints per address: in the default cache, which is a
+# table of the database (created by the migration ``common.0001_cache_table``), so that every server
+# process counts together (`pishkhan up` starts two; a cache in each process let each count alone,
+# and a limit held per process). Counts are read and written without a lock (the database cache has
+# no atomic increment): failures that arrive at the same moment may count once.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "pishkhan_cache",
+        # django-ratelimit's increment writes an entry again with this timeout (the database cache has
+        # no increment of its own): at least its longest window (an hour), so a count lives as long.
+        "TIMEOUT": 2 * 60 * 60,
+        # Past this many entries the cache drops a third of them, counts included: far above the
+        # addresses and codes counted in two hours (each entry a small row).
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
+    }
+}
 RATELIMIT_USE_CACHE = "default"
 if ENV.behind_proxy:
     # The address our one reverse proxy saw (the last X-Forwarded-For entry), not the client's claim.

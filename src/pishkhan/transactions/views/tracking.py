@@ -5,10 +5,13 @@ another citizen's national ID get one and the same answer. Guessing is slowed tw
 client address may look up ``PISHKHAN_TRACK_RATE`` (django-ratelimit), and each tracking code may
 fail ``PISHKHAN_TRACK_CODE_FAILURES`` times an hour from all addresses together, after which it is
 refused for the rest of the hour (so a code cannot be tried against many national IDs from many
-addresses). Both count in the default cache (settings: "Cache and rate limits").
+addresses). Both count in the default cache, which every server process shares (settings: "Cache
+and rate limits").
 """
 
 from __future__ import annotations
+
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -42,18 +45,22 @@ def _failures_key(code: str) -> str | None:
 
 def _code_locked(code: str) -> bool:
     key = _failures_key(code)
-    return key is not None and (cache.get(key) or 0) >= settings.PISHKHAN_TRACK_CODE_FAILURES
+    return key is not None and _failures(key)[0] >= settings.PISHKHAN_TRACK_CODE_FAILURES
+
+
+def _failures(key: str) -> tuple[int, float]:
+    """(failed look-ups counted, when the count ends: an hour after the first, as a Unix time)."""
+    return cache.get(key) or (0, time.time() + FAILURE_WINDOW_SECONDS)
 
 
 def _failure_count(code: str) -> None:
+    """Count a failed look-up of ``code`` until the hour that began with its first failure ends (kept
+    with the count: rewriting an entry would otherwise start its timeout again)."""
     key = _failures_key(code)
     if key is None:
         return
-    cache.add(key, 0, timeout=FAILURE_WINDOW_SECONDS)  # the hour starts at the first failure
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between the two calls: start again
-        cache.set(key, 1, timeout=FAILURE_WINDOW_SECONDS)
+    count, ends = _failures(key)
+    cache.set(key, (count + 1, ends), timeout=max(1, ends - time.time()))
 
 
 def _digits_only(text: str) -> str:
