@@ -10,6 +10,12 @@ as ``pishkhan up`` does (its ``server_command``: granian WSGI, 2 workers), and s
 and an original time of a few minutes ago; each client takes the next batch left as it is free),
 counting transactions created per second, and prints the CPU each server worker used meanwhile.
 
+Four clients by default, two per server worker: the rate is the server's capacity, which only a load
+that keeps every worker busy measures, as the single-POST benchmark's sixteen clients do. granian
+hands a new connection to whichever worker accepts it first, busy or not, so with one client per
+worker one worker often serves two batches in turn while the other waits (benchmarks/README.md, the
+sixth round); ``--clients 2`` measures that case.
+
 Then the floor: every row the batch writes for the same number of transactions, built in memory
 beforehand as Pishkhan stores them (tracking code, keyed hash, masks, the mobile and the gateway
 payload really sealed, keys reserved beforehand): the transaction, its first event and its gateway
@@ -403,7 +409,7 @@ def main() -> None:
     )
     parser.add_argument("--batches", type=int, default=20)
     parser.add_argument("--items", type=int, default=1000)
-    parser.add_argument("--clients", type=int, default=2)
+    parser.add_argument("--clients", type=int, default=4, help="batches sent at once (default 4)")
     parser.add_argument("--floor-runs", type=int, default=3, help="each floor is the best of this many")
     parser.add_argument(
         "--rounds", type=int, default=3, help="Pishkhan and the floors this many times in turn; the median"
