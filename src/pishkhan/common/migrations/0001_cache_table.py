@@ -12,4 +12,4 @@ def cache_table_create(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = []
 
-    operations = [migrations.RunPython(cache_table_create, migrations.RunPython.noop, elidable=False)]
+    operations = [migrations.RunPython(cache_table_create, migrations.RunPython.noop)]
