@@ -217,6 +217,23 @@ def test_batch_answers_per_item(client, counter):
     assert stored.recorded_at == dt.datetime.fromisoformat(earlier)
 
 
+def test_an_answer_in_persian_names_bad_identifiers_in_persian(client, counter):
+    items = [_body(office_reference="O-1", national_id="1", mobile="0212345678")]
+
+    response = client.post(
+        "/api/v1/transactions/batch",
+        data=json.dumps({"items": items}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {counter['office_key']}",
+        HTTP_ACCEPT_LANGUAGE="fa",
+    )
+
+    assert response.headers["Content-Language"] == "fa"
+    errors = response.json()["items"][0]["problem"]["errors"]
+    assert errors == {"national_id": ["کد ملی نامعتبر"], "mobile": ["شمارهٔ تلفن همراه نامعتبر"]}
+    assert CounterTransaction.objects.count() == 0
+
+
 def test_batch_of_1001_items_is_422_and_stores_nothing(client, counter):
     items = [_body(office_reference=f"L-{i}") for i in range(1001)]
     response = _post(client, counter["office_key"], path="/api/v1/transactions/batch", body={"items": items})

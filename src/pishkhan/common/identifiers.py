@@ -1,7 +1,8 @@
 """Identifiers citizens and offices type: national ID, mobile number, postal code, tracking code.
 
 Each ``*_clean`` function accepts what a person would type (Persian or Arabic-Indic digits, spaces,
-dashes, a +98 prefix), returns the canonical form, or raises :class:`ValidationError` naming the field.
+dashes, a +98 prefix), returns the canonical form, or raises :class:`ValidationError` naming the
+field, its messages in the active language (a page's, or the API answer's).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import operator
 import re
 import secrets
 
+from django.utils.translation import gettext as _
 from stdnum import verhoeff
 
 from pishkhan.common.errors import ValidationError
@@ -20,10 +22,12 @@ _SEPARATORS = re.compile(r"[\s\-‐–—_.]")
 
 def _digits(value: str, field: str) -> str:
     if not isinstance(value, str):
-        raise ValidationError(f"{field} must be text.", fields={field: "not text"})
+        raise ValidationError(_("%(field)s must be text.") % {"field": field}, fields={field: _("not text")})
     text = _SEPARATORS.sub("", to_latin_digits(value.strip()))
     if len(text) > 32:
-        raise ValidationError(f"{field} is far too long.", fields={field: "too long"})
+        raise ValidationError(
+            _("%(field)s is far too long.") % {"field": field}, fields={field: _("too long")}
+        )
     return text
 
 
@@ -55,8 +59,8 @@ def national_id_clean(value: str, *, field: str = "national_id") -> str:
         text = text.zfill(10)
     if not national_id_is_valid(text):
         raise ValidationError(
-            "This is not a valid national ID (ten digits with a correct check digit).",
-            fields={field: "invalid national ID"},
+            _("This is not a valid national ID (ten digits with a correct check digit)."),
+            fields={field: _("invalid national ID")},
         )
     return text
 
@@ -97,8 +101,8 @@ def company_id_clean(value: str, *, field: str = "company_id") -> str:
     text = _digits(value, field)
     if not company_id_is_valid(text):
         raise ValidationError(
-            "This is not a valid company national ID (eleven digits with a correct check digit).",
-            fields={field: "invalid company ID"},
+            _("This is not a valid company national ID (eleven digits with a correct check digit)."),
+            fields={field: _("invalid company ID")},
         )
     return text
 
@@ -113,8 +117,8 @@ def mobile_clean(value: str, *, field: str = "mobile") -> str:
     match = _MOBILE.match(_digits(value, field).replace("(", "").replace(")", ""))
     if not match:
         raise ValidationError(
-            "This is not an Iranian mobile number (09 followed by nine digits).",
-            fields={field: "invalid mobile number"},
+            _("This is not an Iranian mobile number (09 followed by nine digits)."),
+            fields={field: _("invalid mobile number")},
         )
     return "0" + match.group(1)
 
@@ -133,8 +137,8 @@ def postal_code_clean(value: str, *, field: str = "postal_code") -> str:
     text = _digits(value, field)
     if not _POSTAL.match(text) or len(set(text)) == 1:
         raise ValidationError(
-            "This is not a valid postal code (ten digits; the first five without 0 or 2).",
-            fields={field: "invalid postal code"},
+            _("This is not a valid postal code (ten digits; the first five without 0 or 2)."),
+            fields={field: _("invalid postal code")},
         )
     return text
 
@@ -171,7 +175,7 @@ def tracking_code_clean(value: str, *, field: str = "tracking_code") -> str:
     text = _digits(value, field)
     if not tracking_code_is_valid(text):
         raise ValidationError(
-            "This is not a valid tracking code (twelve digits; please check for a typo).",
-            fields={field: "invalid tracking code"},
+            _("This is not a valid tracking code (twelve digits; check for a typo)."),
+            fields={field: _("invalid tracking code")},
         )
     return text

@@ -193,39 +193,20 @@ class ApplicationSubmitForm(forms.Form):
         return cleaned
 
     def _identifiers_check(self, cleaned: dict[str, Any]) -> None:
-        """The identifiers' shapes and check digits, told in the page's language (the service checks
-        them again; its messages name fields for machines)."""
-        checks = [
-            ("mobile", mobile_clean, _("This is not an Iranian mobile number (09 followed by nine digits).")),
-            (
-                "postal_code",
-                postal_code_clean,
-                _("This is not a valid postal code (ten digits; the first five without 0 or 2)."),
-            ),
-        ]
+        """The identifiers' shapes and check digits, on the boxes they were typed in (the service
+        checks them again)."""
+        checks = [("mobile", mobile_clean), ("postal_code", postal_code_clean)]
         if cleaned.get("applicant_kind") == OperatorKind.PERSON:
-            checks.append(
-                (
-                    "national_id",
-                    national_id_clean,
-                    _("This is not a valid national ID (ten digits with a correct check digit)."),
-                )
-            )
+            checks.append(("national_id", national_id_clean))
         elif cleaned.get("applicant_kind") == OperatorKind.COMPANY:
-            checks.append(
-                (
-                    "company_id",
-                    company_id_clean,
-                    _("This is not a valid company national ID (eleven digits with a correct check digit)."),
-                )
-            )
-        for name, clean, message in checks:
+            checks.append(("company_id", company_id_clean))
+        for name, clean in checks:
             if name in self.errors or (name == "postal_code" and not cleaned.get(name)):
                 continue
             try:
                 cleaned[name] = clean(cleaned.get(name) or "")
-            except ValidationError:
-                self.add_error(name, message)
+            except ValidationError as error:
+                self.add_error(name, error.detail)  # in the page's language
 
     @property
     def applicant_fields(self) -> list[forms.BoundField]:

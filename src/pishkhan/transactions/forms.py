@@ -64,10 +64,8 @@ class TransactionTrackForm(forms.Form):
     def clean_national_id(self) -> str:
         try:
             return national_id_clean(self.cleaned_data["national_id"])
-        except ValidationError:
-            raise forms.ValidationError(
-                _("This is not a valid national ID (ten digits with a correct check digit).")
-            ) from None
+        except ValidationError as error:
+            raise forms.ValidationError(error.detail) from None
 
 
 class CounterDayForm(forms.Form):

@@ -52,10 +52,8 @@ def _mobile_clean(value: str) -> str:
         return ""
     try:
         return mobile_clean(value)
-    except ValidationError:
-        raise _invalid(
-            "mobile", _("This is not an Iranian mobile number (09 followed by nine digits).")
-        ) from None
+    except ValidationError as error:
+        raise _invalid("mobile", error.detail) from None
 
 
 def complaint_submit(
