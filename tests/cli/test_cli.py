@@ -1,17 +1,22 @@
 """The `pishkhan` console script, run as a user runs it: a real process on a fresh data directory."""
 
+import http.cookiejar
 import json
 import os
+import re
 import socket
 import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
 
 from pishkhan.accounts.roles import Role
+from pishkhan.common.identifiers import tracking_code_new
 from pishkhan.demo.management.commands.up import server_command
 
 
@@ -122,6 +127,7 @@ def test_up_serves_the_persian_home_page_with_the_31_provinces(tmp_path):
         provinces = _get_json(f"http://127.0.0.1:{port}/api/v1/geo/provinces")
         assert sum(p["population_2016"] for p in provinces) == 79_926_270
         _a_demo_office_transaction_is_completed_by_the_worker(port, tmp_path)
+        _a_code_is_locked_after_its_failures_whichever_worker_served_them(port)
     finally:
         process.terminate()
         try:
@@ -130,6 +136,27 @@ def test_up_serves_the_persian_home_page_with_the_31_provinces(tmp_path):
             process.kill()
             raise
     assert stopped == 0, "`up` did not stop cleanly on SIGTERM"
+
+
+def _a_code_is_locked_after_its_failures_whichever_worker_served_them(port):
+    """The tracking page's failures per code count across `up`'s worker processes (a shared cache):
+    each look-up on a connection of its own, the sixth after five failures refused."""
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = f"http://127.0.0.1:{port}/track/"
+    with browser.open(page, timeout=30) as response:
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode())[1]
+    form = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "code": tracking_code_new(), "national_id": "0012345679"}
+    ).encode()
+    statuses = []
+    for _attempt in range(6):
+        try:
+            with browser.open(page, data=form, timeout=30) as response:
+                statuses.append(response.status)
+        except urllib.error.HTTPError as refused:
+            statuses.append(refused.code)
+    assert statuses == [200] * 5 + [429]
 
 
 def _get_json(url, headers=None):
