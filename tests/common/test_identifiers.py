@@ -1,6 +1,8 @@
 import itertools
+import re
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -142,6 +144,27 @@ def test_tracking_code_clean_accepts_persian_digits_and_refuses_a_typo():
 def test_a_10_kb_identifier_is_refused_cleanly():
     with pytest.raises(ValidationError):
         identifiers.national_id_clean("1" * 10_000)
+
+
+@pytest.mark.parametrize(
+    ("clean", "value"),
+    [
+        (identifiers.national_id_clean, "0012345678"),
+        (identifiers.company_id_clean, "10380284791"),
+        (identifiers.mobile_clean, "0212345678"),
+        (identifiers.postal_code_clean, "0000000000"),
+        (identifiers.tracking_code_clean, "123"),
+        (identifiers.mobile_clean, "9" * 40),
+    ],
+)
+def test_a_refusal_is_told_in_the_active_language_with_no_english_word(clean, value):
+    with translation.override("fa"), pytest.raises(ValidationError) as refused:
+        clean(value, field="box")
+
+    [message] = refused.value.fields["box"]
+    for text in (refused.value.detail, message):
+        assert re.search("[\u0600-\u06ff]", text)
+        assert not re.search("[A-Za-z]", text), text
 
 
 # Company national IDs (شناسه ملی اشخاص حقوقی) as published by companies themselves: the example of

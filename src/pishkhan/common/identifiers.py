@@ -22,12 +22,10 @@ _SEPARATORS = re.compile(r"[\s\-‐–—_.]")
 
 def _digits(value: str, field: str) -> str:
     if not isinstance(value, str):
-        raise ValidationError(_("%(field)s must be text.") % {"field": field}, fields={field: _("not text")})
+        raise ValidationError(_("This must be text."), fields={field: _("not text")})
     text = _SEPARATORS.sub("", to_latin_digits(value.strip()))
     if len(text) > 32:
-        raise ValidationError(
-            _("%(field)s is far too long.") % {"field": field}, fields={field: _("too long")}
-        )
+        raise ValidationError(_("This is far too long."), fields={field: _("too long")})
     return text
 
 
