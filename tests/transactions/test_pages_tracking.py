@@ -8,6 +8,7 @@ import re
 import time
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -178,17 +179,17 @@ def test_an_unknown_code_locks_exactly_like_a_known_one(anon_client, recorded, s
 def cache_rows(fragment: str) -> list[tuple[str, float]]:
     """The cache table's entries whose key holds ``fragment``: (key, seconds until it expires), as
     every server process reads them."""
-    table = connection.ops.quote_name("pishkhan_cache")
+    table = connection.ops.quote_name(django_settings.CACHES["default"]["LOCATION"])
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT cache_key, expires FROM {table}")  # noqa: S608 (our table)
         rows = cursor.fetchall()
     return [(key, _seconds_until(expires)) for key, expires in rows if fragment in key]
 
 
-def _seconds_until(expires: dt.datetime | str) -> float:
+def _seconds_until(expires: dt.datetime) -> float:
     """Seconds from now to a stored expiry (SQLite gives it naive, in UTC; PostgreSQL aware)."""
-    moment = dt.datetime.fromisoformat(expires) if isinstance(expires, str) else expires
-    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).timestamp() - time.time()
+    moment = expires if expires.tzinfo else expires.replace(tzinfo=dt.UTC)
+    return moment.timestamp() - time.time()
 
 
 def test_the_counts_are_kept_in_the_database_where_every_server_process_reads_them(anon_client, recorded):
