@@ -5,7 +5,13 @@ import datetime as dt
 import pytest
 
 from pishkhan.common.errors import ValidationError
-from pishkhan.offices.hours import DEFAULT_OPENING_HOURS, iranian_weekday, is_open, opening_hours_clean
+from pishkhan.offices.hours import (
+    DEFAULT_OPENING_HOURS,
+    iranian_weekday,
+    is_open,
+    opening_hours_clean,
+    time_of_day_clean,
+)
 
 UTC = dt.UTC
 # Saturday 1 June 2024 (the first day of the Iranian week); Tehran is UTC+3:30 all year since 2022.
@@ -75,3 +81,16 @@ def test_a_day_until_midnight():
     late = dt.datetime.combine(SATURDAY, dt.time(20, 29), tzinfo=UTC)  # 23:59 in Tehran
 
     assert is_open(hours, late) is True
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("08:30", "08:30"), ("8:30", "08:30"), ("۸", "08:00"), ("۱۶:۰۰", "16:00"), (" 24:00 ", "24:00")],
+)
+def test_a_typed_time_of_day_is_read_on_the_24_hour_clock(typed, stored):
+    assert time_of_day_clean(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["8am", "24:30", "25:00", "12:60", "4 pm", "", "1:2", "16:00-08:00"])
+def test_what_is_not_a_time_on_the_24_hour_clock_is_refused(typed):
+    assert time_of_day_clean(typed) is None

@@ -33,8 +33,6 @@ def test_a_directorate_gets_every_form_of_its_provinces_office(directorate, netw
     for form in ("status", "counters", "hours", "staff"):
         assert f'name="form" value="{form}"' in html
     assert 'name="form" value="conversion"' not in html  # already a Pishkhan office
-    assert 'value="08:00-16:00"' not in html  # this office's hours are round the clock
-    assert 'value="00:00-24:00"' in html
 
 
 def test_the_office_page_links_to_its_management_for_those_who_may(directorate, network):
@@ -82,28 +80,65 @@ def test_counters_are_set_and_a_bad_number_is_a_form_error(directorate, network)
     assert 'id="id_counters-counters_error"' in refused.content.decode()
 
 
-def test_hours_are_set_one_line_a_day(directorate, network):
-    week = {f"hours-day_{day}": "08:00-16:00" for day in range(5)}
-    week |= {"hours-day_5": "۰۸:۰۰ – ۱۲:۰۰, 14:00-16:00", "hours-day_6": ""}
+def _week(**days: object) -> dict[str, str]:
+    """The hours form's fields for a week: ``day_N=None`` closed, else a list of (opens, closes)."""
+    posted = {"form": "hours"}
+    for day in range(7):
+        shifts = days.get(f"day_{day}", [("08:00", "16:00")])
+        if shifts is None:
+            posted[f"hours-day_{day}_closed"] = "on"
+            continue
+        for shift, (opens, closes) in enumerate(shifts, start=1):
+            posted[f"hours-day_{day}_opens_{shift}"] = opens
+            posted[f"hours-day_{day}_closes_{shift}"] = closes
+    return posted
 
-    response = directorate.post(MANAGE, {"form": "hours", **week})
+
+def test_the_hours_form_shows_each_day_with_its_times_in_persian_digits(directorate, network):
+    html = directorate.get(MANAGE).content.decode()
+
+    # This office is open round the clock: every day's first shift reads 00:00 to 24:00.
+    assert 'name="hours-day_0_opens_1" value="۰۰:۰۰"' in html
+    assert 'name="hours-day_6_closes_1" value="۲۴:۰۰"' in html
+    assert 'name="hours-day_0_opens_2"' in html  # room for a second shift
+    assert "<legend>شنبه</legend>" in html
+    assert "08:00-16:00" not in html  # no range typed as text, to read backwards in RTL
+
+
+def test_hours_are_set_day_by_day_with_a_second_shift_and_a_closed_day(directorate, network):
+    week = _week(day_5=[("۰۸:۰۰", "۱۲:۰۰"), ("14", "16:30")], day_6=None)
+
+    response = directorate.post(MANAGE, week)
 
     assert response.status_code == 302
     hours = _office().opening_hours
     assert hours["0"] == [["08:00", "16:00"]]
-    assert hours["5"] == [["08:00", "12:00"], ["14:00", "16:00"]]
+    assert hours["5"] == [["08:00", "12:00"], ["14:00", "16:30"]]
     assert "6" not in hours
+    page = directorate.get(MANAGE).content.decode()
+    assert 'id="id_hours-day_6_closed" checked' in page
 
 
 @pytest.mark.parametrize(
-    ("friday", "where"),
-    [("8am", 'id="id_hours-day_6_error"'), ("08:00-12:00, 11:00-13:00", 'class="notice notice--error"')],
+    ("friday", "field", "message"),
+    [
+        ([("8am", "16:00")], "day_6_opens_1", "ساعت ۲۴"),
+        ([("08:00", "25:00")], "day_6_closes_1", "ساعت ۲۴"),
+        ([("16:00", "08:00")], "day_6_closes_1", "ساعت بسته شدن باید بعد از ساعت باز شدن باشد"),
+        ([("08:00", "12:00"), ("11:00", "13:00")], "day_6_opens_2", "پس از بسته شدن نوبت پیش از آن"),
+        ([("08:00", "")], "day_6_closes_1", "هر دو ساعت"),
+        ([], "day_6_opens_1", "یا روز را تعطیل بزنید"),
+    ],
 )
-def test_bad_hours_are_form_errors_and_nothing_changes(directorate, network, friday, where):
-    response = directorate.post(MANAGE, {"form": "hours", "hours-day_6": friday})
+def test_bad_hours_are_shown_beside_their_field_in_persian_and_nothing_changes(
+    directorate, network, friday, field, message
+):
+    response = directorate.post(MANAGE, _week(day_6=friday))
 
     assert response.status_code == 422
-    assert where in response.content.decode()
+    html = response.content.decode()
+    error = html[html.index(f'id="id_hours-{field}_error"') :]
+    assert message in error[: error.index("</ul>")]
     assert _office().opening_hours["6"] == [["00:00", "24:00"]]
 
 

@@ -9,7 +9,8 @@ selectors' and services' to enforce, and a refusal comes back onto the form
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -18,11 +19,14 @@ from django.utils.translation import gettext_lazy as _
 
 from pishkhan.catalogue.kinds import OfficeKind
 from pishkhan.common.persian import to_latin_digits
+from pishkhan.common.templatetags.persian import digits as digits_for_language
+from pishkhan.offices.hours import minutes_of, time_of_day_clean
 from pishkhan.offices.models import MAX_COUNTERS, MIN_COUNTERS, StaffPosition
 from pishkhan.offices.states import ConversionState, OfficeStatus
 
 Choices = list[tuple[str, Any]]
 QUERY_MAX_LENGTH = 100
+SHIFTS = 2  # shifts a day the hours form offers (more when the stored hours already have more)
 
 
 class CodeChoiceField(forms.ChoiceField):
@@ -166,9 +170,6 @@ class ConversionDecideForm(forms.Form):
 
 # --- Managing an office ---------------------------------------------------------------------------
 
-_RANGE_SEPARATORS = re.compile(r"[,،;]")
-_DASHES = re.compile(r"\s*[-–—]\s*")
-
 
 class OfficeStatusForm(forms.Form):
     """Suspend, reopen or close an office."""
@@ -192,38 +193,131 @@ class OfficeCountersForm(forms.Form):
         return int(self.cleaned_data["counters"])
 
 
-class OfficeHoursForm(forms.Form):
-    """The week's opening hours, one line a day: ``08:00-16:00``, several ranges separated by commas."""
+class TimeOfDayField(forms.CharField):
+    """A time of day on the 24-hour clock (``08:30``, ``8:30``, ``8``, any digits), cleaned to ``HH:MM``."""
 
-    def __init__(self, *args: Any, weekdays: list[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for day, name in enumerate(weekdays):
-            self.fields[f"day_{day}"] = forms.CharField(
-                label=name,
-                required=False,
-                max_length=100,
-                widget=forms.TextInput(attrs={"dir": "ltr"}),
+    widget = forms.TextInput(
+        attrs={"dir": "ltr", "inputmode": "numeric", "autocomplete": "off", "size": "5", "maxlength": "5"}
+    )
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, max_length=8, **kwargs)
+
+    def prepare_value(self, value: object) -> object:
+        # Shown in the page's digits, as the week on the office's page shows them.
+        return digits_for_language(str(value)) if value else value
+
+    def clean(self, value: object) -> str:
+        text = super().clean(value)
+        if not text:
+            return ""
+        cleaned = time_of_day_clean(text)
+        if cleaned is None:
+            raise forms.ValidationError(
+                _("Write a time on the 24-hour clock, from 00:00 to 24:00, e.g. 08:30 or 16:00.")
             )
+        return cleaned
+
+
+@dataclass(frozen=True)
+class HoursDay:
+    """One weekday's part of the hours form, as the template lays it out."""
+
+    name: str
+    closed: forms.BoundField
+    shifts: list[tuple[forms.BoundField, forms.BoundField]]
+
+    @property
+    def fields(self) -> list[forms.BoundField]:
+        return [self.closed, *(field for shift in self.shifts for field in shift)]
+
+    @property
+    def errors(self) -> list[str]:
+        return [error for field in self.fields for error in field.errors]
+
+
+class OfficeHoursForm(forms.Form):
+    """The week's opening hours: each weekday closed, or open from a time to a time (a second shift
+    if the office closes at midday). Cleaned to the stored shape of :mod:`pishkhan.offices.hours`."""
+
+    def __init__(
+        self, *args: Any, weekdays: list[str], hours: Mapping[str, list[list[str]]], **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("initial", self.initial_for(hours))
+        super().__init__(*args, **kwargs)
+        self.weekdays = weekdays
+        # Two shifts a day, or as many as the stored hours already have (the API allows more).
+        self.shift_count = max(SHIFTS, *(len(ranges) for ranges in hours.values()), 0)
+        for day, name in enumerate(weekdays):
+            self.fields[f"day_{day}_closed"] = forms.BooleanField(
+                label=_("Closed all day"),
+                required=False,
+                widget=forms.CheckboxInput(attrs={"data-hours-closed": ""}),
+            )
+            for shift in range(1, self.shift_count + 1):
+                which = {"day": name, "shift": digits_for_language(shift)}
+                self.fields[f"day_{day}_opens_{shift}"] = TimeOfDayField(
+                    label=_("%(day)s, shift %(shift)s: opens") % which
+                )
+                self.fields[f"day_{day}_closes_{shift}"] = TimeOfDayField(
+                    label=_("%(day)s, shift %(shift)s: closes") % which
+                )
 
     @staticmethod
-    def initial_for(hours: dict[str, list[list[str]]]) -> dict[str, str]:
-        """The form's initial text for stored hours."""
-        return {
-            f"day_{day}": ", ".join(f"{opens}-{closes}" for opens, closes in hours.get(str(day), []))
-            for day in range(7)
-        }
+    def initial_for(hours: Mapping[str, list[list[str]]]) -> dict[str, Any]:
+        """The form's initial values for stored hours."""
+        initial: dict[str, Any] = {}
+        for day in range(7):
+            ranges = hours.get(str(day), [])
+            initial[f"day_{day}_closed"] = not ranges
+            for shift, (opens, closes) in enumerate(ranges, start=1):
+                initial[f"day_{day}_opens_{shift}"] = opens
+                initial[f"day_{day}_closes_{shift}"] = closes
+        return initial
+
+    def days(self) -> list[HoursDay]:
+        """The form's fields grouped by weekday, for the template."""
+        return [
+            HoursDay(
+                name=name,
+                closed=self[f"day_{day}_closed"],
+                shifts=[
+                    (self[f"day_{day}_opens_{shift}"], self[f"day_{day}_closes_{shift}"])
+                    for shift in range(1, self.shift_count + 1)
+                ],
+            )
+            for day, name in enumerate(self.weekdays)
+        ]
+
+    def _day_clean(self, day: int, cleaned: dict[str, Any]) -> list[list[str]]:
+        """One weekday's ranges; errors go onto the field they are about."""
+        if cleaned.get(f"day_{day}_closed"):
+            return []
+        ranges: list[list[str]] = []
+        for shift in range(1, self.shift_count + 1):
+            opens_name, closes_name = f"day_{day}_opens_{shift}", f"day_{day}_closes_{shift}"
+            if opens_name in self.errors or closes_name in self.errors:
+                continue
+            opens, closes = cleaned.get(opens_name, ""), cleaned.get(closes_name, "")
+            if not opens and not closes:
+                continue
+            if not opens or not closes:
+                missing = opens_name if not opens else closes_name
+                self.add_error(missing, _("Give both the opening and the closing time of this shift."))
+            elif minutes_of(closes) <= minutes_of(opens):
+                self.add_error(closes_name, _("The closing time must come after the opening time."))
+            elif ranges and minutes_of(opens) < minutes_of(ranges[-1][1]):
+                self.add_error(opens_name, _("A shift must open after the one before it closes."))
+            else:
+                ranges.append([opens, closes])
+        first = f"day_{day}_opens_1"
+        if not ranges and not any(name.startswith(f"day_{day}_") for name in self.errors):
+            self.add_error(first, _("Give the opening and closing times, or mark the day closed."))
+        return ranges
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        hours: dict[str, list[list[str]]] = {}
-        for day in range(7):
-            text = to_latin_digits(cleaned.get(f"day_{day}") or "")
-            pairs = [_DASHES.split(part.strip(), maxsplit=1) for part in _RANGE_SEPARATORS.split(text)]
-            pairs = [pair for pair in pairs if pair != [""]]
-            if any(len(pair) != 2 for pair in pairs):
-                self.add_error(f"day_{day}", _("Write each range as 08:00-16:00; leave a closed day empty."))
-            hours[str(day)] = pairs
-        cleaned["opening_hours"] = hours
+        cleaned["opening_hours"] = {str(day): self._day_clean(day, cleaned) for day in range(7)}
         return cleaned
 
 

@@ -33,9 +33,25 @@ DEFAULT_OPENING_HOURS: Hours = {
 }
 
 
-def _minutes(text: str) -> int:
+def minutes_of(text: str) -> int:
+    """The minute of the day of a stored time (``"08:30"`` → 510)."""
     hours, minutes = text.split(":")
     return int(hours) * 60 + int(minutes)
+
+
+_TYPED_TIME = re.compile(r"^(\d{1,2})(?:[:.٫](\d{2}))?$")
+
+
+def time_of_day_clean(text: str) -> str | None:
+    """A time as a person types it (``8``, ``8:30``, ``۰۸:۳۰``) in its stored form ``"08:30"``.
+
+    None when it is not a time on the 24-hour clock (``24:00`` is midnight at the end of the day).
+    """
+    match = _TYPED_TIME.match(to_latin_digits(text.strip()))
+    if match is None:
+        return None
+    stored = f"{int(match[1]):02d}:{match[2] or '00'}"
+    return stored if _TIME.match(stored) else None
 
 
 def opening_hours_clean(value: Any, *, field: str = "opening_hours") -> Hours:
@@ -70,15 +86,15 @@ def opening_hours_clean(value: Any, *, field: str = "opening_hours") -> Hours:
             opens, closes = (to_latin_digits(t.strip()) for t in pair)
             if not _TIME.match(opens) or not _TIME.match(closes):
                 raise refuse(_("Times are written HH:MM, from 00:00 to 24:00."))
-            if _minutes(opens) >= _minutes(closes):
+            if minutes_of(opens) >= minutes_of(closes):
                 raise refuse(
                     _("A range must close after it opens (%(open)s–%(close)s).")
                     % {"open": opens, "close": closes}
                 )
             day.append([opens, closes])
-        day.sort(key=lambda pair: _minutes(pair[0]))
+        day.sort(key=lambda pair: minutes_of(pair[0]))
         for (_open, close), (next_open, _close) in itertools.pairwise(day):
-            if _minutes(next_open) < _minutes(close):
+            if minutes_of(next_open) < minutes_of(close):
                 raise refuse(_("The ranges of one day overlap."))
         if day:
             cleaned[str(int(day_text))] = day
@@ -98,7 +114,9 @@ def week_minute(at: dt.datetime) -> tuple[int, int]:
 
 def is_open_at(hours: Mapping[str, list[list[str]]], weekday: int, minute: int) -> bool:
     """Whether the hours have the office open at a minute of a weekday (see :func:`week_minute`)."""
-    return any(_minutes(opens) <= minute < _minutes(closes) for opens, closes in hours.get(str(weekday), ()))
+    return any(
+        minutes_of(opens) <= minute < minutes_of(closes) for opens, closes in hours.get(str(weekday), ())
+    )
 
 
 def is_open(hours: Mapping[str, list[list[str]]], at: dt.datetime) -> bool:

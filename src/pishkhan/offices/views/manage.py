@@ -57,8 +57,8 @@ def _manage_forms(office: Office, may: dict[str, bool], posted: str, data: Any) 
         )
         found["hours"] = OfficeHoursForm(
             bound("hours"),
-            initial=OfficeHoursForm.initial_for(office.opening_hours),
             weekdays=[str(name) for name in WEEKDAY_NAMES],
+            hours=office.opening_hours,
             prefix="hours",
         )
         found["staff"] = StaffAddForm(bound("staff"), prefix="staff")

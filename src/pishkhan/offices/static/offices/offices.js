@@ -1,6 +1,7 @@
 // Progressive enhancement of the office pages; every page works without it.
 //  [data-locate]: fill the latitude and longitude fields from the browser's geolocation.
 //  [data-print]:  print the page (the rate board's print stylesheet lays it out for the wall).
+//  [data-hours-day]: a weekday of the hours form; its times are disabled while it is marked closed.
 (function () {
   "use strict";
 
@@ -29,6 +30,20 @@
     });
   }
 
+  // A day marked closed has no hours: its times are dimmed and skipped (kept, should it reopen).
+  function hoursDay(fieldset) {
+    var closed = fieldset.querySelector("[data-hours-closed]");
+    if (!closed) { return; }
+    var sync = function () {
+      fieldset.querySelectorAll("[data-hours-shift]").forEach(function (shift) {
+        shift.toggleAttribute("data-off", closed.checked);
+        shift.querySelectorAll("input").forEach(function (input) { input.disabled = closed.checked; });
+      });
+    };
+    closed.addEventListener("change", sync);
+    sync();
+  }
+
   function printable(button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });
@@ -37,5 +52,6 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-locate]").forEach(locate);
     document.querySelectorAll("[data-print]").forEach(printable);
+    document.querySelectorAll("[data-hours-day]").forEach(hoursDay);
   });
 })();
