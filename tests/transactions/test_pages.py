@@ -168,6 +168,41 @@ def test_the_counter_refuses_a_day_that_does_not_exist(operator, recorded):
     assert codes(response) == []
 
 
+def test_the_counter_reads_a_gregorian_iso_day_as_gregorian(operator, recorded):
+    today = timezone.localdate()
+
+    response = operator.get("/counter/", {"day": today.isoformat()})
+
+    assert response.status_code == 200
+    assert response.context["day"] == today
+    assert len(codes(response)) == 3
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("0001/01/01", "سال ۱ بیرون از بازه است"),
+        ("2026-02-30", "ماه ۲ سال ۲۰۲۶ میلادی روز ۳۰ ندارد"),
+        ("1404/12/30", "ماه ۱۲ سال ۱۴۰۴ شمسی روز ۳۰ ندارد"),
+        ("9999-12-31", "سال ۹۹۹۹ بیرون از بازه است"),
+    ],
+)
+def test_a_day_out_of_range_is_a_clear_error_beside_the_field(operator, recorded, typed, message):
+    response = operator.get("/counter/", {"day": typed})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html[html.index('id="id_day_error"') :]
+    assert codes(response) == []
+
+
+def test_the_first_day_the_calendar_knows_has_no_previous_day_link(operator, recorded):
+    html = operator.get("/counter/", {"day": "1300/01/01"}).content.decode()
+
+    assert 'rel="prev"' not in html
+    assert 'rel="next"' in html
+
+
 def test_the_regulator_has_no_counter_and_is_sent_to_the_search(regulator):
     response = regulator.get("/counter/")
 
@@ -336,6 +371,8 @@ def test_the_search_takes_a_jalali_period(regulator, recorded):
         ({"received_from": "1404/02/10", "received_to": "1404/01/10"}, "received_to"),
         ({"received_from": "1402/01/01", "received_to": "1404/01/01"}, "received_to"),
         ({"received_from": "1404/12/31"}, "received_from"),
+        ({"received_from": "0001/01/01"}, "received_from"),
+        ({"received_to": "99999/1/1"}, "received_to"),
     ],
 )
 def test_a_bad_filter_is_shown_on_the_form_and_lists_nothing(regulator, recorded, filters, field):

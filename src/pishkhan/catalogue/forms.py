@@ -7,48 +7,18 @@ are the services' to enforce, and a refusal comes back onto the form
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
-import jdatetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pishkhan.catalogue.kinds import OfficeKind
 from pishkhan.catalogue.models import OutsourcingStatus
-from pishkhan.common import calendar
+from pishkhan.common.forms import JalaliDateField
 from pishkhan.common.persian import to_latin_digits
 
-_JALALI_DATE = re.compile(r"(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})")
 _SEPARATORS = re.compile(r"[\s,٬_]")
-
-
-class JalaliDateField(forms.Field):
-    """A date typed in the Jalali calendar (``1404/01/01``, any digits), cleaned to a Gregorian date."""
-
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr", "maxlength": "16"})
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("help_text", _("Jalali date, year/month/day, e.g. 1404/01/01"))
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value: object) -> object:
-        if isinstance(value, dt.date):
-            return calendar.format_jalali_date(value, persian=False)
-        return value
-
-    def to_python(self, value: object) -> dt.date | None:
-        text = to_latin_digits(str(value or "")).strip()
-        if not text:
-            return None
-        match = _JALALI_DATE.fullmatch(text[:16])
-        if match is None:
-            raise forms.ValidationError(_("Write the date as year/month/day, e.g. 1404/01/01."))
-        try:
-            return jdatetime.date(*(int(part) for part in match.groups())).togregorian()
-        except ValueError:
-            raise forms.ValidationError(_("There is no such day in the Jalali calendar.")) from None
 
 
 class RialsField(forms.IntegerField):

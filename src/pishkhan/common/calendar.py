@@ -1,13 +1,20 @@
-"""The Jalali (Solar Hijri) calendar in Asia/Tehran, for display only: storage is always UTC."""
+"""The Jalali (Solar Hijri) calendar in Asia/Tehran, for display and for reading typed dates:
+storage is always UTC and Gregorian."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 import jdatetime
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from pishkhan.common.persian import to_persian_digits
+from pishkhan.common.errors import ValidationError
+from pishkhan.common.persian import to_latin_digits, to_persian_digits
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 
@@ -19,6 +26,84 @@ MONTHS_EN = (
     "Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar",
     "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand",
 )  # fmt: skip
+
+
+WEEKDAY_INITIALS_FA = ("ش", "ی", "د", "س", "چ", "پ", "ج")  # Saturday first, as the Iranian week
+WEEKDAY_INITIALS_EN = ("Sa", "Su", "Mo", "Tu", "We", "Th", "Fr")
+
+# The years a typed date may fall in, in either calendar. They do not overlap, so the year alone
+# says which calendar a date was written in: 1405/09/14 is Jalali, 2026-12-05 Gregorian. Both
+# ranges span the same days (Farvardin 1300 is 21 March 1921; Esfand 1499 ends in March 2121).
+JALALI_YEARS = range(1300, 1500)
+GREGORIAN_YEARS = range(1921, 2122)
+FIRST_DAY = jdatetime.date(JALALI_YEARS.start, 1, 1).togregorian()
+LAST_DAY = jdatetime.date(JALALI_YEARS.stop, 1, 1).togregorian() - dt.timedelta(days=1)
+_TYPED_DATE = re.compile(r"(\d{1,4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})")
+TYPED_DATE_MAX_LENGTH = 24
+
+
+class DateCalendar(StrEnum):
+    """The calendar a typed date was written in."""
+
+    JALALI = "jalali"
+    GREGORIAN = "gregorian"
+
+
+@dataclass(frozen=True)
+class TypedDate:
+    """A date as read from what a person typed: the day (Gregorian) and the calendar it was written in."""
+
+    day: dt.date
+    calendar: DateCalendar
+
+
+def _shown(number: int) -> str:
+    """A number in a message, in the digits of the active language."""
+    text = str(number)
+    return to_persian_digits(text) if (get_language() or "fa").startswith("fa") else text
+
+
+def date_parse(text: str) -> TypedDate:
+    """Read a typed date, Jalali (``1405/09/14``) or Gregorian (``2026-12-05``), in any digits.
+
+    The year tells the calendars apart (:data:`JALALI_YEARS`, :data:`GREGORIAN_YEARS`). Anything
+    else is a ``ValidationError`` saying what is wrong, in the active language: never an exception
+    of another kind, whatever the text.
+    """
+    typed = to_latin_digits(str(text)).strip()
+    match = _TYPED_DATE.fullmatch(typed[: TYPED_DATE_MAX_LENGTH + 1])
+    if match is None:
+        raise ValidationError(_("Write the date as year/month/day, e.g. 1405/09/14."))
+    year, month, day = (int(part) for part in match.groups())
+    if year in JALALI_YEARS:
+        try:
+            return TypedDate(jdatetime.date(year, month, day).togregorian(), DateCalendar.JALALI)
+        except ValueError:
+            raise ValidationError(
+                _("There is no day %(day)s of month %(month)s in the Jalali year %(year)s.")
+                % {"day": _shown(day), "month": _shown(month), "year": _shown(year)}
+            ) from None
+    if year in GREGORIAN_YEARS:
+        try:
+            return TypedDate(dt.date(year, month, day), DateCalendar.GREGORIAN)
+        except ValueError:
+            raise ValidationError(
+                _("There is no day %(day)s of month %(month)s in the Gregorian year %(year)s.")
+                % {"day": _shown(day), "month": _shown(month), "year": _shown(year)}
+            ) from None
+    raise ValidationError(
+        _(
+            "The year %(year)s is out of range: give a Jalali year from %(jalali_first)s to "
+            "%(jalali_last)s, or a Gregorian one from %(gregorian_first)s to %(gregorian_last)s."
+        )
+        % {
+            "year": _shown(year),
+            "jalali_first": _shown(JALALI_YEARS.start),
+            "jalali_last": _shown(JALALI_YEARS.stop - 1),
+            "gregorian_first": _shown(GREGORIAN_YEARS.start),
+            "gregorian_last": _shown(GREGORIAN_YEARS.stop - 1),
+        }
+    )
 
 
 def to_tehran(value: dt.datetime) -> dt.datetime:

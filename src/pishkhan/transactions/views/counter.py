@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from pishkhan.accounts.permissions import permission_required
 from pishkhan.accounts.roles import JurisdictionKind
-from pishkhan.common.calendar import format_jalali_date
+from pishkhan.common.calendar import FIRST_DAY, format_jalali_date
 from pishkhan.common.errors import ApplicationError
 from pishkhan.offices.selectors import office_get
 from pishkhan.transactions import selectors
@@ -65,7 +65,9 @@ def counter_day(request: HttpRequest) -> HttpResponse:
             "day": day,
             "today": today,
             # The neighbouring days as the day field takes them (Jalali, Latin digits).
-            "previous_day": format_jalali_date(day - dt.timedelta(days=1), persian=False),
+            "previous_day": (
+                format_jalali_date(day - dt.timedelta(days=1), persian=False) if day > FIRST_DAY else ""
+            ),
             "next_day": format_jalali_date(day + dt.timedelta(days=1), persian=False) if day < today else "",
             "summary": summary,
             "states": [
