@@ -156,16 +156,29 @@ def test_a_directorate_walks_the_directory_then_a_citizen_finds_an_office_and_it
         expect(page.locator("#id_county option[value='2301']")).to_have_count(0)
         page.select_option("#id_province", "")
         page.select_option("#id_county", "")
-        # "Use my location" fills the coordinates from the browser.
+        # Without a service chosen, the position is filled in and the service asked for.
+        page.select_option("#id_service", "")
         page.locator("button[data-locate]").click()
+        expect(page.locator("[data-locate-status]")).to_contain_text("خدمت را انتخاب کنید")
+        expect(page.locator("#id_service")).to_be_focused()
+        page.select_option("#id_service", "sabt.birth-copy")
+        # One click on "use my location": the browser's position is asked for and searched at once.
+        page.locator("button[data-locate]").click()
+        page.wait_for_url("**/find/?**lat=35.71840**")
         expect(page.locator("#id_lat")).to_have_value("35.71840")
         expect(page.locator("#id_lon")).to_have_value("52.06960")
-        page.locator("form.find-form button[type=submit]").click()
-        page.wait_for_url("**/find/?**")
         results = page.locator("#results > li")
         expect(results).to_have_count(4)
         expect(results.first).to_have_attribute("data-code", "P23-0002")
         expect(results.nth(1)).to_have_attribute("data-code", "P23-0003")
+        # Distances with a sensible precision: metres under a kilometre.
+        expect(results.first.locator(".distance")).to_contain_text("متر")
+        expect(results.nth(1).locator(".distance")).to_contain_text("کیلومتر")
+        # The results on a map drawn here, around the point, pins numbered as in the list.
+        results_map = page.locator("svg.results-map")
+        expect(results_map).to_be_visible()
+        expect(results_map.locator(".results-map__pin")).to_have_count(4)
+        expect(results_map.locator("[data-centre]")).to_have_count(1)
         _shoot(page, "find")
 
         # It opens the nearest office's rate board: this year's fees, a QR code to the page.

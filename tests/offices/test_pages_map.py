@@ -8,7 +8,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pishkhan.geo.maps import IRAN, path_d
-from pishkhan.offices.map import MIN_SIDE, dot_layers, dots_d, path_bounds, view_box_around
+from pishkhan.offices.map import (
+    MARKER_RADIUS,
+    MAX_ASPECT,
+    MIN_SIDE,
+    RESULTS_WIDTH,
+    dot_layers,
+    dots_d,
+    path_bounds,
+    results_map,
+    view_box_around,
+)
 
 TEHRAN = (35.69439, 51.42151)
 DAMAVAND = (35.71842, 52.06958)
@@ -114,3 +124,60 @@ def test_a_view_box_leaves_room_around_an_area_and_never_shrinks_below_the_minim
         view_box_around((500, 500, 500, 500))
         == f"{500 - MIN_SIDE // 2} {500 - MIN_SIDE // 2} {MIN_SIDE} {MIN_SIDE}"
     )
+
+
+# --- The map of a search's results ------------------------------------------------------------------
+
+TEHRAN = (35.69439, 51.42151)
+
+
+def test_the_results_map_holds_the_searched_point_and_numbers_the_pins_in_list_order():
+    found = [(35.70, 51.43), (35.66, 51.38), (35.75, 51.50)]
+
+    drawing = results_map(found, centre=TEHRAN)
+
+    centre_x, centre_y = drawing.centre
+    assert 0 < centre_x < drawing.frame.width
+    assert 0 < centre_y < drawing.frame.height
+    assert [pin.numbers for pin in drawing.pins] == [(1,), (2,), (3,)]
+    # North is up and east is right: the third result (north-east of the point) is up and right.
+    third = drawing.pins[2]
+    assert third.x > centre_x
+    assert third.y < centre_y
+
+
+def test_offices_at_one_spot_share_a_pin_that_names_them_all():
+    drawing = results_map([(35.70, 51.43), (35.70, 51.43), (35.60, 51.30)], centre=TEHRAN)
+
+    assert [pin.numbers for pin in drawing.pins] == [(1, 2), (3,)]
+
+
+@given(
+    st.lists(
+        st.tuples(st.floats(25.1, 39.7), st.floats(44.1, 63.3)),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_every_pin_is_inside_the_map_with_room_for_its_marker(found):
+    drawing = results_map(found, centre=found[0])
+
+    for pin in drawing.pins:
+        assert MARKER_RADIUS <= pin.x <= drawing.frame.width - MARKER_RADIUS
+        assert MARKER_RADIUS <= pin.y <= drawing.frame.height - MARKER_RADIUS
+    assert drawing.frame.height <= drawing.frame.width * MAX_ASPECT + 1
+    assert drawing.frame.width <= drawing.frame.height * MAX_ASPECT + 1
+
+
+def test_the_scale_bar_is_a_round_distance_between_a_tenth_and_a_quarter_of_the_map():
+    near = results_map([(35.6950, 51.4220)], centre=TEHRAN)  # about 60 m away: the smallest map
+    far = results_map([(33.37939, 52.36981)], centre=TEHRAN)  # Ardestan, about 270 km
+
+    assert near.scale_km == 0.5  # the map spans at least 3 km
+    assert far.scale_km in (20, 50, 100)
+    for drawing in (near, far):
+        assert RESULTS_WIDTH / 10 < drawing.scale_length <= RESULTS_WIDTH / 4
+
+
+def test_no_results_and_no_point_is_no_map():
+    assert results_map([]) is None

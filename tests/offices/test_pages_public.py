@@ -7,10 +7,11 @@ import re
 import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from pishkhan.common.calendar import format_jalali_date
 from pishkhan.offices.services import office_set_status
+from pishkhan.offices.templatetags.offices import distance
 from tests.offices.pages_data import network_build, result_codes
 
 
@@ -33,6 +34,48 @@ def test_find_lists_the_nearest_offices_delivering_the_service_nearest_first(ano
     assert distances[0] < 1.0
     assert 55 < distances[2] < 62
     assert 'href="/offices/P23-0002/rates/"' in response.content.decode()
+
+
+def test_find_shows_metres_under_a_kilometre_and_a_tenth_of_a_kilometre_above(anon_client, network):
+    response = anon_client.get("/find/", {"service": "sabt.birth-copy", "lat": "35.72", "lon": "52.07"})
+
+    shown = re.findall(r'<span class="distance">([^<]+)</span>', response.content.decode())
+    assert re.fullmatch(r"[۱-۹][۰-۹]{1,2}۰ متر", shown[0])  # Damavand's office, a few hundred metres away
+    assert all(re.fullmatch(r"[۰-۹]+٫[۰-۹] کیلومتر", text) for text in shown[1:])
+    assert "۰٫۱ کیلومتر" not in shown
+
+
+def test_find_draws_the_results_on_a_map_around_the_point_numbered_as_in_the_list(anon_client, network):
+    response = anon_client.get("/find/", {"service": "sabt.birth-copy", "lat": "35.72", "lon": "52.07"})
+
+    html = response.content.decode()
+    start = html.index('<svg class="results-map"')
+    svg = html[start : html.index("</svg>", start)]
+    assert re.findall(r'data-numbers="([0-9,]+)"', svg) == ["1", "2", "3", "4"]
+    assert "<title>۱. دفتر دماوند</title>" in svg
+    assert ">۴</text>" in svg
+    assert "data-centre>" in svg  # the point searched
+    assert 'class="results-map__outlines"' in svg
+    assert "<path d=" in svg[svg.index("results-map__outlines") :]  # the results' counties, for bearings
+    assert re.search(r">[۰-۹]+ کیلومتر</text>", svg)  # the scale bar, a round distance
+    assert "https://" not in svg  # drawn here: no tiles, nothing fetched
+
+
+def test_find_by_county_draws_the_map_around_the_county_seat(anon_client, network):
+    response = anon_client.get("/find/", {"service": "sabt.birth-copy", "province": "23", "county": "2302"})
+
+    html = response.content.decode()
+    assert '<svg class="results-map"' in html
+    assert "<title>مرکز شهرستان</title>" in html
+
+
+def test_find_with_nothing_found_draws_no_map(anon_client, network):
+    office_set_status(office=network["ardestan"], status="suspended", actor=None)
+
+    response = anon_client.get("/find/", {"service": "sabt.birth-copy", "province": "10", "county": "1001"})
+
+    assert response.status_code == 200
+    assert "results-map" not in response.content.decode()
 
 
 def test_find_leaves_out_offices_of_kinds_that_may_not_deliver_the_service(anon_client, network):
@@ -110,6 +153,23 @@ def test_the_find_page_has_a_use_my_location_button_that_waits_for_javascript(an
 
     assert re.search(r"<button[^>]*data-locate hidden", html)
     assert "offices/offices.js" in html
+
+
+@pytest.mark.parametrize(
+    ("km", "language", "shown"),
+    [
+        (0.0, "fa", "۱۰ متر"),
+        (0.456, "fa", "۴۶۰ متر"),
+        (0.994, "fa", "۹۹۰ متر"),
+        (0.996, "fa", "۱٫۰ کیلومتر"),
+        (14.94, "fa", "۱۴٫۹ کیلومتر"),
+        (0.456, "en", "460 m"),
+        (58.27, "en", "58.3 km"),
+    ],
+)
+def test_a_distance_is_shown_in_metres_under_a_kilometre(km, language, shown):
+    with translation.override(language):
+        assert distance(km) == shown
 
 
 # --- Public: rate board -----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ next, so that the steps stay short.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -127,3 +128,99 @@ def view_box_around(bounds: tuple[float, float, float, float], *, margin: float 
     left, top = x0 - pad - extra_x, y0 - pad - extra_y
     right, bottom = x1 + pad + extra_x, y1 + pad + extra_y
     return f"{round(left)} {round(top)} {round(right - left)} {round(bottom - top)}"
+
+
+# --- The map of a search's results ----------------------------------------------------------------
+
+RESULTS_WIDTH = 600  # viewBox units across the map of a search's results
+RESULTS_MIN_KM = 1.5  # half the shortest side of that map
+KM_PER_DEGREE = 111.2  # of latitude
+_SCALE_STEPS_KM = (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200)
+MARKER_RADIUS = 18  # viewBox units; markers closer than twice this are drawn as one
+PAD = 0.08  # room around the points, as a share of each side (more than a pin's radius)
+MAX_ASPECT = 1.5  # the longer side of the map at most this times the shorter
+
+
+@dataclass(frozen=True)
+class ResultPin:
+    """A marker on the results map: the places in the list it stands for (1-based), and where."""
+
+    numbers: tuple[int, ...]
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class ResultsMap:
+    """A map of a search's results: its frame, the searched point, numbered pins and a scale bar."""
+
+    frame: Frame
+    centre: tuple[float, float] | None
+    pins: list[ResultPin]
+    scale_km: float
+    scale_length: float  # viewBox units
+
+    @property
+    def scale_middle(self) -> float:
+        """Where the scale bar's label goes (the bar's middle)."""
+        return round(self.scale_length / 2, 1)
+
+
+def _frame_around(points: list[tuple[float, float]], width: int) -> Frame:
+    """A frame holding every (lat, lon) with room for the pins, at least ``2 × RESULTS_MIN_KM`` a
+    side, and never longer than ``MAX_ASPECT`` times its width or height."""
+    lats, lons = [lat for lat, _lon in points], [lon for _lat, lon in points]
+    middle_lat, middle_lon = (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
+    cosine = max(0.2, math.cos(math.radians(middle_lat)))
+    across_km = (max(lons) - min(lons)) * KM_PER_DEGREE * cosine
+    tall_km = (max(lats) - min(lats)) * KM_PER_DEGREE
+    across_km, tall_km = max(across_km, 2 * RESULTS_MIN_KM), max(tall_km, 2 * RESULTS_MIN_KM)
+    across_km, tall_km = max(across_km, tall_km / MAX_ASPECT), max(tall_km, across_km / MAX_ASPECT)
+    half_lat = tall_km * (1 + 2 * PAD) / 2 / KM_PER_DEGREE
+    half_lon = across_km * (1 + 2 * PAD) / 2 / KM_PER_DEGREE / cosine
+    return Frame(
+        west=middle_lon - half_lon,
+        south=middle_lat - half_lat,
+        east=middle_lon + half_lon,
+        north=middle_lat + half_lat,
+        width=width,
+    )
+
+
+def results_map(
+    points: Iterable[tuple[float, float]],
+    *,
+    centre: tuple[float, float] | None = None,
+    width: int = RESULTS_WIDTH,
+) -> ResultsMap | None:
+    """The map of results at (lat, lon), in list order, with the searched ``centre`` (lat, lon) if
+    there is one; None when there is nothing to draw.
+
+    The frame holds the point and every result. Results that fall under one pin (offices of one
+    building, or of one city placed at its centre) share it, and the pin names them all.
+    """
+    located = list(points)
+    if not located and centre is None:
+        return None
+    frame = _frame_around([*located, *([centre] if centre else [])], width)
+    pins: list[ResultPin] = []
+    for number, (lat, lon) in enumerate(located, start=1):
+        x, y = frame.point(lon, lat)
+        near = next((pin for pin in pins if math.hypot(pin.x - x, pin.y - y) < 2 * MARKER_RADIUS), None)
+        if near is None:
+            pins.append(ResultPin(numbers=(number,), x=round(x, 1), y=round(y, 1)))
+        else:
+            pins[pins.index(near)] = ResultPin(numbers=(*near.numbers, number), x=near.x, y=near.y)
+    units_per_km = frame.units_per_degree / KM_PER_DEGREE
+    scale_km = max((step for step in _SCALE_STEPS_KM if step * units_per_km <= width / 4), default=0.1)
+    shown_centre = None
+    if centre is not None:
+        x, y = frame.point(centre[1], centre[0])
+        shown_centre = (round(x, 1), round(y, 1))
+    return ResultsMap(
+        frame=frame,
+        centre=shown_centre,
+        pins=pins,
+        scale_km=scale_km,
+        scale_length=round(scale_km * units_per_km, 1),
+    )

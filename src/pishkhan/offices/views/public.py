@@ -1,5 +1,7 @@
 """The public pages: "find an office near me" and each office's printable rate board."""
 
+from dataclasses import dataclass
+
 import segno
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,10 +16,15 @@ from pishkhan.catalogue.models import OutsourcingStatus
 from pishkhan.catalogue.selectors import service_list
 from pishkhan.common.errors import ApplicationError
 from pishkhan.common.forms import errors_onto
+from pishkhan.common.templatetags.persian import digits
+from pishkhan.geo.maps import path_d
+from pishkhan.geo.selectors import county_list
+from pishkhan.offices import map as office_map
 from pishkhan.offices import selectors
 from pishkhan.offices.forms import (
     OfficeFindForm,
 )
+from pishkhan.offices.templatetags.offices import scale_distance
 from pishkhan.offices.views._shared import (
     FIND_LIMIT,
     county_choices,
@@ -40,6 +47,60 @@ def _service_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     return list(groups.items())
 
 
+@dataclass(frozen=True)
+class ShownPin:
+    """A pin of the results map with what it says: its number(s) and the offices it stands for."""
+
+    pin: office_map.ResultPin
+    label: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ShownResultsMap:
+    """The results map as the template draws it."""
+
+    drawing: office_map.ResultsMap
+    outlines: list[tuple[str, str]]  # (name, path d) of the results' counties
+    pins: list[ShownPin]
+    scale_label: str
+    by_point: bool
+
+
+def _results_map(
+    results: list[selectors.NearOffice], *, point: tuple[float, float] | None
+) -> ShownResultsMap | None:
+    """The map of the results around the searched point, or around the county seat; with the
+    outlines of the results' counties for bearings (no tiles, nothing fetched)."""
+    if not results:
+        return None
+    seat = results[0].office.county
+    centre = point or (seat.lat, seat.lon)
+    drawing = office_map.results_map([(near.office.lat, near.office.lon) for near in results], centre=centre)
+    if drawing is None:
+        return None
+    counties = {near.office.county.code for near in results}
+    outlines = []
+    for province in sorted({code[:2] for code in counties}):
+        rows = county_list(province_code=province).filter(code__in=counties)
+        for name_fa, name_en, boundary in rows.values_list("name_fa", "name_en", "boundary"):
+            if boundary:
+                outlines.append((in_language(name_fa, name_en), path_d(boundary, drawing.frame)))
+    pins = []
+    for pin in drawing.pins:
+        first = pin.numbers[0]
+        label = digits(first) + ("+" if len(pin.numbers) > 1 else "")
+        title = " · ".join(f"{digits(number)}. {results[number - 1].office.name}" for number in pin.numbers)
+        pins.append(ShownPin(pin=pin, label=label, title=title))
+    return ShownResultsMap(
+        drawing=drawing,
+        outlines=outlines,
+        pins=pins,
+        scale_label=scale_distance(drawing.scale_km),
+        by_point=point is not None,
+    )
+
+
 @public
 def office_find(request: HttpRequest) -> HttpResponse:
     """Find the nearest open offices that deliver a service, around a point or within a county."""
@@ -52,6 +113,7 @@ def office_find(request: HttpRequest) -> HttpResponse:
         counties=county_choices(asked_province if asked_province.isdigit() else ""),
     )
     results: list[selectors.NearOffice] | None = None
+    results_map = None
     service_title = ""
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -79,10 +141,12 @@ def office_find(request: HttpRequest) -> HttpResponse:
         else:
             titles = {code: title for _agency, group in service_choices for code, title in group}
             service_title = titles.get(data["service"], data["service"])
+            point = (data["lat"], data["lon"]) if form.by_point else None
+            results_map = _results_map(results, point=point)
     return render(
         request,
         "offices/office_find.html",
-        {"form": form, "results": results, "service_title": service_title},
+        {"form": form, "results": results, "results_map": results_map, "service_title": service_title},
     )
 
 

@@ -1,5 +1,5 @@
 // Progressive enhancement of the office pages; every page works without it.
-//  [data-locate]: fill the latitude and longitude fields from the browser's geolocation.
+//  [data-locate]: fill the latitude and longitude fields from the browser's geolocation and search.
 //  [data-print]:  print the page (the rate board's print stylesheet lays it out for the wall).
 //  [data-hours-day]: a weekday of the hours form; its times are disabled while it is marked closed.
 (function () {
@@ -19,7 +19,14 @@
           form.elements.lat.value = position.coords.latitude.toFixed(5);
           form.elements.lon.value = position.coords.longitude.toFixed(5);
           button.disabled = false;
+          // One click: search as soon as the position arrives, unless the service is still to choose.
+          if (form.elements.service && !form.elements.service.value) {
+            say(button.dataset.chooseService);
+            form.elements.service.focus();
+            return;
+          }
           say(button.dataset.located);
+          if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
         },
         function () {
           button.disabled = false;
