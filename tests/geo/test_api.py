@@ -109,6 +109,28 @@ def test_place_search_answers_with_county_and_province(geo_loaded, anon_client):
     ]
 
 
+def test_place_search_keeps_to_the_county_or_province_given(geo_loaded, anon_client):
+    everywhere = anon_client.get("/api/v1/geo/places", {"q": "آباد", "limit": 50}).json()
+    in_tehran = anon_client.get("/api/v1/geo/places", {"q": "آباد", "limit": 50, "province": "23"}).json()
+    in_damavand = anon_client.get("/api/v1/geo/places", {"q": "آباد", "limit": 50, "county": "2302"}).json()
+
+    assert {place["province_code"] for place in everywhere} != {"23"}
+    assert in_tehran
+    assert {place["province_code"] for place in in_tehran} == {"23"}
+    assert in_damavand
+    assert {place["county_code"] for place in in_damavand} == {"2302"}
+
+
+@pytest.mark.parametrize(
+    "params", [{"province": "2"}, {"province": "23x"}, {"county": "23"}, {"county": "۲۳۰۲x"}]
+)
+def test_place_search_refuses_a_malformed_scope(geo_loaded, anon_client, params):
+    response = anon_client.get("/api/v1/geo/places", {"q": "آباد", **params})
+
+    assert response.status_code == 422
+    assert set(params) <= set(response.json()["errors"])
+
+
 def test_place_search_honours_the_limit(geo_loaded, anon_client):
     assert len(anon_client.get("/api/v1/geo/places", {"q": "آباد", "limit": 50}).json()) == 50
     assert len(anon_client.get("/api/v1/geo/places", {"q": "آباد"}).json()) == 20

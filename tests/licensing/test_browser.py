@@ -102,6 +102,14 @@ def test_an_application_walks_from_submission_to_an_active_licence(live_server, 
         expect(page.locator("#id_county optgroup")).to_have_count(0)  # htmx: Tehran's counties alone
         expect(page.locator("#id_county option[value='1001']")).to_have_count(0)  # (none of Isfahan's)
         page.select_option("#id_county", "2301")
+        # Typing a name offers the places of the chosen county only.
+        with page.expect_response(lambda response: "/api/v1/geo/places" in response.url) as asked:
+            page.locator("#id_place").press_sequentially("آباد")
+        assert "county=2301" in asked.value.url
+        offered = asked.value.json()
+        assert offered
+        assert {place["county_code"] for place in offered} == {"2301"}
+        expect(page.locator("#place-options option")).to_have_count(len(offered))
         page.fill("#id_place", "1576")
         page.fill("#id_office_name", "دفتر پیشخوان انقلاب")
         page.fill("#id_address", "خیابان انقلاب، پلاک ۱۲")

@@ -146,6 +146,46 @@ def test_bad_input_on_the_application_form_shows_its_error_and_stores_nothing(za
     assert "دفتر پیشخوان انقلاب" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"national_id": ""}, "national_id", "کد ملی خود را وارد کنید"),
+        ({"national_id": "   "}, "national_id", "کد ملی خود را وارد کنید"),
+        ({"applicant_kind": "company", "company_id": ""}, "company_id", "شناسهٔ ملی شرکت را وارد کنید"),
+    ],
+)
+def test_an_empty_identifier_is_said_to_be_required_not_invalid(zahra, change, field, message):
+    response = browser(zahra).post("/my-licences/apply/", application_form(**change))
+
+    assert response.status_code == 422
+    assert message in errors_of(response, field)
+    assert "نامعتبر" not in errors_of(response, field)
+    assert LicenceApplication.objects.count() == 0
+
+
+def test_a_first_application_is_filled_with_the_accounts_name_only(db):
+    newcomer = licensee(username="newcomer", first_name="مریم", last_name="کاظمی")
+
+    form = browser(newcomer).get("/my-licences/apply/").context["form"]
+
+    assert form.initial == {"applicant_name": "مریم کاظمی"}
+
+
+def test_a_holder_applying_again_finds_what_the_regulator_verified_filled_in(zahra):
+    _application, licence = approved(zahra)
+    operator = licence.office.operator
+
+    response = browser(zahra).get("/my-licences/apply/")
+
+    html = response.content.decode()
+    assert f'name="national_id" value="{operator.national_id}"' in html
+    assert f'name="mobile" value="{operator.mobile}"' in html
+    assert f'name="applicant_name" value="{operator.name}"' in html
+    assert f'<option value="{licence.office.province.code}" selected>' in html
+    # The province's counties are offered, not every county of Iran.
+    assert 'value="1001"' not in html
+
+
 def test_a_second_open_application_for_the_same_county_is_a_conflict_shown_on_the_form(zahra):
     client = browser(zahra)
     client.post("/my-licences/apply/", application_form())

@@ -29,6 +29,11 @@ def places(request: HttpRequest, filters: Query[PlaceSearchIn]) -> list:
 
     Finds a name however it was typed: Arabic ي/ك or Persian ی/ک, with a zero-width non-joiner, a
     space or nothing between its parts, with Persian, Arabic-Indic or Latin digits, in Persian or in
-    English (accents optional).
+    English (accents optional). ``province`` or ``county`` keeps only the places within it.
     """
-    return selectors.place_search(q=filters.q, limit=filters.limit)
+    return selectors.place_search(
+        q=filters.q,
+        limit=filters.limit,
+        province_code=filters.province or "",
+        county_code=filters.county or "",
+    )

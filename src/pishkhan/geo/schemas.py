@@ -106,3 +106,7 @@ class PlaceSearchIn(Schema):
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=PLACE_QUERY_MAX_LENGTH)
     ] = Field(description="part of a Persian or English name, typed any way")
     limit: int = Field(20, ge=1, le=PLACE_SEARCH_MAX_LIMIT)
+    province: str | None = Field(
+        None, pattern=r"^[0-9]{2}$", description="only places of this province (code)"
+    )
+    county: str | None = Field(None, pattern=r"^[0-9]{4}$", description="only places of this county (code)")

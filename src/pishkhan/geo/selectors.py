@@ -80,8 +80,9 @@ def county_list(*, province_code: str) -> QuerySet[County]:
     )
 
 
-def place_search(*, q: str, limit: int = 20) -> list[Place]:
-    """Cities and villages whose Persian or English name contains what was typed, best first.
+def place_search(*, q: str, limit: int = 20, province_code: str = "", county_code: str = "") -> list[Place]:
+    """Cities and villages whose Persian or English name contains what was typed, best first;
+    only those of a province or a county when its code is given.
 
     The query is folded like the stored names (Arabic ي/ك, ZWNJ / space / nothing, any digits and
     Latin accents all meet). Exact names come first, then names starting with the query, then the
@@ -99,9 +100,13 @@ def place_search(*, q: str, limit: int = 20) -> list[Place]:
         | Q(search_key__endswith=SEPARATOR + key)
     )
     prefix = Q(search_key__startswith=key) | Q(search_key__contains=SEPARATOR + key)
+    places = Place.objects.filter(search_key__contains=key)
+    if county_code:
+        places = places.filter(county__code=county_code)
+    elif province_code:
+        places = places.filter(county__province__code=province_code)
     matches = (
-        Place.objects.filter(search_key__contains=key)
-        .select_related("county__province")
+        places.select_related("county__province")
         .defer("county__boundary", "county__province__boundary")
         .annotate(
             match=Case(When(exact, then=Value(0)), When(prefix, then=Value(1)), default=Value(2)),

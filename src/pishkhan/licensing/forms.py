@@ -203,6 +203,9 @@ class ApplicationSubmitForm(forms.Form):
         for name, clean in checks:
             if name in self.errors or (name == "postal_code" and not cleaned.get(name)):
                 continue
+            if not cleaned.get(name) and name in REQUIRED_MESSAGES:
+                self.add_error(name, REQUIRED_MESSAGES[name])  # required, rather than "invalid"
+                continue
             try:
                 cleaned[name] = clean(cleaned.get(name) or "")
             except ValidationError as error:
@@ -218,6 +221,12 @@ class ApplicationSubmitForm(forms.Form):
         """The fields about the office proposed."""
         return [self[name] for name in self.fields if name not in self.APPLICANT_FIELDS]
 
+
+# What an identifier box says when it is left empty (the kind of applicant chose which is required).
+REQUIRED_MESSAGES = {
+    "national_id": _("Give your national ID."),
+    "company_id": _("Give the company's national ID."),
+}
 
 # The service names the applicant's fields "applicant.<name>"; the form names them flat.
 APPLICANT_FIELD_NAMES = {

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pishkhan.accounts.permissions import Principal, has_perm
+from pishkhan.accounts.roles import JurisdictionKind
 from pishkhan.audit.models import AuditEntry
 from pishkhan.audit.selectors import audit_entry_list_for_target
 from pishkhan.catalogue.selectors import services_deliverable_by
@@ -212,6 +213,36 @@ def licence_get(*, number: str, scope: Scope | None) -> Licence:
     if found is None:
         raise NotFoundError(_("No licence has the number %(number)s.") % {"number": number})
     return found
+
+
+def applicant_known(*, user: Any) -> dict[str, str]:
+    """What an account already tells of an applicant, to fill a new application's form with.
+
+    The account's own name; the province of its jurisdiction if it has one; and, when it holds a
+    licence, the holder the regulator verified at approval (the licence's office's operator): the
+    kind, the name, the national or company ID and the mobile, and that office's province. Only what
+    is known is given; the applicant may change any of it.
+    """
+    known: dict[str, str] = {}
+    name = user.get_full_name().strip()
+    if name:
+        known["applicant_name"] = name
+    held = (
+        Licence.objects.filter(applicant_user=user, office__operator__isnull=False)
+        .select_related("office__operator", "office__province")
+        .order_by("-issued_on", "-pk")
+        .first()
+    )
+    if held is not None:
+        operator = held.office.operator
+        known |= {"applicant_kind": operator.kind, "applicant_name": operator.name, "mobile": operator.mobile}
+        known |= {"national_id": operator.national_id} if operator.national_id else {}
+        known |= {"company_id": operator.company_id} if operator.company_id else {}
+    if user.jurisdiction_kind == JurisdictionKind.PROVINCE:
+        known["province"] = user.jurisdiction_code
+    elif held is not None:
+        known["province"] = held.office.province.code  # a holder most often applies at home again
+    return known
 
 
 def licence_timeline(*, licence: Licence) -> QuerySet[AuditEntry]:

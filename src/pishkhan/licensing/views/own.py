@@ -66,11 +66,14 @@ def application_new(request: HttpRequest) -> HttpResponse:
     """Apply for a licence: who applies, the kind of office, the county, and the office proposed."""
     principal = principal_of(request)
     data = request.POST if request.method == "POST" else None
+    # What the account already knows fills the form at first; the applicant may change any of it.
+    known = selectors.applicant_known(user=request.user) if data is None else {}
     form = ApplicationSubmitForm(
         data,
+        initial=known,
         provinces=province_choices(),
         # Every county, grouped by province, until one is chosen (htmx then narrows the list).
-        counties=county_choices(asked_province(request, data)),
+        counties=county_choices(asked_province(request, data) or known.get("province", "")),
     )
     status = 200
     if data is not None:
