@@ -145,6 +145,35 @@ def test_a_directorate_walks_the_directory_then_a_citizen_finds_an_office_and_it
         expect(page.locator("table.week tbody tr")).to_have_count(7)
         _shoot(page, "office")
 
+        # It sets the office's hours day by day: Thursday with a second shift, Friday closed.
+        page.goto(f"{live_server.url}/offices/P23-0002/manage/")
+        friday_closed = page.locator("#id_hours-day_6_closed")
+        expect(friday_closed).not_to_be_checked()  # open round the clock
+        friday_closed.check()
+        expect(page.locator("#id_hours-day_6_opens_1")).to_be_disabled()  # a closed day has no times
+        page.fill("#id_hours-day_5_opens_1", "۸")
+        page.fill("#id_hours-day_5_closes_1", "۱۲:۰۰")
+        page.fill("#id_hours-day_5_opens_2", "14:00")
+        page.fill("#id_hours-day_5_closes_2", "13:00")
+        _shoot(page, "hours")
+        page.locator("form.hours-form button[type=submit]").click()
+        # A shift that closes before it opens is refused beside its box, in Persian; nothing is lost.
+        error = page.locator("#id_hours-day_5_closes_2_error")
+        expect(error).to_contain_text("ساعت بسته شدن باید بعد از ساعت باز شدن باشد")
+        expect(page.locator("#id_hours-day_5_closes_2")).to_have_attribute("aria-invalid", "true")
+        expect(page.locator("#id_hours-day_6_closed")).to_be_checked()
+        _shoot(page, "hours-error")
+        page.fill("#id_hours-day_5_closes_2", "۱۷:۳۰")
+        page.locator("form.hours-form button[type=submit]").click()
+        page.wait_for_url(f"{live_server.url}/offices/P23-0002/manage/")
+        expect(page.locator("#id_hours-day_5_opens_1")).to_have_value("۰۸:۰۰")
+        expect(page.locator("#id_hours-day_5_closes_2")).to_have_value("۱۷:۳۰")
+        page.goto(f"{live_server.url}/offices/P23-0002/")
+        thursday = page.locator("table.week tbody tr").nth(5)
+        expect(thursday).to_contain_text("۰۸:۰۰–۱۲:۰۰")
+        expect(thursday).to_contain_text("۱۴:۰۰–۱۷:۳۰")
+        expect(page.locator("table.week tbody tr").nth(6)).to_contain_text("تعطیل")
+
         # Signed out, a citizen looks for the service near where they are.
         page.locator("form[action='/accounts/logout/'] button").click()
         page.goto(f"{live_server.url}/find/")
