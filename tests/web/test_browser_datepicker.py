@@ -124,6 +124,12 @@ def test_an_operator_picks_a_day_with_the_keyboard_and_the_counter_shows_it(live
         page.keyboard.press("Escape")
         expect(dialog).to_have_count(0)
         expect(toggle).to_be_focused()
+        # Tabbing out of it (past its Today and Close buttons) closes it too.
+        page.keyboard.press("Enter")
+        expect(dialog).to_be_visible()
+        for _step in range(3):
+            page.keyboard.press("Tab")
+        expect(dialog).to_have_count(0)
 
 
 def test_in_english_the_picker_speaks_english_and_a_day_is_picked_with_the_mouse(

@@ -5,11 +5,12 @@
 // page's digits; the server (pishkhan.common.calendar.date_parse) reads either digits.
 //
 // The words it shows come from the box's data-datepicker attribute (JSON written by the server in
-// the page's language: month names, weekday initials, button labels, the first and last day the
-// server accepts). Keyboard: arrows move a day (mirrored right-to-left) or a week, Home/End go to
-// the week's first/last day, Page Up/Down a month (with Shift a year), Enter or Space choose,
-// Escape closes. The calendar arithmetic follows the 33-year cycle that jdatetime uses, so a day
-// chosen here is the day the server reads; tests/web/test_browser_datepicker.py holds it to that.
+// the page's language: month names, weekday initials, button labels, today in Tehran, the first and
+// last day the server accepts). Keyboard: arrows move a day (mirrored right-to-left) or a week,
+// Home/End go to the week's first/last day, Page Up/Down a month (with Shift a year), Enter or Space
+// choose, Escape closes (and so does leaving the calendar with Tab). The calendar arithmetic follows
+// the 33-year cycle that jdatetime uses, so a day chosen here is the day the server reads;
+// tests/web/test_browser_datepicker.py holds it to that.
 (function () {
   "use strict";
 
@@ -192,6 +193,10 @@
     this.toggle.setAttribute("aria-expanded", "true");
     this.outside = function (event) { if (!self.wrapper.contains(event.target)) { self.close(false); } };
     document.addEventListener("mousedown", this.outside);
+    // Tabbing out of the calendar closes it, as a click elsewhere does.
+    dialog.addEventListener("focusout", function (event) {
+      if (event.relatedTarget && !self.wrapper.contains(event.relatedTarget)) { self.close(false); }
+    });
     this.render(true);
   };
 
