@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from pishkhan.audit.models import AuditEntry
+from pishkhan.catalogue.lookups import Lookups
 from pishkhan.common.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from pishkhan.common.identifiers import tracking_code_is_valid
 from pishkhan.common.money import MAX_RIALS
@@ -34,7 +35,6 @@ from pishkhan.transactions.services import (
     transaction_record,
     transactions_record_batch,
 )
-from pishkhan.transactions.services.counter import Lookups
 from tests.offices.factories import make_service, make_tariff, national_id
 from tests.transactions.conftest import TARIFF
 from tests.transactions.factories import posted_body

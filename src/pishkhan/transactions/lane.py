@@ -31,7 +31,7 @@ import io
 import json
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 import pydantic
 from django.conf import settings
@@ -49,6 +49,7 @@ from django.utils.cache import patch_vary_headers
 from pishkhan.accounts.keys import key_split, secret_hash, secret_matches
 from pishkhan.accounts.models import ApiKey
 from pishkhan.accounts.services import apikey_touch, apikey_touch_due
+from pishkhan.catalogue.lookups import lookups_shared
 from pishkhan.common.calendar import to_tehran
 from pishkhan.common.errors import ApplicationError
 from pishkhan.common.languages import api_language
@@ -228,8 +229,8 @@ def _record(environ: dict[str, Any], token: str, body: bytes) -> tuple[bool, str
     # No language is activated: a refusal's message is never shown from here (Django answers it).
     try:
         key = services.idempotency_key_clean(environ.get("HTTP_IDEMPOTENCY_KEY", ""))
-        lookups = services.lookups_shared()
-        checked = services.transaction_check(caller.office, payload.model_dump(), now, lookups)
+        posted = cast(services.Posted, payload.model_dump())
+        checked = services.transaction_check(caller.office, posted, now, lookups_shared())
         recorded = services.transaction_record_checked(
             office=caller.office,
             checked=checked,
