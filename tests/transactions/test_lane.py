@@ -29,6 +29,7 @@ from pishkhan.offices.services import office_set_status
 from pishkhan.transactions import lane
 from pishkhan.transactions.models import CounterTransaction, TransactionEvent
 from pishkhan.transactions.selectors import counter_caller
+from tests.offices.factories import make_service
 from tests.transactions.conftest import TARIFF
 from tests.transactions.factories import posted_body as _body
 
@@ -63,6 +64,7 @@ def wsgi():
         raw: bytes | None = None,
         path: str = "/api/v1/transactions",
         host: str = "testserver",
+        language: str | None = None,
     ) -> Answer:
         data = raw if raw is not None else json.dumps(body).encode()
         environ = {
@@ -76,6 +78,8 @@ def wsgi():
             environ["HTTP_AUTHORIZATION"] = f"Bearer {key}"
         if idempotency is not None:
             environ["HTTP_IDEMPOTENCY_KEY"] = idempotency
+        if language is not None:
+            environ["HTTP_ACCEPT_LANGUAGE"] = language
         started: list[Any] = []
         signals.request_started.disconnect(close_old_connections)
         signals.request_finished.disconnect(close_old_connections)
@@ -93,8 +97,10 @@ def wsgi():
     return post
 
 
-def _through_django(client, key, body, *, idempotency="idem-1", raw=None):
+def _through_django(client, key, body, *, idempotency="idem-1", raw=None, language=None):
     extra = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if key is not None else {}
+    if language is not None:
+        extra["HTTP_ACCEPT_LANGUAGE"] = language
     if idempotency is not None:
         extra["HTTP_IDEMPOTENCY_KEY"] = idempotency
     data = raw if raw is not None else json.dumps(body)
@@ -194,6 +200,26 @@ def test_whatever_the_lane_refuses_django_answers_with_the_apis_problem(client, 
     assert fast.headers["Content-Type"] == "application/problem+json"
     assert fast.json() == slow.json()
     assert CounterTransaction.objects.count() == 0
+
+
+def test_a_service_without_a_tariff_is_left_to_django_which_refuses_it_naming_the_service(
+    client, counter, wsgi
+):
+    # given a service the agency has published no tariff for
+    make_service(counter["agency"], "untariffed")
+    body = _body(service="tamin.untariffed")
+
+    # when an office posts it, through the lane and through Django, asking for Persian
+    fast = wsgi(counter["office_key"], body, language="fa")
+    slow = _through_django(client, counter["office_key"], body, language="fa")
+
+    # then both are the API's 422 problem, naming the service in Persian, and nothing is stored
+    assert fast.status_code == slow.status_code == 422
+    assert fast.headers["Content-Type"] == "application/problem+json"
+    assert fast.json() == slow.json()
+    assert fast.json()["errors"]["service"] == ["این خدمت در روزی که دفتر آن را ثبت کرد تعرفهٔ نافذی ندارد."]
+    assert CounterTransaction.objects.count() == 0
+    assert OutboundRequest.objects.count() == 0
 
 
 @pytest.mark.parametrize("change", [_suspend, _revoke], ids=["suspended office", "revoked key"])

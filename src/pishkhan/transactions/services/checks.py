@@ -51,13 +51,13 @@ class Posted(TypedDict, total=False):
 @dataclass
 class Checked:
     """A transaction whose every rule holds, its values clean; ``fee_tariff``: the total of the tariff
-    in force on the day the office recorded it (None: none was)."""
+    in force on the day the office recorded it."""
 
     service: Service
     national_id: str
     mobile: str
     fee_charged: int
-    fee_tariff: int | None
+    fee_tariff: int
     clerk: str
     office_reference: str
     recorded_at: dt.datetime
@@ -141,12 +141,18 @@ def _recorded_at_clean(value: Any, now: dt.datetime) -> dt.datetime:
     return value
 
 
+def no_tariff_message() -> str:
+    """The refusal of a service without a tariff in force (the counter's and the history import's)."""
+    return _("This service has no tariff in force on the day the office recorded it.")
+
+
 def transaction_check(office: Office, posted: Posted, now: dt.datetime, lookups: Lookups) -> Checked:
     """Every rule of one transaction; a ``ValidationError`` naming every bad field at once.
 
-    The service must be offered and deliverable by the office's kind (the catalogue's rule). Each
-    field is checked in turn, its refusal noted and the next checked anyway (straight calls, no
-    closure per field: a batch checks a thousand items).
+    The service must be offered, deliverable by the office's kind (the catalogue's rule) and have a
+    tariff in force on the day the office recorded it, in Tehran. Each field is checked in turn, its
+    refusal noted and the next checked anyway (straight calls, no closure per field: a batch checks a
+    thousand items).
     """
     errors: dict[str, list[str]] = {}
     get = posted.get
@@ -160,10 +166,14 @@ def transaction_check(office: Office, posted: Posted, now: dt.datetime, lookups:
         max_length=OFFICE_REFERENCE_MAX, required=True,
     )  # fmt: skip
     recorded_at = _field(errors, "recorded_at", _recorded_at_clean, get("recorded_at"), now)
+    fee_tariff = None
+    if service is not None and recorded_at is not None:
+        # The tariff in force on the day the office recorded it, in Tehran (whatever the request's zone).
+        fee_tariff = lookups.tariff_total(service, to_tehran(recorded_at).date())
+        if fee_tariff is None:
+            errors.setdefault("service", []).append(no_tariff_message())
     if errors:
         raise ValidationError(_("The transaction is not valid; see errors."), fields=errors)
-    # The tariff in force on the day the office recorded it, in Tehran (whatever the request's zone).
-    fee_tariff = lookups.tariff_total(service, to_tehran(recorded_at).date())
     return Checked(
         service=service,
         national_id=national_id,

@@ -37,6 +37,7 @@ from pishkhan.common.identifiers import mobile_mask, national_id_is_valid, natio
 from pishkhan.common.money import MAX_RIALS
 from pishkhan.offices.models import Office
 from pishkhan.transactions.models import CLERK_MAX, OFFICE_REFERENCE_MAX, CounterTransaction
+from pishkhan.transactions.services.checks import no_tariff_message
 from pishkhan.transactions.services.citizens import citizen_key
 from pishkhan.transactions.services.writer import Event, Rows, row_defaults, rows_ready, rows_write
 from pishkhan.transactions.states import FINAL_STATES, TRANSACTION_TRANSITIONS, TransactionState
@@ -196,6 +197,8 @@ class _Checker:
         if finished > self.now:
             raise _RowError("finished_at", _("The time lies in the future."))
         tariff = self.tariff(service, recorded.astimezone(self.zone).date())
+        if tariff is None:
+            raise _RowError("service", no_tariff_message())
 
         values = {
             "office_id": office.pk,
