@@ -359,3 +359,35 @@ def test_a_write_failing_half_way_leaves_nothing_and_the_next_attempt_commits(co
     assert not connection.in_atomic_block
     if connection.vendor == "sqlite":
         assert not connection.connection.in_transaction
+
+
+# What the lane does about each of Django's middleware, which it bypasses (ADR 0009). A middleware
+# added to settings.MIDDLEWARE fails the test below until someone decides what the lane does about it
+# (apply it in ``lane._headers``, or say why it does not concern a new transaction posted with a key).
+LANE_MIDDLEWARE = {
+    "django.middleware.security.SecurityMiddleware": "applied: lane._headers runs it on a sample answer",
+    "whitenoise.middleware.WhiteNoiseMiddleware": "not its concern: it serves static files",
+    "django.contrib.sessions.middleware.SessionMiddleware": "not its concern: a key, no session, no cookie",
+    "pishkhan.web.middleware.LanguageMiddleware": "applied: Content-Language (api_language) and Vary",
+    "django.middleware.common.CommonMiddleware": "not its concern: the lane's path is exact, no slash added",
+    "django.middleware.csrf.CsrfViewMiddleware": "not its concern: a bearer key, which no forged form sends",
+    "django.contrib.auth.middleware.AuthenticationMiddleware": "replaced: counter_caller and the guard",
+    "django.contrib.messages.middleware.MessageMiddleware": "not its concern: the API shows no messages",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware": "applied: lane._headers runs it too",
+    "django_htmx.middleware.HtmxMiddleware": "not its concern: it marks requests from htmx pages",
+    "axes.middleware.AxesMiddleware": "not its concern: it locks out failed sign-ins",
+}
+
+
+def test_every_middleware_django_runs_is_one_the_lane_applies_or_has_no_concern_with(settings):
+    assert list(settings.MIDDLEWARE) == list(LANE_MIDDLEWARE)
+
+
+def test_the_lanes_answer_carries_every_header_djangos_middleware_adds(client, counter, wsgi):
+    fast = wsgi(counter["office_key"], _body(), language="fa")
+    slow = _through_django(client, counter["other_key"], _body(), language="fa")
+
+    assert fast.status_code == slow.status_code == 201
+    assert {name: value for name, value in fast.headers.items() if name != "Content-Length"} == {
+        name: value for name, value in slow.headers.items() if name != "Content-Length"
+    }
