@@ -134,7 +134,9 @@ def notifications_send_due(*, now: dt.datetime, limit: int = NOTIFY_BATCH) -> in
                 logger.error("the sealed mobile of %s cannot be opened; erased", row.tracking_code)
             else:
                 sent += 1
-                row.notified_at = now
+                # The time of the act: ``now`` is the worker's round, begun before the round's
+                # deliveries finished the transactions it texts.
+                row.notified_at = timezone.now()
             row.mobile_sealed = ""
             row.save(update_fields=["mobile_sealed", "notified_at"])
         CounterTransaction.objects.exclude(mobile_sealed="").filter(
