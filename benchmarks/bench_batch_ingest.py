@@ -178,7 +178,7 @@ def _floor_rows(setup: dict, run: str, count: int) -> list[Table]:
     from pishkhan.common.sealing import seal, seal_json
     from pishkhan.gateway.models import OutboundRequest
     from pishkhan.transactions.models import CounterTransaction, TransactionEvent
-    from pishkhan.transactions.services.counter import citizen_key
+    from pishkhan.transactions.services.citizens import citizen_key
 
     # A batch item has no Idempotency-Key of its own: its office reference identifies it.
     constants = setup["row"]["constants"] | {"idempotency_key": "", "request_fingerprint": ""}

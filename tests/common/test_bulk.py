@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from pishkhan.common import prepared
 from pishkhan.common.bulk import IN_BATCH, ids_reserve, insert_dicts, insert_ready, rows_matching, rows_ready
 from pishkhan.gateway.models import OutboundRequest
 from tests.offices.factories import make_agency
@@ -156,3 +157,28 @@ def test_rows_made_ready_beforehand_are_written_with_keys_filled_in_the_write():
     ]
     insert_ready(rows_ready(OutboundRequest, []))  # nothing to write: nothing written
     assert OutboundRequest.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_statements_run_past_djangos_cursors_are_shown_to_whoever_watches_the_queries():
+    # given someone watching every statement (as tests/architecture/test_table_owners.py does)
+    agency = make_agency()
+    seen: list[str] = []
+
+    def watch(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    select = "SELECT idempotency_key FROM gateway_outboundrequest WHERE agency_id = %s"
+
+    # when rows are written in bulk (COPY on PostgreSQL) and a hot path's statement runs prepared
+    with connection.execute_wrapper(watch):
+        insert_dicts(OutboundRequest, [_row(agency, "watched-1")])
+        found = prepared.rows(
+            "SELECT idempotency_key FROM gateway_outboundrequest WHERE agency_id = %s", [agency.pk]
+        )
+
+    # then both were seen, and both did their work
+    assert found == [("watched-1",)]
+    assert any("gateway_outboundrequest" in sql and ("COPY" in sql or "INSERT" in sql) for sql in seen)
+    assert select in seen

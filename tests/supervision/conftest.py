@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import jdatetime
 import pytest
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from tests.offices.factories import (
     make_agency,
     make_office,
     make_service,
+    make_tariff,
     national_id,
 )
 
@@ -37,6 +39,14 @@ def sms_log(settings, tmp_path):
 def days_ago(days: int, *, hours: int = 0) -> dt.datetime:
     """A moment ``days`` days (and ``hours`` hours) before now."""
     return timezone.now() - dt.timedelta(days=days, hours=hours)
+
+
+def priced(service) -> None:
+    """A tariff for ``service`` in force since long before any transaction of these tests (the counter,
+    and so the history import, refuses a service without one)."""
+    since = timezone.localdate() - dt.timedelta(days=800)
+    year = jdatetime.date.fromgregorian(date=since).year
+    make_tariff(service, year=year, effective_from=since, government_fee=500_000, office_fee=150_000)
 
 
 def past_transaction(office, at: dt.datetime, reference: str) -> None:
@@ -94,6 +104,7 @@ def network(geo_loaded):
     today = timezone.localdate()
     agency = make_agency()
     service = make_service(agency, "pension-statement")
+    priced(service)
     offices = [make_office(n) for n in range(1, 9)]
     isfahan = make_office(
         9, province=ISFAHAN_PROVINCE, county=ARDESTAN_COUNTY, place=None, lat=ARDESTAN[0], lon=ARDESTAN[1]

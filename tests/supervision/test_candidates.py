@@ -15,7 +15,7 @@ from pishkhan.supervision.criteria import InactivityCriteria
 from pishkhan.supervision.selectors import candidates_by_province, inactive_licence_candidates
 from tests.licensing.factories import imported
 from tests.offices.factories import make_agency, make_office, make_service
-from tests.supervision.conftest import days_ago, past_transaction
+from tests.supervision.conftest import days_ago, past_transaction, priced
 
 
 def _found(criteria=None, scope=None):
@@ -148,7 +148,7 @@ def test_idleness_is_claimed_only_as_far_back_as_the_counters_records_reach(geo_
             issued_on=timezone.localdate() - dt.timedelta(days=400),
             first_signal_at=days_ago(390),
         )
-    make_service(Agency.objects.get(), "pension-statement")
+    priced(make_service(Agency.objects.get(), "pension-statement"))
     past_transaction(other, days_ago(20), "FIRST")
 
     # then 180 idle days cannot be shown, and with 10 days the idleness counts from the records' start

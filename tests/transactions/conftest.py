@@ -12,7 +12,7 @@ from django.utils import timezone
 from pishkhan.accounts.services import apikey_create
 from pishkhan.common.identifiers import tracking_code_new
 from pishkhan.gateway.services import submission_enqueue
-from pishkhan.transactions.services import counter as counter_service
+from pishkhan.transactions.services import writer
 from tests.licensing.factories import imported
 from tests.offices.factories import (
     ARDESTAN,
@@ -72,7 +72,5 @@ def code_taken(counter, monkeypatch):
     taken = tracking_code_new()
     submission_enqueue(agency=counter["agency"], idempotency_key=taken, payload={"any": 1}, actor=None)
     draws = iter([taken])
-    monkeypatch.setattr(
-        counter_service, "tracking_code_new", lambda: next(draws, None) or tracking_code_new()
-    )
+    monkeypatch.setattr(writer, "tracking_code_new", lambda: next(draws, None) or tracking_code_new())
     return taken

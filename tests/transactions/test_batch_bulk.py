@@ -16,7 +16,7 @@ from pishkhan.common.sealing import unseal
 from pishkhan.gateway.models import OutboundRequest
 from pishkhan.transactions.models import CounterTransaction, TransactionEvent
 from pishkhan.transactions.services import transaction_record, transactions_record_batch
-from tests.offices.factories import national_id
+from tests.offices.factories import make_service, national_id
 from tests.transactions.conftest import TARIFF
 
 SERVICE = "tamin.pension-statement"
@@ -142,3 +142,19 @@ def test_a_service_withdrawn_between_two_batches_is_refused_in_the_second(counte
     assert second.outcome == "error"
     assert "service" in second.error.fields
     assert not CounterTransaction.objects.filter(office_reference="W-2").exists()
+
+
+def test_an_item_of_a_service_without_a_tariff_is_refused_alone(counter):
+    # given a batch whose second item names a service the agency has published no tariff for
+    make_service(counter["agency"], "untariffed")
+    items = [_item("T-1"), _item("T-2") | {"service": "tamin.untariffed"}, _item("T-3")]
+
+    # when it is recorded
+    results = transactions_record_batch(office=counter["office"], items=items, actor=None)
+
+    # then that item alone is refused, naming the service; the others are recorded with their submissions
+    assert [r.outcome for r in results] == ["created", "error", "created"]
+    assert results[1].error.status == 422
+    assert list(results[1].error.fields) == ["service"]
+    assert set(CounterTransaction.objects.values_list("office_reference", flat=True)) == {"T-1", "T-3"}
+    assert OutboundRequest.objects.count() == 2

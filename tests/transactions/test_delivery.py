@@ -230,3 +230,19 @@ def test_the_worker_command_runs_every_job_once(counter, sms_log, capsys):
     out = capsys.readouterr().out
     assert "gateway.deliver:" in out
     assert CounterTransaction.objects.get().state == TransactionState.COMPLETED
+
+
+def test_a_citizen_is_notified_after_the_transaction_finished_not_at_the_rounds_start(counter, sms_log):
+    # given transactions posted for the agency (on the sandbox adapter, which answers at once)
+    for n in range(3):
+        assert record(counter["office"], key=f"k-{n}", office_reference=f"N-{n}").created
+
+    # when the worker runs one round: the gateway delivers them (finishing them), then texts go out
+    run_once()
+
+    # then each citizen is notified after their transaction finished, at the time of each act
+    finished = CounterTransaction.objects.filter(state=TransactionState.COMPLETED)
+    assert finished.count() == 3
+    for transaction in finished:
+        assert transaction.notified_at is not None, transaction.tracking_code
+        assert transaction.submitted_at <= transaction.finished_at <= transaction.notified_at

@@ -112,7 +112,7 @@ def test_the_fee_is_stored_beside_the_tariff_in_force_on_the_day_it_was_recorded
     )  # fmt: skip
     office = counter["office"]
     rows = [
-        _on(office, 1, jdatetime.date(1403, 12, 1)),
+        _on(office, 1, jdatetime.date(1404, 12, 1)),
         _on(office, 2, jdatetime.date(1405, 1, 15)),
         _on(office, 3, jdatetime.date(1405, 3, 1)),
     ]
@@ -120,19 +120,21 @@ def test_the_fee_is_stored_beside_the_tariff_in_force_on_the_day_it_was_recorded
     transactions_history_import(rows=rows, actor=None)
 
     tariffs = dict(CounterTransaction.objects.values_list("office_reference", "fee_tariff"))
-    assert tariffs == {"H-1": None, "H-2": 500_000, "H-3": 1_000_000}
+    assert tariffs == {"H-1": 500_000, "H-2": 500_000, "H-3": 1_000_000}
 
 
 def _bad_rows(counter):
     office, isfahan = counter["office"], counter["isfahan"]
     make_service(counter["agency"], "forbidden", outsourcing="prohibited")
     make_service(counter["agency"], "rural-only", kinds=("ict",))
+    make_service(counter["agency"], "untariffed")
     good = row(office, 1)
     future = timezone.now() + dt.timedelta(minutes=5)
     return {
         "unknown service": (row(office, 2, service="tamin.nothing"), "service"),
         "prohibited service": (row(office, 2, service="tamin.forbidden"), "service"),
         "service not for the office's kind": (row(isfahan, 2, service="tamin.rural-only"), "service"),
+        "service without a tariff in force": (row(office, 2, service="tamin.untariffed"), "service"),
         "negative fee": (row(office, 2, fee_charged=-1), "fee_charged"),
         "absurd fee": (row(office, 2, fee_charged=MAX_RIALS + 1), "fee_charged"),
         "fee not whole rials": (row(office, 2, fee_charged=1000.5), "fee_charged"),
@@ -163,6 +165,7 @@ BAD_ROWS = [
     "unknown service",
     "prohibited service",
     "service not for the office's kind",
+    "service without a tariff in force",
     "negative fee",
     "absurd fee",
     "fee not whole rials",

@@ -12,9 +12,11 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from pishkhan.audit.models import AuditEntry
+from pishkhan.catalogue.lookups import Lookups
 from pishkhan.common.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from pishkhan.common.identifiers import tracking_code_is_valid
 from pishkhan.common.money import MAX_RIALS
+from pishkhan.gateway.models import OutboundRequest
 from pishkhan.offices.services import office_set_status
 from pishkhan.transactions.models import (
     CounterTransaction,
@@ -34,7 +36,6 @@ from pishkhan.transactions.services import (
     transaction_record,
     transactions_record_batch,
 )
-from pishkhan.transactions.services.counter import Lookups
 from tests.offices.factories import make_service, make_tariff, national_id
 from tests.transactions.conftest import TARIFF
 from tests.transactions.factories import posted_body
@@ -135,11 +136,18 @@ def test_a_fee_unlike_the_tariff_is_stored_as_charged(counter):
     )
 
 
-def test_a_service_without_tariff_records_a_null_tariff(counter):
+def test_a_service_without_a_tariff_in_force_is_refused_naming_the_service(counter):
+    # given a service the agency has published no tariff for
     make_service(counter["agency"], "untariffed")
-    transaction = record(counter["office"], service_code="tamin.untariffed").transaction
-    assert transaction.fee_tariff is None
-    assert transaction.fee_differs is False
+
+    # when an office records it, then it is refused, naming the service, and nothing is stored
+    with pytest.raises(ValidationError) as refused:
+        record(counter["office"], service_code="tamin.untariffed")
+    assert refused.value.fields["service"] == [
+        "This service has no tariff in force on the day the office recorded it."
+    ]
+    assert not CounterTransaction.objects.exists()
+    assert not OutboundRequest.objects.exists()
 
 
 def test_persian_digits_are_accepted(counter):
@@ -205,7 +213,7 @@ def test_original_recorded_at_is_kept_and_sets_the_tariff_day(counter):
     assert transaction.fee_tariff == TARIFF
 
 
-def test_a_time_before_the_tariff_took_effect_has_no_tariff(counter):
+def test_a_time_before_the_tariff_took_effect_is_refused_for_want_of_one(counter):
     transaction = record(counter["office"], recorded_at=timezone.now() - dt.timedelta(days=29)).transaction
     assert transaction.fee_tariff == TARIFF  # the tariff took effect 60 days ago
     make_service(counter["agency"], "late")
@@ -221,12 +229,9 @@ def test_a_time_before_the_tariff_took_effect_has_no_tariff(counter):
         government_fee=1,
         office_fee=1,
     )
-    assert (
-        record(
-            counter["office"], key="k2", service_code="tamin.late", office_reference="R2"
-        ).transaction.fee_tariff
-        is None
-    )
+    with pytest.raises(ValidationError) as refused:
+        record(counter["office"], key="k2", service_code="tamin.late", office_reference="R2")
+    assert list(refused.value.fields) == ["service"]
 
 
 def test_the_tariff_day_is_tehrans_whatever_zone_is_active(counter):

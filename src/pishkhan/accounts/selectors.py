@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any, NamedTuple
+
+from django.db import connection
 from django.db.models import QuerySet
 
 from pishkhan.accounts.keys import key_split, secret_matches
@@ -47,3 +51,44 @@ def apikey_exists_for_office(*, office_code: str) -> bool:
     return ApiKey.objects.filter(
         holder_kind=HolderKind.OFFICE, holder_code=office_code, revoked_at__isnull=True
     ).exists()
+
+
+class OfficeKeySql(NamedTuple):
+    """An office's API key as the counter's hot path reads it in its own SQL (``transactions.selectors``):
+    each piece names the key's row by the alias given to :func:`office_key_sql`."""
+
+    table: str  # the table with its alias, for a FROM
+    columns: str  # id, secret hash, revoked at
+    by_prefix: str  # the office's key with this prefix (params: office_key_by_prefix_params)
+    live: str  # this key, this secret, not revoked, the office's (params: office_key_live_params)
+    last_used_at: str
+
+
+@functools.cache
+def office_key_sql(*, key: str, holder_code: str) -> OfficeKeySql:
+    """The pieces of SQL by which the counter's hot path reads an office's key (alias ``key``) beside
+    its office, whose code is the SQL expression ``holder_code``; the keys' table and columns stay
+    named here."""
+    meta = ApiKey._meta
+    names = ("id", "prefix", "secret_hash", "revoked_at", "holder_kind", "holder_code", "last_used_at")
+    column = {name: f"{key}.{meta.get_field(name).column}" for name in names}
+    held = f"{column['holder_kind']} = %s AND {column['holder_code']} = {holder_code}"
+    return OfficeKeySql(
+        table=f"{connection.ops.quote_name(meta.db_table)} {key}",
+        columns=f"{column['id']}, {column['secret_hash']}, {column['revoked_at']}",
+        by_prefix=f"{column['prefix']} = %s AND {held}",
+        live=f"{column['id']} = %s AND {column['secret_hash']} = %s "
+        f"AND {column['revoked_at']} IS NULL AND {held}",
+        last_used_at=column["last_used_at"],
+    )
+
+
+def office_key_by_prefix_params(*, prefix: str) -> list[Any]:
+    """The parameters of ``office_key_sql(...).by_prefix``."""
+    return [prefix, HolderKind.OFFICE]
+
+
+def office_key_live_params(*, key_id: int, secret_hash: str) -> list[Any]:
+    """The parameters of ``office_key_sql(...).live``: the key read before, its secret's hash as
+    presented now."""
+    return [key_id, secret_hash, HolderKind.OFFICE]

@@ -9,11 +9,14 @@ query contains), so one column answers a search in Persian or English however it
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pishkhan.catalogue.kinds import OfficeKind
+from pishkhan.catalogue.versions import catalogue_changed
 
 AGENCY_CODE_LENGTH = 16  # an agency code is also a jurisdiction code (accounts: 1–16 characters)
 SERVICE_CODE_LENGTH = 64
@@ -50,6 +53,26 @@ class OutsourcingStatus(models.TextChoices):
     PROHIBITED = "prohibited", _("Outsourcing prohibited by law")
 
 
+class CatalogueQuerySet(models.QuerySet):
+    """Agencies', services' and tariffs' querysets: a bulk write, which sends no signal, notes that the
+    catalogue changed as a save does (``versions``), so no server process keeps a stale copy."""
+
+    def update(self, **kwargs: Any) -> int:
+        count = super().update(**kwargs)
+        catalogue_changed()
+        return count
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[Any]:
+        created = super().bulk_create(*args, **kwargs)
+        catalogue_changed()
+        return created
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        count = super().bulk_update(*args, **kwargs)
+        catalogue_changed()
+        return count
+
+
 class Agency(models.Model):
     """An executive agency (دستگاه اجرایی) that delivers e-services through the offices."""
 
@@ -72,6 +95,8 @@ class Agency(models.Model):
     search_key = models.CharField(max_length=SEARCH_KEY_LENGTH, db_index=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CatalogueQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -128,6 +153,8 @@ class Service(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = CatalogueQuerySet.as_manager()
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("service")
@@ -170,6 +197,8 @@ class Tariff(models.Model):
     office_fee = models.BigIntegerField(_("office fee (rials)"))
     effective_from = models.DateField(_("effective from"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = CatalogueQuerySet.as_manager()
 
     class Meta:
         ordering = ["service_id", "-effective_from"]

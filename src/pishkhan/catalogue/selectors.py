@@ -129,8 +129,24 @@ def service_get(*, code: str) -> Service:
     return service
 
 
+def service_undeliverable_why(*, service: Service, office_kind: str) -> str:
+    """Why an office of ``office_kind`` may not deliver ``service`` (a translated sentence), or "" when
+    it may: the law prohibits offices from delivering it, or it is not for offices of that kind.
+
+    The one rule of which services an office may deliver (whether the service is still offered is the
+    caller's question: history records services since withdrawn); :func:`services_deliverable_by` is
+    its query.
+    """
+    if service.outsourcing == OutsourcingStatus.PROHIBITED:
+        return _("The law does not allow this service to be delivered by offices.")
+    if office_kind not in service.office_kinds:
+        return _("Offices of this kind may not deliver this service.")
+    return ""
+
+
 def services_deliverable_by(*, kind: str) -> QuerySet[Service]:
-    """The active services an office of ``kind`` may deliver: allowed for the kind and not prohibited."""
+    """The active services an office of ``kind`` may deliver: allowed for the kind and not prohibited
+    (:func:`service_undeliverable_why` as a query)."""
     return (
         service_list(office_kind=kind)
         .exclude(outsourcing=OutsourcingStatus.PROHIBITED)

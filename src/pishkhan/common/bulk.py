@@ -19,6 +19,8 @@ from typing import Any, NamedTuple
 from django.db import connection, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from pishkhan.common.prepared import watched
+
 # Rows per executemany call: memory stays flat, the database sees one prepared statement.
 BATCH_SIZE = 1000
 # Values per ``__in`` lookup when reading back thousands of rows: under the 999 parameters older
@@ -87,14 +89,19 @@ def _write(model: type[models.Model], fields: Sequence[models.Field], rows: Iter
     columns = ", ".join(quote(field.column) for field in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # psycopg's own cursor, past Django's wrapper: its errors are made Django's here (a unique
-            # key taken meanwhile is an IntegrityError that the caller may handle).
-            with (
-                connection.wrap_database_errors,
-                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-            ):
-                for values in rows:
-                    copy.write_row(values)
+            sql = f"COPY {table} ({columns}) FROM STDIN"
+
+            def copied() -> None:
+                # psycopg's own cursor, past Django's wrapper: its errors are made Django's here (a
+                # unique key taken meanwhile is an IntegrityError that the caller may handle).
+                with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+                    for values in rows:
+                        copy.write_row(values)
+
+            if connection.execute_wrappers:  # shown to whoever watches the queries, as Django's are
+                watched(connection, sql, None, copied)
+            else:
+                copied()
             return
         sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
         batch: list[list[Any]] = []

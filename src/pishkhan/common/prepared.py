@@ -17,13 +17,15 @@ Behind PgBouncer in transaction mode, prepared statements need PgBouncer 1.21 or
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db import transaction as db_transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+
+T = TypeVar("T")
 
 
 def rows(sql: str, params: Sequence[Any], *, db: BaseDatabaseWrapper | None = None) -> list[tuple[Any, ...]]:
@@ -34,6 +36,12 @@ def rows(sql: str, params: Sequence[Any], *, db: BaseDatabaseWrapper | None = No
     connection, when the caller holds it already (each look-up costs a few microseconds).
     """
     db = db if db is not None else connections[DEFAULT_DB_ALIAS]  # the connection, not the proxy
+    if db.execute_wrappers:  # someone watches the queries (connection.execute_wrapper): show them this
+        return watched(db, sql, params, lambda: _rows(sql, params, db))
+    return _rows(sql, params, db)
+
+
+def _rows(sql: str, params: Sequence[Any], db: BaseDatabaseWrapper) -> list[tuple[Any, ...]]:
     if db.vendor == "sqlite":
         # sqlite3 keeps the statements it compiled (its statement cache), given the same text: the
         # text with SQLite's placeholders, made once.
@@ -53,6 +61,20 @@ def rows(sql: str, params: Sequence[Any], *, db: BaseDatabaseWrapper | None = No
     with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
         cursor.execute(sql, params, prepare=True)
         return cursor.fetchall() if cursor.description else []
+
+
+def watched(db: BaseDatabaseWrapper, sql: str, params: Sequence[Any] | None, run: Callable[[], T]) -> T:
+    """``run()``, which executes ``sql`` past Django's cursors, through the connection's execute
+    wrappers (``connection.execute_wrapper``) as Django's cursors pass every statement, so that whoever
+    watches the queries (a test, instrumentation) sees these too."""
+
+    def execute(sql: str, params: Any, many: bool, context: dict[str, Any]) -> T:
+        return run()
+
+    call: Callable[..., T] = execute
+    for wrapper in reversed(db.execute_wrappers):
+        call = functools.partial(wrapper, call)
+    return call(sql, params, False, {"connection": db, "cursor": None})
 
 
 @functools.lru_cache(maxsize=256)

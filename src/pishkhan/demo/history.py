@@ -186,16 +186,17 @@ class _Tariffs:
             service.pk: sorted(tariff_history(service=service), key=lambda tariff: tariff.effective_from)
             for service in services
         }
-        self.cache: dict[tuple[int, dt.date], int] = {}
+        self.cache: dict[tuple[int, dt.date], int | None] = {}
 
-    def on(self, service: Service, day: dt.date) -> int:
+    def on(self, service: Service, day: dt.date) -> int | None:
+        """The total in force on ``day``; None before the service's first tariff (the counter, and
+        so the history import, refuses a service without one)."""
         key = (service.pk, day)
         if key not in self.cache:
             history = self.history.get(service.pk) or []
             starts = [tariff.effective_from for tariff in history]
             index = bisect.bisect_right(starts, day) - 1
-            # Before the first tariff known the demo charges it anyway (the import stores no tariff).
-            self.cache[key] = history[max(index, 0)].total if history else 0
+            self.cache[key] = history[index].total if index >= 0 else None
         return self.cache[key]
 
 
@@ -276,6 +277,8 @@ class _Generator:
                 recorded = midnight + seconds * int(minute * 60)
                 service = menu.pick(rng)
                 tariff = self.tariffs.on(service, day.day)
+                if tariff is None:
+                    continue  # not yet priced that day: no office could have recorded it
                 fee = tariff
                 if rng.random() < OVERCHARGE_SHARE:
                     fee = tariff + max(10_000, int(round(tariff * rng.uniform(0.1, 0.5), -4)))

@@ -1,8 +1,9 @@
 """The gateway's durable outbox: requests to agencies' back-ends, every attempt to deliver them, and
 the secret each agency shares with Pishkhan to sign messages both ways.
 
-Rows are written only by ``services.py``. The outbox is the record: a request is stored before any
-attempt is made, so a crash, a restart or an agency outage loses nothing.
+Rows are written only by ``services.py`` (the counter's single write runs the gateway's own INSERT,
+``services.submission_insert_sql``, inside its one statement). The outbox is the record: a request
+is stored before any attempt is made, so a crash, a restart or an agency outage loses nothing.
 
 Sealed at rest (``pishkhan.common.sealing``): a request's payload, which carries a citizen's full
 identifiers, for as long as it may still be sent (it is erased once the agency has taken the request),

@@ -21,20 +21,22 @@ it for a replay.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from pishkhan.audit.services import audit_record
 from pishkhan.catalogue.models import Agency
+from pishkhan.common.bulk import Ready, insert_ready, rows_ready
 from pishkhan.common.errors import NotFoundError, ValidationError
 from pishkhan.common.sealing import seal, seal_json
 from pishkhan.gateway import backoff
@@ -160,17 +162,59 @@ def submission_enqueue(
 def submission_row(
     *, agency: Agency, idempotency_key: str, payload: Mapping[str, Any], now: dt.datetime
 ) -> dict[str, Any]:
-    """A new submission's outbox row (column: value), for a caller that writes it itself.
+    """A new submission's outbox row (column: value, in the order of ``SUBMISSION_COLUMNS``), for a
+    caller that has the gateway write it in its own statement or in bulk.
 
     The counter stores its transactions and these rows without the ORM (a single POST in one statement,
-    a batch in bulk); the checks are :func:`submission_enqueue`'s, the payload sealed the same way. A
-    key stored before is the caller's ``IntegrityError``.
+    a batch in bulk): :func:`submission_insert_sql` and :func:`submissions_insert` are the gateway's
+    writes of such rows. The checks are :func:`submission_enqueue`'s, the payload sealed the same way;
+    a key stored before is the caller's ``IntegrityError``.
     """
     key = _key_clean(idempotency_key)
     _payload_check(payload)
     if not agency.active:
         raise NotFoundError(f"There is no active agency {agency.code!r}.")
     return _row_new(agency.pk, key, payload, now)
+
+
+# The columns of a ready row (:func:`submission_row`), in its order: the order of the parameters of
+# :func:`submission_insert_sql`.
+SUBMISSION_COLUMNS = (
+    "agency_id", "idempotency_key", "payload_sealed", "state", "attempts", "next_attempt_at",
+    "last_error", "created_at",
+)  # fmt: skip
+
+
+@functools.cache
+def submission_insert_sql(*, rows_from: str = "") -> str:
+    """The gateway's INSERT of one ready row (:func:`submission_row`; its values, in order, are the
+    parameters), for a caller's own statement: its table and columns stay the gateway's to name.
+
+    ``rows_from``: the name of a relation of the caller's statement (a CTE on PostgreSQL): the row is
+    written once for each of its rows, so not at all when it yields none (a guard that refused).
+    Built once per process.
+    """
+    quote = connection.ops.quote_name
+    table = quote(OutboundRequest._meta.db_table)
+    names = ", ".join(quote(OutboundRequest._meta.get_field(name).column) for name in SUBMISSION_COLUMNS)
+    holders = ", ".join(["%s"] * len(SUBMISSION_COLUMNS))
+    if rows_from:
+        return f"INSERT INTO {table} ({names}) SELECT {holders} FROM {rows_from}"  # noqa: S608
+    return f"INSERT INTO {table} ({names}) VALUES ({holders})"  # noqa: S608
+
+
+def submissions_ready(rows: Sequence[Mapping[str, Any]]) -> Ready:
+    """Ready rows (:func:`submission_row`) made ready for :func:`submissions_insert` ahead of the
+    caller's write transaction (``common.bulk.rows_ready``)."""
+    return rows_ready(OutboundRequest, rows)
+
+
+def submissions_insert(ready: Ready) -> None:
+    """Write submissions made ready by :func:`submissions_ready`, in bulk (COPY on PostgreSQL), inside
+    the caller's transaction; a key stored before is the caller's ``IntegrityError``."""
+    if ready.model is not OutboundRequest:
+        raise ValueError("not the gateway's submissions")
+    insert_ready(ready)
 
 
 # --- Deliver --------------------------------------------------------------------------------------

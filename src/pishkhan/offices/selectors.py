@@ -8,12 +8,15 @@ the whole country, ``{"province": "23"}``, ``{"office": "P23-0001"}``, or ``{"ag
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -146,6 +149,46 @@ def office_for_counter(*, code: str) -> Office:
     if office is None:
         raise NotFoundError(_("No office has the code %(code)s.") % {"code": code})
     return office
+
+
+class OfficeCounterSql(NamedTuple):
+    """An office as the counter's hot path reads it in its own SQL (``transactions.selectors``): each
+    piece names the office's row by the alias given to :func:`office_counter_sql`."""
+
+    table: str  # the table with its alias, for a FROM or JOIN
+    columns: str  # id, code, kind, status: :func:`office_counter_row` makes them an Office
+    id: str  # the office's id, for a join on it
+    code: str  # the office's code, for a join on it
+    open: str  # may serve as read: open in the registry and still of its kind (params: office_open_params)
+
+
+@functools.cache
+def office_counter_sql(*, office: str) -> OfficeCounterSql:
+    """The pieces of SQL by which the counter's hot path reads an office (alias ``office``) beside its
+    key and licence in one statement; the office registry's table and columns stay named here."""
+    meta = Office._meta
+    column = {name: f"{office}.{meta.get_field(name).column}" for name in _COUNTER_FIELDS}
+    return OfficeCounterSql(
+        table=f"{connection.ops.quote_name(meta.db_table)} {office}",
+        columns=", ".join(column[name] for name in _COUNTER_FIELDS),
+        id=column["id"],
+        code=column["code"],
+        open=f"{column['status']} = %s AND {column['kind']} = %s",
+    )
+
+
+_COUNTER_FIELDS = ("id", "code", "kind", "status")
+
+
+def office_open_params(*, kind: str) -> list[Any]:
+    """The parameters of ``office_counter_sql(...).open``: the office open, and still of ``kind``
+    (a conversion changes it)."""
+    return [OfficeStatus.ACTIVE, kind]
+
+
+def office_counter_row(values: Sequence[Any]) -> Office:
+    """The office read by ``office_counter_sql(...).columns`` (those fields loaded, the rest on use)."""
+    return Office.from_db(None, list(_COUNTER_FIELDS), values)
 
 
 def office_list(

@@ -6,7 +6,8 @@ is measured by (issue 4: at least half the rate of a bare INSERT endpoint). Djan
 read the office and its licence) costs several times the work itself; the lane does only the work:
 
 1. the key's office, read once per server process (``selectors.counter_caller``, with the same
-   checks as authentication, the registry and licensing; see ``_callers``);
+   checks as authentication, the permission ``transactions.record``, the registry and licensing;
+   see ``_callers``);
 2. the body parsed by the API's own schema and fingerprinted the same way, and
    ``services.transaction_check``;
 3. the API's own write (``services.transaction_record_checked``), guarded: on PostgreSQL one
@@ -31,7 +32,7 @@ import io
 import json
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 import pydantic
 from django.conf import settings
@@ -47,8 +48,10 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from pishkhan.accounts.keys import key_split, secret_hash, secret_matches
-from pishkhan.accounts.models import ApiKey
+from pishkhan.accounts.models import ApiKey, HolderKind
+from pishkhan.accounts.permissions import has_perm, principal_for_apikey
 from pishkhan.accounts.services import apikey_touch, apikey_touch_due
+from pishkhan.catalogue.lookups import lookups_shared
 from pishkhan.common.calendar import to_tehran
 from pishkhan.common.errors import ApplicationError
 from pishkhan.common.languages import api_language
@@ -137,12 +140,21 @@ def _caller(prefix: str, secret: str, on: dt.date) -> CounterCaller | None:
     if caller is None or caller.revoked or not secret_matches(secret, caller.secret_hash):
         return None
     office = caller.office
-    permitted = office.status == OfficeStatus.ACTIVE and licence_permits(
-        office_kind=office.kind,
-        status=caller.licence_status,
-        expires_on=caller.licence_expires_on,
-        suspended_until=caller.licence_suspended_until,
-        on=on,
+    # The key's principal as the API's authentication makes it, asked as the API asks it
+    # (``api._office_of``): an office key's role may lose the permission one day.
+    principal = principal_for_apikey(
+        ApiKey(pk=caller.key_id, prefix=prefix, holder_kind=HolderKind.OFFICE, holder_code=office.code)
+    )
+    permitted = (
+        has_perm(principal, "transactions.record", office=office.code)
+        and office.status == OfficeStatus.ACTIVE
+        and licence_permits(
+            office_kind=office.kind,
+            status=caller.licence_status,
+            expires_on=caller.licence_expires_on,
+            suspended_until=caller.licence_suspended_until,
+            on=on,
+        )
     )
     if not permitted:
         return None
@@ -154,7 +166,11 @@ def _caller(prefix: str, secret: str, on: dt.date) -> CounterCaller | None:
 @functools.cache
 def _headers(secure: bool) -> tuple[tuple[str, str], ...]:
     """The headers of a 201 answer as Django's middleware makes them (security, framing, language's
-    Vary), worked out once per process by running those middlewares on a sample answer."""
+    Vary), worked out once per process by running those middlewares on a sample answer.
+
+    The lane runs no other middleware: tests/transactions/test_lane.py holds every entry of
+    ``settings.MIDDLEWARE`` with what the lane does about it, and fails on a new one.
+    """
 
     class Sample(HttpRequest):
         def is_secure(self) -> bool:
@@ -228,8 +244,8 @@ def _record(environ: dict[str, Any], token: str, body: bytes) -> tuple[bool, str
     # No language is activated: a refusal's message is never shown from here (Django answers it).
     try:
         key = services.idempotency_key_clean(environ.get("HTTP_IDEMPOTENCY_KEY", ""))
-        lookups = services.lookups_shared()
-        checked = services.transaction_check(caller.office, payload.model_dump(), now, lookups)
+        posted = cast(services.Posted, payload.model_dump())
+        checked = services.transaction_check(caller.office, posted, now, lookups_shared())
         recorded = services.transaction_record_checked(
             office=caller.office,
             checked=checked,

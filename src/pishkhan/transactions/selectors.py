@@ -21,7 +21,12 @@ from typing import Any
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from pishkhan.accounts.models import ApiKey, HolderKind
+from pishkhan.accounts.selectors import (
+    OfficeKeySql,
+    office_key_by_prefix_params,
+    office_key_live_params,
+    office_key_sql,
+)
 from pishkhan.catalogue.models import Service
 from pishkhan.common import prepared
 from pishkhan.common.calendar import TEHRAN
@@ -29,12 +34,21 @@ from pishkhan.common.errors import NotFoundError, ValidationError
 from pishkhan.common.identifiers import tracking_code_clean
 from pishkhan.common.persian import to_latin_digits
 from pishkhan.geo.models import Province
-from pishkhan.licensing.models import Licence
-from pishkhan.licensing.selectors import licence_permits_params, licence_permits_sql
-from pishkhan.licensing.states import IN_FORCE_STATES
+from pishkhan.licensing.selectors import (
+    LicenceInForceSql,
+    licence_in_force_params,
+    licence_in_force_sql,
+    licence_permits_params,
+    licence_permits_sql,
+)
 from pishkhan.offices.models import Office
-from pishkhan.offices.selectors import office_code_clean
-from pishkhan.offices.states import OfficeStatus
+from pishkhan.offices.selectors import (
+    OfficeCounterSql,
+    office_code_clean,
+    office_counter_row,
+    office_counter_sql,
+    office_open_params,
+)
 from pishkhan.transactions.models import CounterTransaction, OfficeLiveness, TransactionEvent
 from pishkhan.transactions.services import citizen_key
 from pishkhan.transactions.states import TransactionState
@@ -270,19 +284,12 @@ def counter_caller(*, prefix: str) -> CounterCaller | None:
 
     The counter's fast lane (``transactions.lane``) reads here what authentication, the office
     registry and licensing would read in three queries; anything it does not find here (a user's key,
-    an agency's, an unknown prefix) it leaves to the API's usual path.
+    an agency's, an unknown prefix) it leaves to the API's usual path. Each domain names its own
+    tables and columns (``accounts.selectors.office_key_sql``, ``offices.selectors.office_counter_sql``,
+    ``licensing.selectors.licence_in_force_sql``); this joins them.
     """
-    key, office, licence = ApiKey._meta, Office._meta, Licence._meta
-    in_force = sorted(IN_FORCE_STATES)
-    states = ", ".join(["%s"] * len(in_force))
-    sql = (  # our tables' names; every value a parameter
-        "SELECT k.id, k.secret_hash, k.revoked_at, o.id, o.code, o.kind, o.status, "  # noqa: S608
-        "l.status, l.expires_on, l.suspended_until "
-        f"FROM {key.db_table} k JOIN {office.db_table} o ON o.code = k.holder_code "
-        f"LEFT JOIN {licence.db_table} l ON l.office_id = o.id AND l.status IN ({states}) "
-        "WHERE k.prefix = %s AND k.holder_kind = %s"
-    )
-    found = prepared.rows(sql, [*in_force, prefix, HolderKind.OFFICE])
+    params = [*office_key_by_prefix_params(prefix=prefix), *licence_in_force_params()]
+    found = prepared.rows(_counter_caller_sql(), params)
     if not found:
         return None
     row = found[0]
@@ -290,11 +297,28 @@ def counter_caller(*, prefix: str) -> CounterCaller | None:
         key_id=row[0],
         secret_hash=row[1],
         revoked=row[2] is not None,
-        office=Office.from_db(None, ["id", "code", "kind", "status"], row[3:7]),
+        office=office_counter_row(row[3:7]),
         licence_status=row[7],
         licence_expires_on=row[8],
         licence_suspended_until=row[9],
     )
+
+
+@functools.cache
+def _counter_caller_sql() -> str:
+    key, office, licence = _counter_parts()
+    return (
+        f"SELECT {key.columns}, {office.columns}, {licence.columns} "  # noqa: S608 (every value a parameter)
+        f"FROM {key.table} JOIN {office.table} ON {key.by_prefix} {licence.join}"
+    )
+
+
+def _counter_parts() -> tuple[OfficeKeySql, OfficeCounterSql, LicenceInForceSql]:
+    """The key (``k``), its office (``o``) and the office's licence in force (``l``), as their domains
+    read them."""
+    office = office_counter_sql(office="o")
+    key = office_key_sql(key="k", holder_code=office.code)
+    return key, office, licence_in_force_sql(licence="l", office_id=office.id)
 
 
 def counter_guard(*, caller: CounterCaller, secret_hash: str, on: dt.date) -> tuple[str, list[Any]]:
@@ -307,20 +331,21 @@ def counter_guard(*, caller: CounterCaller, secret_hash: str, on: dt.date) -> tu
     (``licensing.selectors.licence_permits_sql``).
     """
     params = [
-        caller.office.pk, *sorted(IN_FORCE_STATES), caller.key_id, secret_hash, OfficeStatus.ACTIVE,
-        caller.office.kind, *licence_permits_params(on=on),
-    ]  # fmt: skip
+        caller.office.pk,
+        *licence_in_force_params(),
+        *office_key_live_params(key_id=caller.key_id, secret_hash=secret_hash),
+        *office_open_params(kind=caller.office.kind),
+        *licence_permits_params(on=on),
+    ]
     return _counter_guard_sql(), params
 
 
 @functools.cache
 def _counter_guard_sql() -> str:
-    key, office, licence = ApiKey._meta, Office._meta, Licence._meta
-    states = ", ".join(["%s"] * len(IN_FORCE_STATES))
+    key, office, licence = _counter_parts()
     permits = licence_permits_sql(office="o", licence="l")
-    return (  # our tables' names; every value a parameter
-        f"SELECT k.last_used_at FROM {key.db_table} k JOIN {office.db_table} o ON o.id = %s "  # noqa: S608
-        f"LEFT JOIN {licence.db_table} l ON l.office_id = o.id AND l.status IN ({states}) "
-        f"WHERE k.id = %s AND k.secret_hash = %s AND k.revoked_at IS NULL AND o.code = k.holder_code "
-        f"AND o.status = %s AND o.kind = %s AND {permits}"
+    return (
+        f"SELECT {key.last_used_at} FROM {key.table} "  # noqa: S608 (every value a parameter)
+        f"JOIN {office.table} ON {office.id} = %s {licence.join} "
+        f"WHERE {key.live} AND {office.open} AND {permits}"
     )

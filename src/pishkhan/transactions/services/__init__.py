@@ -1,59 +1,65 @@
 """Every write of counter transactions. One module per concept; import from here.
 
-- ``counter``: recording one transaction, advancing a state, heartbeats
+- ``checks``: the rules a transaction is checked by (``transaction_check`` on a ``Posted``), and
+  whether its office may serve
+- ``writer``: the one writer of transactions, their first events and their gateway submissions: one
+  (the single POST, in one statement on PostgreSQL) or many (the batch, the history import)
+- ``answers``: what an office's system is answered
+- ``idempotency``: a retry's first answer (``Idempotency-Key`` and the body's fingerprint)
+- ``counter``: recording one transaction (the API, the fast lane, the web counter)
 - ``batch``: recording an office's offline batch
-- ``delivery``: handing transactions to the gateway, following its events, the citizen's SMS
 - ``history``: importing finished transactions of the past in bulk (the demo's history)
+- ``heartbeats``: terminals' signs of life
+- ``delivery``: following the gateway's events, advancing a state, the citizen's SMS
+- ``citizens``: the citizen's keyed hash
+
+The catalogue as the counter reads it (services, tariffs, who may deliver what) is
+``catalogue.lookups``.
 """
 
+from pishkhan.transactions.services.answers import Recorded, transaction_answer
 from pishkhan.transactions.services.batch import BATCH_MAX, ItemResult, transactions_record_batch
-from pishkhan.transactions.services.counter import (
-    CITIZEN_KEY_SALT,
+from pishkhan.transactions.services.checks import (
     CLOCK_SKEW,
     RECORDED_MAX_AGE,
-    Guard,
-    GuardRefused,
-    Recorded,
-    citizen_key,
-    heartbeat_record,
-    idempotency_key_clean,
-    lookups_shared,
+    Checked,
+    Posted,
     office_operational_check,
-    request_fingerprint,
-    transaction_advance,
-    transaction_answer,
     transaction_check,
-    transaction_record,
-    transaction_record_checked,
 )
+from pishkhan.transactions.services.citizens import CITIZEN_KEY_SALT, citizen_key
+from pishkhan.transactions.services.counter import transaction_record, transaction_record_checked
 from pishkhan.transactions.services.delivery import (
     gateway_event,
     notifications_send_due,
-    submission_payload,
-    transaction_submit,
+    transaction_advance,
 )
+from pishkhan.transactions.services.heartbeats import heartbeat_record
 from pishkhan.transactions.services.history import (
     HistoryImported,
     HistoryRow,
     transactions_history_import,
 )
+from pishkhan.transactions.services.idempotency import idempotency_key_clean, request_fingerprint
+from pishkhan.transactions.services.writer import Guard, GuardRefused, submission_payload
 
 __all__ = [
     "BATCH_MAX",
     "CITIZEN_KEY_SALT",
     "CLOCK_SKEW",
     "RECORDED_MAX_AGE",
+    "Checked",
     "Guard",
     "GuardRefused",
     "HistoryImported",
     "HistoryRow",
     "ItemResult",
+    "Posted",
     "Recorded",
     "citizen_key",
     "gateway_event",
     "heartbeat_record",
     "idempotency_key_clean",
-    "lookups_shared",
     "notifications_send_due",
     "office_operational_check",
     "request_fingerprint",
@@ -63,7 +69,6 @@ __all__ = [
     "transaction_check",
     "transaction_record",
     "transaction_record_checked",
-    "transaction_submit",
     "transactions_history_import",
     "transactions_record_batch",
 ]

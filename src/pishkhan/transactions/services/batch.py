@@ -1,44 +1,49 @@
 """Recording the transactions an office stored while offline: up to ``BATCH_MAX`` per request.
 
 Each item is judged alone (created, duplicate or error), so one bad item never loses the others; the
-good items are written in bulk with their first events and their gateway submissions.
+good items are written in bulk with their first events and their gateway submissions (``writer``).
 
 Where the time goes (issue 4's speed target): everything that needs no lock is done before the
 write transaction opens (checks, the look-up of references stored before, tracking codes, the
 sealed mobile, the gateway payload), so on SQLite, whose writers queue on one lock, the lock is held
-only for the writes; rows are plain lists made ready for the database beforehand (no model
-instances; ``common.bulk.rows_ready``), and the transactions' keys are reserved in the write
-(``ids_reserve``) so that their events need no read-back.
+only for the writes; rows are plain lists made ready for the database beforehand
+(``writer.rows_ready``), and the transactions' keys are reserved in the write, so that their events
+need no read-back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from django.db import IntegrityError
 from django.db import transaction as db_transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pishkhan.common.bulk import Ready, ids_reserve, insert_ready, rows_matching, rows_ready
+from pishkhan.catalogue.lookups import lookups_shared
+from pishkhan.common.bulk import rows_matching
 from pishkhan.common.errors import ApplicationError, ValidationError
 from pishkhan.common.writes import writer_turn
-from pishkhan.gateway.models import OutboundRequest
-from pishkhan.gateway.services import submission_row
 from pishkhan.offices.models import Office
-from pishkhan.transactions.models import CounterTransaction, TransactionEvent
-from pishkhan.transactions.services.counter import (
-    TRACKING_ATTEMPTS,
+from pishkhan.transactions.models import CounterTransaction
+from pishkhan.transactions.services.checks import (
     Checked,
-    lookups_shared,
+    Posted,
     office_operational_check,
-    recorded_as,
-    row_new,
     transaction_check,
 )
-from pishkhan.transactions.services.delivery import submission_payload, transaction_submit
+from pishkhan.transactions.services.counter import TRACKING_ATTEMPTS
+from pishkhan.transactions.services.writer import (
+    recorded_as,
+    row_defaults,
+    row_new,
+    rows_ready,
+    rows_write,
+    submission_new,
+    transaction_write,
+)
 from pishkhan.transactions.states import TransactionState
 
 BATCH_MAX = 1000
@@ -51,30 +56,6 @@ class ItemResult(NamedTuple):
     outcome: str
     tracking_code: str = ""
     error: ApplicationError | None = None
-
-
-class _DuplicateError(Exception):
-    def __init__(self, tracking_code: str) -> None:
-        super().__init__(tracking_code)
-        self.tracking_code = tracking_code
-
-
-def _insert(office: Office, checked: Checked, now: dt.datetime) -> CounterTransaction:
-    """Insert the row and its first event; ``_DuplicateError`` when the office's reference is taken."""
-    for _attempt in range(TRACKING_ATTEMPTS):
-        try:
-            with db_transaction.atomic():  # a savepoint: a clash loses only this insert
-                created = CounterTransaction.objects.create(**row_new(office, checked, now)._asdict())
-        except IntegrityError:
-            taken = recorded_as(office, checked.office_reference)
-            if taken is not None:
-                raise _DuplicateError(taken) from None
-            continue  # the rare clash of a random tracking code: draw another
-        TransactionEvent.objects.create(
-            transaction=created, from_state="", to_state=TransactionState.RECEIVED, at=now
-        )
-        return created
-    raise RuntimeError("no free tracking code after several attempts")  # 10^11 codes: never in practice
 
 
 def transactions_record_batch(
@@ -103,7 +84,7 @@ def transactions_record_batch(
             results[index] = ItemResult(index, "error", error=error)
             continue
         try:
-            good.append((index, transaction_check(office, item, now, lookups)))
+            good.append((index, transaction_check(office, cast(Posted, item), now, lookups)))
         except ValidationError as error:
             results[index] = ItemResult(index, "error", error=error)
     results |= _batch_record(office, good, now, actor)
@@ -132,14 +113,9 @@ def _stored(office: Office, references: Sequence[str]) -> dict[str, str]:
 
 def _fresh_new(office: Office, checked: Checked, now: dt.datetime, defaults: dict[str, Any]) -> _Fresh:
     """The row ``row_new`` makes, as a dict over ``defaults`` (every column, the key ``None``), and its
-    gateway submission's outbox row (both sealed)."""
+    gateway submission's row (both sealed)."""
     created = row_new(office, checked, now)
-    outbox = submission_row(
-        agency=checked.service.agency,
-        idempotency_key=created.tracking_code,
-        payload=submission_payload(created, national_id=checked.national_id, mobile=checked.mobile),
-        now=now,
-    )
+    outbox = submission_new(created, national_id=checked.national_id, mobile=checked.mobile)
     return _Fresh(defaults | created.row(), outbox)
 
 
@@ -156,10 +132,7 @@ def _batch_record(
         first.setdefault(checked.office_reference, index)
     # Read without a lock: a reference stored between this read and the write fails the write, below.
     codes = _stored(office, list(first))
-    defaults = {
-        field.attname: None if field.primary_key else field.get_default()
-        for field in CounterTransaction._meta.concrete_fields
-    }
+    defaults = row_defaults()
     fresh = {
         checked.office_reference: _fresh_new(office, checked, now, defaults)
         for index, checked in good
@@ -168,10 +141,14 @@ def _batch_record(
     for _attempt in range(_WRITE_ATTEMPTS):
         if not fresh:
             break
-        ready = _fresh_ready(list(fresh.values()), now)
+        ready = rows_ready(
+            [item.row for item in fresh.values()],
+            [[("", TransactionState.RECEIVED, now, "")]] * len(fresh),
+            [item.outbox for item in fresh.values()],
+        )
         try:
             with writer_turn(), db_transaction.atomic():
-                _ready_write(ready)
+                rows_write(ready)
             break
         except IntegrityError:
             # A concurrent request recorded some of these references (its write done, ours waited for
@@ -194,60 +171,27 @@ def _batch_record(
     return results
 
 
-class _Ready(NamedTuple):
-    """A batch's rows, ready to write but for the transactions' keys (reserved in the write)."""
-
-    transactions: Ready
-    events: Ready
-    outbox: Ready
-
-
-def _fresh_ready(fresh: list[_Fresh], now: dt.datetime) -> _Ready:
-    """The transactions, their first events and their submissions, ready for the write transaction."""
-    return _Ready(
-        rows_ready(CounterTransaction, [item.row for item in fresh]),
-        rows_ready(
-            TransactionEvent,
-            [
-                {
-                    "transaction_id": None,
-                    "from_state": "",
-                    "to_state": TransactionState.RECEIVED,
-                    "at": now,
-                    "detail": "",
-                }
-                for _item in fresh
-            ],
-        ),
-        rows_ready(OutboundRequest, [item.outbox for item in fresh]),
-    )
-
-
-def _ready_write(ready: _Ready) -> None:
-    """Write a batch's rows, its transactions' keys reserved now; call it in the write transaction."""
-    ids = ids_reserve(CounterTransaction, len(ready.transactions.values))
-    ready.transactions.fill("id", ids)
-    ready.events.fill("transaction_id", ids)
-    insert_ready(ready.transactions)
-    insert_ready(ready.events)
-    # The codes were drawn for this batch: a code another submission holds fails the write (see above).
-    insert_ready(ready.outbox)
-
-
 def _items_record(
     office: Office, good: list[tuple[int, Checked]], now: dt.datetime, actor: Any
 ) -> dict[int, ItemResult]:
     """The slow path: each item in its own savepoint, judged against what is stored now."""
-    with db_transaction.atomic():
+    with writer_turn(), db_transaction.atomic():
         return {index: _item_write(office, index, checked, now, actor) for index, checked in good}
 
 
 def _item_write(office: Office, index: int, checked: Checked, now: dt.datetime, actor: Any) -> ItemResult:
-    try:
-        created = _insert(office, checked, now)
-    except _DuplicateError as duplicate:
-        return ItemResult(index, "duplicate", tracking_code=duplicate.tracking_code)
-    transaction_submit(
-        transaction=created, national_id=checked.national_id, mobile=checked.mobile, actor=actor
-    )
-    return ItemResult(index, "created", tracking_code=created.tracking_code)
+    """One item written alone (``writer.transaction_write``, in its own savepoint); duplicate when the
+    office's reference is taken."""
+    for _attempt in range(TRACKING_ATTEMPTS):
+        created = row_new(office, checked, now)
+        try:
+            transaction_write(
+                created, national_id=checked.national_id, mobile=checked.mobile, key="", fingerprint=""
+            )
+        except IntegrityError:
+            taken = recorded_as(office, checked.office_reference)
+            if taken is not None:
+                return ItemResult(index, "duplicate", tracking_code=taken)
+            continue  # the rare clash of a random tracking code: draw another
+        return ItemResult(index, "created", tracking_code=created.tracking_code)
+    raise RuntimeError("no free tracking code after several attempts")  # 10^11 codes: never in practice

@@ -1,11 +1,12 @@
-"""A transaction's way to the agency and back: handing it to the gateway, following what the gateway
-reports, and telling the citizen the outcome by SMS.
+"""A transaction's way to the agency and back: following what the gateway reports, moving a
+transaction along its states, and telling the citizen the outcome by SMS.
 
 The gateway knows nothing of transactions (it sits below them): a transaction is submitted under its
-tracking code as the gateway's idempotency key, and :func:`gateway_event` — named in
-``settings.PISHKHAN_GATEWAY_EVENT_HANDLER`` — moves the transaction when the gateway reports
-``delivered`` (→ submitted), ``result`` (→ completed or rejected) or ``dead`` (→ failed). It runs
-inside the gateway's own transaction, so the two never disagree; the gateway calls it once per event.
+tracking code as the gateway's idempotency key (written with it: ``writer``), and
+:func:`gateway_event` — named in ``settings.PISHKHAN_GATEWAY_EVENT_HANDLER`` — moves the
+transaction when the gateway reports ``delivered`` (→ submitted), ``result`` (→ completed or
+rejected) or ``dead`` (→ failed). It runs inside the gateway's own transaction, so the two never
+disagree; the gateway calls it once per event.
 """
 
 from __future__ import annotations
@@ -13,56 +14,25 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction as db_transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from pishkhan.common.errors import ValidationError
 from pishkhan.common.sealing import UnsealError, unseal
 from pishkhan.common.sms import SmsError, sms_send
 from pishkhan.gateway.models import OutboundRequest
-from pishkhan.gateway.services import DEAD, DELIVERED, RESULT, submission_enqueue
+from pishkhan.gateway.services import DEAD, DELIVERED, RESULT
 from pishkhan.transactions.models import AGENCY_REFERENCE_MAX, CounterTransaction, TransactionEvent
 from pishkhan.transactions.states import FINAL_STATES, TRANSACTION_TRANSITIONS, TransactionState
-
-if TYPE_CHECKING:
-    from pishkhan.transactions.services.counter import NewTransaction
 
 logger = logging.getLogger(__name__)
 
 NOTIFY_BATCH = 100
 # A failed transaction's sealed mobile waits this long for a late answer (a replay), then is erased.
 FAILED_MOBILE_KEPT = dt.timedelta(days=14)
-
-
-def submission_payload(
-    transaction: CounterTransaction | NewTransaction, *, national_id: str, mobile: str
-) -> dict[str, Any]:
-    """What the agency's back-end receives for a transaction (stored, or about to be written): the
-    work to do and for whom."""
-    return {
-        "tracking_code": transaction.tracking_code,
-        "service": transaction.service.code,
-        "office": transaction.office.code,
-        "office_reference": transaction.office_reference,
-        "national_id": national_id,
-        "mobile": mobile,
-        "fee_charged": transaction.fee_charged,
-        "recorded_at": transaction.recorded_at.isoformat(),
-    }
-
-
-def transaction_submit(
-    *, transaction: CounterTransaction, national_id: str, mobile: str, actor: Any
-) -> OutboundRequest:
-    """Hand a just-recorded transaction to its agency's gateway (call it in the recording transaction)."""
-    return submission_enqueue(
-        agency=transaction.service.agency,
-        idempotency_key=transaction.tracking_code,
-        payload=submission_payload(transaction, national_id=national_id, mobile=mobile),
-        actor=actor,
-    )
 
 
 def state_change(
@@ -82,6 +52,20 @@ def state_change(
         transaction=locked, from_state=before, to_state=to_state, at=now, detail=(detail or "")[:500]
     )
     return fields
+
+
+def transaction_advance(
+    *, transaction: CounterTransaction, to_state: str, detail: str = "", actor: Any
+) -> CounterTransaction:
+    """Move a transaction to its next state, as the transition table allows, and time the change."""
+    if to_state not in TransactionState.values:
+        message = _("Unknown transaction state.")
+        raise ValidationError(message, fields={"to_state": message})
+    with db_transaction.atomic():
+        locked = CounterTransaction.objects.select_for_update().get(pk=transaction.pk)
+        fields = state_change(locked, to_state, now=timezone.now(), detail=detail)
+        locked.save(update_fields=fields)
+    return locked
 
 
 def gateway_event(*, request: OutboundRequest, event: str, result: Mapping[str, Any] | None) -> None:
@@ -150,7 +134,9 @@ def notifications_send_due(*, now: dt.datetime, limit: int = NOTIFY_BATCH) -> in
                 logger.error("the sealed mobile of %s cannot be opened; erased", row.tracking_code)
             else:
                 sent += 1
-                row.notified_at = now
+                # The time of the act: ``now`` is the worker's round, begun before the round's
+                # deliveries finished the transactions it texts.
+                row.notified_at = timezone.now()
             row.mobile_sealed = ""
             row.save(update_fields=["mobile_sealed", "notified_at"])
         CounterTransaction.objects.exclude(mobile_sealed="").filter(

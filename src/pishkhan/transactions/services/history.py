@@ -5,8 +5,9 @@ never go through the gateway, carry no idempotency key and no sealed identifiers
 nothing more from them); each arrives with its whole timed path of events (received → submitted →
 final). Like every ``*_many`` service (ADR 0005) it checks every row first, refuses the whole batch
 on the first bad row (``rows[17].fee_charged``), and writes with ``pishkhan.common.bulk``: COPY on
-PostgreSQL, ``executemany`` on SQLite. One audit entry records each import, not each transaction
-(see ``counter.py`` on why transactions are not audited one by one).
+PostgreSQL, ``executemany`` on SQLite, through the counter's one writer (``writer.rows_write``). One
+audit entry records each import, not each transaction (see ``counter.py`` on why transactions are
+not audited one by one).
 
 Speed is the point (a national year is about 100 million transactions), so the per-row check is
 plain comparisons with what it needs read once per batch: the services, the tariff in force per
@@ -28,20 +29,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pishkhan.audit.services import audit_record
-from pishkhan.catalogue.models import OutsourcingStatus, Service
-from pishkhan.catalogue.selectors import service_list, tariff_in_force
-from pishkhan.common.bulk import ids_reserve, insert_dicts, rows_matching
+from pishkhan.catalogue.models import Service
+from pishkhan.catalogue.selectors import service_list, service_undeliverable_why, tariff_in_force
+from pishkhan.common.bulk import ids_reserve, rows_matching
 from pishkhan.common.errors import ConflictError, ValidationError
 from pishkhan.common.identifiers import mobile_mask, national_id_is_valid, national_id_mask, tracking_code_new
 from pishkhan.common.money import MAX_RIALS
 from pishkhan.offices.models import Office
-from pishkhan.transactions.models import (
-    CLERK_MAX,
-    OFFICE_REFERENCE_MAX,
-    CounterTransaction,
-    TransactionEvent,
-)
-from pishkhan.transactions.services.counter import citizen_key
+from pishkhan.transactions.models import CLERK_MAX, OFFICE_REFERENCE_MAX, CounterTransaction
+from pishkhan.transactions.services.checks import no_tariff_message
+from pishkhan.transactions.services.citizens import citizen_key
+from pishkhan.transactions.services.writer import Event, Rows, row_defaults, rows_ready, rows_write
 from pishkhan.transactions.states import FINAL_STATES, TRANSACTION_TRANSITIONS, TransactionState
 
 # Transactions written per COPY / executemany round, with their events: a few MB of rows at a time.
@@ -119,12 +117,9 @@ class _Checker:
             raise _RowError("service", _("No service has the code %(code)s.") % {"code": code})
         why = self.allowed.get((office.kind, code))
         if why is None:
-            why = ""
-            if service.outsourcing == OutsourcingStatus.PROHIBITED:
-                why = _("The law does not allow this service to be delivered by offices.")
-            elif office.kind not in service.office_kinds:
-                why = _("Offices of this kind may not deliver this service.")
-            self.allowed[(office.kind, code)] = why
+            why = self.allowed[(office.kind, code)] = service_undeliverable_why(
+                service=service, office_kind=office.kind
+            )
         if why:
             raise _RowError("service", why)
         return service
@@ -163,7 +158,7 @@ class _Checker:
             raise _RowError(field, _("At most %(count)d characters.") % {"count": max_length})
         return value
 
-    def check(self, row: HistoryRow) -> tuple[dict[str, Any], list[tuple[str, str, dt.datetime, str]]]:
+    def check(self, row: HistoryRow) -> tuple[dict[str, Any], list[Event]]:
         """The transaction's column values (without id and tracking code) and its events."""
         office = row.office
         if not isinstance(office, Office) or office.pk is None:
@@ -201,6 +196,9 @@ class _Checker:
             raise _RowError("finished_at", _("Finished before it was submitted."))
         if finished > self.now:
             raise _RowError("finished_at", _("The time lies in the future."))
+        tariff = self.tariff(service, recorded.astimezone(self.zone).date())
+        if tariff is None:
+            raise _RowError("service", no_tariff_message())
 
         values = {
             "office_id": office.pk,
@@ -211,7 +209,7 @@ class _Checker:
             "citizen_masked": masked,
             "mobile_masked": mobile_mask(row.mobile),
             "fee_charged": fee,
-            "fee_tariff": self.tariff(service, recorded.astimezone(self.zone).date()),
+            "fee_tariff": tariff,
             "state": str(state),
             "recorded_at": recorded,
             "received_at": received,
@@ -271,14 +269,9 @@ def _references_taken(rows: list[dict[str, Any]]) -> set[tuple[int, str]]:
     return taken
 
 
-def _write_chunk(
-    rows: list[dict[str, Any]],
-    events: list[list[tuple[str, str, dt.datetime, str]]],
-    indexes: range,
-    defaults: dict[str, Any],
-    drawn: set[str],
-) -> tuple[int, int]:
-    """Write one chunk of checked rows with their events; returns (events written, codes redrawn).
+def _write_chunk(rows: list[dict[str, Any]], ready: Rows, indexes: range, drawn: set[str]) -> tuple[int, int]:
+    """Write one chunk of checked rows (``ready``: them with their events) ; returns (events written,
+    codes redrawn).
 
     A tracking code is 11 random digits: once the table holds millions of rows a chunk of thousands
     meets a stored code more often than not (about 5 per 5,000 rows at 100 million), so codes are
@@ -292,19 +285,10 @@ def _write_chunk(
         # The highest id counts the rows ever written: an upper bound of the codes to meet.
         if attempt or len(rows) * ids[-1] / TRACKING_CODE_SPACE > _LOOKUP_ABOVE:
             redrawn += _codes_free(codes, drawn)
-        transactions = [
-            {"id": pk, "tracking_code": code, **defaults, **values}
-            for pk, code, values in zip(ids, codes, rows, strict=True)
-        ]
-        event_rows = [
-            {"transaction_id": pk, "from_state": src, "to_state": dst, "at": at, "detail": detail}
-            for pk, path in zip(ids, events, strict=True)
-            for src, dst, at, detail in path
-        ]
+        ready.transactions.fill("tracking_code", codes)
         try:
             with db_transaction.atomic():  # a savepoint: a clash loses this attempt, not the batch
-                insert_dicts(CounterTransaction, transactions)
-                insert_dicts(TransactionEvent, event_rows)
+                rows_write(ready, ids=ids)
         except IntegrityError:
             taken = _references_taken(rows)
             if taken:
@@ -321,7 +305,7 @@ def _write_chunk(
                     fields={f"rows[{index}].office_reference": message},
                 ) from None
             continue  # a tracking code taken: by an earlier row, or by a live transaction meanwhile
-        return len(event_rows), redrawn
+        return len(ready.events.values), redrawn
     raise RuntimeError("the history chunk clashed on every attempt")
 
 
@@ -343,7 +327,7 @@ def transactions_history_import(
     now = now or timezone.now()
     checker = _Checker(now)
     checked: list[dict[str, Any]] = []
-    paths: list[list[tuple[str, str, dt.datetime, str]]] = []
+    paths: list[list[Event]] = []
     check = checker.check
     for index, row in enumerate(rows):
         try:
@@ -362,25 +346,17 @@ def transactions_history_import(
         checked.append(values)
         paths.append(events)
 
-    # Columns this service does not set (added since) get their model defaults.
-    ours = {"id", "tracking_code", *checked[0]}
-    defaults = {
-        field.attname: field.get_default()
-        for field in CounterTransaction._meta.concrete_fields
-        if field.attname not in ours
-    }
+    # Columns this service does not set (added since) get their model defaults; the key and the
+    # tracking code are filled in at the write.
+    defaults = row_defaults() | {"tracking_code": ""}
     events_written = redrawn = 0
     drawn: set[str] = set()
     with db_transaction.atomic():
         for start in range(0, len(checked), WRITE_CHUNK):
             stop = start + WRITE_CHUNK
-            written, again = _write_chunk(
-                checked[start:stop],
-                paths[start:stop],
-                list(range(start, min(stop, len(checked)))),
-                defaults,
-                drawn,
-            )
+            chunk = checked[start:stop]
+            ready = rows_ready([defaults | values for values in chunk], paths[start:stop])
+            written, again = _write_chunk(chunk, ready, range(start, min(stop, len(checked))), drawn)
             events_written += written
             redrawn += again
         first, last = min(v["recorded_at"] for v in checked), max(v["finished_at"] for v in checked)
