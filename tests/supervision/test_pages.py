@@ -147,3 +147,26 @@ def test_the_start_page_previews_the_criteria_it_is_linked_with(network):
     assert 'name="grace_days" value="30"' in preview.content.decode()
     assert wrong.status_code == 422
     assert not InactivityCampaign.objects.exists()
+
+
+def test_every_page_of_the_candidates_keeps_the_criteria(network, monkeypatch):
+    monkeypatch.setattr("pishkhan.supervision.views.campaigns.PAGE_SIZE", 2)
+    client = _client(regulator())
+    expected = Licence.objects.filter(office__code__in=network.candidates).values_list("number", flat=True)
+
+    # The menu's link carries no criteria: its page 2 is the default criteria's second page.
+    first = client.get(CANDIDATES)
+    second = client.get(CANDIDATES, {"page": "2"})
+    asked = client.get(CANDIDATES, {"never_activated_days": 90, "idle_days": 180, "province": "23"})
+    asked_second = client.get(
+        CANDIDATES, {"never_activated_days": 90, "idle_days": 180, "province": "23", "page": "۲"}
+    )
+
+    assert second.status_code == 200
+    shown = _rows(first.content.decode(), "data-licence") + _rows(second.content.decode(), "data-licence")
+    assert sorted(shown) == sorted(expected)
+    assert 'rel="next" href="?page=2"' in first.content.decode()
+    html = asked.content.decode()
+    assert 'rel="next" href="?never_activated_days=90&amp;idle_days=180&amp;province=23&amp;page=2"' in html
+    assert asked_second.status_code == 200
+    assert len(_rows(asked_second.content.decode(), "data-licence")) == 1  # three in Tehran, two a page
