@@ -124,9 +124,19 @@ def test_staff_are_added_by_login_and_removed(directorate, network):
 
     added = directorate.post(MANAGE, {"form": "staff", "staff-username": "clerk1", "staff-position": "clerk"})
     member = StaffMember.objects.get(user__username="clerk1")
-    removed = directorate.post(MANAGE, {"form": "remove", "member": str(member.pk)})
+    asked = directorate.post(MANAGE, {"form": "remove", "member": str(member.pk)})
+    member.refresh_from_db()
+    kept = member.active
+    removed = directorate.post(MANAGE, {"form": "remove", "member": str(member.pk), "confirmed": "yes"})
 
     assert added.status_code == 302
+    assert asked.status_code == 200  # the confirmation page: the first POST removes no one
+    assert kept is True
+    html = asked.content.decode()
+    assert '<input type="hidden" name="form" value="remove">' in html
+    assert f'<input type="hidden" name="member" value="{member.pk}">' in html
+    assert '<input type="hidden" name="confirmed" value="yes">' in html
+    assert 'href="/offices/P23-0001/manage/"' in html
     assert removed.status_code == 302
     member.refresh_from_db()
     assert member.active is False
