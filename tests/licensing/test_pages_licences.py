@@ -250,3 +250,18 @@ def test_revoking_asks_for_confirmation_and_the_first_post_changes_nothing(regis
     licence.refresh_from_db()
     assert done.status_code == 302
     assert licence.status == LicenceStatus.REVOKED
+
+
+def test_the_timeline_names_people_and_the_system_in_words_not_by_their_labels(register, db):
+    licence = register["active"]
+    client = browser(regulator(username="cra-fa", first_name="مریم", last_name="احمدی"))
+    until = _jalali(timezone.localdate() + dt.timedelta(days=9))
+    _act(client, licence, "suspend", until=until, reason="تخلف", basis="ماده ۵")
+
+    html = client.get(f"/licensing/licences/{licence.number}/").content.decode()
+
+    timeline = re.search(r'<ol class="timeline" id="timeline">(.*?)</ol>', html, re.S).group(1)
+    assert "مریم احمدی (سازمان تنظیم مقررات و ارتباطات رادیویی)" in timeline  # who suspended it
+    assert "سامانه (خودکار)" in timeline  # the import, done by no person
+    assert "user:" not in timeline
+    assert "system" not in timeline
