@@ -8,7 +8,7 @@ names come from the domains that own them (geo, offices, catalogue); accounts, b
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from pishkhan.accounts.roles import JurisdictionKind
@@ -35,7 +35,11 @@ def jurisdiction_name(kind: str, code: str) -> str:
             return _("%(name)s province") % {"name": _in_language(province.name_fa, province.name_en)}
         if kind == JurisdictionKind.OFFICE:
             office = office_get(code=code)
-            return _("Office %(name)s (%(code)s)") % {"name": office.name, "code": office.code}
+            # An office's name says what it is ("دفتر پیشخوان ..."); its code follows, in Latin digits.
+            return pgettext("an office and its code", "%(name)s (%(code)s)") % {
+                "name": office.name,
+                "code": office.code,
+            }
         if kind == JurisdictionKind.AGENCY:
             agency = agency_get(code=code)
             return _in_language(agency.name_fa, agency.name_en)
