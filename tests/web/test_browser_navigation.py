@@ -114,3 +114,32 @@ def test_every_menu_entry_of_a_role_is_reachable_at_every_width_and_nothing_scro
                         path=str(SCREENSHOTS / f"pishkhan-nav-{name}-{language}-{width}-open.png")
                     )
             context.close()
+
+
+@pytest.mark.browser
+def test_an_open_menu_closes_on_a_click_elsewhere_and_on_escape(live_server, transactional_db):
+    from playwright.sync_api import expect
+
+    session, _expected = _signed_in("regulator")
+
+    with chromium() as browser:
+        context = browser.new_context(locale="fa-IR", viewport={"width": 1280, "height": 800})
+        host = urlparse(live_server.url).hostname
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "domain": host, "path": "/"}]
+        )
+        page = context.new_page()
+        page.goto(f"{live_server.url}/accounts/me/")
+        supervision = page.locator('nav.site-nav a[href="/supervision/complaints/"]')
+        summary = supervision.locator("xpath=ancestor::details[1]/summary")
+
+        summary.click()
+        expect(supervision).to_be_visible()
+        page.locator("main h1").click()
+        expect(supervision).to_be_hidden()
+
+        summary.click()
+        expect(supervision).to_be_visible()
+        page.keyboard.press("Escape")
+        expect(supervision).to_be_hidden()
+        expect(summary).to_be_focused()
