@@ -91,7 +91,7 @@ ASKED_TWICE = frozenset({"revoke"})
 def _revoke_confirmation(request: HttpRequest, licence: Licence, form: Form) -> Confirmation:
     return confirmation_of(
         request,
-        title=_("Revoke licence %(number)s of office %(office)s?")
+        title=_("Revoke licence %(number)s of %(office)s?")
         % {"number": licence.number, "office": licence.office.name},
         consequence=_(
             "A revoked licence cannot be reinstated: the office may no longer deliver services under it, "
