@@ -176,8 +176,6 @@ def campaign_detail(request: HttpRequest, number: str) -> HttpResponse:
     outcome = form.cleaned_data["outcome"] if form.is_valid() else None
     cases = selectors.case_list(campaign=campaign, scope=scope, outcome=outcome or None)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     now = timezone.now()
     return render(
         request,
@@ -187,7 +185,6 @@ def campaign_detail(request: HttpRequest, number: str) -> HttpResponse:
             "report": selectors.campaign_report(campaign=campaign, scope=scope),
             "form": form,
             "page": page,
-            "query": query.urlencode(),
             "may_conclude": has_perm(principal, "supervision.campaign") and campaign.is_open,
             "grace_over": campaign.respond_by <= now,
             "now": now,
