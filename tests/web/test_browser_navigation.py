@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client, RequestFactory
 
 from pishkhan.accounts.roles import Role
@@ -35,8 +36,6 @@ def _signed_in(name):
     fields = PEOPLE[name]
     request = RequestFactory().get("/accounts/me/")
     if fields is None:
-        from django.contrib.auth.models import AnonymousUser
-
         request.user = AnonymousUser()
         return None, [item.url for item in navigation_for(request).items]
     user = UserFactory(username=name, **fields)
