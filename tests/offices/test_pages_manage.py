@@ -177,3 +177,19 @@ def test_a_conversion_is_requested_for_a_parallel_office_once(directorate, netwo
     # The form is no longer offered once a case is open: posting it anyway is refused.
     assert again.status_code == 403
     assert Conversion.objects.count() == 1
+
+
+def test_closing_an_office_for_good_asks_for_confirmation_first(directorate, network):
+    closing = {"form": "status", "status-status": "closed", "status-reason": "پایان فعالیت"}
+
+    asked = directorate.post(MANAGE, closing)
+    still = _office().status
+    closed = directorate.post(MANAGE, closing | {"confirmed": "yes"})
+
+    assert asked.status_code == 200  # the confirmation page: the first POST closes nothing
+    assert still == "active"
+    html = asked.content.decode()
+    assert '<input type="hidden" name="status-status" value="closed">' in html
+    assert '<input type="hidden" name="confirmed" value="yes">' in html
+    assert closed.status_code == 302
+    assert _office().status == "closed"

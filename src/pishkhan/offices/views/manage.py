@@ -16,7 +16,7 @@ from pishkhan.accounts.permissions import (
 )
 from pishkhan.accounts.selectors import user_get_by_username
 from pishkhan.catalogue.kinds import CONVERTIBLE_KINDS
-from pishkhan.common.confirmation import confirmation_of, is_confirmed
+from pishkhan.common.confirmation import Confirmation, confirmation_of, is_confirmed
 from pishkhan.common.errors import ApplicationError, ValidationError
 from pishkhan.common.forms import errors_onto
 from pishkhan.offices import selectors, services
@@ -120,6 +120,22 @@ def _staff_remove(request: HttpRequest, office: Office, actor: Principal) -> Htt
     return None
 
 
+def _closing(posted: str, form: Form) -> bool:
+    """Whether this is a valid request to close the office for good (a closed office stays closed)."""
+    return posted == "status" and form.is_valid() and form.cleaned_data["status"] == OfficeStatus.CLOSED
+
+
+def _close_confirmation(request: HttpRequest, office: Office, form: Form) -> Confirmation:
+    return confirmation_of(
+        request,
+        title=_("Close %(office)s (%(code)s) for good?") % {"office": office.name, "code": office.code},
+        consequence=_("A closed office cannot be reopened: it delivers no service and takes no staff."),
+        button=_("Close the office"),
+        cancel_url=reverse("offices:office_manage", kwargs={"code": office.code}),
+        facts=[(_("Reason"), form.cleaned_data["reason"])] if form.cleaned_data["reason"] else [],
+    )
+
+
 @permission_required("offices.view")
 def office_manage(request: HttpRequest, code: str) -> HttpResponse:
     """Change an office: its status, counters, hours and staff, or ask for its conversion.
@@ -148,6 +164,10 @@ def office_manage(request: HttpRequest, code: str) -> HttpResponse:
         form = forms.get(posted)
         if form is None:  # a form this caller may not use, or one the office's state no longer offers
             raise PermissionDenied(_("You may not do this here."))
+        if _closing(posted, form) and not is_confirmed(request):
+            return render(
+                request, "web/confirm.html", {"confirmation": _close_confirmation(request, office, form)}
+            )
         if form.is_valid():
             try:
                 done = _manage_apply(posted, form, office, principal)
