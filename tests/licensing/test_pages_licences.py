@@ -244,6 +244,7 @@ def test_revoking_asks_for_confirmation_and_the_first_post_changes_nothing(regis
     assert '<input type="hidden" name="revoke-basis" value="ماده ۱۰">' in html
     assert '<input type="hidden" name="confirmed" value="yes">' in html
     assert f'href="/licensing/licences/{licence.number}/"' in html  # cancel: back, changing nothing
+    assert "تا ۳ سال نمی‌تواند دوباره درخواست دهد" in html  # the bar on applying again, in the page's digits
 
     done = _act(cra, licence, "revoke", reason="عدم فعالیت", basis="ماده ۱۰", confirmed=True)
 

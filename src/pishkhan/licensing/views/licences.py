@@ -8,6 +8,7 @@ their licence read-only.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -15,6 +16,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from pishkhan.accounts.permissions import Principal, has_perm, permission_required
@@ -22,6 +24,7 @@ from pishkhan.accounts.selectors import apikey_exists_for_office
 from pishkhan.common.confirmation import Confirmation, confirmation_of, is_confirmed
 from pishkhan.common.errors import ApplicationError, NotFoundError
 from pishkhan.common.forms import errors_onto
+from pishkhan.common.persian import to_persian_digits
 from pishkhan.licensing import selectors, services
 from pishkhan.licensing.forms import LicenceActForm, LicenceFilterForm, LicenceRevokeForm, LicenceSuspendForm
 from pishkhan.licensing.models import Licence
@@ -87,14 +90,20 @@ ASKED_TWICE = frozenset({"revoke"})
 
 
 def _revoke_confirmation(request: HttpRequest, licence: Licence, form: Form) -> Confirmation:
+    years = settings.PISHKHAN_LICENCE_REVOCATION_BAR_YEARS
     return confirmation_of(
         request,
         title=_("Revoke licence %(number)s of %(office)s?")
         % {"number": licence.number, "office": licence.office.name},
-        consequence=_(
+        consequence=ngettext(
             "A revoked licence cannot be reinstated: the office may no longer deliver services under it, "
-            "and its holder may not apply again for some years."
-        ),
+            "and its holder may not apply again for %(years)s year.",
+            "A revoked licence cannot be reinstated: the office may no longer deliver services under it, "
+            "and its holder may not apply again for %(years)s years.",
+            years,
+        )
+        # The page's digits: Persian on a Persian page (the sentence is shown as it is).
+        % {"years": to_persian_digits(str(years)) if (get_language() or "fa").startswith("fa") else years},
         button=_("Revoke the licence"),
         cancel_url=reverse("licensing:licence_detail", kwargs={"number": licence.number}),
         facts=[(_("Reason"), form.cleaned_data["reason"]), (_("Legal basis"), form.cleaned_data["basis"])],
