@@ -3,8 +3,9 @@ in which of the header's few menus (so that every entry a role has fits at any w
 
 A domain that adds a page adds its entry to ``MENU`` with the permission the page's view demands
 (the same string it passes to ``permission_required``), so the menu never offers a page that would
-answer 403. Whether a principal holds a permission is decided by accounts' permission layer alone;
-nothing here tests a role by name.
+answer 403, and names the menu it belongs in (a new top-level entry must still fit a 1024 px bar:
+tests/web/test_browser_navigation.py checks every role). Whether a principal holds a permission is
+decided by accounts' permission layer alone; nothing here tests a role by name.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ SIGNED_IN = "signed_in"
 STAFF = "staff"
 
 
-# The menus of the header, in their order. An entry names its menu; one without stands alone. A menu
-# of which a principal sees a single entry shows that entry alone, so no menu opens on one link.
+# The menus of the header; they are drawn in the order of their first entry in MENU. An entry names
+# its menu; one without stands alone. A menu of which a principal sees a single entry shows that entry
+# alone, so no menu opens on one link.
 PUBLIC_SERVICES = _("Public services")
 NETWORK = _("Office network")
 LICENSING = _("Licensing")
