@@ -294,19 +294,24 @@ def test_a_holder_sees_the_licence_with_its_timeline(zahra):
     assert 'id="surrender-form"' in html
 
 
-def test_a_holder_surrenders_with_a_reason_and_without_one_is_told_to_give_it(zahra):
+def test_a_holder_surrenders_after_confirming_and_without_a_reason_is_told_to_give_it(zahra):
     _application, licence = approved(zahra)
     client = browser(zahra)
     url = f"/my-licences/{licence.number}/"
 
-    unconfirmed = client.post(url, {"surrender-reason": "بازنشستگی"})
-    no_reason = client.post(url, {"surrender-reason": "", "surrender-confirm": "on"})
-    licence.refresh_from_db()
-    assert (unconfirmed.status_code, no_reason.status_code) == (422, 422)
-    assert errors_of(no_reason, "reason") != ""
-    assert licence.status == LicenceStatus.ISSUED
+    no_reason = client.post(url, {"surrender-reason": " "})
+    asked = client.post(url, {"surrender-reason": "بازنشستگی"})
 
-    done = client.post(url, {"surrender-reason": "بازنشستگی", "surrender-confirm": "on"})
+    licence.refresh_from_db()
+    assert no_reason.status_code == 422
+    assert errors_of(no_reason, "reason") != ""
+    assert asked.status_code == 200  # the confirmation page: the first POST changes nothing
+    assert licence.status == LicenceStatus.ISSUED
+    html = asked.content.decode()
+    assert '<input type="hidden" name="surrender-reason" value="بازنشستگی">' in html
+    assert '<input type="hidden" name="confirmed" value="yes">' in html
+
+    done = client.post(url, {"surrender-reason": "بازنشستگی", "confirmed": "yes"})
 
     licence.refresh_from_db()
     assert done.status_code == 302

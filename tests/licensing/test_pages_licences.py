@@ -45,8 +45,10 @@ def cra(db):
     return browser(regulator(username="cra"))
 
 
-def _act(client, licence, act, **data):
+def _act(client, licence, act, *, confirmed=False, **data):
     body = {"form": act} | {f"{act}-{name}": value for name, value in data.items()}
+    if confirmed:
+        body["confirmed"] = "yes"  # the second step of an act asked twice (revoke)
     return client.post(f"/licensing/licences/{licence.number}/", body)
 
 
@@ -172,7 +174,9 @@ def test_the_regulator_suspends_until_a_jalali_date_reinstates_and_revokes(regis
     no_reason = _act(cra, licence, "revoke", reason="", basis="ماده ۱۰")
     assert no_reason.status_code == 422
     assert errors_of(no_reason, "reason") != ""
-    assert _act(cra, licence, "revoke", reason="عدم فعالیت", basis="ماده ۱۰").status_code == 302
+    assert (
+        _act(cra, licence, "revoke", reason="عدم فعالیت", basis="ماده ۱۰", confirmed=True).status_code == 302
+    )
     licence.refresh_from_db()
     assert licence.status == LicenceStatus.REVOKED
     actions = [entry.action for entry in audit_entry_list_for_target(target=licence)]
@@ -220,3 +224,45 @@ def test_the_list_reads_a_fixed_number_of_queries_whatever_its_rows(register, cr
 
     assert len(rows(page, "licences")) == len(register) + 6
     assert len(many) == len(few)
+
+
+def test_revoking_asks_for_confirmation_and_the_first_post_changes_nothing(register, cra):
+    licence = register["active"]
+
+    no_basis = _act(cra, licence, "revoke", reason="عدم فعالیت", basis="")
+    asked = _act(cra, licence, "revoke", reason="عدم فعالیت", basis="ماده ۱۰")
+
+    licence.refresh_from_db()
+    assert no_basis.status_code == 422  # bad input is refused before anything is asked
+    assert errors_of(no_basis, "basis") != ""
+    assert asked.status_code == 200
+    assert licence.status == LicenceStatus.ACTIVE
+    assert [entry.action for entry in audit_entry_list_for_target(target=licence)] == ["licence.import"]
+    html = asked.content.decode()
+    assert '<input type="hidden" name="form" value="revoke">' in html
+    assert '<input type="hidden" name="revoke-reason" value="عدم فعالیت">' in html
+    assert '<input type="hidden" name="revoke-basis" value="ماده ۱۰">' in html
+    assert '<input type="hidden" name="confirmed" value="yes">' in html
+    assert f'href="/licensing/licences/{licence.number}/"' in html  # cancel: back, changing nothing
+    assert "تا ۳ سال نمی‌تواند دوباره درخواست دهد" in html  # the bar on applying again, in the page's digits
+
+    done = _act(cra, licence, "revoke", reason="عدم فعالیت", basis="ماده ۱۰", confirmed=True)
+
+    licence.refresh_from_db()
+    assert done.status_code == 302
+    assert licence.status == LicenceStatus.REVOKED
+
+
+def test_the_timeline_names_people_and_the_system_in_words_not_by_their_labels(register, db):
+    licence = register["active"]
+    client = browser(regulator(username="cra-fa", first_name="مریم", last_name="احمدی"))
+    until = _jalali(timezone.localdate() + dt.timedelta(days=9))
+    _act(client, licence, "suspend", until=until, reason="تخلف", basis="ماده ۵")
+
+    html = client.get(f"/licensing/licences/{licence.number}/").content.decode()
+
+    timeline = re.search(r'<ol class="timeline" id="timeline">(.*?)</ol>', html, re.S).group(1)
+    assert "مریم احمدی (سازمان تنظیم مقررات و ارتباطات رادیویی)" in timeline  # who suspended it
+    assert "سامانه (خودکار)" in timeline  # the import, done by no person
+    assert "user:" not in timeline
+    assert "system" not in timeline

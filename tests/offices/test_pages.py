@@ -301,3 +301,13 @@ def test_who_may_only_view_gets_no_decision_form_and_may_not_post(network, conve
 
 def test_another_provinces_conversion_is_not_found(isfahan_directorate, conversions):
     assert isfahan_directorate.get(f"/offices/conversions/{conversions['pending'].pk}/").status_code == 404
+
+
+def test_an_office_s_address_uses_the_page_s_digits_and_its_code_stays_latin(tehran_directorate, geo_loaded):
+    office = make_office(5, address="خیابان آزادی، پلاک 143")
+
+    html = tehran_directorate.get(f"/offices/{office.code}/").content.decode()
+
+    assert "خیابان آزادی، پلاک ۱۴۳" in html
+    assert "پلاک 143" not in html
+    assert f'<span class="code">{office.code}</span>' in html

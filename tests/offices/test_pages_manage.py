@@ -159,9 +159,19 @@ def test_staff_are_added_by_login_and_removed(directorate, network):
 
     added = directorate.post(MANAGE, {"form": "staff", "staff-username": "clerk1", "staff-position": "clerk"})
     member = StaffMember.objects.get(user__username="clerk1")
-    removed = directorate.post(MANAGE, {"form": "remove", "member": str(member.pk)})
+    asked = directorate.post(MANAGE, {"form": "remove", "member": str(member.pk)})
+    member.refresh_from_db()
+    kept = member.active
+    removed = directorate.post(MANAGE, {"form": "remove", "member": str(member.pk), "confirmed": "yes"})
 
     assert added.status_code == 302
+    assert asked.status_code == 200  # the confirmation page: the first POST removes no one
+    assert kept is True
+    html = asked.content.decode()
+    assert '<input type="hidden" name="form" value="remove">' in html
+    assert f'<input type="hidden" name="member" value="{member.pk}">' in html
+    assert '<input type="hidden" name="confirmed" value="yes">' in html
+    assert 'href="/offices/P23-0001/manage/"' in html
     assert removed.status_code == 302
     member.refresh_from_db()
     assert member.active is False
@@ -202,3 +212,19 @@ def test_a_conversion_is_requested_for_a_parallel_office_once(directorate, netwo
     # The form is no longer offered once a case is open: posting it anyway is refused.
     assert again.status_code == 403
     assert Conversion.objects.count() == 1
+
+
+def test_closing_an_office_for_good_asks_for_confirmation_first(directorate, network):
+    closing = {"form": "status", "status-status": "closed", "status-reason": "پایان فعالیت"}
+
+    asked = directorate.post(MANAGE, closing)
+    still = _office().status
+    closed = directorate.post(MANAGE, closing | {"confirmed": "yes"})
+
+    assert asked.status_code == 200  # the confirmation page: the first POST closes nothing
+    assert still == "active"
+    html = asked.content.decode()
+    assert '<input type="hidden" name="status-status" value="closed">' in html
+    assert '<input type="hidden" name="confirmed" value="yes">' in html
+    assert closed.status_code == 302
+    assert _office().status == "closed"

@@ -10,8 +10,10 @@ from django.test import Client
 
 from pishkhan.licensing.models import Licence
 from pishkhan.supervision.models import CampaignCase, InactivityCampaign
+from pishkhan.supervision.services import complaint_close, complaint_review, complaint_submit
 from tests.accounts.factories import UserFactory
 from tests.licensing.factories import directorate, licensee, regulator
+from tests.offices.factories import make_office
 
 pytestmark = pytest.mark.usefixtures("sms_log")
 
@@ -147,3 +149,43 @@ def test_the_start_page_previews_the_criteria_it_is_linked_with(network):
     assert 'name="grace_days" value="30"' in preview.content.decode()
     assert wrong.status_code == 422
     assert not InactivityCampaign.objects.exists()
+
+
+def test_every_page_of_the_candidates_keeps_the_criteria(network, monkeypatch):
+    monkeypatch.setattr("pishkhan.supervision.views.campaigns.PAGE_SIZE", 2)
+    client = _client(regulator())
+    expected = Licence.objects.filter(office__code__in=network.candidates).values_list("number", flat=True)
+
+    # The menu's link carries no criteria: its page 2 is the default criteria's second page.
+    first = client.get(CANDIDATES)
+    second = client.get(CANDIDATES, {"page": "2"})
+    asked = client.get(CANDIDATES, {"never_activated_days": 90, "idle_days": 180, "province": "23"})
+    asked_second = client.get(
+        CANDIDATES, {"never_activated_days": 90, "idle_days": 180, "province": "23", "page": "۲"}
+    )
+
+    assert second.status_code == 200
+    shown = _rows(first.content.decode(), "data-licence") + _rows(second.content.decode(), "data-licence")
+    assert sorted(shown) == sorted(expected)
+    assert 'rel="next" href="?page=2"' in first.content.decode()
+    html = asked.content.decode()
+    assert 'rel="next" href="?never_activated_days=90&amp;idle_days=180&amp;province=23&amp;page=2"' in html
+    assert asked_second.status_code == 200
+    assert len(_rows(asked_second.content.decode(), "data-licence")) == 1  # three in Tehran, two a page
+
+
+def test_a_closed_complaint_reads_as_a_settled_case_not_a_shut_office(geo_loaded):
+    office = make_office(1)
+    complaint = complaint_submit(office_code=office.code, category="conduct", description="بی‌احترامی")
+    complaint_review(complaint=complaint, actor=None)
+    complaint_close(complaint=complaint, reason="تذکر داده شد", actor=None)
+    client = _client(regulator())
+
+    listed = client.get("/supervision/complaints/").content.decode()
+    shown = client.get(f"/supervision/complaints/{complaint.number}/").content.decode()
+
+    state = re.search(rf'data-complaint="{complaint.number}".*?</tr>', listed, re.S).group(0)
+    assert "بسته‌شده" in state
+    assert "تعطیل" not in state
+    assert "تعطیل" not in shown
+    assert "<dt>بسته‌شده</dt>" in shown

@@ -55,13 +55,13 @@ def test_only_staff_see_the_administration_entry(client):
         "/find/",
         "/track/",
         "/licences/check/",
+        "/api/v1/docs",
         "/offices/",
         "/offices/conversions/",
         "/transactions/",
         "/licensing/",
         "/supervision/inactive-licences/",
         "/supervision/complaints/",
-        "/api/v1/docs",
         "/accounts/me/",
         "/admin/",
     ]
@@ -117,3 +117,55 @@ def test_layout_has_a_skip_link_to_the_main_landmark(client):
     assert re.search(r'<nav class="site-nav" aria-label="[^"]+">', html)
     assert '<header class="site-header">' in html
     assert '<footer class="site-footer">' in html
+
+
+def _bar(html: str) -> list[tuple[str, list[str]]]:
+    """The bar as drawn: (menu label, its links) for a menu, ("", [link]) for an entry on its own."""
+    bar = re.search(r'<ul class="site-nav__bar">(.*)</ul>\s*</details>', html, re.S).group(1)
+    drawn = []
+    for entry in re.findall(
+        r'<li class="site-nav__entry">(.*?)</li>\s*(?=<li class="site-nav__entry">|$)', bar, re.S
+    ):
+        summary = re.search(r"<summary[^>]*>([^<]+)</summary>", entry)
+        drawn.append((summary.group(1) if summary else "", re.findall(r'<a href="([^"]+)"', entry)))
+    return drawn
+
+
+@pytest.mark.django_db
+def test_the_bar_groups_a_regulators_entries_into_a_few_menus(english):
+    regulator = UserFactory(role=Role.REGULATOR, is_staff=True)
+    english.force_login(regulator)
+
+    html = english.get("/no-such-page/").content.decode()
+
+    assert _bar(html) == [
+        ("", ["/"]),
+        ("Public services", ["/services/", "/find/", "/track/", "/licences/check/", "/api/v1/docs"]),
+        ("Office network", ["/offices/", "/offices/conversions/", "/transactions/"]),
+        ("", ["/licensing/"]),  # a menu of which one sees a single entry is that entry alone
+        ("Supervision", ["/supervision/inactive-licences/", "/supervision/complaints/"]),
+        ("Account", ["/accounts/me/", "/admin/"]),
+    ]
+    # Disclosures that work without JavaScript, one open at a time, all inside the phone's "Menu".
+    assert html.count('<details class="site-nav__group" name="site-nav">') == 4
+    assert re.search(
+        r'<details class="site-nav__menu">\s*<summary class="site-nav__toggle">Menu</summary>', html
+    )
+
+
+@pytest.mark.django_db
+def test_a_stranger_sees_the_home_page_and_the_public_services_menu(english):
+    assert _bar(english.get("/no-such-page/").content.decode()) == [
+        ("", ["/"]),
+        ("Public services", ["/services/", "/find/", "/track/", "/licences/check/", "/api/v1/docs"]),
+    ]
+
+
+@pytest.mark.django_db
+def test_only_the_closest_entry_is_current_and_its_menu_is_marked(client):
+    client.force_login(UserFactory(role=Role.REGULATOR))
+
+    html = client.get("/offices/conversions/").content.decode()
+
+    assert re.findall(r'<a href="([^"]+)" aria-current="page">', html) == ["/offices/conversions/"]
+    assert html.count('class="site-nav__summary--current"') == 1

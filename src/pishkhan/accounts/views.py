@@ -10,7 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from pishkhan.accounts.permissions import permission_required, principal_from_request, public
+from pishkhan.accounts.permissions import has_perm, permission_required, principal_from_request, public
 from pishkhan.accounts.roles import PERMISSIONS
 from pishkhan.accounts.selectors import apikey_list_for_user
 
@@ -23,12 +23,18 @@ logout = public(auth_views.LogoutView.as_view())
 
 @permission_required("accounts.view_self")
 def account_detail(request: HttpRequest) -> HttpResponse:
-    """The signed-in person's own account: who the system takes them for, and their API keys."""
+    """The signed-in person's own account: who the system takes them for, what they may do (in words;
+    the permission codes are for the code, not for people), and their API keys."""
     principal = principal_from_request(request)
-    permissions = [(name, PERMISSIONS[name]) for name in sorted(principal.permissions)]
+    permissions = sorted(str(PERMISSIONS[name]) for name in principal.permissions)
     keys = apikey_list_for_user(user=request.user)
     return render(
         request,
         "accounts/account_detail.html",
-        {"principal": principal, "permissions": permissions, "keys": keys},
+        {
+            "principal": principal,
+            "permissions": permissions,
+            "keys": keys,
+            "may_manage_keys": has_perm(principal, "accounts.manage_keys"),
+        },
     )

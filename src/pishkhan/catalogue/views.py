@@ -63,8 +63,6 @@ def service_list(request: HttpRequest) -> HttpResponse:
         else:
             found = found.none()
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "catalogue/service_list.html",
@@ -72,7 +70,6 @@ def service_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": _with_tariffs(list(page.object_list)),
-            "query": query.urlencode(),
         },
     )
 

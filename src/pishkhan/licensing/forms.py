@@ -261,12 +261,17 @@ class WithdrawForm(forms.Form):
 
 
 class SurrenderForm(forms.Form):
-    """Give one's licence up: the office stops being licensed at once."""
+    """Give one's licence up: the office stops being licensed at once.
+
+    The reason is required here, as the service requires it, so that the confirmation page a valid
+    form leads to (views/own.py) never confirms what the service would refuse.
+    """
 
     reason = _text(_("Reason"), rows=2)
-    confirm = forms.BooleanField(
-        label=_("I understand that the office may no longer deliver services under this licence."),
-    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = True
 
 
 # --- Review and decision --------------------------------------------------------------------------
@@ -313,6 +318,16 @@ class LicenceActForm(forms.Form):
 
     reason = _text(_("Reason"), rows=2)
     basis = _text(_("Legal basis"), rows=2)
+
+
+class LicenceRevokeForm(LicenceActForm):
+    """Revoke a licence: the reason and the legal basis are both required (as the service requires),
+    so that the confirmation page a valid form leads to never confirms what would be refused."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("reason", "basis"):
+            self.fields[name].required = True
 
 
 class LicenceSuspendForm(forms.Form):

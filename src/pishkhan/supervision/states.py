@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pishkhan.common.transitions import TransitionTable
 
@@ -68,7 +69,8 @@ class ComplaintStatus(models.TextChoices):
 
     RECEIVED = "received", _("Received")
     UNDER_REVIEW = "under_review", _("Under review")
-    CLOSED = "closed", _("Closed")
+    # "Closed" as a case is settled, not as an office shut for the day (Persian has two words).
+    CLOSED = "closed", pgettext_lazy("complaint status", "Closed")
 
 
 # A complaint is taken under review by a supervisor before it is closed, and a closed complaint

@@ -1,9 +1,11 @@
-"""The site's main navigation, as data: which pages each signed-in principal sees in the menu.
+"""The site's main navigation, as data: which pages each signed-in principal sees in the menu, and
+in which of the header's few menus (so that every entry a role has fits at any width).
 
 A domain that adds a page adds its entry to ``MENU`` with the permission the page's view demands
 (the same string it passes to ``permission_required``), so the menu never offers a page that would
-answer 403. Whether a principal holds a permission is decided by accounts' permission layer alone;
-nothing here tests a role by name.
+answer 403, and names the menu it belongs in (a new top-level entry must still fit a 1024 px bar:
+tests/web/test_browser_navigation.py checks every role). Whether a principal holds a permission is
+decided by accounts' permission layer alone; nothing here tests a role by name.
 """
 
 from __future__ import annotations
@@ -24,9 +26,19 @@ SIGNED_IN = "signed_in"
 STAFF = "staff"
 
 
+# The menus of the header; they are drawn in the order of their first entry in MENU. An entry names
+# its menu; one without stands alone. A menu of which a principal sees a single entry shows that entry
+# alone, so no menu opens on one link.
+PUBLIC_SERVICES = _("Public services")
+NETWORK = _("Office network")
+LICENSING = _("Licensing")
+SUPERVISION = _("Supervision")
+ACCOUNT = _("Account")
+
+
 @dataclass(frozen=True)
 class MenuEntry:
-    """One menu entry: its label, the URL name it links to, and who sees it."""
+    """One menu entry: its label, the URL name it links to, who sees it, and the menu it sits in."""
 
     label: str | Promise
     url_name: str
@@ -34,6 +46,7 @@ class MenuEntry:
     # The kinds of jurisdiction whose principals see it (JurisdictionKind values); empty: any. One page
     # may serve an office's own people under one name and supervisors under another.
     jurisdictions: frozenset[str] = frozenset()
+    group: str | Promise = ""  # the menu's label (one of the names above); "" for an entry of its own
 
 
 @dataclass(frozen=True)
@@ -46,40 +59,63 @@ class NavItem:
 
 
 @dataclass(frozen=True)
+class NavGroup:
+    """What the header's bar shows in one place: a menu of items, or (``label`` empty) one item."""
+
+    label: str
+    items: list[NavItem]
+
+    @property
+    def current(self) -> bool:
+        """Whether the current page is one of its items."""
+        return any(item.current for item in self.items)
+
+    @property
+    def single(self) -> NavItem | None:
+        """The item shown alone, when the group is one entry and no menu."""
+        return self.items[0] if len(self.items) == 1 else None
+
+
+@dataclass(frozen=True)
 class Navigation:
-    """What the header shows a request: the menu and the principal's role."""
+    """What the header shows a request: the menu (flat, and grouped as drawn) and the principal's role."""
 
     items: list[NavItem]
+    groups: list[NavGroup]
     role_label: str
 
 
 MENU: list[MenuEntry] = [
     MenuEntry(_("National picture"), "web:home"),
-    MenuEntry(_("Service catalogue"), "catalogue:service_list"),
-    MenuEntry(_("Find an office"), "offices:find"),
-    MenuEntry(_("Track a transaction"), "transactions:track"),
-    MenuEntry(_("Check a licence"), "licensing:licence_check"),
-    MenuEntry(_("Offices"), "offices:office_list", audience="offices.view"),
-    MenuEntry(_("Conversions"), "offices:conversion_board", audience="offices.view"),
+    MenuEntry(_("Service catalogue"), "catalogue:service_list", group=PUBLIC_SERVICES),
+    MenuEntry(_("Find an office"), "offices:find", group=PUBLIC_SERVICES),
+    MenuEntry(_("Track a transaction"), "transactions:track", group=PUBLIC_SERVICES),
+    MenuEntry(_("Check a licence"), "licensing:licence_check", group=PUBLIC_SERVICES),
+    MenuEntry(_("API for integrators"), "api:openapi-view", group=PUBLIC_SERVICES),
+    MenuEntry(_("Offices"), "offices:office_list", audience="offices.view", group=NETWORK),
+    MenuEntry(_("Conversions"), "offices:conversion_board", audience="offices.view", group=NETWORK),
     MenuEntry(
         _("Counter"),
         "transactions:counter",
         audience="transactions.view",
         jurisdictions=frozenset({JurisdictionKind.OFFICE}),
+        group=NETWORK,
     ),
     MenuEntry(
         _("Transactions"),
         "transactions:transaction_list",
         audience="transactions.view",
         jurisdictions=frozenset({JurisdictionKind.NATIONAL, JurisdictionKind.PROVINCE}),
+        group=NETWORK,
     ),
-    MenuEntry(_("Licences"), "licensing:licence_list", audience="licensing.view"),
-    MenuEntry(_("My licences"), "licensing:my_licences", audience="licensing.view_own"),
-    MenuEntry(_("Inactive licences"), "supervision:candidates", audience="supervision.view"),
-    MenuEntry(_("Complaints"), "supervision:complaint_list", audience="supervision.view"),
-    MenuEntry(_("API for integrators"), "api:openapi-view"),
-    MenuEntry(_("Your account"), "accounts:account_detail", audience="accounts.view_self"),
-    MenuEntry(_("Administration"), "admin:index", audience=STAFF),
+    MenuEntry(_("Licences"), "licensing:licence_list", audience="licensing.view", group=LICENSING),
+    MenuEntry(_("My licences"), "licensing:my_licences", audience="licensing.view_own", group=LICENSING),
+    MenuEntry(
+        _("Inactive licences"), "supervision:candidates", audience="supervision.view", group=SUPERVISION
+    ),
+    MenuEntry(_("Complaints"), "supervision:complaint_list", audience="supervision.view", group=SUPERVISION),
+    MenuEntry(_("Your account"), "accounts:account_detail", audience="accounts.view_self", group=ACCOUNT),
+    MenuEntry(_("Administration"), "admin:index", audience=STAFF, group=ACCOUNT),
 ]
 
 
@@ -101,15 +137,33 @@ def _is_current(url: str, path: str) -> bool:
     return path == url or (url != "/" and path.startswith(url))
 
 
+def _grouped(shown: list[tuple[MenuEntry, NavItem]]) -> list[NavGroup]:
+    groups: list[NavGroup] = []
+    by_label: dict[str, NavGroup] = {}
+    for entry, item in shown:
+        label = str(entry.group)
+        if not label:
+            groups.append(NavGroup(label="", items=[item]))
+        elif label in by_label:
+            by_label[label].items.append(item)
+        else:
+            by_label[label] = NavGroup(label=label, items=[item])
+            groups.append(by_label[label])
+    return groups
+
+
 def navigation_for(request: HttpRequest, *, menu: list[MenuEntry] | None = None) -> Navigation:
     """The entries of ``menu`` (the site's ``MENU``) this request's principal may see, and its role."""
     principal = principal_from_request(request)
-    items = []
-    for entry in MENU if menu is None else menu:
-        if _sees(entry, request, principal):
-            url = reverse(entry.url_name)
-            items.append(NavItem(label=str(entry.label), url=url, current=_is_current(url, request.path)))
+    entries = [(entry, reverse(entry.url_name)) for entry in (MENU if menu is None else menu)]
+    entries = [(entry, url) for entry, url in entries if _sees(entry, request, principal)]
+    # One entry is current: the closest (longest) one above the page, so /offices/conversions/
+    # marks "Conversions" and not "Offices" as well.
+    current = max((url for _entry, url in entries if _is_current(url, request.path)), key=len, default=None)
+    shown = [
+        (entry, NavItem(label=str(entry.label), url=url, current=url == current)) for entry, url in entries
+    ]
     role_label = ""
     if principal is not None and principal.role in Role.values:
         role_label = str(Role(principal.role).label)
-    return Navigation(items=items, role_label=role_label)
+    return Navigation(items=[item for _entry, item in shown], groups=_grouped(shown), role_label=role_label)

@@ -21,7 +21,7 @@ from pishkhan.licensing.states import LicenceStatus
 
 register = template.Library()
 
-# What each step of a licence's timeline is called (its audit action).
+# What each step of a licence's or a proceeding's timeline is called (its audit action).
 TIMELINE_ACTIONS = {
     "licence.issue": _("Issued"),
     "licence.import": _("Recorded from the former register"),
@@ -33,6 +33,13 @@ TIMELINE_ACTIONS = {
     "licence.surrender": _("Surrendered"),
     "licence.expire": _("Expired"),
     "licence.renew": _("Renewed"),
+    # A proceeding's steps (its own timeline, on a campaign's case page).
+    "proceeding.open": _("Notice served"),
+    "proceeding.hearing": _("Hearing set"),
+    "proceeding.appeal": _("Appeal lodged"),
+    "proceeding.appeal_decide": _("Appeal decided"),
+    "proceeding.drop": _("Proceeding dropped"),
+    "proceeding.enforce": _("Measure taken"),
 }
 
 

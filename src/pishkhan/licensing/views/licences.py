@@ -8,20 +8,25 @@ their licence read-only.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from pishkhan.accounts.permissions import Principal, has_perm, permission_required
 from pishkhan.accounts.selectors import apikey_exists_for_office
+from pishkhan.common.confirmation import Confirmation, confirmation_of, is_confirmed
 from pishkhan.common.errors import ApplicationError, NotFoundError
 from pishkhan.common.forms import errors_onto
+from pishkhan.common.persian import to_persian_digits
 from pishkhan.licensing import selectors, services
-from pishkhan.licensing.forms import LicenceActForm, LicenceFilterForm, LicenceSuspendForm
+from pishkhan.licensing.forms import LicenceActForm, LicenceFilterForm, LicenceRevokeForm, LicenceSuspendForm
 from pishkhan.licensing.models import Licence
 from pishkhan.licensing.states import IN_FORCE_STATES, LicenceStatus
 from pishkhan.licensing.terms import renewal_opens_on, today
@@ -63,12 +68,10 @@ def licence_list(request: HttpRequest) -> HttpResponse:
         else:
             found = found.none()
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "licensing/licence_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page},
     )
 
 
@@ -78,8 +81,33 @@ ACTS: dict[str, tuple[type[Form], frozenset[str]]] = {
     "suspend": (LicenceSuspendForm, frozenset({LicenceStatus.ACTIVE})),
     "reinstate": (LicenceActForm, frozenset({LicenceStatus.SUSPENDED})),
     "renew": (LicenceActForm, frozenset({LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED})),
-    "revoke": (LicenceActForm, IN_FORCE_STATES),
+    "revoke": (LicenceRevokeForm, IN_FORCE_STATES),
 }
+
+
+# Acts that cannot be undone: a valid first POST is answered with a confirmation page.
+ASKED_TWICE = frozenset({"revoke"})
+
+
+def _revoke_confirmation(request: HttpRequest, licence: Licence, form: Form) -> Confirmation:
+    years = settings.PISHKHAN_LICENCE_REVOCATION_BAR_YEARS
+    return confirmation_of(
+        request,
+        title=_("Revoke licence %(number)s of %(office)s?")
+        % {"number": licence.number, "office": licence.office.name},
+        consequence=ngettext(
+            "A revoked licence cannot be reinstated: the office may no longer deliver services under it, "
+            "and its holder may not apply again for %(years)s year.",
+            "A revoked licence cannot be reinstated: the office may no longer deliver services under it, "
+            "and its holder may not apply again for %(years)s years.",
+            years,
+        )
+        # The page's digits: Persian on a Persian page (the sentence is shown as it is).
+        % {"years": to_persian_digits(str(years)) if (get_language() or "fa").startswith("fa") else years},
+        button=_("Revoke the licence"),
+        cancel_url=reverse("licensing:licence_detail", kwargs={"number": licence.number}),
+        facts=[(_("Reason"), form.cleaned_data["reason"]), (_("Legal basis"), form.cleaned_data["basis"])],
+    )
 
 
 def _act(name: str, form: Form, licence: Licence, actor: Principal) -> str:
@@ -125,6 +153,16 @@ def licence_detail(request: HttpRequest, number: str) -> HttpResponse:
     status = 200
     if posted:
         form = acts[posted]
+        # Asked twice only while the act is open: one posted from a stale page goes on to its refusal.
+        if (
+            form.is_valid()
+            and posted in ASKED_TWICE
+            and licence.status in ACTS[posted][1]
+            and not is_confirmed(request)
+        ):
+            return render(
+                request, "web/confirm.html", {"confirmation": _revoke_confirmation(request, licence, form)}
+            )
         if form.is_valid():
             try:
                 done = _act(posted, form, licence, principal)

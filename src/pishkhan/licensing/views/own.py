@@ -11,9 +11,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pishkhan.accounts.permissions import has_perm, permission_required
+from pishkhan.common.confirmation import confirmation_of, is_confirmed
 from pishkhan.common.errors import ApplicationError
 from pishkhan.common.forms import errors_onto
 from pishkhan.licensing import selectors, services
@@ -194,6 +196,20 @@ def my_licence(request: HttpRequest, number: str) -> HttpResponse:
         raise PermissionDenied(_("You may not do this here."))
     form = SurrenderForm(request.POST if posted else None, prefix="surrender")
     status = 200
+    if posted and form.is_valid() and licence.in_force and not is_confirmed(request):
+        # Surrender cannot be undone: the first POST is asked again (unless it is refused anyway).
+        confirmation = confirmation_of(
+            request,
+            title=_("Surrender licence %(number)s?") % {"number": licence.number},
+            consequence=_(
+                "A surrendered licence cannot be restored: the office may no longer deliver services "
+                "under it, and a new licence needs a new application."
+            ),
+            button=_("Surrender the licence"),
+            cancel_url=reverse("licensing:my_licence", kwargs={"number": licence.number}),
+            facts=[(_("Reason"), form.cleaned_data["reason"])],
+        )
+        return render(request, "web/confirm.html", {"confirmation": confirmation})
     if posted:
         if form.is_valid():
             try:

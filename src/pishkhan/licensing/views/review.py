@@ -59,12 +59,10 @@ def application_list(request: HttpRequest) -> HttpResponse:
         else:
             found = found.none()
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "licensing/application_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page},
     )
 
 

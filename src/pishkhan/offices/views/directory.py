@@ -136,15 +136,12 @@ def office_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     focus = filters.get("province") or filters.get("county", "")[:2] or own_province
     points = list(found.values_list("kind", "lat", "lon").order_by())
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "offices/office_list.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
             "map": _office_map(points, province=focus, zoom=bool(scope)) if geo_is_loaded() else None,
         },
     )

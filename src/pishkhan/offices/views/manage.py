@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pishkhan.accounts.permissions import (
@@ -15,6 +16,7 @@ from pishkhan.accounts.permissions import (
 )
 from pishkhan.accounts.selectors import user_get_by_username
 from pishkhan.catalogue.kinds import CONVERTIBLE_KINDS
+from pishkhan.common.confirmation import Confirmation, confirmation_of, is_confirmed
 from pishkhan.common.errors import ApplicationError, ValidationError
 from pishkhan.common.forms import errors_onto
 from pishkhan.offices import selectors, services
@@ -95,12 +97,43 @@ def _manage_apply(name: str, form: Form, office: Office, actor: Principal) -> st
     return _("The conversion of %(code)s was requested.") % {"code": office.code}
 
 
-def _staff_remove(request: HttpRequest, office: Office, actor: Principal) -> None:
+def _staff_remove(request: HttpRequest, office: Office, actor: Principal) -> HttpResponse | None:
+    """Remove the posted member once confirmed; the first POST answers with the confirmation page."""
     member = selectors.staff_list(office=office).filter(pk=latin(request.POST.get("member"))).first()
     if member is None:
         raise Http404("staff member")
+    name = member.user.get_full_name() or member.user.get_username()
+    if not is_confirmed(request):
+        confirmation = confirmation_of(
+            request,
+            title=_("Remove %(name)s from the staff of %(office)s?") % {"name": name, "office": office.name},
+            consequence=_(
+                "They can no longer record transactions for this office until they are added again."
+            ),
+            button=_("Remove from the staff"),
+            cancel_url=reverse("offices:office_manage", kwargs={"code": office.code}),
+            facts=[(_("Position"), str(member.get_position_display()))],
+        )
+        return render(request, "web/confirm.html", {"confirmation": confirmation})
     services.staff_remove(member=member, actor=actor, reason=request.POST.get("reason", ""))
-    messages.success(request, _("%(name)s left the staff.") % {"name": member.user.get_username()})
+    messages.success(request, _("%(name)s left the staff.") % {"name": name})
+    return None
+
+
+def _closing(posted: str, form: Form) -> bool:
+    """Whether this is a valid request to close the office for good (a closed office stays closed)."""
+    return posted == "status" and form.is_valid() and form.cleaned_data["status"] == OfficeStatus.CLOSED
+
+
+def _close_confirmation(request: HttpRequest, office: Office, form: Form) -> Confirmation:
+    return confirmation_of(
+        request,
+        title=_("Close %(office)s (%(code)s) for good?") % {"office": office.name, "code": office.code},
+        consequence=_("A closed office cannot be reopened: it delivers no service and takes no staff."),
+        button=_("Close the office"),
+        cancel_url=reverse("offices:office_manage", kwargs={"code": office.code}),
+        facts=[(_("Reason"), form.cleaned_data["reason"])] if form.cleaned_data["reason"] else [],
+    )
 
 
 @permission_required("offices.view")
@@ -120,14 +153,21 @@ def office_manage(request: HttpRequest, code: str) -> HttpResponse:
     status = 200
     if posted == "remove" and may["offices.manage_staff"]:
         try:
-            _staff_remove(request, office, principal)
+            asked = _staff_remove(request, office, principal)
         except ApplicationError as exc:
             messages.error(request, exc.detail)
+        else:
+            if asked is not None:
+                return asked
         return redirect("offices:office_manage", code=office.code)
     if posted:
         form = forms.get(posted)
         if form is None:  # a form this caller may not use, or one the office's state no longer offers
             raise PermissionDenied(_("You may not do this here."))
+        if _closing(posted, form) and not is_confirmed(request):
+            return render(
+                request, "web/confirm.html", {"confirmation": _close_confirmation(request, office, form)}
+            )
         if form.is_valid():
             try:
                 done = _manage_apply(posted, form, office, principal)

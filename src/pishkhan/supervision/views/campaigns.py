@@ -70,7 +70,10 @@ def candidates(request: HttpRequest) -> HttpResponse:
     """The dry run: licences that meet the criteria, counted per province, each with its evidence."""
     principal = _principal(request)
     scope = _scope(principal)
-    form = CriteriaForm(request.GET or None, provinces=_province_choices(scope))
+    # The page number is no criterion: "?page=2" alone lists the default criteria's second page.
+    asked = request.GET.copy()
+    asked.pop("page", None)
+    form = CriteriaForm(asked or None, provinces=_province_choices(scope))
     criteria = InactivityCriteria()
     found: list[selectors.InactivityCandidate] = []
     status = 200
@@ -85,8 +88,6 @@ def candidates(request: HttpRequest) -> HttpResponse:
             errors_onto(form, exc)
             status = exc.status
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "supervision/candidates.html",
@@ -96,7 +97,7 @@ def candidates(request: HttpRequest) -> HttpResponse:
             "provinces": selectors.candidates_by_province(found),
             "total": len(found),
             "page": page,
-            "query": query.urlencode(),
+            "query": asked.urlencode(),
             "may_start": has_perm(principal, "supervision.campaign"),
             "open_campaign": selectors.campaign_open(),
             "now": timezone.now(),
@@ -175,8 +176,6 @@ def campaign_detail(request: HttpRequest, number: str) -> HttpResponse:
     outcome = form.cleaned_data["outcome"] if form.is_valid() else None
     cases = selectors.case_list(campaign=campaign, scope=scope, outcome=outcome or None)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     now = timezone.now()
     return render(
         request,
@@ -186,7 +185,6 @@ def campaign_detail(request: HttpRequest, number: str) -> HttpResponse:
             "report": selectors.campaign_report(campaign=campaign, scope=scope),
             "form": form,
             "page": page,
-            "query": query.urlencode(),
             "may_conclude": has_perm(principal, "supervision.campaign") and campaign.is_open,
             "grace_over": campaign.respond_by <= now,
             "now": now,

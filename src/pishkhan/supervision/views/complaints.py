@@ -150,12 +150,10 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
             scope=scope, status=filters.get("status") or None, category=filters.get("category") or None
         )
     page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "supervision/complaint_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page},
         status=status,
     )
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import get_language
 
-from pishkhan.common.persian import to_persian_digits
 from pishkhan.transactions.states import TransactionState
 
 register = template.Library()
@@ -15,9 +13,12 @@ TRACKING_GROUP = 4
 
 @register.filter
 def tracking_code(code: str) -> str:
-    """``123456789012`` → ``1234 5678 9012`` (in Persian digits on Persian pages): read aloud in groups."""
-    text = " ".join(code[i : i + TRACKING_GROUP] for i in range(0, len(code or ""), TRACKING_GROUP))
-    return to_persian_digits(text) if (get_language() or "fa").startswith("fa") else text
+    """``123456789012`` → ``1234 5678 9012``: read aloud in groups.
+
+    In Latin digits on Persian pages too, as every identifier (office codes, licence numbers): the
+    code is the same on the receipt, in the SMS and on every page that shows it.
+    """
+    return " ".join(code[i : i + TRACKING_GROUP] for i in range(0, len(code or ""), TRACKING_GROUP))
 
 
 @register.filter

@@ -61,10 +61,8 @@ def transaction_list(request: HttpRequest) -> HttpResponse:
             found = found.none()
     paginator = CappedPaginator(found, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "transactions/transaction_list.html",
-        {"form": form, "page": page, "capped": paginator.capped, "query": query.urlencode()},
+        {"form": form, "page": page, "capped": paginator.capped},
     )
