@@ -16,6 +16,9 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent
 DEBUG = ENV.debug
 PISHKHAN_DEMO = ENV.demo
 PISHKHAN_DATA_DIR = ENV.data_dir
+# `pishkhan up` leaves this file in a data directory it prepares in demo mode (and removes it
+# otherwise): commands run on the directory later are then in demo mode without PISHKHAN_DEMO=1.
+PISHKHAN_DEMO_MARKER = ENV.data_dir / env.DEMO_MARKER
 SECRET_KEY = ENV.secret_key
 ALLOWED_HOSTS = ENV.allowed_hosts
 CSRF_TRUSTED_ORIGINS = ENV.csrf_trusted_origins
