@@ -11,6 +11,14 @@ import os
 import sys
 
 SETTINGS_MODULE = "pishkhan.config.settings.base"
+# Asking for help needs no configuration: these words run with the help settings (throwaway keys).
+HELP_SETTINGS_MODULE = "pishkhan.config.settings.help"
+HELP_COMMANDS = {"help", "--help", "-h", "--version"}
+HELP_OPTIONS = {"--help", "-h"}
+
+
+def _wants_help(argv: list[str]) -> bool:
+    return len(argv) < 2 or argv[1] in HELP_COMMANDS or bool(HELP_OPTIONS & set(argv[2:]))
 
 
 def _prepare_up(argv: list[str]) -> None:
@@ -33,7 +41,8 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script."""
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "pishkhan"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    settings_module = HELP_SETTINGS_MODULE if _wants_help(argv) else SETTINGS_MODULE
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
     if len(argv) > 1 and argv[1] == "up":
         _prepare_up(argv[2:])
 

@@ -27,6 +27,14 @@ def _env(tmp_path, **extra):
     return env
 
 
+def _unconfigured(tmp_path):
+    """An environment with no configuration at all: no PISHKHAN_ variable, a home of its own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PISHKHAN_", "DJANGO_", "XDG_"))}
+    env.pop("DATABASE_URL", None)
+    env["HOME"] = str(tmp_path)
+    return env
+
+
 def _run(*args, env):
     return subprocess.run(
         [sys.executable, "-m", "pishkhan", *args], env=env, capture_output=True, text=True, timeout=300
@@ -39,18 +47,26 @@ def _free_port():
         return probe.getsockname()[1]
 
 
-def test_help_lists_the_pishkhan_commands(tmp_path):
-    result = _run("help", env=_env(tmp_path, PISHKHAN_DEMO="1"))
-    assert result.returncode == 0
+def test_help_lists_the_pishkhan_commands_with_no_configuration_at_all(tmp_path):
+    result = _run("help", env=_unconfigured(tmp_path))
+    assert result.returncode == 0, result.stderr
     for command in ("up", "geo_load", "audit_verify", "keys_create"):
         assert command in result.stdout
+    written = {path.name for path in tmp_path.rglob("*") if path.is_file()}
+    assert not written & {"secret_key", "sealing_key", "pishkhan.sqlite3"}  # help made up no secret
 
 
 @pytest.mark.parametrize("command", ["up", "geo_load", "audit_verify", "keys_create"])
-def test_every_pishkhan_command_has_help(tmp_path, command):
-    result = _run(command, "--help", env=_env(tmp_path, PISHKHAN_DEMO="1"))
+def test_every_pishkhan_command_has_help_with_no_configuration_at_all(tmp_path, command):
+    result = _run(command, "--help", env=_unconfigured(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "usage:" in result.stdout
+
+
+def test_a_command_without_configuration_still_refuses_to_run(tmp_path):
+    result = _run("audit_verify", env=_unconfigured(tmp_path))
+    assert result.returncode == 2
+    assert "PISHKHAN_ALLOWED_HOSTS is not set" in result.stderr
 
 
 def test_an_unknown_command_fails_with_a_message(tmp_path):
@@ -82,6 +98,12 @@ def test_up_without_serving_prepares_a_wal_database_and_prints_one_login_per_rol
     assert again.returncode == 0, again.stderr
     assert "Geography loaded" not in again.stdout
     assert again.stdout.split("Demo mode")[1] != result.stdout.split("Demo mode")[1]
+    # The commands README shows work on the data directory `up` made, with no PISHKHAN_DEMO=1.
+    key = _run("keys_create", "--office", "P23-0001", "--name", "readme", env=_env(tmp_path))
+    assert key.returncode == 0, key.stderr
+    assert key.stdout.startswith("pk_")
+    verified = _run("audit_verify", env=_env(tmp_path))
+    assert verified.returncode == 0, verified.stderr
 
 
 def test_up_without_demo_mode_prints_no_password(tmp_path):
@@ -92,10 +114,12 @@ def test_up_without_demo_mode_prints_no_password(tmp_path):
         PISHKHAN_HTTPS="0",
         PISHKHAN_SEALING_KEYS="cHJvZHVjdGlvbi1zZWFsaW5nLWtleS0zMi1ieXRlcyE=",
     )
+    (tmp_path / "demo-mode").write_text("left by an earlier demo run")
     result = _run("up", "--no-demo", "--no-serve", "--data-dir", str(tmp_path), env=env)
     assert result.returncode == 0, result.stderr
     assert "Demo mode" not in result.stdout
     assert "regulator" not in result.stdout
+    assert not (tmp_path / "demo-mode").exists()  # later commands are in production mode too
 
 
 def test_up_serves_the_persian_home_page_with_the_31_provinces(tmp_path):
@@ -167,9 +191,7 @@ def _get_json(url, headers=None):
 
 def _a_demo_office_transaction_is_completed_by_the_worker(port, tmp_path):
     """Issue 4's acceptance: a demo office's key, the sandbox gateway, the worker `up` runs: completed."""
-    made = _run(
-        "keys_create", "--office", "P23-0001", "--name", "test", env=_env(tmp_path, PISHKHAN_DEMO="1")
-    )
+    made = _run("keys_create", "--office", "P23-0001", "--name", "test", env=_env(tmp_path))
     assert made.returncode == 0, made.stderr
     key = made.stdout.strip()
     base = f"http://127.0.0.1:{port}/api/v1"

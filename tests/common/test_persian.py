@@ -52,3 +52,31 @@ def test_search_key_folds_hamza_forms_but_normalize_keeps_them_for_display():
 
 def test_normalize_drops_control_characters_postgresql_cannot_store():
     assert persian.normalize("دفتر\x00 پیشخوان\x07") == "دفتر پیشخوان"
+
+
+def test_text_is_stored_as_written_with_its_hamza_mark_and_still_found_without_it():
+    written = persian.as_written("  پایهٔ  مادهٔ ۱۲ ")
+
+    assert written == "پایهٔ مادهٔ ۱۲"
+    assert persian.search_key("پایه") in persian.search_key(written)
+
+
+def test_text_as_written_keeps_diacritics_zwnj_and_digits_as_typed():
+    assert persian.as_written("مُحَمَّد") == "مُحَمَّد"
+    assert persian.as_written("می\u200cکنند 1405") == "می\u200cکنند 1405"
+    assert persian.as_written("می \u200c کنند") == "می کنند"  # a ZWNJ beside a space joins nothing
+
+
+def test_text_as_written_takes_the_persian_code_points_of_arabic_letters():
+    assert persian.as_written("يک كتاب") == "یک کتاب"
+
+
+def test_text_as_written_keeps_its_lines_only_when_asked():
+    text = "بند یک  \r\nبند دو\n\nبند سه "
+
+    assert persian.as_written(text, lines=True) == "بند یک\nبند دو\n\nبند سه"
+    assert persian.as_written(text) == "بند یک بند دو بند سه"
+
+
+def test_text_as_written_drops_control_characters_postgresql_cannot_store():
+    assert persian.as_written("دفتر\x00 پیشخوان\x07") == "دفتر پیشخوان"

@@ -88,6 +88,20 @@ def test_demo_mode_generates_and_keeps_one_sealing_key_per_data_directory(tmp_pa
     assert (tmp_path / "sealing_key").stat().st_mode & 0o077 == 0
 
 
+def test_a_data_directory_marked_by_up_in_demo_mode_needs_no_more_environment(tmp_path):
+    # given a data directory that `pishkhan up` prepared in demo mode (its marker), and no variable
+    (tmp_path / "demo-mode").write_text("")
+    code = "from django.conf import settings; print(settings.PISHKHAN_DEMO, settings.ALLOWED_HOSTS)"
+
+    marked = _pishkhan("shell", "-c", code, env_extra={}, tmp_path=tmp_path)
+    told_otherwise = _pishkhan("shell", "-c", code, env_extra={"PISHKHAN_DEMO": "0"}, tmp_path=tmp_path)
+
+    assert marked.returncode == 0, marked.stderr
+    assert "True ['127.0.0.1', 'localhost'" in marked.stdout
+    assert told_otherwise.returncode == 2  # the variable wins: production, which lacks its settings
+    assert "is not set" in told_otherwise.stderr
+
+
 @pytest.mark.django_db
 def test_sqlite_connections_keep_write_scratch_in_memory():
     # A counter request writes several rows in one transaction; SQLite journals each statement so that

@@ -265,7 +265,7 @@ def test_approval_registers_the_office_and_issues_its_licence_in_one_go():
     assert licence.holder_key == application.applicant_key
     assert (licence.expires_on - licence.issued_on).days in (1826, 1827)
     actions = list(AuditEntry.objects.order_by("seq").values_list("action", flat=True))
-    assert actions[-3:] == ["application.decide", "office.register", "licence.issue"]
+    assert actions[-4:] == ["application.decide", "office.register", "licence.issue", "office.serving"]
 
 
 def test_a_refusal_needs_a_reason_and_issues_nothing():

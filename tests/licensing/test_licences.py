@@ -169,7 +169,7 @@ def test_the_worker_reinstates_a_suspension_once_its_end_has_passed():
     stored = _fresh(licence)
     assert stored.status == "active"
     assert stored.suspended_until is None
-    entry = AuditEntry.objects.filter(target_id=str(licence.pk)).last()
+    entry = AuditEntry.objects.filter(target_type="licensing.licence", target_id=str(licence.pk)).last()
     assert entry.action == "licence.reinstate"
     assert entry.actor_label == "worker:licences_reinstate_due"
     assert entry.reason

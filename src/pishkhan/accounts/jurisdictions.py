@@ -53,6 +53,18 @@ def jurisdiction_code_clean(kind: str, code: str, *, field: str = "jurisdiction_
     return code
 
 
+def jurisdiction_codes_clean(kind: str, codes: Collection[str], *, field: str) -> list[str]:
+    """:func:`jurisdiction_code_clean` for many codes of one kind (not national): their existence is
+    one question. The first malformed or unknown code refuses them all."""
+    cleaned = [to_latin_digits((code or "").strip()) for code in codes]
+    for code in sorted(set(cleaned)):
+        _shape_check(kind, code, field)
+    unknown = jurisdiction_codes_unknown(kind, set(cleaned))
+    if unknown:
+        _refuse_unknown(kind, min(unknown), field)
+    return cleaned
+
+
 def _shape_check(kind: str, code: str, field: str) -> None:
     shape = PROVINCE_CODE_SHAPE if kind == JurisdictionKind.PROVINCE else CODE_SHAPE
     if not shape.fullmatch(code):

@@ -15,12 +15,13 @@ from typing import Any
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, UNUSABLE_PASSWORD_SUFFIX_LENGTH
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pishkhan.accounts.jurisdictions import (
     jurisdiction_code_clean,
+    jurisdiction_codes_clean,
     role_jurisdiction_clean,
     role_jurisdictions_clean,
 )
@@ -28,6 +29,7 @@ from pishkhan.accounts.keys import key_new, key_text, secret_hash
 from pishkhan.accounts.models import ApiKey, HolderKind, User
 from pishkhan.accounts.permissions import Principal
 from pishkhan.audit.services import AuditItem, audit_record, audit_record_many
+from pishkhan.common.bulk import IN_BATCH, insert_objects
 from pishkhan.common.errors import ConflictError, ValidationError
 from pishkhan.common.writes import UNSET, insert_or_conflict
 
@@ -303,6 +305,70 @@ def apikey_create(*, holder_kind: str, holder_code: str, name: str = "", actor: 
             },
         )
     return key, key_text(prefix, secret)
+
+
+def apikeys_create_many(
+    *, holder_kind: str, holder_codes: Sequence[str], name: str = "", actor: Actor
+) -> int:
+    """Issue one API key to each of many offices or agencies at once (a network equipped before it
+    was registered here); each code checked as ``apikey_create`` checks one. Returns how many.
+
+    The plaintexts are not returned: nobody holds them, so these keys only record that the holders'
+    systems are equipped. A holder whose system must call the API gets its own key from
+    ``apikey_create``. One audit entry per key.
+    """
+    if holder_kind not in (HolderKind.OFFICE, HolderKind.AGENCY):
+        message = _("Keys are issued in bulk to offices or agencies.")
+        raise ValidationError(message, fields={"holder_kind": message})
+    name = (name or "").strip()
+    if len(name) > ApiKey._meta.get_field("name").max_length:
+        message = _("The name is too long.")
+        raise ValidationError(message, fields={"name": message})
+    codes = jurisdiction_codes_clean(holder_kind, holder_codes, field="holder_codes")
+    creator = _actor_user(actor)
+    keys = []
+    for code in codes:
+        prefix, secret = key_new()
+        keys.append(
+            ApiKey(
+                prefix=prefix,
+                secret_hash=secret_hash(secret),
+                name=name,
+                holder_kind=holder_kind,
+                holder_code=code,
+                created_by=creator,
+            )
+        )
+    with transaction.atomic():
+        # A prefix already taken is 1 in 4 billion per key: the batch is refused then, and run again.
+        # common.bulk, not bulk_create: its per-value preparation took 2.8 s of the demo's 11,000 keys.
+        insert_objects(ApiKey, keys)
+        prefixes = [key.prefix for key in keys]
+        ids: dict[str, int] = {}
+        for start in range(0, len(prefixes), IN_BATCH):
+            chunk = prefixes[start : start + IN_BATCH]
+            ids.update(ApiKey.objects.filter(prefix__in=chunk).values_list("prefix", "pk"))
+        for key in keys:
+            key.pk = ids[key.prefix]
+            key._state.adding, key._state.db = False, connection.alias
+        audit_record_many(
+            actor=actor,
+            action="apikey.create",
+            items=[
+                AuditItem(
+                    target=key,
+                    after={
+                        "prefix": key.prefix,
+                        "holder_kind": key.holder_kind,
+                        "holder_code": key.holder_code,
+                        "user": None,
+                        "name": key.name,
+                    },
+                )
+                for key in keys
+            ],
+        )
+    return len(keys)
 
 
 def apikey_revoke(*, key: ApiKey, actor: Actor, reason: str = "") -> ApiKey:

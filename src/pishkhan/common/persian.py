@@ -2,8 +2,12 @@
 
 Users and source data write the same word in several ways: Arabic ي/ك for Persian ی/ک, a zero-width
 non-joiner (ZWNJ), a space or nothing between the parts of a word (می‌کنند / می کنند / میکنند),
-Persian, Arabic-Indic or Latin digits. :func:`search_key` folds all of them to one form, used both
-when a name is stored and when a query is read.
+Persian, Arabic-Indic or Latin digits, with or without the hamza mark (پایهٔ / پایه). :func:`search_key`
+folds all of them to one form, used both when a name's key is stored and when a query is read.
+
+What people write is stored as they wrote it (:func:`as_written`): folding is for search keys only,
+never for the text a page shows back (an official's «مادهٔ ۱۲» stays «مادهٔ ۱۲»). :func:`normalize`
+tidies reference data loaded from files (the geography) and is the first step of a search key.
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ _SPACES = re.compile(r"\s+")
 # C0/C1 control characters other than whitespace (NUL among them, which PostgreSQL cannot store).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NOT_WORD = re.compile(r"[^\w]+")
+_ZWNJS = re.compile(f"{ZWNJ}+")
+_LONE_ZWNJ = re.compile(f"{ZWNJ}(?=\\s)|(?<=\\s){ZWNJ}")  # beside a space it joins nothing
 
 
 def has_control_characters(text: str) -> bool:
@@ -72,8 +78,28 @@ def to_persian_digits(text: str) -> str:
     return text.translate(_TO_PERSIAN)
 
 
+def as_written(text: str, *, lines: bool = False) -> str:
+    """Text to store as its author wrote it: canonical Unicode (NFC), trimmed, control characters dropped.
+
+    Marks and words stay as typed: the hamza mark (ٔ) and other diacritics, a ZWNJ inside a word,
+    digits of any script. Arabic ي/ك/ى/ە become the Persian code points of the same letters (as Iran's
+    standard for Persian text asks) and kashida goes; a ZWNJ beside a space, which shows nothing, goes.
+    On one line (a name, a title) each run of whitespace is one space; with ``lines`` (a reason, a
+    description) line breaks are kept as ``\n`` and each line loses its trailing spaces.
+    Entry points that refuse control characters ask :func:`has_control_characters` first.
+    """
+    text = _CONTROL.sub("", unicodedata.normalize("NFC", text)).translate(_LETTERS)
+    text = _LONE_ZWNJ.sub("", _ZWNJS.sub(ZWNJ, text)).strip(ZWNJ)
+    if lines:
+        rows = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        return "\n".join(row.rstrip() for row in rows).strip()
+    return _SPACES.sub(" ", text).strip()
+
+
 def normalize(text: str) -> str:
-    """Normalise text for storage and display: Persian letters, one space, ZWNJ kept where meant.
+    """Normalise reference data and search input: Persian letters, one space, ZWNJ kept where meant.
+
+    Not for what people write (it drops marks that carry meaning): store that :func:`as_written`.
 
     Control characters and diacritics (harakat) are dropped, runs of whitespace become one space,
     and a ZWNJ next to a space or at either end is removed.

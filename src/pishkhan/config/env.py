@@ -1,7 +1,9 @@
 """The only reader of the environment: every setting that may differ between installations.
 
 Production is the default. Demo mode (``PISHKHAN_DEMO=1``, set by ``pishkhan up``) and debug mode relax
-exactly what a laptop needs (a generated secret key, plain HTTP on localhost) and nothing else.
+exactly what a laptop needs (a generated secret key, plain HTTP on localhost) and nothing else. A data
+directory that ``pishkhan up`` made in demo mode holds a marker (``DEMO_MARKER``), so that every
+command run on it later is in demo mode too without ``PISHKHAN_DEMO=1``; the variable, when set, wins.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from pishkhan.common import sealing
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+
+# The file `pishkhan up` leaves in a data directory it prepared in demo mode.
+DEMO_MARKER = "demo-mode"
 
 # A settings profile (the test settings) may supply defaults that the real environment still overrides.
 _profile_defaults: dict[str, str] = {}
@@ -61,6 +66,21 @@ def _list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def use_throwaway_defaults() -> None:
+    """Let a run that reads and writes no data (``pishkhan help``) start without any configuration:
+    a secret and a sealing key made up for this process only (never written), this machine's name.
+
+    Variables that are set still win, so a configured installation shows its own help.
+    """
+    use_profile_defaults(
+        {
+            "PISHKHAN_SECRET_KEY": secrets.token_urlsafe(64),
+            "PISHKHAN_SEALING_KEYS": sealing.key_new(),
+            "PISHKHAN_ALLOWED_HOSTS": "localhost",
+        }
+    )
 
 
 def default_data_dir() -> Path:
@@ -146,9 +166,9 @@ def _sealing_keys(data_dir: Path, relaxed: bool) -> list[str]:
 def read() -> Env:
     """Read and check the whole configuration; a wrong value stops start-up with a clear message."""
     debug = _flag("PISHKHAN_DEBUG", default=False)
-    demo = _flag("PISHKHAN_DEMO", default=False)
-    relaxed = debug or demo
     data_dir = Path(_get("PISHKHAN_DATA_DIR") or default_data_dir()).expanduser().resolve()
+    demo = _flag("PISHKHAN_DEMO", default=(data_dir / DEMO_MARKER).is_file())
+    relaxed = debug or demo
     local_hosts = ["127.0.0.1", "localhost", "[::1]"]
     allowed_hosts = _list("PISHKHAN_ALLOWED_HOSTS", default=local_hosts if relaxed else [])
     if not allowed_hosts:

@@ -17,6 +17,13 @@ its own generator seeded by (seed, day): the same seed gives the same history, w
 built before. Tracking codes are the exception: they come from the OS's CSPRNG, as every tracking
 code does (a guessable code would reveal other citizens' transactions).
 
+An office of a kind the regulator licenses has history only on the days its licence let it transact:
+from the licence's activation until the day before it ended (revoked, expired, surrendered). An
+office whose licence is suspended has none (an import records when a suspension ends, not when it
+began, so the history cannot tell the days before it), nor one whose licence was never activated.
+
+The history ends today, at the present moment (a transaction recorded in the last minute or two is
+left for the live counter), so an operator's counter shows today's work on a fresh ``pishkhan up``.
 A day that already has demo history (its office references ``H-<Jalali date>-…`` exist) is skipped,
 so ``pishkhan demo --days 365`` after ``pishkhan up`` adds the missing days only.
 """
@@ -37,10 +44,13 @@ from django.utils import timezone
 
 from pishkhan.catalogue.models import Service
 from pishkhan.catalogue.selectors import services_deliverable_by, tariff_history
+from pishkhan.common.bulk import IN_BATCH
 from pishkhan.common.calendar import TEHRAN
 from pishkhan.demo import names
 from pishkhan.demo.catalogue_seed import AGENCIES
 from pishkhan.demo.holidays import NOWRUZ_QUIET_UNTIL, iranian_weekday, is_official_holiday
+from pishkhan.licensing.models import LICENSED_KINDS, Licence
+from pishkhan.licensing.states import LicenceStatus
 from pishkhan.offices.models import Office
 from pishkhan.offices.selectors import office_list
 from pishkhan.offices.states import OfficeStatus
@@ -60,6 +70,13 @@ BATCH_ROWS = 20_000  # rows per import call: one transaction, a few tens of MB a
 # (benchmarks/README.md). `pishkhan demo --days N --scale F` builds longer and fuller histories.
 UP_DAYS = 7
 UP_SCALE = 0.03
+
+# A transaction recorded this close to now is left out: its delivery would still be under way.
+SETTLING = dt.timedelta(minutes=2)
+# The licence states whose activation-to-end span the office transacted in (a suspension: see above).
+_TRANSACTED_UNDER = frozenset(
+    {LicenceStatus.ACTIVE, LicenceStatus.REVOKED, LicenceStatus.EXPIRED, LicenceStatus.SURRENDERED}
+)
 
 # Citizens are drawn from a pool, so that some come back: the pool holds this many per transaction.
 CITIZENS_PER_TRANSACTION = 0.4
@@ -122,6 +139,34 @@ def _minutes(text: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
+Span = tuple[dt.date, dt.date | None]  # first and last day (None: still running)
+_ALWAYS: tuple[Span, ...] = ((dt.date.min, None),)
+
+
+def licensed_spans(offices: list[Office]) -> dict[int, tuple[Span, ...]]:
+    """Per office, the spans of days its licences let it transact (every day for a kind that needs no
+    licence; none for a licensed office without an activated licence)."""
+    spans: dict[int, list[Span]] = {}
+    licensed = [office.pk for office in offices if office.kind in LICENSED_KINDS]
+    for start in range(0, len(licensed), IN_BATCH):
+        rows = Licence.objects.filter(
+            office_id__in=licensed[start : start + IN_BATCH],
+            status__in=_TRANSACTED_UNDER,
+            activated_at__isnull=False,
+        ).values_list("office_id", "activated_at", "ended_at")
+        for office_id, activated_at, ended_at in rows:
+            last = timezone.localdate(ended_at) - dt.timedelta(days=1) if ended_at else None
+            spans.setdefault(office_id, []).append((timezone.localdate(activated_at), last))
+    return {
+        office.pk: _ALWAYS if office.kind not in LICENSED_KINDS else tuple(spans.get(office.pk, ()))
+        for office in offices
+    }
+
+
+def _within(spans: tuple[Span, ...], day: dt.date) -> bool:
+    return any(first <= day and (last is None or day <= last) for first, last in spans)
+
+
 @dataclass(frozen=True)
 class _OfficePlan:
     """An office's traffic: its weighted opening ranges per weekday and its share of the volume."""
@@ -130,9 +175,12 @@ class _OfficePlan:
     ranges: tuple[tuple[tuple[int, int, float], ...], ...]  # per weekday: (open, close, weight) minutes
     day_capacity: tuple[float, ...]  # per weekday: counters × popularity × weighted open hours
     clerks: tuple[str, ...]
+    spans: tuple[Span, ...] = _ALWAYS  # the days it may transact (its licences)
 
 
-def _office_plans(offices: list[Office], rng: random.Random) -> list[_OfficePlan]:
+def _office_plans(
+    offices: list[Office], rng: random.Random, spans: dict[int, tuple[Span, ...]]
+) -> list[_OfficePlan]:
     plans = []
     for office in offices:
         popularity = rng.lognormvariate(0, 0.3)
@@ -146,7 +194,7 @@ def _office_plans(offices: list[Office], rng: random.Random) -> list[_OfficePlan
             ranges.append(tuple(day))
             hours = sum((stop - start) * weight for start, stop, weight in day) / 60
             capacity.append(office.counters * popularity * hours)
-        plans.append(_OfficePlan(office, tuple(ranges), tuple(capacity), clerks))
+        plans.append(_OfficePlan(office, tuple(ranges), tuple(capacity), clerks, spans[office.pk]))
     return plans
 
 
@@ -261,11 +309,12 @@ class _Generator:
         weekday = iranian_weekday(day.day)
         midnight = dt.datetime(day.day.year, day.day.month, day.day.day, tzinfo=TEHRAN)
         latest = self.now - dt.timedelta(seconds=1)
+        settled = self.now - SETTLING
         citizens, seconds = self.citizens, dt.timedelta(seconds=1)
         for plan in self.plans:
             ranges = plan.ranges[weekday]
             menu = self.menus.get(plan.office.kind)
-            if not ranges or menu is None:
+            if not ranges or menu is None or not _within(plan.spans, day.day):
                 continue
             count = _poisson(rng, plan.day_capacity[weekday] * day.per_capacity)
             if not count:
@@ -296,6 +345,8 @@ class _Generator:
                     else:
                         state, detail = TransactionState.COMPLETED, ""
                     finished = submitted + seconds * int(service.target_minutes * 60 * rng.uniform(0.1, 1.3))
+                if recorded > settled:
+                    continue  # later today: drawn all the same, so the rows before it stay the same
                 yield HistoryRow(
                     office=plan.office,
                     service=service.code,
@@ -330,17 +381,20 @@ def history_build(
     actor: object = None,
     progress: Callable[[str], None] | None = None,
     batch_rows: int = BATCH_ROWS,
+    now: dt.datetime | None = None,
 ) -> HistoryReport:
-    """Build ``days`` days of history ending ``end`` (yesterday) at ``scale`` × the national volume.
+    """Build ``days`` days of history ending ``end`` (today, up to now) at ``scale`` × the national volume.
 
-    ``offices`` defaults to every office of the registry that is not closed. Volume is calibrated on
-    the year ending ``end``: at scale 1, ``NATIONAL_OFFICES`` offices like these would serve
-    ``NATIONAL_YEAR`` transactions in those 365 days (a smaller network serves proportionally fewer).
+    ``offices`` defaults to every office of the registry that is not closed; each has history only on
+    the days its licence let it transact (see above). ``now`` (the present by default) is where
+    the history stops. Volume is calibrated on the year ending
+    ``end``: at scale 1, ``NATIONAL_OFFICES`` offices like these would serve ``NATIONAL_YEAR``
+    transactions in those 365 days (a smaller network serves proportionally fewer).
     """
     started = time.perf_counter()
     report = HistoryReport()
-    now = timezone.now()
-    end = end or timezone.localdate(now) - dt.timedelta(days=1)
+    now = now or timezone.now()
+    end = end or timezone.localdate(now)
     if offices is None:
         offices = list(
             office_list()
@@ -352,7 +406,7 @@ def history_build(
         return report
     # By code: each office draws the same popularity and clerks whoever listed the offices.
     offices = sorted(offices, key=lambda office: office.code)
-    plans = _office_plans(offices, random.Random(f"{seed}:offices"))
+    plans = _office_plans(offices, random.Random(f"{seed}:offices"), licensed_spans(offices))
     menus = _menus({office.kind for office in offices})
     tariffs = _Tariffs([s for menu in menus.values() for s in menu.services])
 

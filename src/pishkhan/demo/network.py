@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from pishkhan.accounts.models import HolderKind
 from pishkhan.accounts.roles import Role
-from pishkhan.accounts.services import UserRow, users_create_many
+from pishkhan.accounts.services import UserRow, apikeys_create_many, users_create_many
 from pishkhan.catalogue.kinds import OfficeKind
 from pishkhan.demo import names
 from pishkhan.demo.allocation import allocate
@@ -33,7 +34,6 @@ from pishkhan.demo.history import UP_DAYS, UP_SCALE, history_build
 from pishkhan.demo.licences import licences_build
 from pishkhan.demo.services import DEMO_JURISDICTIONS
 from pishkhan.geo.models import County, Place, PlaceKind, Province
-from pishkhan.licensing.states import LicenceStatus
 from pishkhan.offices.models import Office, OfficeSetting, StaffPosition
 from pishkhan.offices.services import (
     ConversionDraft,
@@ -47,6 +47,7 @@ from pishkhan.offices.services import (
 from pishkhan.offices.states import ConversionState
 
 DEFAULT_OFFICES = 13_000
+EQUIPPED_KEY_NAME = "demo network: the office system's key"
 DEFAULT_SEED = 1405
 
 # Shares of the network by kind. About 13,000 Pishkhan and rural ICT offices exist; the parallel
@@ -344,7 +345,7 @@ def network_build(
     """Build the catalogue, the office network and its recent history from ``seed``; refuses if
     offices already exist.
 
-    ``history_days`` days of transactions ending yesterday, at ``history_scale`` × the national
+    ``history_days`` days of transactions ending now, at ``history_scale`` × the national
     volume (``demo/history.py``); the default is what keeps a fresh ``pishkhan up`` inside its budget.
     """
     now = timezone.now()
@@ -383,6 +384,12 @@ def network_build(
     started = time.perf_counter()
     conversions = conversions_create_many(rows=_conversions(built, rng, now), actor=actor, now=now)
     report.counts["conversions"] = len(conversions)
+    # A converted office is a Pishkhan office now: it gets its licence below with the others (else the
+    # worker issued hundreds after `up` had counted the licences) and delivers Pishkhan services.
+    converted = {c.office_id for c in conversions if c.state == ConversionState.CONVERTED}
+    for office in built:
+        if office.pk in converted:
+            office.kind = OfficeKind.PISHKHAN
     step("conversions", started)
 
     started = time.perf_counter()
@@ -402,21 +409,22 @@ def network_build(
         always_active=[DEMO_JURISDICTIONS[Role.OFFICE_OPERATOR]],
     )
     report.counts["licences"] = len(licences)
+    # An office whose licence was ever activated has its system equipped: an API key (whose
+    # plaintext nobody holds; `pishkhan keys_create` gives an office one to use).
+    equipped = sorted({licence.office.code for licence in licences if licence.first_signal_at})
+    report.counts["API keys"] = apikeys_create_many(
+        holder_kind=HolderKind.OFFICE, holder_codes=equipped, name=EQUIPPED_KEY_NAME, actor=actor
+    )
     step("licences", started)
 
-    # Offices whose licence is not in force (never activated, revoked, ...) served nobody lately.
-    silent = {
-        licence.office.code
-        for licence in licences
-        if licence.status not in (LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED)
-    }
+    # Each office has history on the days its licence let it transact (demo/history.py).
     started = time.perf_counter()
     history = history_build(
         days=history_days,
         scale=history_scale,
         seed=seed,
-        end=today - dt.timedelta(days=1),
-        offices=[office for office in built if office.code not in silent],
+        end=today,
+        offices=built,
         actor=actor,
         progress=progress,
     )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pishkhan.catalogue.kinds import OfficeKind
 from pishkhan.common.identifiers import national_id_mask
-from pishkhan.offices.states import OPEN_CONVERSION_STATES, ConversionState, OfficeStatus
+from pishkhan.offices.states import OPEN_CONVERSION_STATES, ConversionState, OfficeStatus, ServingHold
 
 # An office code is the letter of the kind it was registered as, the province's two-digit code and a
 # four-digit number within that pair: P23-0001. Codes never change, not even when the office converts.
@@ -48,6 +48,12 @@ class Office(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=OfficeStatus.choices, default=OfficeStatus.ACTIVE
     )
+    # Whether the office serves citizens, beside its status: blank, or why not (its licence is not in
+    # force), and until when for a suspension. Written only by ``services.office_serving_set``.
+    serving_hold = models.CharField(
+        _("not serving because"), max_length=16, choices=ServingHold.choices, blank=True, default=""
+    )
+    serving_hold_until = models.DateField(_("not serving until"), null=True, blank=True)
     province = models.ForeignKey(
         "geo.Province", on_delete=models.PROTECT, related_name="+", verbose_name=_("province")
     )
@@ -110,6 +116,13 @@ class Office(models.Model):
                 condition=Q(status__in=OfficeStatus.values), name="offices_office_status_known"
             ),
             models.CheckConstraint(
+                condition=Q(serving_hold__in=["", *ServingHold.values]), name="offices_office_hold_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(serving_hold_until__isnull=True) | Q(serving_hold=ServingHold.SUSPENDED),
+                name="offices_office_hold_until_suspended",
+            ),
+            models.CheckConstraint(
                 condition=Q(counters__gte=MIN_COUNTERS, counters__lte=MAX_COUNTERS),
                 name="offices_office_counters_range",
             ),
@@ -121,6 +134,11 @@ class Office(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def serving(self) -> bool:
+        """Whether the office serves citizens now: open (active) and its licence, if it needs one, active."""
+        return self.status == OfficeStatus.ACTIVE and not self.serving_hold
 
     @property
     def code_letter_kind(self) -> str:

@@ -46,6 +46,11 @@ class OfficeOut(Schema):
     name: str
     kind: str = Field(description="pishkhan, ict, e_city, social_security or health_insurance")
     status: str = Field(description="active, suspended or closed")
+    serving_hold: str = Field(
+        description="blank when the office serves citizens; else why not: not_yet_active, suspended, "
+        "revoked, expired or surrendered (its licence)"
+    )
+    serving_hold_until: dt.date | None = Field(description="the last day of the licence's suspension")
     province_code: str
     county_code: str
     place_code: str | None = Field(description="official code of the city or village (or SCI city code)")

@@ -278,11 +278,13 @@ def offices_near(
     now: dt.datetime | None = None,
     open_only: bool = False,
 ) -> list[NearOffice]:
-    """The nearest active offices that may deliver a service, nearest first, with distance and hours.
+    """The nearest serving offices that may deliver a service, nearest first, with distance and hours.
 
-    A service prohibited from the offices (or inactive) has none. ``open_only`` keeps the offices
-    open at ``now``. Looks in a box around the point (the indexed lat/lon), doubling it until enough
-    offices lie within the box's radius, then measures great-circle distances.
+    Serving: active in the registry and, for a kind that needs a licence, its licence active
+    (``Office.serving_hold`` blank). A service prohibited from the offices (or inactive) has none.
+    ``open_only`` keeps the offices open at ``now``. Looks in a box around the point (the indexed
+    lat/lon), doubling it until enough offices lie within the box's radius, then measures
+    great-circle distances.
     ``NotFoundError`` for an unknown service, ``ValidationError`` for a point outside Iran.
     """
     _coordinates_clean(lat, lon)
@@ -291,7 +293,7 @@ def offices_near(
     kinds = _delivering_kinds(service_get(code=service_code))
     if not kinds:
         return []
-    candidates = Office.objects.filter(status=OfficeStatus.ACTIVE, kind__in=kinds)
+    candidates = Office.objects.filter(status=OfficeStatus.ACTIVE, serving_hold="", kind__in=kinds)
     if open_only:
         # Timetables are read as text and each distinct one decoded once (a network shares a handful).
         candidates = candidates.annotate(hours=Cast("opening_hours", TextField()))
@@ -342,7 +344,7 @@ def offices_near(
 def offices_in_county(
     *, service_code: str, county_code: str, now: dt.datetime | None = None
 ) -> list[NearOffice]:
-    """The active offices of a county that may deliver a service, nearest to the county seat first."""
+    """The serving offices of a county that may deliver a service, nearest to the county seat first."""
     county_code = _county_code_clean(county_code)
     now = now or timezone.now()
     service = service_get(code=service_code)
@@ -352,7 +354,7 @@ def offices_in_county(
     kinds = _delivering_kinds(service)
     if not kinds:
         return []
-    offices = _offices().filter(county=county, status=OfficeStatus.ACTIVE, kind__in=kinds)
+    offices = _offices().filter(county=county, status=OfficeStatus.ACTIVE, serving_hold="", kind__in=kinds)
     found = [
         NearOffice(
             office=office,

@@ -27,6 +27,20 @@ OFFICE_TRANSITIONS = TransitionTable.of(
 )
 
 
+class ServingHold(models.TextChoices):
+    """Why an office that the registry lists does not serve citizens now; blank: it serves.
+
+    Set by licensing at every change of the office's licence (offices sit below licensing and cannot
+    ask it), so that the public search and the directory read it with the office's own row.
+    """
+
+    NOT_YET_ACTIVE = "not_yet_active", _("Licence not yet active")
+    SUSPENDED = "suspended", _("Licence suspended")
+    REVOKED = "revoked", _("Licence revoked")
+    EXPIRED = "expired", _("Licence expired")
+    SURRENDERED = "surrendered", _("Licence surrendered")
+
+
 class ConversionState(models.TextChoices):
     """Where the conversion of a parallel or ICT office into a Pishkhan office stands."""
 

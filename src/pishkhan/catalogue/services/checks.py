@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from pishkhan.common import calendar
 from pishkhan.common.errors import ValidationError
-from pishkhan.common.persian import normalize, to_latin_digits
+from pishkhan.common.persian import as_written, to_latin_digits
 
 PHONE_SHAPE = re.compile(r"\+?[0-9][0-9 ()-]{2,30}")  # short numbers such as 129 are real
 # Years a tariff or a report may name: from the first Pishkhan offices (1388) to well ahead.
@@ -48,13 +48,13 @@ Cleaner = Callable[[Problems, str, Any], Any]
 def text_clean(
     problems: Problems, field: str, value: object, *, max_length: int, required: bool = True
 ) -> str:
-    """Text normalised for storage (Persian letters, one space); refused when missing or too long."""
+    """Text as written, on one line (``as_written``); refused when missing or too long."""
     if value is None:
         value = ""
     if not isinstance(value, str):
         problems.add(field, _("This must be text."))
         return ""
-    text = normalize(value)
+    text = as_written(value)
     if required and not text:
         problems.add(field, _("This field is required."))
     elif len(text) > max_length:

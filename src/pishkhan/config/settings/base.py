@@ -16,6 +16,9 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent
 DEBUG = ENV.debug
 PISHKHAN_DEMO = ENV.demo
 PISHKHAN_DATA_DIR = ENV.data_dir
+# `pishkhan up` leaves this file in a data directory it prepares in demo mode (and removes it
+# otherwise): commands run on the directory later are then in demo mode without PISHKHAN_DEMO=1.
+PISHKHAN_DEMO_MARKER = ENV.data_dir / env.DEMO_MARKER
 SECRET_KEY = ENV.secret_key
 ALLOWED_HOSTS = ENV.allowed_hosts
 CSRF_TRUSTED_ORIGINS = ENV.csrf_trusted_origins
@@ -225,13 +228,19 @@ PISHKHAN_LICENCE_REVOCATION_BAR_YEARS = 3
 # Keys that seal citizens' identifiers and agencies' secrets at rest (pishkhan.common.sealing).
 PISHKHAN_SEALING_KEYS = ENV.sealing_keys
 
+# A refused request (403, 404, 400) is logged on one line; a server error keeps its traceback
+# (config/logs.py). The filter sits on Django's request logger, and on the console for the records of
+# django.security.* (a suspicious request, 400), which that logger's filter never sees.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors": {"()": "pishkhan.config.logs.ClientErrorsWithoutTraceback"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["client_errors"]}
+    },
     "root": {"handlers": ["stderr"], "level": ENV.log_level},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "django.request": {"filters": ["client_errors"]}},
 }
 
 # Which function answers "which of these jurisdiction codes exist?" for each kind (codes in, the

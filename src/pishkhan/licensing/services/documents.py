@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from pishkhan.audit.services import audit_record
 from pishkhan.common.errors import ConflictError, ValidationError
-from pishkhan.common.persian import has_control_characters, normalize
+from pishkhan.common.persian import as_written, has_control_characters
 from pishkhan.licensing.models import (
     DOCUMENTS_WITH_EXPIRY,
     REQUIRED_DOCUMENTS,
@@ -101,7 +101,7 @@ def application_document_add(
     original = getattr(file, "name", "") or ""
     if has_control_characters(original):
         original = ""
-    original = normalize(original.rsplit("/", 1)[-1])[:_NAME_MAX_LENGTH] or kind
+    original = as_written(original.rsplit("/", 1)[-1])[:_NAME_MAX_LENGTH] or kind
     with transaction.atomic():
         application = LicenceApplication.objects.select_for_update().get(pk=application.pk)
         actor_is(actor, application.applicant_user_id, _("Only the applicant adds documents."))

@@ -20,7 +20,7 @@ from pishkhan.common.identifiers import (
     national_id_clean,
     national_id_mask,
 )
-from pishkhan.common.persian import has_control_characters, normalize
+from pishkhan.common.persian import as_written, has_control_characters
 from pishkhan.offices.models import Operator, OperatorKind
 
 HOLDER_KEY_SALT = "pishkhan.licensing.holder_key"
@@ -72,7 +72,7 @@ def applicant_clean(draft: ApplicantDraft, *, prefix: str = "applicant.") -> Hol
         _refuse(f"{prefix}kind", _("An applicant is a person or a company."))
     if not isinstance(draft.name, str) or has_control_characters(draft.name):
         _refuse(f"{prefix}name", _("Control characters are not allowed."))
-    name = normalize(draft.name)
+    name = as_written(draft.name)
     if not name:
         _refuse(f"{prefix}name", _("A name is required."))
     if len(name) > NAME_MAX_LENGTH:

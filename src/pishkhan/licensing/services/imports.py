@@ -28,11 +28,12 @@ from pishkhan.common.persian import to_latin_digits
 from pishkhan.licensing.models import LICENSED_KINDS, Licence
 from pishkhan.licensing.services.holders import holder_of_operator
 from pishkhan.licensing.services.inputs import text_clean
-from pishkhan.licensing.services.licences import licence_facts
+from pishkhan.licensing.services.licences import licence_facts, serving_hold_of
 from pishkhan.licensing.services.numbers import NumberBlock, number_prefix, office_province_code
 from pishkhan.licensing.states import ENDED_STATES, IN_FORCE_STATES, LicenceStatus
 from pishkhan.licensing.terms import expiry_for, today
 from pishkhan.offices.models import Office
+from pishkhan.offices.services import ServingChange, offices_serving_set_many
 from pishkhan.offices.states import OfficeStatus
 
 BASIS_IMPORT = gettext_noop("Import of existing licences")
@@ -211,6 +212,7 @@ def licences_issue_many(
                     office_id__in=office_ids[start : start + IN_BATCH], status__in=IN_FORCE_STATES
                 ).values_list("office_id", flat=True)
             )
+        held_before = frozenset(in_force)
         licences, words = [], []
         for index, row in enumerate(rows):
             office = offices.get(to_latin_digits(str(row.office).strip()).upper())
@@ -257,4 +259,19 @@ def licences_issue_many(
             ],
             basis=BASIS_IMPORT,
         )
+        offices_serving_set_many(changes=_serving_changes(licences, held_before), actor=actor)
     return licences
+
+
+def _serving_changes(licences: Sequence[Licence], held_before: frozenset[int]) -> list[ServingChange]:
+    """What the registry shows of each office the import gave a licence: its licence in force decides,
+    else the last one that ended. An office that already held a licence in force keeps what it shows."""
+    deciding: dict[int, Licence] = {}
+    for licence in licences:
+        office_id = licence.office.pk
+        if office_id in held_before:
+            continue
+        other = deciding.get(office_id)
+        if other is None or licence.in_force or (not other.in_force and licence.ended_at > other.ended_at):
+            deciding[office_id] = licence
+    return [ServingChange(office_id, *serving_hold_of(licence)) for office_id, licence in deciding.items()]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from pishkhan.accounts.models import User
 from pishkhan.common.errors import PermissionDeniedError, ValidationError
-from pishkhan.common.persian import has_control_characters, normalize
+from pishkhan.common.persian import as_written, has_control_characters
 
 TEXT_MAX_LENGTH = 2000
 
@@ -41,14 +41,14 @@ def actor_is(actor: Any, user_id: int | None, message: str) -> None:
 
 
 def text_clean(value: object, name: str, *, required: bool = False) -> str:
-    """Free text (a reason, a legal basis) normalised; control characters and overlong text refused."""
+    """Free text (a reason, a legal basis) as written; control characters and overlong text refused."""
     if value is not None and not isinstance(value, str):
         message = _("This must be text.")
         raise ValidationError(message, fields={name: message})
     if isinstance(value, str) and has_control_characters(value):
         message = _("Control characters are not allowed.")
         raise ValidationError(message, fields={name: message})
-    text = normalize(value or "")
+    text = as_written(value or "", lines=True)
     if required and not text:
         message = {
             "reason": _("Give the reason."),

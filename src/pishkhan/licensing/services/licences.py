@@ -34,6 +34,8 @@ from pishkhan.licensing.terms import (
     today,
 )
 from pishkhan.offices.models import Conversion, Office
+from pishkhan.offices.services import office_serving_set
+from pishkhan.offices.states import ServingHold
 
 BASIS_CONNECTED = gettext_noop(
     "Equipped and connected: the office's system holds an API key and has sent a first sign of life."
@@ -44,6 +46,16 @@ BASIS_SUSPENSION_ENDED = gettext_noop("The end date set by the suspension decisi
 REASON_TERM_ENDED = gettext_noop("The licence's term ended without renewal.")
 BASIS_TERM_ENDED = gettext_noop("The licence's term (its expiry date).")
 BASIS_SURRENDER = gettext_noop("Surrender by the holder.")
+
+# What the registry shows of an office whose licence is in each state: blank, it serves citizens.
+_SERVING_HOLDS: dict[str, str] = {
+    LicenceStatus.ISSUED: ServingHold.NOT_YET_ACTIVE,
+    LicenceStatus.ACTIVE: "",
+    LicenceStatus.SUSPENDED: ServingHold.SUSPENDED,
+    LicenceStatus.REVOKED: ServingHold.REVOKED,
+    LicenceStatus.EXPIRED: ServingHold.EXPIRED,
+    LicenceStatus.SURRENDERED: ServingHold.SURRENDERED,
+}
 
 # Rows a job takes per round; it runs again at once while it finds work (common.jobs).
 JOB_BATCH = 200
@@ -78,6 +90,23 @@ def _locked(licence: Licence | int) -> Licence:
     return found
 
 
+def serving_hold_of(licence: Licence) -> tuple[str, dt.date | None]:
+    """Why the office of this licence does not serve citizens (blank: it serves), and until when."""
+    hold = _SERVING_HOLDS[licence.status]
+    return hold, licence.suspended_until if hold == ServingHold.SUSPENDED else None
+
+
+def _office_serving_sync(licence: Licence, actor: Any) -> None:
+    """Tell the office registry whether the licence's office serves citizens now, and if not why.
+
+    Every change of a licence's status passes here (``_move``, ``licence_issue``; the import tells the
+    registry a batch at a time), so that the public search never offers an office whose licence is
+    not active.
+    """
+    hold, until = serving_hold_of(licence)
+    office_serving_set(office=licence.office, hold=hold, until=until, source=licence.number, actor=actor)
+
+
 def _move(
     licence: Licence,
     target: str,
@@ -100,6 +129,7 @@ def _move(
     audit_record(
         actor=actor, action=action, target=licence, before=before, after=after, reason=reason, basis=basis
     )
+    _office_serving_sync(licence, actor)
     return licence
 
 
@@ -153,6 +183,7 @@ def licence_issue(
         reason=reason,
         basis=basis,
     )
+    _office_serving_sync(licence, actor)
     return licence
 
 

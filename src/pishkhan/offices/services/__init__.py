@@ -4,6 +4,7 @@
 - ``registration``: registering offices one by one or in bulk
 - ``offices``: changing an office's details, status, hours and counters
 - ``staff``: adding and removing staff
+- ``serving``: whether an office serves citizens, as licensing tells it at every change of a licence
 - ``conversions``: converting parallel and ICT offices into Pishkhan offices
 """
 
@@ -24,6 +25,7 @@ from pishkhan.offices.services.offices import (
     office_update,
 )
 from pishkhan.offices.services.registration import office_register, office_register_many
+from pishkhan.offices.services.serving import ServingChange, office_serving_set, offices_serving_set_many
 from pishkhan.offices.services.staff import StaffDraft, staff_add, staff_add_many, staff_remove
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "ConversionDraft",
     "OfficeDraft",
     "OperatorDraft",
+    "ServingChange",
     "StaffDraft",
     "conversion_decide",
     "conversion_request",
@@ -39,10 +42,12 @@ __all__ = [
     "conversions_mark_overdue",
     "office_register",
     "office_register_many",
+    "office_serving_set",
     "office_set_counters",
     "office_set_hours",
     "office_set_status",
     "office_update",
+    "offices_serving_set_many",
     "staff_add",
     "staff_add_many",
     "staff_remove",

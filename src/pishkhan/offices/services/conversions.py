@@ -20,7 +20,7 @@ from pishkhan.audit.services import AuditItem, audit_record, audit_record_many
 from pishkhan.catalogue.kinds import CONVERTIBLE_KINDS, OfficeKind
 from pishkhan.common.bulk import IN_BATCH
 from pishkhan.common.errors import ApplicationError, ConflictError, NotFoundError, ValidationError
-from pishkhan.common.persian import has_control_characters, normalize, to_latin_digits
+from pishkhan.common.persian import as_written, has_control_characters, to_latin_digits
 from pishkhan.offices.models import Conversion, Office
 from pishkhan.offices.states import (
     CONVERSION_TRANSITIONS,
@@ -53,7 +53,7 @@ def _text(value: str, name: str, *, required: bool = False) -> str:
     if isinstance(value, str) and has_control_characters(value):
         message = _("Control characters are not allowed.")
         raise ValidationError(message, fields={name: message})
-    text = normalize(value or "") if isinstance(value, str) else ""
+    text = as_written(value or "", lines=True) if isinstance(value, str) else ""
     if required and not text:
         message = _("Give the reason.") if name == "reason" else _("This is required.")
         raise ValidationError(message, fields={name: message})

@@ -31,7 +31,7 @@ from pishkhan.catalogue.models import Agency
 from pishkhan.common.bulk import IN_BATCH
 from pishkhan.common.errors import ApplicationError, ConflictError, ValidationError
 from pishkhan.common.identifiers import mobile_clean, national_id_clean, postal_code_clean
-from pishkhan.common.persian import has_control_characters, normalize, search_key, to_latin_digits
+from pishkhan.common.persian import as_written, has_control_characters, search_key, to_latin_digits
 from pishkhan.geo.models import County, Place, PlaceKind, Province
 from pishkhan.offices.hours import DEFAULT_OPENING_HOURS, opening_hours_clean
 from pishkhan.offices.locations import (
@@ -341,12 +341,12 @@ def _choice(value: object, allowed: Iterable[str], name: str, message: Any) -> s
 
 
 def _plain(value: object, name: str) -> str:
-    """Text normalised for storage; control characters (a NUL breaks PostgreSQL) refused."""
+    """Text as written, on one line; control characters (a NUL breaks PostgreSQL) refused."""
     if not isinstance(value, str):
         return ""
     if has_control_characters(value):
         _refuse(name, _("Control characters are not allowed."))
-    return normalize(value)
+    return as_written(value)
 
 
 def _name(value: object, name: str) -> str:

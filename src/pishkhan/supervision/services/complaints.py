@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from pishkhan.audit.services import audit_record
 from pishkhan.common.errors import NotFoundError, ValidationError
 from pishkhan.common.identifiers import mobile_clean, mobile_mask
-from pishkhan.common.persian import has_control_characters, normalize
+from pishkhan.common.persian import as_written, has_control_characters
 from pishkhan.common.sealing import seal
 from pishkhan.licensing.services.inputs import actor_label, text_clean
 from pishkhan.licensing.services.numbers import insert_numbered, number_prefix
@@ -35,7 +35,7 @@ def _invalid(field: str, message: str) -> ValidationError:
 def _description_clean(value: str) -> str:
     if has_control_characters(value or ""):
         raise _invalid("description", _("Control characters are not allowed."))
-    text = normalize(value or "")
+    text = as_written(value or "", lines=True)
     if not text:
         raise _invalid("description", _("Describe what happened."))
     if len(text) > COMPLAINT_TEXT_MAX:

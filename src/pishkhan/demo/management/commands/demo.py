@@ -19,7 +19,7 @@ class Command(BaseCommand):
         "Build the demo network deterministically from a seed: the real agencies with their services and "
         "tariffs, offices of all five kinds placed in real cities and villages in proportion to population, "
         "their operators and staff, conversions in every state, two years of agencies' visit reports, and "
-        "days of counter transactions ending yesterday. Needs the geography (`pishkhan geo_load`). Into a "
+        "days of counter transactions ending now. Needs the geography (`pishkhan geo_load`). Into a "
         "registry that is not empty, only `--days` is allowed: it adds the days of history still missing."
     )
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--days",
             type=int,
-            help=f"days of transaction history ending yesterday (default {UP_DAYS}, as `pishkhan up` builds)",
+            help=f"days of transaction history ending now (default {UP_DAYS}, as `pishkhan up` builds)",
         )
         parser.add_argument(
             "--scale",

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
@@ -48,6 +49,17 @@ def server_command(host: str, port: int, workers: int, *, vendor: str) -> list[s
         "--log-level", "warning", "--respawn-failed-workers", "--workers-kill-timeout", "5",
         "pishkhan.config.wsgi:application",
     ]  # fmt: skip
+
+
+def _demo_mark() -> None:
+    """Leave the marker of demo mode in the data directory (or remove it in production mode), so that
+    the commands run on this directory later (keys_create, audit_verify…) are in the same mode."""
+    marker = Path(settings.PISHKHAN_DEMO_MARKER)
+    if settings.PISHKHAN_DEMO:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text("Prepared by `pishkhan up` in demo mode: commands run here are in demo mode.\n")
+    else:
+        marker.unlink(missing_ok=True)
 
 
 def _wait_listening(host: str, port: int, process: subprocess.Popen, timeout: float) -> bool:
@@ -103,6 +115,7 @@ class Command(BaseCommand):
         out = self.stdout
 
         out.write(f"Data: {settings.DATABASES['default']['NAME']}")
+        _demo_mark()
         call_command("migrate", interactive=False, verbosity=0)
         out.write("Database migrated.")
         if not geo_is_loaded():
