@@ -431,17 +431,15 @@ def application_decide(
         _refuse("outcome", _("The outcome is approved or refused."))
     now = now or timezone.now()
     reason, basis = text_clean(reason, "reason", required=True), text_clean(basis, "basis")
-    holder: Holder | None = None
 
     def approvable(locked: LicenceApplication) -> None:
-        # The applicant's identity is read before the move erases it, for the licence to name.
-        nonlocal holder
         if outcome == ApplicationStatus.APPROVED:
             _eligible(locked.applicant_key, now)
             quota_check(county=locked.county, office_kind=locked.office_kind)
-            holder = _holder_of(locked)
 
     with transaction.atomic():
+        # Read first: the licence names the applicant by the identity the move erases.
+        sealed = _locked(application)
         application = _move(
             application,
             outcome,
@@ -456,7 +454,8 @@ def application_decide(
             decision_basis=basis,
             identity_sealed="",
         )
-        if holder is not None:
+        if outcome == ApplicationStatus.APPROVED:
+            holder = _holder_of(sealed)
             application.licence = licence_issue(
                 office=_office_for(application, holder, actor),
                 holder=holder,
