@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, connections, transaction
 
 from pishkhan.audit.models import AuditEntry
-from pishkhan.audit.transitions import transition_apply
+from pishkhan.audit.transitions import transition_apply, transitions_apply_many
 from pishkhan.common.errors import ConflictError, NotFoundError, TransitionError
 from pishkhan.offices.models import Office
 from pishkhan.offices.states import OFFICE_TRANSITIONS, OfficeStatus
@@ -144,6 +144,41 @@ def test_a_row_gone_is_not_found_with_the_services_words(db):
         )
 
     assert error.value.detail == "No such office."
+
+
+def test_a_sweep_moves_every_row_with_an_entry_each_or_none_if_one_is_refused(geo_loaded):
+    # given two active offices and a closed one
+    first, second, closed = make_office(1), make_office(2), make_office(3)
+    Office.objects.filter(pk=closed.pk).update(status=OfficeStatus.CLOSED)
+    offices = Office.objects.filter(pk__in=[first.pk, second.pk, closed.pk]).order_by("pk")
+
+    # when all three are to be suspended, the closed one refuses the sweep: nothing changes
+    with pytest.raises(TransitionError):
+        transitions_apply_many(
+            offices, table=OFFICE_TRANSITIONS, to=OfficeStatus.SUSPENDED, actor="job", action="test.sweep"
+        )
+    assert list(offices.values_list("status", flat=True)) == ["active", "active", "closed"]
+    assert _entries("test.sweep") == []
+
+    # when the active ones are, both move and each has its entry
+    moved = transitions_apply_many(
+        offices.filter(status=OfficeStatus.ACTIVE),
+        table=OFFICE_TRANSITIONS,
+        to=OfficeStatus.SUSPENDED,
+        fields={"counters": 2},
+        reason="سرکشی",
+        actor="job",
+        action="test.sweep",
+    )
+
+    assert [office.pk for office in moved] == [first.pk, second.pk]
+    stored = list(offices.values_list("status", "counters"))
+    assert stored == [("suspended", 2), ("suspended", 2), ("closed", closed.counters)]
+    entries = _entries("test.sweep")
+    assert sorted(entry.target_id for entry in entries) == sorted([str(first.pk), str(second.pk)])
+    assert {(entry.after["status"], entry.after["counters"], entry.reason) for entry in entries} == {
+        ("suspended", 2, "سرکشی")
+    }
 
 
 @pytest.mark.django_db(transaction=True)

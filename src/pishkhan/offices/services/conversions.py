@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from pishkhan.audit.actors import Actor, actor_label
 from pishkhan.audit.services import AuditItem, audit_record, audit_record_many
-from pishkhan.audit.transitions import transition_apply
+from pishkhan.audit.transitions import transition_apply, transitions_apply_many
 from pishkhan.catalogue.kinds import CONVERTIBLE_KINDS, OfficeKind
 from pishkhan.common.bulk import IN_BATCH
 from pishkhan.common.errors import ApplicationError, ConflictError, NotFoundError, ValidationError
@@ -210,20 +210,19 @@ def conversion_decide(
 
 def conversions_mark_overdue(*, now: dt.datetime, actor: Actor) -> int:
     """Mark every conversion still undecided past its legal deadline as overdue; returns how many."""
-    with transaction.atomic():
-        due = list(
-            Conversion.objects.select_for_update()
-            .filter(state__in=[ConversionState.REQUESTED, ConversionState.UNDER_REVIEW], deadline__lt=now)
-            .order_by("pk")
-        )
-        items = []
-        for conversion in due:
-            CONVERSION_TRANSITIONS.check(conversion.state, ConversionState.OVERDUE)
-            items.append(AuditItem(target=conversion, before=conversion.state, after=ConversionState.OVERDUE))
-            conversion.state = ConversionState.OVERDUE
-        Conversion.objects.bulk_update(due, ["state"], batch_size=IN_BATCH)
-        audit_record_many(actor=actor, action="conversion.mark_overdue", items=items)
-    return len(due)
+    due = Conversion.objects.filter(
+        state__in=[ConversionState.REQUESTED, ConversionState.UNDER_REVIEW], deadline__lt=now
+    ).order_by("pk")
+    marked = transitions_apply_many(
+        due,
+        table=CONVERSION_TRANSITIONS,
+        to=ConversionState.OVERDUE,
+        state="state",
+        record="state",
+        actor=actor,
+        action="conversion.mark_overdue",
+    )
+    return len(marked)
 
 
 @dataclass(frozen=True)
