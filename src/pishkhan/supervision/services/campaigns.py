@@ -300,6 +300,7 @@ def _activity_since(case: CampaignCase, licence: Licence, since: dt.datetime) ->
 
 
 def _cases() -> QuerySet[CampaignCase]:
+    """Cases as this module reads them: with their campaign, licence, proceeding and office."""
     return CampaignCase.objects.select_related("campaign", "licence", "proceeding", "office")
 
 
