@@ -14,6 +14,7 @@ from pishkhan.accounts.permissions import (
     principal_for_apikey,
     principal_for_user,
     principal_from_request,
+    principal_of,
     public,
     require,
 )
@@ -160,6 +161,17 @@ def test_the_requests_principal_is_its_signed_in_user():
 
     assert principal_from_request(signed_in).label == "user:op"
     assert principal_from_request(stranger) is None
+
+
+@pytest.mark.django_db
+def test_a_guarded_page_gets_its_caller_and_a_stranger_is_refused():
+    user = UserFactory(username="op", role=Role.OFFICE_OPERATOR, jurisdiction_code="10001")
+    signed_in, stranger = RequestFactory().get("/"), RequestFactory().get("/")
+    signed_in.user, stranger.user = user, AnonymousUser()
+
+    assert principal_of(signed_in).label == "user:op"
+    with pytest.raises(PermissionDenied):
+        principal_of(stranger)
 
 
 def _page(request):

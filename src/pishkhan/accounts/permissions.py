@@ -134,6 +134,15 @@ def principal_from_request(request: HttpRequest) -> Principal | None:
     return request.principal  # type: ignore[attr-defined]
 
 
+def principal_of(request: HttpRequest) -> Principal:
+    """The caller of a page that ``permission_required`` guards; 403 for a stranger (which the guard
+    lets no further: this catches a view that forgot it)."""
+    principal = principal_from_request(request)
+    if principal is None:
+        raise PermissionDenied
+    return principal
+
+
 def _in_jurisdiction(principal: Principal, scope: dict[str, str | None]) -> bool:
     if principal.is_national:
         return True

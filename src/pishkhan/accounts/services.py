@@ -27,24 +27,16 @@ from pishkhan.accounts.jurisdictions import (
 )
 from pishkhan.accounts.keys import key_new, key_text, secret_hash
 from pishkhan.accounts.models import ApiKey, HolderKind, User
-from pishkhan.accounts.permissions import Principal
+from pishkhan.audit.actors import Actor, actor_user
 from pishkhan.audit.services import AuditItem, audit_record, audit_record_many
 from pishkhan.common.bulk import IN_BATCH, insert_objects
 from pishkhan.common.errors import ConflictError, ValidationError
 from pishkhan.common.writes import UNSET, insert_or_conflict
 
-Actor = User | Principal | None
-
 # Recording every request's use would put a write on every API call; a few minutes' precision is
 # all "last used" needs.
 LAST_USED_PRECISION = dt.timedelta(minutes=5)
 _PREFIX_ATTEMPTS = 5
-
-
-def _actor_user(actor: Actor) -> User | None:
-    if isinstance(actor, User):
-        return actor
-    return actor.user if isinstance(actor, Principal) else None
 
 
 def _user_facts(user: User) -> dict[str, Any]:
@@ -283,7 +275,7 @@ def apikey_create(*, holder_kind: str, holder_code: str, name: str = "", actor: 
                 holder_kind=holder_kind,
                 holder_code=holder_code,
                 user=user,
-                created_by=_actor_user(actor),
+                created_by=actor_user(actor),
             )
             try:
                 with transaction.atomic():
@@ -325,7 +317,7 @@ def apikeys_create_many(
         message = _("The name is too long.")
         raise ValidationError(message, fields={"name": message})
     codes = jurisdiction_codes_clean(holder_kind, holder_codes, field="holder_codes")
-    creator = _actor_user(actor)
+    creator = actor_user(actor)
     keys = []
     for code in codes:
         prefix, secret = key_new()

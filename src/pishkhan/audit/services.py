@@ -6,33 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
 
+from pishkhan.audit.actors import Actor, actor_of
 from pishkhan.audit.chain import GENESIS_HASH, entry_hash, plain
 from pishkhan.audit.models import AuditEntry, AuditHead
-
-SYSTEM_LABEL = "system"
-
-
-def _actor_of(actor: Any) -> tuple[Any, str]:
-    """(user row or None, label) for whatever acted: a user, a principal-like object, text, or None."""
-    if actor is None:
-        return None, SYSTEM_LABEL
-    user_model = get_user_model()
-    if isinstance(actor, user_model):
-        if actor.pk is None:
-            raise ValueError("an unsaved user cannot be an audit actor")
-        return actor, f"user:{actor.get_username()}"
-    label = getattr(actor, "audit_label", None)
-    if label is not None:
-        # A principal (accounts) names itself and, when a person stands behind it, that person.
-        user = getattr(actor, "audit_user", None)
-        return (user if isinstance(user, user_model) and user.pk is not None else None), str(label)
-    if isinstance(actor, str) and actor:
-        return None, actor
-    raise TypeError(f"cannot record {type(actor).__name__} as an audit actor")
 
 
 def _target_of(target: models.Model | None) -> tuple[str, str]:
@@ -45,7 +24,7 @@ def _target_of(target: models.Model | None) -> tuple[str, str]:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     target: models.Model | None = None,
     before: Any = None,
@@ -64,7 +43,7 @@ def audit_record(
     (``SELECT ... FOR UPDATE``); SQLite lets one writer in at a time already (the settings open
     every transaction ``IMMEDIATE``).
     """
-    actor_user, actor_label = _actor_of(actor)
+    actor_user, actor_label = actor_of(actor)
     target_type, target_id = _target_of(target)
     before, after = plain(before), plain(after)
     with transaction.atomic():
@@ -104,7 +83,7 @@ class AuditItem:
 
 def audit_record_many(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     items: Sequence[AuditItem],
     reason: str = "",
@@ -115,7 +94,7 @@ def audit_record_many(
     For bulk operations (registering thousands of offices at once): the same chain, the same
     fields per entry as :func:`audit_record`, written with ``bulk_create``. Returns the count.
     """
-    actor_user, actor_label = _actor_of(actor)
+    actor_user, actor_label = actor_of(actor)
     if not items:
         return 0
     with transaction.atomic():

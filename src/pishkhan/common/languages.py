@@ -20,3 +20,9 @@ def api_language(accept_language: str) -> str:
             with contextlib.suppress(LookupError):
                 return translation.get_supported_language_variant(tag)
     return API_DEFAULT_LANGUAGE
+
+
+def in_language(fa: str, en: str) -> str:
+    """Of a name kept in Persian and English, the one the active language reads (Persian when no
+    English is kept)."""
+    return fa if (translation.get_language() or "fa").startswith("fa") or not en else en

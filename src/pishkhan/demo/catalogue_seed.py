@@ -19,6 +19,7 @@ from typing import Any
 import jdatetime
 from django.db import transaction
 
+from pishkhan.audit.actors import Actor
 from pishkhan.catalogue import selectors, services
 from pishkhan.catalogue.kinds import OfficeKind
 from pishkhan.catalogue.models import AgencyKind, OutsourcingStatus, Service, Tariff
@@ -316,7 +317,7 @@ def _previous_fee(amount: int, code: str) -> int:
     return round(amount * (1 - cut) / 1000) * 1000
 
 
-def catalogue_seed(*, actor: Any = None, today: dt.date) -> CatalogueSeedSummary:
+def catalogue_seed(*, actor: Actor = None, today: dt.date) -> CatalogueSeedSummary:
     """Publish the demo agencies, services and their tariffs for the Jalali year of ``today`` and the one
     before, skipping whatever already exists (so it may run again). One transaction."""
     summary = CatalogueSeedSummary()
@@ -441,7 +442,7 @@ def _months_before(today: dt.date, count: int) -> list[tuple[int, int]]:
 
 
 def visit_reports_seed(
-    *, rng: random.Random, today: dt.date, provinces: Sequence[Any], actor: Any = None
+    *, rng: random.Random, today: dt.date, provinces: Sequence[Any], actor: Actor = None
 ) -> VisitSeedSummary:
     """Report two years of monthly in-person visits for every active agency in every province.
 

@@ -8,10 +8,10 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pishkhan.audit.actors import Actor
 from pishkhan.audit.services import audit_record
 from pishkhan.catalogue.models import AGENCY_CODE_LENGTH, Agency, AgencyKind, BackendAdapter
 from pishkhan.catalogue.services.checks import (
-    Actor,
     Cleaner,
     Problems,
     choice_of,

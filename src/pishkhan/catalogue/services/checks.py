@@ -22,8 +22,6 @@ PHONE_SHAPE = re.compile(r"\+?[0-9][0-9 ()-]{2,30}")  # short numbers such as 12
 # Years a tariff or a report may name: from the first Pishkhan offices (1388) to well ahead.
 JALALI_YEAR_MIN, JALALI_YEAR_MAX = 1380, 1499
 
-Actor = Any  # a User, an accounts Principal or None (the system); see audit_record
-
 
 class Problems:
     """Collects every refused field of one input, so a form shows all its errors at once."""

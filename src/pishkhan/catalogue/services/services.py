@@ -10,12 +10,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pishkhan.audit.actors import Actor
 from pishkhan.audit.services import audit_record
 from pishkhan.catalogue.kinds import OfficeKind
 from pishkhan.catalogue.models import SERVICE_CODE_LENGTH, Agency, OutsourcingStatus, Service
 from pishkhan.catalogue.selectors import kinds_key
 from pishkhan.catalogue.services.checks import (
-    Actor,
     Cleaner,
     Problems,
     choice_of,

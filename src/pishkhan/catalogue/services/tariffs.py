@@ -7,12 +7,12 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pishkhan.audit.actors import Actor
 from pishkhan.audit.services import audit_record
 from pishkhan.catalogue.models import Service, Tariff
 from pishkhan.catalogue.services.checks import (
     JALALI_YEAR_MAX,
     JALALI_YEAR_MIN,
-    Actor,
     Problems,
     jalali_text,
     whole_clean,

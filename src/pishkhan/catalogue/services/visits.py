@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pishkhan.audit.actors import Actor, actor_label
 from pishkhan.audit.services import audit_record
 from pishkhan.catalogue.models import Agency, VisitReport
-from pishkhan.catalogue.services.checks import JALALI_YEAR_MIN, Actor, Problems, today_in_iran, whole_clean
+from pishkhan.catalogue.services.checks import JALALI_YEAR_MIN, Problems, today_in_iran, whole_clean
 from pishkhan.common import calendar
 from pishkhan.common.persian import to_latin_digits
 from pishkhan.geo.models import Province
@@ -38,15 +39,6 @@ class VisitSubmission:
     created: int
     updated: int
     unchanged: int
-
-
-def _actor_label(actor: Actor) -> str:
-    label = getattr(actor, "audit_label", None)
-    if label is not None:
-        return str(label)
-    if hasattr(actor, "get_username"):
-        return f"user:{actor.get_username()}"
-    return str(actor) if isinstance(actor, str) and actor else "system"
 
 
 def _row_of(row: VisitRow | Mapping[str, Any]) -> VisitRow:
@@ -100,7 +92,7 @@ def visit_reports_submit(
             wanted[(year, month, provinces[code])] = visits
     problems.raise_if_any()
 
-    now, label = timezone.now(), _actor_label(actor)
+    now, label = timezone.now(), actor_label(actor)
     years = {year for year, _month, _province in wanted}
     with transaction.atomic():
         existing = {

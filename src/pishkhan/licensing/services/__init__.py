@@ -9,6 +9,10 @@
 - ``conversions``: the Pishkhan licence of a converted office
 - ``imports``: licences by the thousand (an import, the demo)
 - ``proceedings``: the due process before a measure: notice, response window, hearing, appeal, decision
+
+For the domains above licensing (supervision's complaints and campaigns): ``text_clean``, the check
+of a reason or legal basis every licensing write makes, and ``insert_numbered``/``number_prefix``,
+the dense yearly numbers per province (``C-23-1405-00007``) licences and applications carry.
 """
 
 from pishkhan.licensing.services.applications import (
@@ -25,6 +29,7 @@ from pishkhan.licensing.services.conversions import (
 from pishkhan.licensing.services.documents import MAX_DOCUMENT_BYTES, application_document_add
 from pishkhan.licensing.services.holders import ApplicantDraft, holder_key
 from pishkhan.licensing.services.imports import BASIS_IMPORT, LicenceDraft, licences_issue_many
+from pishkhan.licensing.services.inputs import text_clean
 from pishkhan.licensing.services.licences import (
     licence_activate,
     licence_expire,
@@ -37,6 +42,7 @@ from pishkhan.licensing.services.licences import (
     licences_expire_ended,
     licences_reinstate_ended,
 )
+from pishkhan.licensing.services.numbers import insert_numbered, number_prefix
 from pishkhan.licensing.services.proceedings import (
     proceeding_appeal_decide,
     proceeding_appeal_lodge,
@@ -60,6 +66,7 @@ __all__ = [
     "application_withdraw",
     "county_quota_set",
     "holder_key",
+    "insert_numbered",
     "licence_activate",
     "licence_expire",
     "licence_issue_for_conversion",
@@ -73,10 +80,12 @@ __all__ = [
     "licences_issue_for_conversions",
     "licences_issue_many",
     "licences_reinstate_ended",
+    "number_prefix",
     "proceeding_appeal_decide",
     "proceeding_appeal_lodge",
     "proceeding_drop",
     "proceeding_enforce",
     "proceeding_hearing_schedule",
     "proceeding_open",
+    "text_clean",
 ]

@@ -8,14 +8,18 @@ reviewers (or deciders) acting at once the second finds the step taken and gets 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pishkhan.audit.actors import Actor, actor_label, actor_user
 from pishkhan.audit.services import audit_record
+from pishkhan.audit.transitions import transition_apply
 from pishkhan.common.errors import (
     ApplicationError,
     ConflictError,
@@ -30,7 +34,7 @@ from pishkhan.licensing.errors import RecentlyRevokedError
 from pishkhan.licensing.models import LICENSED_KINDS, Licence, LicenceApplication
 from pishkhan.licensing.services.documents import documents_missing
 from pishkhan.licensing.services.holders import ApplicantDraft, Holder, applicant_clean, holder_of_operator
-from pishkhan.licensing.services.inputs import actor_is, actor_label, actor_user, text_clean
+from pishkhan.licensing.services.inputs import actor_is, text_clean
 from pishkhan.licensing.services.licences import licence_issue
 from pishkhan.licensing.services.numbers import insert_numbered, number_prefix
 from pishkhan.licensing.services.quotas import quota_check
@@ -150,7 +154,7 @@ def application_submit(
     office_kind: str,
     province: str,
     county: str,
-    actor: Any,
+    actor: Actor,
     office_name: str = "",
     place: str | None = None,
     lat: float | None = None,
@@ -255,21 +259,66 @@ def application_submit(
     return application
 
 
+def _rows() -> QuerySet[LicenceApplication]:
+    """Applications as their services read them: with the places and the office they name."""
+    return LicenceApplication.objects.select_related(
+        "province", "county", "place", "office", "applicant_user"
+    ).defer("province__boundary", "county__boundary", "office__search_key")
+
+
 def _locked(application: LicenceApplication) -> LicenceApplication:
-    found = (
-        LicenceApplication.objects.select_for_update(of=("self",))
-        .select_related("province", "county", "place", "office", "applicant_user")
-        .defer("province__boundary", "county__boundary", "office__search_key")
-        .filter(pk=application.pk)
-        .first()
-    )
+    found = _rows().select_for_update(of=("self",)).filter(pk=application.pk).first()
     if found is None:
         raise NotFoundError(_("No such application."))
     return found
 
 
+def _move(
+    application: LicenceApplication,
+    target: str,
+    *,
+    actor: Actor,
+    action: str,
+    reason: str,
+    basis: str = "",
+    check: Callable[[LicenceApplication], None] | None = None,
+    **fields: Any,
+) -> LicenceApplication:
+    """Change an application's status (and ``fields``) as ``APPLICATION_TRANSITIONS`` (then ``check``)
+    allows; its audit entry holds the status before and after."""
+    return transition_apply(
+        application,
+        table=APPLICATION_TRANSITIONS,
+        to=target,
+        rows=_rows(),
+        missing=_("No such application."),
+        check=check,
+        fields=fields,
+        record="state",
+        actor=actor,
+        action=action,
+        reason=reason,
+        basis=basis,
+    )
+
+
+def _documents_complete(application: LicenceApplication, now: dt.datetime) -> None:
+    """Refuse (409, naming them) while a required document is missing or has expired."""
+    missing, expired = documents_missing(application, on=timezone.localdate(now))
+    if missing or expired:
+        problems = []
+        if missing:
+            problems.append(_("missing: %(kinds)s") % {"kinds": ", ".join(missing)})
+        if expired:
+            problems.append(_("expired: %(kinds)s") % {"kinds": ", ".join(expired)})
+        message = _("The application's documents are not complete (%(problems)s).") % {
+            "problems": "; ".join(problems)
+        }
+        raise ConflictError(message, fields={"documents": message})
+
+
 def application_take(
-    *, application: LicenceApplication, actor: Any, reason: str = "", now: dt.datetime | None = None
+    *, application: LicenceApplication, actor: Actor, reason: str = "", now: dt.datetime | None = None
 ) -> LicenceApplication:
     """Take a submitted application under review (the province's directorate).
 
@@ -278,33 +327,16 @@ def application_take(
     """
     now = now or timezone.now()
     reason = text_clean(reason, "reason")
-    with transaction.atomic():
-        application = _locked(application)
-        APPLICATION_TRANSITIONS.check(application.status, ApplicationStatus.UNDER_REVIEW)
-        missing, expired = documents_missing(application, on=timezone.localdate(now))
-        if missing or expired:
-            problems = []
-            if missing:
-                problems.append(_("missing: %(kinds)s") % {"kinds": ", ".join(missing)})
-            if expired:
-                problems.append(_("expired: %(kinds)s") % {"kinds": ", ".join(expired)})
-            message = _("The application's documents are not complete (%(problems)s).") % {
-                "problems": "; ".join(problems)
-            }
-            raise ConflictError(message, fields={"documents": message})
-        before = application.status
-        application.status = ApplicationStatus.UNDER_REVIEW
-        application.taken_at, application.taken_by = now, actor_label(actor)
-        application.save(update_fields=["status", "taken_at", "taken_by"])
-        audit_record(
-            actor=actor,
-            action="application.take",
-            target=application,
-            before=before,
-            after=application.status,
-            reason=reason,
-        )
-    return application
+    return _move(
+        application,
+        ApplicationStatus.UNDER_REVIEW,
+        actor=actor,
+        action="application.take",
+        reason=reason,
+        check=lambda locked: _documents_complete(locked, now),
+        taken_at=now,
+        taken_by=actor_label(actor),
+    )
 
 
 def application_review(
@@ -312,7 +344,7 @@ def application_review(
     application: LicenceApplication,
     outcome: str,
     reason: str,
-    actor: Any,
+    actor: Actor,
     basis: str = "",
     now: dt.datetime | None = None,
 ) -> LicenceApplication:
@@ -321,27 +353,20 @@ def application_review(
         _refuse("outcome", _("The outcome is recommended or not_recommended."))
     now = now or timezone.now()
     reason, basis = text_clean(reason, "reason", required=True), text_clean(basis, "basis")
-    with transaction.atomic():
-        application = _locked(application)
-        APPLICATION_TRANSITIONS.check(application.status, outcome)
-        before = application.status
-        application.status = outcome
-        application.reviewed_at, application.reviewed_by = now, actor_label(actor)
-        application.review_reason = reason
-        application.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_reason"])
-        audit_record(
-            actor=actor,
-            action="application.review",
-            target=application,
-            before=before,
-            after=outcome,
-            reason=reason,
-            basis=basis,
-        )
-    return application
+    return _move(
+        application,
+        outcome,
+        actor=actor,
+        action="application.review",
+        reason=reason,
+        basis=basis,
+        reviewed_at=now,
+        reviewed_by=actor_label(actor),
+        review_reason=reason,
+    )
 
 
-def _office_for(application: LicenceApplication, holder: Holder, actor: Any) -> Office:
+def _office_for(application: LicenceApplication, holder: Holder, actor: Actor) -> Office:
     """The office the licence is for: the named existing one, or the proposed one registered now."""
     if application.office_id:
         office = Office.objects.select_for_update(of=("self",)).get(pk=application.office_id)
@@ -373,12 +398,25 @@ def _office_for(application: LicenceApplication, holder: Holder, actor: Any) -> 
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _holder_of(application: LicenceApplication) -> Holder:
+    """The applicant as the licence will hold them, from the identity sealed until the decision."""
+    identity = unseal_json(application.identity_sealed)
+    return Holder(
+        kind=application.applicant_kind,
+        name=application.applicant_name,
+        identifier=identity["id"],
+        mobile=identity["mobile"],
+        key=application.applicant_key,
+        masked=application.applicant_masked,
+    )
+
+
 def application_decide(
     *,
     application: LicenceApplication,
     outcome: str,
     reason: str,
-    actor: Any,
+    actor: Actor,
     basis: str = "",
     now: dt.datetime | None = None,
 ) -> LicenceApplication:
@@ -393,43 +431,32 @@ def application_decide(
         _refuse("outcome", _("The outcome is approved or refused."))
     now = now or timezone.now()
     reason, basis = text_clean(reason, "reason", required=True), text_clean(basis, "basis")
-    with transaction.atomic():
-        application = _locked(application)
-        APPLICATION_TRANSITIONS.check(application.status, outcome)
-        before = application.status
-        licence = None
+
+    def approvable(locked: LicenceApplication) -> None:
         if outcome == ApplicationStatus.APPROVED:
-            _eligible(application.applicant_key, now)
-            quota_check(county=application.county, office_kind=application.office_kind)
-            identity = unseal_json(application.identity_sealed)
-            holder = Holder(
-                kind=application.applicant_kind,
-                name=application.applicant_name,
-                identifier=identity["id"],
-                mobile=identity["mobile"],
-                key=application.applicant_key,
-                masked=application.applicant_masked,
-            )
-        application.status = outcome
-        application.decided_at, application.decided_by = now, actor_label(actor)
-        application.decision_reason, application.decision_basis = reason, basis
-        application.identity_sealed = ""
-        application.save(
-            update_fields=[
-                "status", "decided_at", "decided_by", "decision_reason", "decision_basis", "identity_sealed",
-            ]
-        )  # fmt: skip
-        audit_record(
+            _eligible(locked.applicant_key, now)
+            quota_check(county=locked.county, office_kind=locked.office_kind)
+
+    with transaction.atomic():
+        # Read first: the licence names the applicant by the identity the move erases.
+        sealed = _locked(application)
+        application = _move(
+            application,
+            outcome,
             actor=actor,
             action="application.decide",
-            target=application,
-            before=before,
-            after=outcome,
             reason=reason,
             basis=basis,
+            check=approvable,
+            decided_at=now,
+            decided_by=actor_label(actor),
+            decision_reason=reason,
+            decision_basis=basis,
+            identity_sealed="",
         )
         if outcome == ApplicationStatus.APPROVED:
-            licence = licence_issue(
+            holder = _holder_of(sealed)
+            application.licence = licence_issue(
                 office=_office_for(application, holder, actor),
                 holder=holder,
                 actor=actor,
@@ -438,31 +465,26 @@ def application_decide(
                 application=application,
                 now=now,
             )
-    if licence is not None:
-        application.licence = licence
     return application
 
 
 def application_withdraw(
-    *, application: LicenceApplication, actor: Any, reason: str = "", now: dt.datetime | None = None
+    *, application: LicenceApplication, actor: Actor, reason: str = "", now: dt.datetime | None = None
 ) -> LicenceApplication:
     """Withdraw one's own application before it is decided; its sealed identifiers are erased."""
     now = now or timezone.now()
     reason = text_clean(reason, "reason")
     with transaction.atomic():
+        # Who may is asked before the table: a stranger learns nothing of the application's state.
         application = _locked(application)
         actor_is(actor, application.applicant_user_id, _("Only the applicant withdraws an application."))
-        APPLICATION_TRANSITIONS.check(application.status, ApplicationStatus.WITHDRAWN)
-        before = application.status
-        application.status, application.withdrawn_at = ApplicationStatus.WITHDRAWN, now
-        application.withdrawal_reason, application.identity_sealed = reason, ""
-        application.save(update_fields=["status", "withdrawn_at", "withdrawal_reason", "identity_sealed"])
-        audit_record(
+        return _move(
+            application,
+            ApplicationStatus.WITHDRAWN,
             actor=actor,
             action="application.withdraw",
-            target=application,
-            before=before,
-            after=application.status,
             reason=reason,
+            withdrawn_at=now,
+            withdrawal_reason=reason,
+            identity_sealed="",
         )
-    return application

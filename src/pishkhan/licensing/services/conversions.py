@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from pishkhan.audit.actors import Actor
 from pishkhan.catalogue.kinds import OfficeKind
 from pishkhan.common.errors import ConflictError
 from pishkhan.licensing.models import Licence
@@ -43,7 +44,7 @@ def _pishkhan_licence_after(conversion_pk: Any, office_pk: Any, decided_at: Any)
 
 
 def licence_issue_for_conversion(
-    *, conversion: Conversion, actor: Any, now: dt.datetime | None = None
+    *, conversion: Conversion, actor: Actor, now: dt.datetime | None = None
 ) -> Licence:
     """Issue the Pishkhan licence of an office whose conversion is decided ``converted``.
 
@@ -114,7 +115,7 @@ def conversions_awaiting_licence() -> Any:
     )
 
 
-def licences_issue_for_conversions(*, now: dt.datetime, actor: Any) -> int:
+def licences_issue_for_conversions(*, now: dt.datetime, actor: Actor) -> int:
     """Issue the Pishkhan licences of converted offices still lacking one (a batch); returns how many."""
     done = 0
     for conversion in list(conversions_awaiting_licence()[:JOB_BATCH]):

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pishkhan.audit.actors import Actor, actor_label
 from pishkhan.audit.services import audit_record
 from pishkhan.common.errors import ConflictError, ValidationError
 from pishkhan.common.persian import as_written, has_control_characters
@@ -26,7 +27,7 @@ from pishkhan.licensing.models import (
     DocumentKind,
     LicenceApplication,
 )
-from pishkhan.licensing.services.inputs import actor_is, actor_label
+from pishkhan.licensing.services.inputs import actor_is
 from pishkhan.licensing.states import ApplicationStatus
 from pishkhan.licensing.terms import today
 
@@ -78,7 +79,7 @@ def application_document_add(
     application: LicenceApplication,
     kind: str,
     file: Any,
-    actor: Any,
+    actor: Actor,
     expires_on: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> ApplicationDocument:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from pishkhan.audit.actors import Actor
 from pishkhan.audit.services import AuditItem, audit_record_many
 from pishkhan.common.bulk import IN_BATCH, insert_objects
 from pishkhan.common.errors import ApplicationError, ConflictError, ValidationError
@@ -183,7 +184,7 @@ def _import_facts(licence: Licence, words: dict[str, str]) -> dict[str, Any]:
 
 
 def licences_issue_many(
-    *, rows: Sequence[LicenceDraft], actor: Any, now: dt.datetime | None = None
+    *, rows: Sequence[LicenceDraft], actor: Actor, now: dt.datetime | None = None
 ) -> list[Licence]:
     """Record many licences at once, each row checked as described above; one transaction.
 

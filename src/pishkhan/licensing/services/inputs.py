@@ -1,39 +1,18 @@
-"""What every licensing write checks alike: who acts (a person or the system) and the free text it gives."""
+"""What every licensing write checks alike: that the person acting is the one who may, and the free text
+given (a reason, a legal basis). Other domains use ``text_clean`` through ``licensing.services``."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 
-from pishkhan.accounts.models import User
+from pishkhan.audit.actors import Actor, actor_user
 from pishkhan.common.errors import PermissionDeniedError, ValidationError
 from pishkhan.common.persian import as_written, has_control_characters
 
 TEXT_MAX_LENGTH = 2000
 
 
-def actor_label(actor: Any) -> str:
-    """How a row names who acted (the audit log holds the full record)."""
-    if actor is None:
-        return "system"
-    label = getattr(actor, "audit_label", None)
-    if label is not None:
-        return str(label)[:150]
-    if isinstance(actor, User):
-        return f"user:{actor.get_username()}"[:150]
-    return str(actor)[:150]
-
-
-def actor_user(actor: Any) -> User | None:
-    """The person behind an actor: a user, or the user of a principal (None for the system or a key)."""
-    if isinstance(actor, User):
-        return actor
-    user = getattr(actor, "user", None)
-    return user if isinstance(user, User) else None
-
-
-def actor_is(actor: Any, user_id: int | None, message: str) -> None:
+def actor_is(actor: Actor, user_id: int | None, message: str) -> None:
     """Refuse (403) unless the person behind ``actor`` is the user ``user_id``."""
     user = actor_user(actor)
     if user is None or user_id is None or user.pk != user_id:

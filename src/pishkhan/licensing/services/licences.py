@@ -1,23 +1,28 @@
 """A licence's life: issue, activation once connected, suspension and reinstatement, renewal, its end.
 
-Every change locks the licence row, checks the move against ``LICENCE_TRANSITIONS``, writes, and
-records the audit entry with actor, reason and legal basis in the same transaction: the licence's
-timeline is its audit entries. Reasons and bases the system writes itself (a job, a heartbeat) are
+Every change of status passes through ``_move`` (the audit layer's ``transition_apply``): the licence
+row locked, the move checked against ``LICENCE_TRANSITIONS``, the row written and the audit entry with
+actor, reason and legal basis recorded in the same transaction: the licence's timeline is its audit
+entries. Reasons and bases the system writes itself (a job, a heartbeat) are
 the constants below, marked for translation so a page can show them in its language.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from pishkhan.accounts.selectors import apikey_exists_for_office
+from pishkhan.audit.actors import Actor
 from pishkhan.audit.services import audit_record
+from pishkhan.audit.transitions import transition_apply
 from pishkhan.common.errors import ConflictError, NotFoundError, TransitionError, ValidationError
 from pishkhan.licensing.errors import NotConnectedError, RenewalWindowError
 from pishkhan.licensing.models import LICENSED_KINDS, Licence, LicenceApplication
@@ -76,15 +81,14 @@ def licence_facts(licence: Licence) -> dict[str, Any]:
     }
 
 
+def _rows() -> QuerySet[Licence]:
+    """Licences as their services read them: with the office (whose code their messages name)."""
+    return Licence.objects.select_related("office").defer("office__search_key", "office__opening_hours")
+
+
 def _locked(licence: Licence | int) -> Licence:
     pk = licence if isinstance(licence, int) else licence.pk
-    found = (
-        Licence.objects.select_for_update(of=("self",))
-        .select_related("office")
-        .defer("office__search_key", "office__opening_hours")
-        .filter(pk=pk)
-        .first()
-    )
+    found = _rows().select_for_update(of=("self",)).filter(pk=pk).first()
     if found is None:
         raise NotFoundError(_("No such licence."))
     return found
@@ -96,7 +100,7 @@ def serving_hold_of(licence: Licence) -> tuple[str, dt.date | None]:
     return hold, licence.suspended_until if hold == ServingHold.SUSPENDED else None
 
 
-def _office_serving_sync(licence: Licence, actor: Any) -> None:
+def _office_serving_sync(licence: Licence, actor: Actor) -> None:
     """Tell the office registry whether the licence's office serves citizens now, and if not why.
 
     Every change of a licence's status passes here (``_move``, ``licence_issue``; the import tells the
@@ -111,25 +115,33 @@ def _move(
     licence: Licence,
     target: str,
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     reason: str,
     basis: str,
+    check: Callable[[Licence], None] | None = None,
     **fields: Any,
 ) -> Licence:
-    """Change a locked licence's status (and ``fields``) as the table allows, with its audit entry."""
-    LICENCE_TRANSITIONS.check(licence.status, target)
-    before: dict[str, Any] = {"status": licence.status}
-    after: dict[str, Any] = {"status": target}
-    for name, value in fields.items():
-        before[name], after[name] = getattr(licence, name), value
-        setattr(licence, name, value)
-    licence.status = target
-    licence.save(update_fields=["status", *fields])
-    audit_record(
-        actor=actor, action=action, target=licence, before=before, after=after, reason=reason, basis=basis
-    )
-    _office_serving_sync(licence, actor)
+    """The one way a licence changes state: locked, checked against ``LICENCE_TRANSITIONS`` (then by
+    ``check``), its status and ``fields`` saved, and audited with the reason and the legal basis.
+
+    Returns the licence as saved; the audit entry holds the status and each field before and after.
+    """
+    with transaction.atomic():  # the registry learns of the move in the move's own transaction
+        licence = transition_apply(
+            licence,
+            table=LICENCE_TRANSITIONS,
+            to=target,
+            rows=_rows(),
+            missing=_("No such licence."),
+            check=check,
+            fields=fields,
+            actor=actor,
+            action=action,
+            reason=reason,
+            basis=basis,
+        )
+        _office_serving_sync(licence, actor)
     return licence
 
 
@@ -137,7 +149,7 @@ def licence_issue(
     *,
     office: Office,
     holder: Holder,
-    actor: Any,
+    actor: Actor,
     reason: str = "",
     basis: str = "",
     application: LicenceApplication | None = None,
@@ -211,7 +223,7 @@ def _connected_or_refuse(licence: Licence) -> None:
 
 
 def licence_activate(
-    *, licence: Licence, actor: Any, reason: str = "", basis: str = "", now: dt.datetime | None = None
+    *, licence: Licence, actor: Actor, reason: str = "", basis: str = "", now: dt.datetime | None = None
 ) -> Licence:
     """Activate an issued licence by hand (the regulator): only once its office is equipped and connected.
 
@@ -220,25 +232,26 @@ def licence_activate(
     """
     now = now or timezone.now()
     reason, basis = text_clean(reason, "reason"), text_clean(basis, "basis")
-    with transaction.atomic():
-        licence = _locked(licence)
-        LICENCE_TRANSITIONS.check(licence.status, LicenceStatus.ACTIVE)
-        if licence.status != LicenceStatus.ISSUED:
+
+    def activatable(locked: Licence) -> None:
+        if locked.status != LicenceStatus.ISSUED:
             raise TransitionError(_("A suspended licence is reinstated, not activated."))
-        _not_past_expiry(licence, today(now))
-        _connected_or_refuse(licence)
-        return _move(
-            licence,
-            LicenceStatus.ACTIVE,
-            actor=actor,
-            action="licence.activate",
-            reason=reason,
-            basis=basis or BASIS_CONNECTED,
-            activated_at=now,
-        )
+        _not_past_expiry(locked, today(now))
+        _connected_or_refuse(locked)
+
+    return _move(
+        licence,
+        LicenceStatus.ACTIVE,
+        actor=actor,
+        action="licence.activate",
+        reason=reason,
+        basis=basis or BASIS_CONNECTED,
+        check=activatable,
+        activated_at=now,
+    )
 
 
-def licence_signal(*, office: Office, at: dt.datetime, actor: Any) -> Licence | None:
+def licence_signal(*, office: Office, at: dt.datetime, actor: Actor) -> Licence | None:
     """Note a sign of life (a heartbeat, a transaction) from an office's system; activate its licence if due.
 
     Called by the counter on every heartbeat, so the usual case costs one indexed read and no write:
@@ -278,7 +291,7 @@ def licence_signal(*, office: Office, at: dt.datetime, actor: Any) -> Licence | 
             and licence.expires_on >= today(at)
             and apikey_exists_for_office(office_code=licence.office.code)
         ):
-            _move(
+            licence = _move(
                 licence,
                 LicenceStatus.ACTIVE,
                 actor=actor,
@@ -297,7 +310,7 @@ def licence_suspend(
     until: dt.date,
     reason: str,
     basis: str,
-    actor: Any,
+    actor: Actor,
     now: dt.datetime | None = None,
 ) -> Licence:
     """Suspend an active licence until a date (inclusive): meanwhile its office can post no transaction.
@@ -313,21 +326,19 @@ def licence_suspend(
     if until <= today(now):
         message = _("A suspension ends on a future date.")
         raise ValidationError(message, fields={"until": message})
-    with transaction.atomic():
-        licence = _locked(licence)
-        return _move(
-            licence,
-            LicenceStatus.SUSPENDED,
-            actor=actor,
-            action="licence.suspend",
-            reason=reason,
-            basis=basis,
-            suspended_until=until,
-        )
+    return _move(
+        licence,
+        LicenceStatus.SUSPENDED,
+        actor=actor,
+        action="licence.suspend",
+        reason=reason,
+        basis=basis,
+        suspended_until=until,
+    )
 
 
 def licence_reinstate(
-    *, licence: Licence, actor: Any, reason: str = "", basis: str = "", now: dt.datetime | None = None
+    *, licence: Licence, actor: Actor, reason: str = "", basis: str = "", now: dt.datetime | None = None
 ) -> Licence:
     """End a suspension early (the regulator) or at its date (the worker): the licence is active again.
 
@@ -335,25 +346,26 @@ def licence_reinstate(
     """
     now = now or timezone.now()
     reason, basis = text_clean(reason, "reason"), text_clean(basis, "basis")
-    with transaction.atomic():
-        licence = _locked(licence)
-        LICENCE_TRANSITIONS.check(licence.status, LicenceStatus.ACTIVE)
-        if licence.status != LicenceStatus.SUSPENDED:
+
+    def reinstatable(locked: Licence) -> None:
+        if locked.status != LicenceStatus.SUSPENDED:
             raise TransitionError(_("Only a suspended licence is reinstated."))
-        _not_past_expiry(licence, today(now))
-        return _move(
-            licence,
-            LicenceStatus.ACTIVE,
-            actor=actor,
-            action="licence.reinstate",
-            reason=reason,
-            basis=basis,
-            suspended_until=None,
-        )
+        _not_past_expiry(locked, today(now))
+
+    return _move(
+        licence,
+        LicenceStatus.ACTIVE,
+        actor=actor,
+        action="licence.reinstate",
+        reason=reason,
+        basis=basis,
+        check=reinstatable,
+        suspended_until=None,
+    )
 
 
 def licence_revoke(
-    *, licence: Licence, reason: str, basis: str, actor: Any, now: dt.datetime | None = None
+    *, licence: Licence, reason: str, basis: str, actor: Actor, now: dt.datetime | None = None
 ) -> Licence:
     """Revoke a licence (the regulator), with the reason and the legal basis, both required.
 
@@ -361,22 +373,20 @@ def licence_revoke(
     """
     now = now or timezone.now()
     reason, basis = text_clean(reason, "reason", required=True), text_clean(basis, "basis", required=True)
-    with transaction.atomic():
-        licence = _locked(licence)
-        return _move(
-            licence,
-            LicenceStatus.REVOKED,
-            actor=actor,
-            action="licence.revoke",
-            reason=reason,
-            basis=basis,
-            suspended_until=None,
-            ended_at=now,
-        )
+    return _move(
+        licence,
+        LicenceStatus.REVOKED,
+        actor=actor,
+        action="licence.revoke",
+        reason=reason,
+        basis=basis,
+        suspended_until=None,
+        ended_at=now,
+    )
 
 
 def licence_surrender(
-    *, licence: Licence, reason: str, actor: Any, basis: str = "", now: dt.datetime | None = None
+    *, licence: Licence, reason: str, actor: Actor, basis: str = "", now: dt.datetime | None = None
 ) -> Licence:
     """Give a licence up: only its holder (the login that applied for it) may, with a reason.
 
@@ -385,6 +395,7 @@ def licence_surrender(
     now = now or timezone.now()
     reason, basis = text_clean(reason, "reason", required=True), text_clean(basis, "basis")
     with transaction.atomic():
+        # Who may is asked before the table: a stranger learns nothing of the licence's state.
         licence = _locked(licence)
         actor_is(actor, licence.applicant_user_id, _("Only the holder of a licence surrenders it."))
         return _move(
@@ -400,33 +411,34 @@ def licence_surrender(
 
 
 def licence_expire(
-    *, licence: Licence, actor: Any, reason: str = "", basis: str = "", now: dt.datetime | None = None
+    *, licence: Licence, actor: Actor, reason: str = "", basis: str = "", now: dt.datetime | None = None
 ) -> Licence:
     """End a licence whose term has run out (its expiry date has passed); 409 before then."""
     now = now or timezone.now()
     reason, basis = text_clean(reason, "reason"), text_clean(basis, "basis")
-    with transaction.atomic():
-        licence = _locked(licence)
-        LICENCE_TRANSITIONS.check(licence.status, LicenceStatus.EXPIRED)
-        if licence.expires_on >= today(now):
+
+    def ended(locked: Licence) -> None:
+        if locked.expires_on >= today(now):
             raise ConflictError(
                 _("Licence %(number)s runs until %(date)s.")
-                % {"number": licence.number, "date": date_shown(licence.expires_on)}
+                % {"number": locked.number, "date": date_shown(locked.expires_on)}
             )
-        return _move(
-            licence,
-            LicenceStatus.EXPIRED,
-            actor=actor,
-            action="licence.expire",
-            reason=reason or REASON_TERM_ENDED,
-            basis=basis or BASIS_TERM_ENDED,
-            suspended_until=None,
-            ended_at=now,
-        )
+
+    return _move(
+        licence,
+        LicenceStatus.EXPIRED,
+        actor=actor,
+        action="licence.expire",
+        reason=reason or REASON_TERM_ENDED,
+        basis=basis or BASIS_TERM_ENDED,
+        check=ended,
+        suspended_until=None,
+        ended_at=now,
+    )
 
 
 def licence_renew(
-    *, licence: Licence, actor: Any, reason: str = "", basis: str = "", now: dt.datetime | None = None
+    *, licence: Licence, actor: Actor, reason: str = "", basis: str = "", now: dt.datetime | None = None
 ) -> Licence:
     """Extend an active or suspended licence by a term, within the window before its expiry.
 
@@ -475,7 +487,7 @@ def _claim(queryset: Any) -> list[int]:
     return list(queryset.order_by("pk").values_list("pk", flat=True)[:JOB_BATCH])
 
 
-def licences_reinstate_ended(*, now: dt.datetime, actor: Any) -> int:
+def licences_reinstate_ended(*, now: dt.datetime, actor: Actor) -> int:
     """Reinstate every suspended licence whose suspension ended before today (and that has not expired).
 
     Returns how many; the worker runs it again at once while it finds some.
@@ -498,7 +510,7 @@ def licences_reinstate_ended(*, now: dt.datetime, actor: Any) -> int:
     return done
 
 
-def licences_expire_ended(*, now: dt.datetime, actor: Any) -> int:
+def licences_expire_ended(*, now: dt.datetime, actor: Actor) -> int:
     """Expire every licence in force whose expiry date is past; returns how many."""
     done = 0
     with transaction.atomic():

@@ -13,17 +13,20 @@ entry point's question.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pishkhan.audit.actors import Actor, actor_label
 from pishkhan.audit.services import audit_record
+from pishkhan.audit.transitions import transition_apply
 from pishkhan.common.errors import ConflictError, NotFoundError, ValidationError
 from pishkhan.licensing.errors import AppealPendingError, ResponseWindowClosedError, ResponseWindowOpenError
 from pishkhan.licensing.models import Licence, Proceeding
-from pishkhan.licensing.services.inputs import actor_label, text_clean
+from pishkhan.licensing.services.inputs import text_clean
 from pishkhan.licensing.services.licences import licence_revoke
 from pishkhan.licensing.states import (
     IN_FORCE_STATES,
@@ -55,25 +58,28 @@ def _move(
     proceeding: Proceeding,
     target: str,
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     reason: str = "",
     basis: str = "",
+    check: Callable[[Proceeding], None] | None = None,
     **fields: Any,
 ) -> Proceeding:
-    """Change a locked proceeding's status (and ``fields``) as the table allows, with its audit entry."""
-    PROCEEDING_TRANSITIONS.check(proceeding.status, target)
-    before: dict[str, Any] = {"status": proceeding.status}
-    after: dict[str, Any] = {"status": target}
-    for name, value in fields.items():
-        before[name], after[name] = getattr(proceeding, name), value
-        setattr(proceeding, name, value)
-    proceeding.status = target
-    proceeding.save(update_fields=["status", *fields])
-    audit_record(
-        actor=actor, action=action, target=proceeding, before=before, after=after, reason=reason, basis=basis
+    """Change a proceeding's status (and ``fields``) as ``PROCEEDING_TRANSITIONS`` (then ``check``)
+    allows, with its audit entry; returns it as saved."""
+    return transition_apply(
+        proceeding,
+        table=PROCEEDING_TRANSITIONS,
+        to=target,
+        rows=Proceeding.objects.select_related("licence"),
+        missing=_("No such proceeding."),
+        check=check,
+        fields=fields,
+        actor=actor,
+        action=action,
+        reason=reason,
+        basis=basis,
     )
-    return proceeding
 
 
 def proceeding_open(
@@ -81,7 +87,7 @@ def proceeding_open(
     licence: Licence,
     ground: str,
     respond_by: dt.datetime,
-    actor: Any,
+    actor: Actor,
     measure: str = ProceedingMeasure.REVOCATION,
     reference: str = "",
     now: dt.datetime | None = None,
@@ -142,7 +148,7 @@ def proceeding_open(
 
 
 def proceeding_hearing_schedule(
-    *, proceeding: Proceeding, at: dt.datetime, place: str, actor: Any
+    *, proceeding: Proceeding, at: dt.datetime, place: str, actor: Actor
 ) -> Proceeding:
     """Set (or move) the hearing of an open proceeding: when and where the holder is heard."""
     at = _aware(at, "at")
@@ -165,7 +171,7 @@ def proceeding_hearing_schedule(
 
 
 def proceeding_appeal_lodge(
-    *, proceeding: Proceeding, statement: str, actor: Any, now: dt.datetime | None = None
+    *, proceeding: Proceeding, statement: str, actor: Actor, now: dt.datetime | None = None
 ) -> Proceeding:
     """The holder's appeal against the proposed measure, within the response window.
 
@@ -174,20 +180,21 @@ def proceeding_appeal_lodge(
     """
     now = now or timezone.now()
     statement = text_clean(statement, "statement", required=True)
-    with transaction.atomic():
-        proceeding = _locked(proceeding)
-        PROCEEDING_TRANSITIONS.check(proceeding.status, ProceedingStatus.APPEALED)
-        if now > proceeding.respond_by:
+
+    def within_window(locked: Proceeding) -> None:
+        if now > locked.respond_by:
             raise ResponseWindowClosedError(_("The response window of this proceeding has closed."))
-        return _move(
-            proceeding,
-            ProceedingStatus.APPEALED,
-            actor=actor,
-            action="proceeding.appeal",
-            reason=statement,
-            appeal_lodged_at=now,
-            appeal_statement=statement,
-        )
+
+    return _move(
+        proceeding,
+        ProceedingStatus.APPEALED,
+        actor=actor,
+        action="proceeding.appeal",
+        reason=statement,
+        check=within_window,
+        appeal_lodged_at=now,
+        appeal_statement=statement,
+    )
 
 
 def proceeding_appeal_decide(
@@ -195,7 +202,7 @@ def proceeding_appeal_decide(
     proceeding: Proceeding,
     accepted: bool,
     reason: str,
-    actor: Any,
+    actor: Actor,
     basis: str = "",
     now: dt.datetime | None = None,
 ) -> Proceeding:
@@ -212,6 +219,7 @@ def proceeding_appeal_decide(
         message = _("Say whether the appeal is accepted.")
         raise ValidationError(message, fields={"accepted": message})
     with transaction.atomic():
+        # The table would let an appeal_refused proceeding be dropped: refused here, and said so.
         proceeding = _locked(proceeding)
         if proceeding.status not in (ProceedingStatus.NOTICED, ProceedingStatus.APPEALED):
             raise ConflictError(_("The appeal of this proceeding has been decided already."))
@@ -240,30 +248,28 @@ def proceeding_appeal_decide(
 
 
 def proceeding_drop(
-    *, proceeding: Proceeding, reason: str, actor: Any, basis: str = "", now: dt.datetime | None = None
+    *, proceeding: Proceeding, reason: str, actor: Actor, basis: str = "", now: dt.datetime | None = None
 ) -> Proceeding:
     """Close an open proceeding without the measure (the ground fell away), with the reason."""
     now = now or timezone.now()
     reason = text_clean(reason, "reason", required=True)
     basis = text_clean(basis, "basis")
-    with transaction.atomic():
-        proceeding = _locked(proceeding)
-        return _move(
-            proceeding,
-            ProceedingStatus.DROPPED,
-            actor=actor,
-            action="proceeding.drop",
-            reason=reason,
-            basis=basis,
-            decided_at=now,
-            decided_by=actor_label(actor),
-            decision_reason=reason,
-            decision_basis=basis,
-        )
+    return _move(
+        proceeding,
+        ProceedingStatus.DROPPED,
+        actor=actor,
+        action="proceeding.drop",
+        reason=reason,
+        basis=basis,
+        decided_at=now,
+        decided_by=actor_label(actor),
+        decision_reason=reason,
+        decision_basis=basis,
+    )
 
 
 def proceeding_enforce(
-    *, proceeding: Proceeding, reason: str, basis: str, actor: Any, now: dt.datetime | None = None
+    *, proceeding: Proceeding, reason: str, basis: str, actor: Actor, now: dt.datetime | None = None
 ) -> Proceeding:
     """Take the proposed measure: revoke the licence (``licence_revoke``) and close the proceeding.
 
@@ -278,6 +284,7 @@ def proceeding_enforce(
         proceeding = _locked(proceeding)
         if proceeding.status == ProceedingStatus.APPEALED:  # (the table refuses it too; say why)
             raise AppealPendingError(_("The holder's appeal awaits its decision."))
+        # Checked before the licence is revoked (its entry comes first), and again by the move.
         PROCEEDING_TRANSITIONS.check(proceeding.status, ProceedingStatus.ENFORCED)
         if now < proceeding.respond_by:
             raise ResponseWindowOpenError(_("The holder's response window is still open."))

@@ -8,12 +8,12 @@ until a province has quotas, none apply. Licences in force (issued, active, susp
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pishkhan.audit.actors import Actor, actor_label
 from pishkhan.audit.services import audit_record
 from pishkhan.common.errors import ValidationError
 from pishkhan.common.persian import to_latin_digits
@@ -22,7 +22,7 @@ from pishkhan.geo.models import County
 from pishkhan.licensing.errors import QuotaReachedError
 from pishkhan.licensing.models import LICENSED_KINDS, CountyQuota
 from pishkhan.licensing.selectors import licences_in_force_count
-from pishkhan.licensing.services.inputs import actor_label, text_clean
+from pishkhan.licensing.services.inputs import text_clean
 
 MAX_QUOTA = 100_000
 
@@ -37,7 +37,7 @@ def county_quota_set(
     office_kind: str,
     maximum: int,
     reason: str,
-    actor: Any,
+    actor: Actor,
     basis: str = "",
     now: dt.datetime | None = None,
 ) -> CountyQuota:

@@ -7,11 +7,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from pishkhan.accounts.permissions import Principal, principal_from_request
+from pishkhan.accounts.permissions import Principal
+from pishkhan.accounts.permissions import principal_of as principal_of
 from pishkhan.common.errors import ApplicationError, TransitionError
+from pishkhan.common.languages import in_language
 from pishkhan.common.persian import to_latin_digits
 from pishkhan.geo.selectors import county_names, province_list
 from pishkhan.licensing import selectors
@@ -28,17 +29,6 @@ from pishkhan.licensing.terms import today
 
 PAGE_SIZE = 50
 Scope = dict[str, str]
-
-
-def in_language(fa: str, en: str) -> str:
-    return fa if (get_language() or "fa").startswith("fa") or not en else en
-
-
-def principal_of(request: HttpRequest) -> Principal:
-    principal = principal_from_request(request)
-    if principal is None:  # permission_required lets no stranger through; this guards a misuse
-        raise PermissionDenied
-    return principal
 
 
 def scope_of(principal: Principal) -> Scope:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pishkhan.audit.actors import Actor, actor_label
 from pishkhan.audit.services import AuditItem, audit_record, audit_record_many
+from pishkhan.audit.transitions import transition_apply, transitions_apply_many
 from pishkhan.catalogue.kinds import CONVERTIBLE_KINDS, OfficeKind
 from pishkhan.common.bulk import IN_BATCH
 from pishkhan.common.errors import ApplicationError, ConflictError, NotFoundError, ValidationError
@@ -35,18 +36,6 @@ from pishkhan.offices.states import (
 # conversion already requested does not move.
 CONVERSION_DEADLINE = dt.timedelta(days=180)
 TEXT_MAX_LENGTH = 2000
-
-
-def _actor_label(actor: Any) -> str:
-    """How a conversion row names who acted (the audit log holds the full record)."""
-    if actor is None:
-        return "system"
-    label = getattr(actor, "audit_label", None)
-    if label is not None:
-        return str(label)[:150]
-    if hasattr(actor, "get_username"):
-        return f"user:{actor.get_username()}"[:150]
-    return str(actor)[:150]
 
 
 def _text(value: str, name: str, *, required: bool = False) -> str:
@@ -76,7 +65,7 @@ def _convertible(office: Office) -> None:
 
 
 def conversion_request(
-    *, office: Office, actor: Any, reason: str = "", basis: str = "", now: dt.datetime | None = None
+    *, office: Office, actor: Actor, reason: str = "", basis: str = "", now: dt.datetime | None = None
 ) -> Conversion:
     """Ask for an office to be converted into a Pishkhan office; the legal deadline starts now.
 
@@ -99,7 +88,7 @@ def conversion_request(
                     to_kind=OfficeKind.PISHKHAN,
                     state=ConversionState.REQUESTED,
                     requested_at=now,
-                    requested_by=_actor_label(actor),
+                    requested_by=actor_label(actor),
                     deadline=now + CONVERSION_DEADLINE,
                     reason=reason,
                     basis=basis,
@@ -126,26 +115,50 @@ def _locked(conversion: Conversion) -> Conversion:
     return found
 
 
-def conversion_review(*, conversion: Conversion, actor: Any, now: dt.datetime | None = None) -> Conversion:
+def _move(
+    conversion: Conversion,
+    target: str,
+    *,
+    actor: Actor,
+    action: str,
+    fields: dict[str, object],
+    reason: str = "",
+    basis: str = "",
+) -> Conversion:
+    """Change a conversion's state (and ``fields``) as ``CONVERSION_TRANSITIONS`` allows; its audit
+    entry holds the state before and after."""
+    return transition_apply(
+        conversion,
+        table=CONVERSION_TRANSITIONS,
+        to=target,
+        state="state",
+        missing=_("No such conversion."),
+        fields=fields,
+        record="state",
+        actor=actor,
+        action=action,
+        reason=reason,
+        basis=basis,
+    )
+
+
+def conversion_review(*, conversion: Conversion, actor: Actor, now: dt.datetime | None = None) -> Conversion:
     """Start reviewing a requested conversion (the decision follows with :func:`conversion_decide`)."""
     now = now or timezone.now()
-    with transaction.atomic():
-        conversion = _locked(conversion)
-        CONVERSION_TRANSITIONS.check(conversion.state, ConversionState.UNDER_REVIEW)
-        before = conversion.state
-        conversion.state, conversion.reviewed_at = ConversionState.UNDER_REVIEW, now
-        conversion.save(update_fields=["state", "reviewed_at"])
-        audit_record(
-            actor=actor, action="conversion.review", target=conversion, before=before, after=conversion.state
-        )
-    return conversion
+    return _move(
+        conversion,
+        ConversionState.UNDER_REVIEW,
+        actor=actor,
+        action="conversion.review",
+        fields={"reviewed_at": now},
+    )
 
 
 def conversion_decide(
     *,
     conversion: Conversion,
     outcome: str,
-    actor: Any,
+    actor: Actor,
     reason: str = "",
     basis: str = "",
     now: dt.datetime | None = None,
@@ -162,20 +175,21 @@ def conversion_decide(
     reason = _text(reason, "reason", required=outcome == ConversionState.REFUSED)
     basis = _text(basis, "basis")
     with transaction.atomic():
+        # Read first: a decision without its own reason or basis keeps the request's.
         conversion = _locked(conversion)
-        CONVERSION_TRANSITIONS.check(conversion.state, outcome)
-        before = conversion.state
-        conversion.state, conversion.decided_at, conversion.decided_by = outcome, now, _actor_label(actor)
-        conversion.reason, conversion.basis = reason or conversion.reason, basis or conversion.basis
-        conversion.save(update_fields=["state", "decided_at", "decided_by", "reason", "basis"])
-        audit_record(
+        conversion = _move(
+            conversion,
+            outcome,
             actor=actor,
             action="conversion.decide",
-            target=conversion,
-            before=before,
-            after=outcome,
             reason=reason,
             basis=basis,
+            fields={
+                "decided_at": now,
+                "decided_by": actor_label(actor),
+                "reason": reason or conversion.reason,
+                "basis": basis or conversion.basis,
+            },
         )
         if outcome == ConversionState.CONVERTED:
             office = Office.objects.select_for_update().get(pk=conversion.office_id)
@@ -194,22 +208,21 @@ def conversion_decide(
     return conversion
 
 
-def conversions_mark_overdue(*, now: dt.datetime, actor: Any) -> int:
+def conversions_mark_overdue(*, now: dt.datetime, actor: Actor) -> int:
     """Mark every conversion still undecided past its legal deadline as overdue; returns how many."""
-    with transaction.atomic():
-        due = list(
-            Conversion.objects.select_for_update()
-            .filter(state__in=[ConversionState.REQUESTED, ConversionState.UNDER_REVIEW], deadline__lt=now)
-            .order_by("pk")
-        )
-        items = []
-        for conversion in due:
-            CONVERSION_TRANSITIONS.check(conversion.state, ConversionState.OVERDUE)
-            items.append(AuditItem(target=conversion, before=conversion.state, after=ConversionState.OVERDUE))
-            conversion.state = ConversionState.OVERDUE
-        Conversion.objects.bulk_update(due, ["state"], batch_size=IN_BATCH)
-        audit_record_many(actor=actor, action="conversion.mark_overdue", items=items)
-    return len(due)
+    due = Conversion.objects.filter(
+        state__in=[ConversionState.REQUESTED, ConversionState.UNDER_REVIEW], deadline__lt=now
+    ).order_by("pk")
+    marked = transitions_apply_many(
+        due,
+        table=CONVERSION_TRANSITIONS,
+        to=ConversionState.OVERDUE,
+        state="state",
+        record="state",
+        actor=actor,
+        action="conversion.mark_overdue",
+    )
+    return len(marked)
 
 
 @dataclass(frozen=True)
@@ -304,7 +317,7 @@ def _conversion_of(
 
 
 def conversions_create_many(
-    *, rows: Sequence[ConversionDraft], actor: Any, now: dt.datetime | None = None
+    *, rows: Sequence[ConversionDraft], actor: Actor, now: dt.datetime | None = None
 ) -> list[Conversion]:
     """Record many conversions with their history at once (the demo): every row checked, one transaction.
 
@@ -329,7 +342,7 @@ def conversions_create_many(
                 office__in=list(offices.values()), state__in=OPEN_CONVERSION_STATES
             ).values_list("office_id", flat=True)
         )
-        label = _actor_label(actor)
+        label = actor_label(actor)
         conversions, converted = [], []
         for index, row in enumerate(rows):
             office = offices.get(to_latin_digits(str(row.office).strip()).upper())

@@ -7,9 +7,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from pishkhan.audit.actors import Actor
 from pishkhan.audit.services import audit_record
+from pishkhan.audit.transitions import transition_apply
 from pishkhan.common.errors import ValidationError
 from pishkhan.common.writes import UNSET
 from pishkhan.offices.hours import opening_hours_clean
@@ -32,12 +35,13 @@ _OFFICE_COLUMNS = (
 )  # fmt: skip
 
 
+def _rows() -> QuerySet[Office]:
+    """Offices as their services read them: with the places, organisation and operator they name."""
+    return Office.objects.select_related("province", "county", "place", "organisation", "operator")
+
+
 def _locked(office: Office) -> Office:
-    return (
-        Office.objects.select_for_update(of=("self",))
-        .select_related("province", "county", "place", "organisation", "operator")
-        .get(pk=office.pk)
-    )
+    return _rows().select_for_update(of=("self",)).get(pk=office.pk)
 
 
 def _operator_facts(operator: Operator) -> dict[str, str]:
@@ -47,7 +51,7 @@ def _operator_facts(operator: Operator) -> dict[str, str]:
 def office_update(
     *,
     office: Office,
-    actor: Any,
+    actor: Actor,
     name: str = UNSET,
     county: str = UNSET,
     place: str | None = UNSET,
@@ -109,31 +113,26 @@ def office_update(
 
 
 def office_set_status(
-    *, office: Office, status: str, actor: Any, reason: str = "", basis: str = ""
+    *, office: Office, status: str, actor: Actor, reason: str = "", basis: str = ""
 ) -> Office:
     """Suspend, reopen or close an office, as the transition table allows (a closed office stays closed)."""
     if status not in OfficeStatus.values:
         message = _("Unknown office status.")
         raise ValidationError(message, fields={"status": message})
-    with transaction.atomic():
-        office = _locked(office)
-        OFFICE_TRANSITIONS.check(office.status, status)
-        before = office.status
-        office.status = status
-        office.save(update_fields=["status"])
-        audit_record(
-            actor=actor,
-            action="office.set_status",
-            target=office,
-            before=before,
-            after=status,
-            reason=reason,
-            basis=basis,
-        )
-    return office
+    return transition_apply(
+        office,
+        table=OFFICE_TRANSITIONS,
+        to=status,
+        rows=_rows(),
+        record="state",
+        actor=actor,
+        action="office.set_status",
+        reason=reason,
+        basis=basis,
+    )
 
 
-def office_set_hours(*, office: Office, opening_hours: Mapping[str, Any], actor: Any) -> Office:
+def office_set_hours(*, office: Office, opening_hours: Mapping[str, Any], actor: Actor) -> Office:
     """Set the weekly opening hours (weekday 0 = Saturday … 6 = Friday → [[open, close], …], Tehran time)."""
     hours = opening_hours_clean(opening_hours)
     with transaction.atomic():
@@ -146,7 +145,7 @@ def office_set_hours(*, office: Office, opening_hours: Mapping[str, Any], actor:
     return office
 
 
-def office_set_counters(*, office: Office, counters: int, actor: Any) -> Office:
+def office_set_counters(*, office: Office, counters: int, actor: Actor) -> Office:
     """Set how many counters serve citizens at once (1 to 50)."""
     if (
         isinstance(counters, bool)

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
+from pishkhan.audit.actors import Actor
 from pishkhan.audit.services import AuditItem, audit_record, audit_record_many
 from pishkhan.common.bulk import IN_BATCH, insert_objects
 from pishkhan.common.errors import ConflictError
@@ -99,7 +100,7 @@ def office_register(
     phone: str = "",
     organisation: str | None = None,
     code: str | None = None,
-    actor: Any,
+    actor: Actor,
 ) -> Office:
     """Register an office with its operator; the code is the next free one unless given.
 
@@ -134,7 +135,7 @@ def office_register(
     return office
 
 
-def office_register_many(*, rows: Sequence[OfficeDraft], actor: Any) -> list[Office]:
+def office_register_many(*, rows: Sequence[OfficeDraft], actor: Actor) -> list[Office]:
     """Register many offices in one transaction, each row checked exactly as :func:`office_register`.
 
     One bad row refuses the whole batch (its error names the row: ``rows[17].county``). Writes with

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pishkhan.audit.actors import Actor
 from pishkhan.audit.services import AuditItem, audit_record, audit_record_many
 from pishkhan.common.bulk import IN_BATCH
 from pishkhan.common.errors import ValidationError
@@ -54,7 +55,7 @@ def office_serving_set(
     hold: str = "",
     until: dt.date | None = None,
     source: str = "",
-    actor: Any,
+    actor: Actor,
 ) -> Office:
     """Record whether an office serves citizens: ``hold`` blank, or why not (``ServingHold``), and for a
     suspension its last day. ``source`` names what decided it (a licence number), for the audit entry.
@@ -77,7 +78,7 @@ def office_serving_set(
     return office
 
 
-def offices_serving_set_many(*, changes: Sequence[ServingChange], actor: Any, source: str = "") -> int:
+def offices_serving_set_many(*, changes: Sequence[ServingChange], actor: Actor, source: str = "") -> int:
     """:func:`office_serving_set` for many offices at once (a licence import): one read per chunk, one
     update per distinct state and chunk, one audit entry per office that changed. Returns how many."""
     wanted = {change.office_id: _checked(change.hold, change.until) for change in changes}

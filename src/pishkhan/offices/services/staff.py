@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from pishkhan.accounts.models import User
 from pishkhan.accounts.roles import JurisdictionKind, Role
+from pishkhan.audit.actors import Actor
 from pishkhan.audit.services import AuditItem, audit_record, audit_record_many
 from pishkhan.common.bulk import IN_BATCH, insert_objects
 from pishkhan.common.errors import ApplicationError, ConflictError, ValidationError
@@ -98,7 +98,7 @@ def _facts(member: StaffMember) -> dict[str, str]:
     return {"user": member.user.get_username(), "position": member.position}
 
 
-def staff_add(*, office: Office, user: User, position: str, actor: Any) -> StaffMember:
+def staff_add(*, office: Office, user: User, position: str, actor: Actor) -> StaffMember:
     """Put a person on an office's staff as its operator, deputy (who stands in) or a clerk."""
     with transaction.atomic():
         office = Office.objects.select_for_update().get(pk=office.pk)
@@ -110,7 +110,7 @@ def staff_add(*, office: Office, user: User, position: str, actor: Any) -> Staff
     return member
 
 
-def staff_add_many(*, rows: Sequence[StaffDraft], actor: Any) -> list[StaffMember]:
+def staff_add_many(*, rows: Sequence[StaffDraft], actor: Actor) -> list[StaffMember]:
     """Put many people on offices' staff in one transaction, each row checked as by :func:`staff_add`.
 
     One bad row refuses the batch, naming it (``rows[3].user``). One audit entry per office. The
@@ -171,7 +171,7 @@ def staff_add_many(*, rows: Sequence[StaffDraft], actor: Any) -> list[StaffMembe
     return members
 
 
-def staff_remove(*, member: StaffMember, actor: Any, reason: str = "") -> StaffMember:
+def staff_remove(*, member: StaffMember, actor: Actor, reason: str = "") -> StaffMember:
     """Take a person off an office's staff; the record stays, marked with when they left."""
     with transaction.atomic():
         member = StaffMember.objects.select_for_update().select_related("office", "user").get(pk=member.pk)

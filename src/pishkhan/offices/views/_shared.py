@@ -3,18 +3,15 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext_lazy
 
-from pishkhan.accounts.permissions import (
-    Principal,
-    has_perm,
-    principal_from_request,
-)
+from pishkhan.accounts.permissions import Principal, has_perm
+from pishkhan.accounts.permissions import principal_of as principal_of
 from pishkhan.catalogue.kinds import OfficeKind
 from pishkhan.common.errors import ApplicationError
+from pishkhan.common.languages import in_language
 from pishkhan.common.persian import to_latin_digits
 from pishkhan.geo.selectors import county_names, province_list
 from pishkhan.offices import selectors
@@ -41,17 +38,6 @@ WEEKDAY_NAMES = [
     gettext_lazy("Thursday"),
     gettext_lazy("Friday"),
 ]
-
-
-def in_language(fa: str, en: str) -> str:
-    return fa if (get_language() or "fa").startswith("fa") or not en else en
-
-
-def principal_of(request: HttpRequest) -> Principal:
-    principal = principal_from_request(request)
-    if principal is None:  # permission_required lets no stranger through; this guards a misuse
-        raise PermissionDenied
-    return principal
 
 
 def latin(value: str | None) -> str:

@@ -22,11 +22,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from pishkhan.audit.actors import Actor, actor_label
 from pishkhan.audit.services import audit_record
+from pishkhan.audit.transitions import transition_apply
 from pishkhan.common.calendar import format_jalali_date, format_jalali_datetime, jalali_year
 from pishkhan.common.errors import ApplicationError, ConflictError, NotFoundError, ValidationError
 from pishkhan.common.identifiers import mobile_mask
@@ -39,8 +42,8 @@ from pishkhan.licensing.services import (
     proceeding_drop,
     proceeding_enforce,
     proceeding_open,
+    text_clean,
 )
-from pishkhan.licensing.services.inputs import actor_label, text_clean
 from pishkhan.licensing.states import IN_FORCE_STATES, LicenceStatus, ProceedingStatus
 from pishkhan.offices.models import Office, Operator
 from pishkhan.supervision.criteria import MAX_GRACE_DAYS, InactivityCriteria, days_clean
@@ -111,7 +114,7 @@ def campaign_start(
     *,
     criteria: InactivityCriteria,
     grace_days: int,
-    actor: Any,
+    actor: Actor,
     basis: str = "",
     now: dt.datetime | None = None,
 ) -> InactivityCampaign:
@@ -296,37 +299,39 @@ def _activity_since(case: CampaignCase, licence: Licence, since: dt.datetime) ->
     return "; ".join(activity)
 
 
-def _outcome_set(case: CampaignCase, outcome: str, note: str, *, actor: Any, now: dt.datetime) -> None:
-    """Record a locked case's outcome, as the table allows, with its audit entry."""
-    CASE_TRANSITIONS.check(case.outcome, outcome)
-    before = case.outcome
-    case.outcome, case.outcome_at, case.outcome_note = outcome, now, note
-    case.save(update_fields=["outcome", "outcome_at", "outcome_note"])
-    audit_record(
-        actor=actor,
-        action="inactivity_case.outcome",
-        target=case,
-        before={"outcome": before},
-        after={
-            "outcome": outcome,
+def _cases() -> QuerySet[CampaignCase]:
+    """Cases as this module reads them: with their campaign, licence, proceeding and office."""
+    return CampaignCase.objects.select_related("campaign", "licence", "proceeding", "office")
+
+
+def _outcome_set(
+    case: CampaignCase, outcome: str, note: str, *, actor: Actor, now: dt.datetime
+) -> CampaignCase:
+    """Record a case's outcome, as the table allows, with its audit entry; returns the case as saved."""
+    return transition_apply(
+        case,
+        table=CASE_TRANSITIONS,
+        to=outcome,
+        state="outcome",
+        rows=_cases(),
+        fields={"outcome_at": now, "outcome_note": note},
+        audited=(),
+        context={
             "campaign": case.campaign.number,
             "licence": case.licence.number,
             "office": case.office.code,
         },
+        actor=actor,
+        action="inactivity_case.outcome",
         reason=note,
     )
 
 
 def _locked_case(pk: int) -> CampaignCase | None:
-    return (
-        CampaignCase.objects.select_for_update(of=("self",))
-        .select_related("campaign", "licence", "proceeding", "office")
-        .filter(pk=pk)
-        .first()
-    )
+    return _cases().select_for_update(of=("self",)).filter(pk=pk).first()
 
 
-def _case_conclude(pk: int, *, actor: Any, now: dt.datetime) -> bool:
+def _case_conclude(pk: int, *, actor: Actor, now: dt.datetime) -> bool:
     """Decide one pending case in its own transaction; whether it was decided (else it waits)."""
     with transaction.atomic():
         case = _locked_case(pk)
@@ -371,29 +376,28 @@ def _decidable(campaign: InactivityCampaign) -> Any:
     )
 
 
-def _close_if_done(campaign: InactivityCampaign, *, actor: Any, now: dt.datetime) -> InactivityCampaign:
+def _close_if_done(campaign: InactivityCampaign, *, actor: Actor, now: dt.datetime) -> InactivityCampaign:
     with transaction.atomic():
         locked = InactivityCampaign.objects.select_for_update().get(pk=campaign.pk)
         if not locked.is_open or locked.cases.filter(outcome=CaseOutcome.PENDING).exists():
-            return locked
-        CAMPAIGN_TRANSITIONS.check(locked.status, CampaignStatus.CLOSED)
-        locked.status, locked.closed_at, locked.closed_by = CampaignStatus.CLOSED, now, actor_label(actor)
-        locked.save(update_fields=["status", "closed_at", "closed_by"])
+            return locked  # cases still pending: not done yet, nothing to record
         outcomes: dict[str, int] = {}
         for outcome in locked.cases.values_list("outcome", flat=True):
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
-        audit_record(
+        return transition_apply(
+            locked,
+            table=CAMPAIGN_TRANSITIONS,
+            to=CampaignStatus.CLOSED,
+            fields={"closed_at": now, "closed_by": actor_label(actor)},
+            audited=(),
+            context={"outcomes": outcomes},
             actor=actor,
             action="inactivity_campaign.close",
-            target=locked,
-            before={"status": CampaignStatus.NOTICED},
-            after={"status": locked.status, "outcomes": outcomes},
         )
-    return locked
 
 
 def campaign_conclude(
-    *, campaign: InactivityCampaign, actor: Any, now: dt.datetime | None = None, limit: int | None = None
+    *, campaign: InactivityCampaign, actor: Actor, now: dt.datetime | None = None, limit: int | None = None
 ) -> Concluded:
     """Conclude a campaign's cases once its grace period is over, each in its own transaction.
 
@@ -442,7 +446,7 @@ def _case_for_holder_step(case: CampaignCase) -> CampaignCase:
 
 
 def case_appeal_lodge(
-    *, case: CampaignCase, statement: str, actor: Any, now: dt.datetime | None = None
+    *, case: CampaignCase, statement: str, actor: Actor, now: dt.datetime | None = None
 ) -> CampaignCase:
     """The holder's appeal against a case's proposed revocation, within the grace period.
 
@@ -457,7 +461,7 @@ def case_appeal_lodge(
 
 
 def case_appeal_decide(
-    *, case: CampaignCase, accepted: bool, reason: str, actor: Any, now: dt.datetime | None = None
+    *, case: CampaignCase, accepted: bool, reason: str, actor: Actor, now: dt.datetime | None = None
 ) -> CampaignCase:
     """The regulator's decision on a case's appeal (lodged in the application or received otherwise).
 
@@ -475,5 +479,5 @@ def case_appeal_decide(
             note = (
                 f"Inactivity campaign {locked.campaign.number}: appeal accepted. {proceeding.appeal_reason}"
             )
-            _outcome_set(locked, CaseOutcome.KEPT_APPEAL, note, actor=actor, now=now)
+            locked = _outcome_set(locked, CaseOutcome.KEPT_APPEAL, note, actor=actor, now=now)
     return locked

@@ -14,13 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pishkhan.audit.actors import Actor, actor_label
 from pishkhan.audit.services import audit_record
+from pishkhan.audit.transitions import transition_apply
 from pishkhan.common.errors import NotFoundError, ValidationError
 from pishkhan.common.identifiers import mobile_clean, mobile_mask
 from pishkhan.common.persian import as_written, has_control_characters
 from pishkhan.common.sealing import seal
-from pishkhan.licensing.services.inputs import actor_label, text_clean
-from pishkhan.licensing.services.numbers import insert_numbered, number_prefix
+from pishkhan.licensing.services import insert_numbered, number_prefix, text_clean
 from pishkhan.offices.selectors import office_get
 from pishkhan.supervision.models import COMPLAINT_TEXT_MAX, Complaint, ComplaintCategory
 from pishkhan.supervision.states import COMPLAINT_TRANSITIONS, ComplaintStatus
@@ -57,7 +58,7 @@ def _mobile_clean(value: str) -> str:
 
 
 def complaint_submit(
-    *, office_code: str, category: str, description: str, mobile: str = "", actor: Any = None
+    *, office_code: str, category: str, description: str, mobile: str = "", actor: Actor = None
 ) -> Complaint:
     """Receive a citizen's complaint about the office with this code; returns it with its number.
 
@@ -89,41 +90,46 @@ def complaint_submit(
     return complaint
 
 
-def _locked(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update().select_related("office").get(pk=complaint.pk)
+def _move(
+    complaint: Complaint, target: str, *, actor: Actor, action: str, reason: str = "", **fields: Any
+) -> Complaint:
+    """Change a complaint's status (and ``fields``) as ``COMPLAINT_TRANSITIONS`` allows; its audit entry
+    holds the status before and after (never the description)."""
+    return transition_apply(
+        complaint,
+        table=COMPLAINT_TRANSITIONS,
+        to=target,
+        rows=Complaint.objects.select_related("office"),
+        fields=fields,
+        record="state",
+        actor=actor,
+        action=action,
+        reason=reason,
+    )
 
 
-def complaint_review(*, complaint: Complaint, actor: Any) -> Complaint:
+def complaint_review(*, complaint: Complaint, actor: Actor) -> Complaint:
     """Take a received complaint under review (``TransitionError`` from any other state)."""
-    with transaction.atomic():
-        complaint = _locked(complaint)
-        COMPLAINT_TRANSITIONS.check(complaint.status, ComplaintStatus.UNDER_REVIEW)
-        before = complaint.status
-        complaint.status = ComplaintStatus.UNDER_REVIEW
-        complaint.reviewed_at, complaint.reviewed_by = timezone.now(), actor_label(actor)
-        complaint.save(update_fields=["status", "reviewed_at", "reviewed_by"])
-        audit_record(
-            actor=actor, action="complaint.review", target=complaint, before=before, after=complaint.status
-        )
-    return complaint
+    return _move(
+        complaint,
+        ComplaintStatus.UNDER_REVIEW,
+        actor=actor,
+        action="complaint.review",
+        reviewed_at=timezone.now(),
+        reviewed_by=actor_label(actor),
+    )
 
 
-def complaint_close(*, complaint: Complaint, reason: str, actor: Any) -> Complaint:
+def complaint_close(*, complaint: Complaint, reason: str, actor: Actor) -> Complaint:
     """Close a complaint under review with its reason (required): what was found and what was done."""
     reason = text_clean(reason, "reason", required=True)
-    with transaction.atomic():
-        complaint = _locked(complaint)
-        COMPLAINT_TRANSITIONS.check(complaint.status, ComplaintStatus.CLOSED)
-        before = complaint.status
-        complaint.status, complaint.close_reason = ComplaintStatus.CLOSED, reason
-        complaint.closed_at, complaint.closed_by = timezone.now(), actor_label(actor)
-        complaint.save(update_fields=["status", "close_reason", "closed_at", "closed_by"])
-        audit_record(
-            actor=actor,
-            action="complaint.close",
-            target=complaint,
-            before=before,
-            after=complaint.status,
-            reason=reason,
-        )
-    return complaint
+    return _move(
+        complaint,
+        ComplaintStatus.CLOSED,
+        actor=actor,
+        action="complaint.close",
+        reason=reason,
+        close_reason=reason,
+        closed_at=timezone.now(),
+        closed_by=actor_label(actor),
+    )

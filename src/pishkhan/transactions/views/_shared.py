@@ -3,14 +3,14 @@ and a paginator that never counts a whole national table."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
 
-from pishkhan.accounts.permissions import Principal, principal_from_request
+from pishkhan.accounts.permissions import Principal
+from pishkhan.accounts.permissions import principal_of as principal_of
 from pishkhan.common.errors import ApplicationError
+from pishkhan.common.languages import in_language as in_language
 from pishkhan.transactions import selectors
 from pishkhan.transactions.models import CounterTransaction
 
@@ -19,17 +19,6 @@ PAGE_SIZE = 50
 # filters. Counting a national table of 100 million rows takes seconds; counting up to this many
 # takes milliseconds, whatever the filters.
 COUNT_CAP = 1_000
-
-
-def principal_of(request: HttpRequest) -> Principal:
-    principal = principal_from_request(request)
-    if principal is None:  # permission_required lets no stranger through; this guards a misuse
-        raise PermissionDenied
-    return principal
-
-
-def in_language(fa: str, en: str) -> str:
-    return fa if (get_language() or "fa").startswith("fa") or not en else en
 
 
 def transaction_or_404(code: str, principal: Principal) -> CounterTransaction:
