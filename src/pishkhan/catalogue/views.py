@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pishkhan.accounts.permissions import has_perm, permission_required, principal_from_request, public
@@ -20,12 +19,9 @@ from pishkhan.catalogue.models import Agency, Service
 from pishkhan.common import calendar
 from pishkhan.common.errors import ApplicationError, NotFoundError
 from pishkhan.common.forms import errors_onto
+from pishkhan.common.languages import in_language
 
 PAGE_SIZE = 30
-
-
-def _in_language(fa: str, en: str) -> str:
-    return fa if (get_language() or "fa").startswith("fa") or not en else en
 
 
 def _service_or_404(code: str) -> Service:
@@ -48,7 +44,7 @@ def _with_tariffs(services_shown: list[Service]) -> list[tuple[Service, object]]
 def service_list(request: HttpRequest) -> HttpResponse:
     """The public catalogue: every service offered, searchable however its name is typed."""
     agencies = [
-        (agency.code, _in_language(agency.name_fa, agency.name_en)) for agency in selectors.agency_list()
+        (agency.code, in_language(agency.name_fa, agency.name_en)) for agency in selectors.agency_list()
     ]
     form = ServiceSearchForm(request.GET or None, agencies=agencies)
     found = selectors.service_list()

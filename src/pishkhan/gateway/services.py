@@ -34,6 +34,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from pishkhan.audit.actors import Actor
 from pishkhan.audit.services import audit_record
 from pishkhan.catalogue.models import Agency
 from pishkhan.common.bulk import Ready, insert_ready, rows_ready
@@ -124,7 +125,7 @@ def _row_new(agency_id: int, key: str, payload: Mapping[str, Any], now: dt.datet
 
 
 def submission_enqueue(
-    *, agency: Agency | str, idempotency_key: str, payload: Mapping[str, Any], actor: Any
+    *, agency: Agency | str, idempotency_key: str, payload: Mapping[str, Any], actor: Actor
 ) -> OutboundRequest:
     """Store a submission for delivery to an agency (the row, or its code); the same key returns the row
     stored first.
@@ -387,7 +388,9 @@ def _result_apply(*, request: OutboundRequest, result: dict[str, Any]) -> bool:
     return True
 
 
-def callback_result_apply(*, agency: Agency, request_id: str, result: Mapping[str, Any], actor: Any) -> bool:
+def callback_result_apply(
+    *, agency: Agency, request_id: str, result: Mapping[str, Any], actor: Actor
+) -> bool:
     """Apply a result an agency sent by callback; ``False`` when one was applied already (no change).
 
     The signature is checked by the caller. A callback settles the request whatever our own delivery
@@ -425,7 +428,7 @@ def callback_result_apply(*, agency: Agency, request_id: str, result: Mapping[st
 # --- Replay and secrets ---------------------------------------------------------------------------
 
 
-def outbox_replay(*, request: OutboundRequest, actor: Any) -> OutboundRequest:
+def outbox_replay(*, request: OutboundRequest, actor: Actor) -> OutboundRequest:
     """Give a dead request a fresh set of attempts, due at once."""
     with transaction.atomic():
         request = OutboundRequest.objects.select_for_update().get(pk=request.pk)
@@ -439,7 +442,7 @@ def outbox_replay(*, request: OutboundRequest, actor: Any) -> OutboundRequest:
     return request
 
 
-def agency_secret_rotate(*, agency: Agency, actor: Any) -> str:
+def agency_secret_rotate(*, agency: Agency, actor: Actor) -> str:
     """Give an agency a new random shared secret and return it; the old one stops working at once."""
     secret = secrets.token_hex(SECRET_BYTES)
     with transaction.atomic():
@@ -451,7 +454,7 @@ def agency_secret_rotate(*, agency: Agency, actor: Any) -> str:
     return secret
 
 
-def agency_secret_set(*, agency: Agency, secret: str, actor: Any) -> None:
+def agency_secret_set(*, agency: Agency, secret: str, actor: Actor) -> None:
     """Store a shared secret agreed with the agency by other means (at least 32 characters)."""
     if len(secret or "") < 32 or len(secret) > 128:
         raise ValidationError("A shared secret must be 32 to 128 characters.", fields={"secret": "invalid"})

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.utils.translation import get_language
 
 from pishkhan.accounts.permissions import public
+from pishkhan.common.languages import in_language
 from pishkhan.geo.models import Province
 from pishkhan.geo.selectors import ProvinceMap, geo_is_loaded, province_list, province_map
 from pishkhan.web.choropleth import Band, band_of, bands_by_quantile
@@ -44,10 +44,6 @@ class MapShape:
     label_on_dark: bool
 
 
-def _in_language(fa: str, en: str) -> str:
-    return fa if (get_language() or "fa").startswith("fa") or not en else en
-
-
 def _share(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
@@ -56,8 +52,8 @@ def _table_rows(provinces: list[Province], bands: list[Band]) -> list[ProvinceRo
     rows = [
         ProvinceRow(
             code=province.code,
-            name=_in_language(province.name_fa, province.name_en),
-            capital=_in_language(province.capital_fa, province.capital_en),
+            name=in_language(province.name_fa, province.name_en),
+            capital=in_language(province.capital_fa, province.capital_en),
             population=province.population_2016,
             urban_share=_share(province.urban_2016, province.population_2016),
             band=band_of(province.population_2016, bands).index,
@@ -74,7 +70,7 @@ def _map_shapes(drawing: ProvinceMap, bands: list[Band]) -> list[MapShape]:
         shapes.append(
             MapShape(
                 code=shape.code,
-                name=_in_language(shape.name_fa, shape.name_en),
+                name=in_language(shape.name_fa, shape.name_en),
                 population=shape.population_2016,
                 d=shape.d,
                 label_x=shape.label_x,

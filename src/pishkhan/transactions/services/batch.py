@@ -22,6 +22,7 @@ from django.db import transaction as db_transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pishkhan.audit.actors import Actor
 from pishkhan.catalogue.lookups import lookups_shared
 from pishkhan.common.bulk import rows_matching
 from pishkhan.common.errors import ApplicationError, ValidationError
@@ -59,7 +60,7 @@ class ItemResult(NamedTuple):
 
 
 def transactions_record_batch(
-    *, office: Office, items: Sequence[Mapping[str, Any]], actor: Any
+    *, office: Office, items: Sequence[Mapping[str, Any]], actor: Actor
 ) -> list[ItemResult]:
     """Record transactions an office stored while offline, each judged alone: created, duplicate or error.
 
@@ -124,7 +125,7 @@ _WRITE_ATTEMPTS = 3
 
 
 def _batch_record(
-    office: Office, good: list[tuple[int, Checked]], now: dt.datetime, actor: Any
+    office: Office, good: list[tuple[int, Checked]], now: dt.datetime, actor: Actor
 ) -> dict[int, ItemResult]:
     """Write the checked items in bulk; each item's result."""
     first: dict[str, int] = {}  # reference -> the index of its first item; later ones are duplicates
@@ -172,14 +173,14 @@ def _batch_record(
 
 
 def _items_record(
-    office: Office, good: list[tuple[int, Checked]], now: dt.datetime, actor: Any
+    office: Office, good: list[tuple[int, Checked]], now: dt.datetime, actor: Actor
 ) -> dict[int, ItemResult]:
     """The slow path: each item in its own savepoint, judged against what is stored now."""
     with writer_turn(), db_transaction.atomic():
         return {index: _item_write(office, index, checked, now, actor) for index, checked in good}
 
 
-def _item_write(office: Office, index: int, checked: Checked, now: dt.datetime, actor: Any) -> ItemResult:
+def _item_write(office: Office, index: int, checked: Checked, now: dt.datetime, actor: Actor) -> ItemResult:
     """One item written alone (``writer.transaction_write``, in its own savepoint); duplicate when the
     office's reference is taken."""
     for _attempt in range(TRACKING_ATTEMPTS):

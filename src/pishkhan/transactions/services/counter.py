@@ -13,12 +13,12 @@ The rules are ``checks``', the write ``writer``'s, the answer ``answers``' and a
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pishkhan.audit.actors import Actor
 from pishkhan.catalogue.lookups import lookups_shared
 from pishkhan.common.errors import ApplicationError, ConflictError
 from pishkhan.offices.models import Office
@@ -47,7 +47,7 @@ def transaction_record(
     recorded_at: dt.datetime | str | None = None,
     idempotency_key: str,
     request_fingerprint: str,
-    actor: Any,
+    actor: Actor,
 ) -> Recorded:
     """Record one transaction an office performed, once per ``idempotency_key``; returns its answer.
 

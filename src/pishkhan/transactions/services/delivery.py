@@ -20,6 +20,7 @@ from django.db import transaction as db_transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from pishkhan.audit.actors import Actor
 from pishkhan.common.errors import ValidationError
 from pishkhan.common.sealing import UnsealError, unseal
 from pishkhan.common.sms import SmsError, sms_send
@@ -55,7 +56,7 @@ def state_change(
 
 
 def transaction_advance(
-    *, transaction: CounterTransaction, to_state: str, detail: str = "", actor: Any
+    *, transaction: CounterTransaction, to_state: str, detail: str = "", actor: Actor
 ) -> CounterTransaction:
     """Move a transaction to its next state, as the transition table allows, and time the change."""
     if to_state not in TransactionState.values:

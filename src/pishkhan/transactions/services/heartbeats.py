@@ -4,13 +4,13 @@ activates an issued licence on its first sign of life."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import IntegrityError
 from django.db import transaction as db_transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pishkhan.audit.actors import Actor
 from pishkhan.common.errors import ValidationError
 from pishkhan.licensing.services import licence_signal
 from pishkhan.offices.models import Office
@@ -25,7 +25,7 @@ def heartbeat_record(
     terminal_id: str,
     software_version: str,
     at: dt.datetime | None = None,
-    actor: Any = None,
+    actor: Actor = None,
 ) -> Heartbeat:
     """Note that a terminal of an office is alive, and move the office's "last seen" forward.
 

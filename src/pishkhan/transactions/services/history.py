@@ -28,6 +28,7 @@ from django.db import transaction as db_transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pishkhan.audit.actors import Actor
 from pishkhan.audit.services import audit_record
 from pishkhan.catalogue.models import Service
 from pishkhan.catalogue.selectors import service_list, service_undeliverable_why, tariff_in_force
@@ -310,7 +311,7 @@ def _write_chunk(rows: list[dict[str, Any]], ready: Rows, indexes: range, drawn:
 
 
 def transactions_history_import(
-    *, rows: Sequence[HistoryRow], actor: Any, now: dt.datetime | None = None
+    *, rows: Sequence[HistoryRow], actor: Actor, now: dt.datetime | None = None
 ) -> HistoryImported:
     """Write finished transactions of the past with their events, each row checked; all or nothing.
 

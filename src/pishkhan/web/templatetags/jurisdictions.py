@@ -8,20 +8,17 @@ names come from the domains that own them (geo, offices, catalogue); accounts, b
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from pishkhan.accounts.roles import JurisdictionKind
 from pishkhan.catalogue.selectors import agency_get
 from pishkhan.common.errors import ApplicationError
+from pishkhan.common.languages import in_language
 from pishkhan.geo.selectors import province_get
 from pishkhan.offices.selectors import office_get
 
 register = template.Library()
-
-
-def _in_language(name_fa: str, name_en: str) -> str:
-    return name_fa if (get_language() or "fa").startswith("fa") or not name_en else name_en
 
 
 @register.simple_tag
@@ -32,7 +29,7 @@ def jurisdiction_name(kind: str, code: str) -> str:
     try:
         if kind == JurisdictionKind.PROVINCE:
             province = province_get(code=code)
-            return _("%(name)s province") % {"name": _in_language(province.name_fa, province.name_en)}
+            return _("%(name)s province") % {"name": in_language(province.name_fa, province.name_en)}
         if kind == JurisdictionKind.OFFICE:
             office = office_get(code=code)
             # An office's name says what it is ("دفتر پیشخوان ..."); its code follows, in Latin digits.
@@ -42,7 +39,7 @@ def jurisdiction_name(kind: str, code: str) -> str:
             }
         if kind == JurisdictionKind.AGENCY:
             agency = agency_get(code=code)
-            return _in_language(agency.name_fa, agency.name_en)
+            return in_language(agency.name_fa, agency.name_en)
     except ApplicationError:
         pass
     label = JurisdictionKind(kind).label if kind in JurisdictionKind.values else kind
