@@ -1,11 +1,13 @@
 """The arrows that run up the layers, registered where a reader looks for them (each app's
 ``AppConfig.ready()``): every one is in place once Django has started, and a missing one fails loudly.
+Also the one registration a pure core takes: the supervision app gives the inactivity criteria gettext.
 
 The gateway's event handler has its own tests in tests/gateway/test_events.py.
 """
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import translation
 
 from pishkhan.accounts import jurisdictions
 from pishkhan.accounts.jurisdictions import jurisdiction_code_clean
@@ -14,6 +16,7 @@ from pishkhan.catalogue.selectors import agency_codes_existing
 from pishkhan.common.errors import ValidationError
 from pishkhan.geo.selectors import province_codes_existing
 from pishkhan.offices.selectors import office_codes_existing
+from pishkhan.supervision.criteria import InactivityCriteria
 from tests.catalogue.factories import AgencyFactory
 
 
@@ -57,3 +60,11 @@ def test_a_kind_nobody_registered_is_an_error_not_a_silent_answer(agencies_unreg
 def test_the_national_jurisdiction_takes_no_resolver():
     with pytest.raises(ImproperlyConfigured):
         jurisdictions.resolver_register("national", province_codes_existing)
+
+
+def test_the_inactivity_criteria_refuse_in_the_active_language():
+    # A pure core (no Django): the supervision app gave it Django's gettext when it started.
+    with translation.override("fa"), pytest.raises(ValidationError) as refused:
+        InactivityCriteria.of(idle_days="-1")
+
+    assert refused.value.fields["idle_days"] == ["تعداد روز را به‌صورت عدد صحیح از ۰ تا 3650 وارد کنید."]
