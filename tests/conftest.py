@@ -13,6 +13,9 @@ from pishkhan.gateway.agency_sandbox import SandboxState, sandbox_start
 from pishkhan.geo.selectors import geo_is_loaded
 from pishkhan.geo.services import geo_load
 
+# The browser fixture (``chromium``) and the marks of the tests that use it.
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture(scope="session")
 def geo_session_loaded(django_db_setup, django_db_blocker):
