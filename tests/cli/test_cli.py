@@ -69,6 +69,7 @@ def test_up_refuses_a_port_already_in_use(tmp_path):
     assert "already in use" in result.stderr
 
 
+@pytest.mark.slow
 def test_up_without_serving_prepares_a_wal_database_and_prints_one_login_per_role(tmp_path):
     result = _run("up", "--no-serve", "--data-dir", str(tmp_path), env=_env(tmp_path))
     assert result.returncode == 0, result.stderr
@@ -84,6 +85,7 @@ def test_up_without_serving_prepares_a_wal_database_and_prints_one_login_per_rol
     assert again.stdout.split("Demo mode")[1] != result.stdout.split("Demo mode")[1]
 
 
+@pytest.mark.slow
 def test_up_without_demo_mode_prints_no_password(tmp_path):
     env = _env(
         tmp_path,
@@ -98,6 +100,7 @@ def test_up_without_demo_mode_prints_no_password(tmp_path):
     assert "regulator" not in result.stdout
 
 
+@pytest.mark.slow
 def test_up_serves_the_persian_home_page_with_the_31_provinces(tmp_path):
     port = _free_port()
     process = subprocess.Popen(
