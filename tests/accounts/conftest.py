@@ -23,7 +23,10 @@ def jurisdictions_standing_in():
     agencies or offices, so stand-ins answer (provinces 01–31, any agency or office), then the real
     resolvers are registered again."""
     stand_ins = {"province": provinces_existing, "agency": every_code_existing, "office": every_code_existing}
-    real = {kind: jurisdictions.resolver_register(kind, resolver) for kind, resolver in stand_ins.items()}
+    real = {
+        kind: jurisdictions.resolver_register(kind, resolver, replace=True)
+        for kind, resolver in stand_ins.items()
+    }
     yield
     for kind, resolver in real.items():
-        jurisdictions.resolver_register(kind, resolver)
+        jurisdictions.resolver_register(kind, resolver, replace=True)

@@ -57,6 +57,13 @@ def test_a_kind_nobody_registered_is_an_error_not_a_silent_answer(agencies_unreg
         jurisdiction_code_clean("agency", "sabt")
 
 
+def test_a_second_resolver_of_a_kind_is_refused():
+    with pytest.raises(ImproperlyConfigured):
+        jurisdictions.resolver_register("office", agency_codes_existing)
+
+    assert jurisdictions.resolver_registered("office") is office_codes_existing
+
+
 def test_the_national_jurisdiction_takes_no_resolver():
     with pytest.raises(ImproperlyConfigured):
         jurisdictions.resolver_register("national", province_codes_existing)

@@ -30,11 +30,19 @@ Resolver = Callable[[Collection[str]], set[str]]
 _RESOLVERS: dict[str, Resolver] = {}
 
 
-def resolver_register(kind: str, resolver: Resolver) -> Resolver | None:
-    """Make ``resolver`` the one that says which codes of ``kind`` exist; returns the one it replaced."""
+def resolver_register(kind: str, resolver: Resolver, *, replace: bool = False) -> Resolver | None:
+    """Make ``resolver`` the one that says which codes of ``kind`` exist; returns the one it replaced.
+
+    A second, different resolver of a kind is refused unless ``replace`` is given (a test standing in
+    for the owning domain): two domains each claiming the same codes would be a wiring mistake.
+    """
     if kind not in JurisdictionKind.values or kind == JurisdictionKind.NATIONAL:
         raise ImproperlyConfigured(f"No resolver can be registered for the jurisdiction kind {kind!r}.")
     previous = _RESOLVERS.get(kind)
+    if previous is not None and previous is not resolver and not replace:
+        raise ImproperlyConfigured(
+            f"{previous.__module__}.{previous.__qualname__} already resolves {kind!r} jurisdiction codes."
+        )
     _RESOLVERS[kind] = resolver
     return previous
 
