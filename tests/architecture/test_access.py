@@ -137,6 +137,7 @@ def test_every_route_with_parameters_is_filled_from_the_sample():
 
 @pytest.fixture
 def sample(geo_loaded):
+    """One of each object of Tehran province (sample.py)."""
     return sample_build()
 
 
@@ -147,12 +148,12 @@ def test_every_private_page_sends_a_stranger_to_sign_in(client, sample):
         response = _get_or_post(client, _url(route, name, sample))
         answers[name] = (response.status_code, response.get("Location", ""))
 
-    refused = {
-        name
+    not_sent_to_sign_in = {
+        name: status
         for name, (status, location) in answers.items()
         if status != 302 or not location.startswith("/accounts/login/")
     }
-    assert refused == set()
+    assert not_sent_to_sign_in == {}
     assert {name for name in SAMPLE_KWARGS if name not in PUBLIC_PAGES} <= set(answers)  # none skipped
 
 
