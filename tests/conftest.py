@@ -6,12 +6,29 @@ test that asks for it and finds the tables emptied (a transactional test flushes
 inside its own transaction.
 """
 
+import os
+
 import pytest
 from django.utils import translation
 
 from pishkhan.gateway.agency_sandbox import SandboxState, sandbox_start
 from pishkhan.geo.selectors import geo_is_loaded
 from pishkhan.geo.services import geo_load
+
+# The browser fixture (``chromium``) and the marks of the tests that use it.
+pytest_plugins = ["tests.browser"]
+
+
+def pytest_collection_modifyitems(items):
+    """On a pytest-xdist worker, skip the tests that assert a wall-clock budget (marked ``timing``):
+    beside another worker they measure the machine's load, not the code. They run alone in a serial
+    pass (``pytest -m timing``), as .ci/run and README's test command do."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    serial = pytest.mark.skip(reason="a wall-clock budget: run alone in the serial pass, pytest -m timing")
+    for item in items:
+        if item.get_closest_marker("timing"):
+            item.add_marker(serial)
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,8 @@
 
 import pytest
 
+from pishkhan.accounts import jurisdictions
+
 PROVINCE_CODES = {f"{number:02d}" for number in range(1, 32)}
 
 
@@ -10,7 +12,21 @@ def provinces_existing(codes):
     return set(codes) & PROVINCE_CODES
 
 
+def every_code_existing(codes):
+    """Stands in for the catalogue's agencies and the offices registry: every well-shaped code exists."""
+    return set(codes)
+
+
 @pytest.fixture(autouse=True)
-def provinces_01_to_31(settings):
-    """Accounts asks the configured resolver whether a province exists; here 01–31 do."""
-    settings.PISHKHAN_JURISDICTION_RESOLVERS = {"province": provinces_existing}
+def jurisdictions_standing_in():
+    """Accounts asks the registered resolvers whether a code exists; these tests build no provinces,
+    agencies or offices, so stand-ins answer (provinces 01–31, any agency or office), then the real
+    resolvers are registered again."""
+    stand_ins = {"province": provinces_existing, "agency": every_code_existing, "office": every_code_existing}
+    real = {
+        kind: jurisdictions.resolver_register(kind, resolver, replace=True)
+        for kind, resolver in stand_ins.items()
+    }
+    yield
+    for kind, resolver in real.items():
+        jurisdictions.resolver_register(kind, resolver, replace=True)

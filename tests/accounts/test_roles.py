@@ -104,15 +104,6 @@ def test_malformed_or_unknown_codes_are_refused_on_the_field(kind, code):
     assert list(refused.value.fields) == ["jurisdiction_code"]
 
 
-@pytest.mark.django_db
-def test_the_configured_resolver_is_asked_by_dotted_path(settings):
-    # geo's own resolver: no province has the code 99, whether or not the geography is loaded.
-    settings.PISHKHAN_JURISDICTION_RESOLVERS = {"province": "pishkhan.geo.selectors.province_codes_existing"}
-
-    with pytest.raises(ValidationError):
-        jurisdiction_code_clean("province", "99")
-
-
 def test_role_and_code_are_checked_together():
     assert role_jurisdiction_clean("directorate", "۰۵") == ("directorate", "province", "05")
     with pytest.raises(ValidationError) as refused:

@@ -64,6 +64,7 @@ def test_the_seed_runs_again_without_writing_anything():
     assert audit_chain_verify().intact
 
 
+@pytest.mark.timing
 def test_the_seed_is_fast():
     started = time.perf_counter()
     catalogue_seed(today=TODAY)

@@ -85,6 +85,7 @@ def test_up_refuses_a_port_already_in_use(tmp_path):
     assert "already in use" in result.stderr
 
 
+@pytest.mark.slow
 def test_up_without_serving_prepares_a_wal_database_and_prints_one_login_per_role(tmp_path):
     result = _run("up", "--no-serve", "--data-dir", str(tmp_path), env=_env(tmp_path))
     assert result.returncode == 0, result.stderr
@@ -106,6 +107,7 @@ def test_up_without_serving_prepares_a_wal_database_and_prints_one_login_per_rol
     assert verified.returncode == 0, verified.stderr
 
 
+@pytest.mark.slow
 def test_up_without_demo_mode_prints_no_password(tmp_path):
     env = _env(
         tmp_path,
@@ -122,6 +124,7 @@ def test_up_without_demo_mode_prints_no_password(tmp_path):
     assert not (tmp_path / "demo-mode").exists()  # later commands are in production mode too
 
 
+@pytest.mark.slow
 def test_up_serves_the_persian_home_page_with_the_31_provinces(tmp_path):
     port = _free_port()
     process = subprocess.Popen(

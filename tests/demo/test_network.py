@@ -43,6 +43,7 @@ def test_spearman_of_a_reversed_order_is_minus_one():
     assert _spearman([1, 2, 3, 4], [40, 30, 20, 10]) == pytest.approx(-1)
 
 
+@pytest.mark.slow
 def test_the_national_network_matches_the_acceptance_figures(geo_loaded):
     report = network_build(offices=DEFAULT_OFFICES, seed=1405, history_days=0)  # history: test_history.py
 
@@ -68,6 +69,7 @@ def test_the_national_network_matches_the_acceptance_figures(geo_loaded):
     assert audit_chain_verify().intact
 
 
+@pytest.mark.slow
 def test_the_same_seed_plans_the_same_network(geo_loaded):
     first = plan_offices(total=500, rng=random.Random(7))
     second = plan_offices(total=500, rng=random.Random(7))

@@ -3,6 +3,7 @@
 
 import pytest
 
+from pishkhan.gateway import events
 from pishkhan.gateway.services import agency_secret_set
 from tests.catalogue.factories import AgencyFactory
 from tests.conftest import AGENCY_SECRET as SECRET
@@ -10,12 +11,14 @@ from tests.gateway import handlers
 
 
 @pytest.fixture
-def results(settings):
-    """The results the gateway applied, as (request id, status), through the configured handler."""
-    settings.PISHKHAN_GATEWAY_EVENT_HANDLER = "tests.gateway.handlers.record"
+def results():
+    """The results the gateway applied, as (request id, status), through a handler standing in for the
+    submitting domain's (registered in its place for the test, then the real one again)."""
+    previous = events.handler_register(handlers.record, replace=True)
     handlers.CALLS.clear()
     handlers.EVENTS.clear()
     yield handlers.CALLS
+    events.handler_register(previous, replace=True)
     handlers.CALLS.clear()
     handlers.EVENTS.clear()
 

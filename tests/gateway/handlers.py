@@ -1,4 +1,4 @@
-"""An event handler for the tests, named in settings the way a real domain names its own."""
+"""An event handler for the tests, registered with the gateway the way a real domain registers its own."""
 
 CALLS: list[tuple[str, str]] = []
 EVENTS: list[tuple[str, str]] = []

@@ -10,30 +10,19 @@ Screenshots go to the temporary directory (/tmp/pishkhan-licensing-*.png), to lo
 
 import datetime as dt
 import json
-import os
-import tempfile
 import urllib.request
-from pathlib import Path
 
 import jdatetime
-import pytest
 from django.db import connection
 from django.utils import timezone
 
 from pishkhan.accounts.services import apikey_create, user_create
 from pishkhan.geo.services import geo_load
 from pishkhan.licensing.models import Licence
+from tests.browser import DESKTOP, PASSWORD, PHONE, SCREENSHOTS
 from tests.licensing.factories import PDF
 from tests.offices.factories import make_agency, make_service, national_id
-from tests.offices.test_browser import DESKTOP, PASSWORD, PHONE, chromium
 
-# Playwright's sync API runs an event loop in this thread; Django refuses database access from a
-# thread with a running loop unless told that this is deliberate.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-pytestmark = pytest.mark.browser
-
-SCREENSHOTS = Path(tempfile.gettempdir())
 PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
 
@@ -79,7 +68,7 @@ def _heartbeat(live_server, key: str) -> dict:
         return json.loads(response.read())
 
 
-def test_an_application_walks_from_submission_to_an_active_licence(live_server, transactional_db):
+def test_an_application_walks_from_submission_to_an_active_licence(live_server, transactional_db, chromium):
     from playwright.sync_api import expect
 
     _world()

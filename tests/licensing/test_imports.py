@@ -135,6 +135,7 @@ def test_numbers_continue_after_those_in_use():
     assert int(second.number[-5:]) == int(first.number[-5:]) + 1
 
 
+@pytest.mark.timing
 def test_two_thousand_licences_at_once():
     # given 2,000 offices in Tehran city
     offices = office_register_many(rows=[office_draft(n) for n in range(1, 2001)], actor=None)

@@ -5,19 +5,14 @@ Skipped only where /usr/bin/chromium is absent; under CI (``CI`` set) a missing 
 Screenshots go to the temporary directory (/tmp/pishkhan-offices-*.png), to look at after a run.
 """
 
-import contextlib
-import os
-import tempfile
-from pathlib import Path
-
 import jdatetime
-import pytest
 from django.utils import timezone
 
 from pishkhan.accounts.services import user_create
 from pishkhan.catalogue.kinds import OfficeKind
 from pishkhan.common.calendar import jalali_year
 from pishkhan.geo.services import geo_load
+from tests.browser import DESKTOP, PASSWORD, PHONE, SCREENSHOTS
 from tests.offices.factories import (
     ARDESTAN_CITY,
     ARDESTAN_COUNTY,
@@ -31,49 +26,7 @@ from tests.offices.factories import (
     make_tariff,
 )
 
-# Playwright's sync API runs an event loop in this thread; Django refuses database access from a
-# thread with a running loop unless told that this is deliberate.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-PASSWORD = "a-Long-enough-passphrase-42"
-SCREENSHOTS = Path(tempfile.gettempdir())
 ALWAYS_OPEN = {str(day): [["00:00", "24:00"]] for day in range(7)}
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-
-
-def _chromium_present():
-    if CHROMIUM.exists():
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"CI must run the browser tests, but Chromium is not installed at {CHROMIUM}")
-    pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-
-
-@contextlib.contextmanager
-def chromium():
-    """Headless Chromium through Playwright; start it only after the test's own database work."""
-    _chromium_present()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def _network():
@@ -107,7 +60,7 @@ def _shoot(page, name: str) -> None:
 
 
 def test_a_directorate_walks_the_directory_then_a_citizen_finds_an_office_and_its_rates(
-    live_server, transactional_db
+    live_server, transactional_db, chromium
 ):
     from playwright.sync_api import expect
 

@@ -234,6 +234,7 @@ def test_register_many_numbers_after_existing_offices(geo_loaded):
     assert [office.code for office in offices] == ["P23-0042", "P23-0043"]
 
 
+@pytest.mark.timing
 def test_register_many_is_fast(geo_loaded):
     rows = [
         office_draft(n, kind="ict", county=DAMAVAND_COUNTY, place=DAMAVAND_VILLAGE_UNLOCATED)

@@ -121,6 +121,7 @@ def test_near_me_refuses_a_point_outside_iran_and_an_unknown_service(geo_loaded,
         offices_near(service_code="nobody.nothing", lat=TEHRAN[0], lon=TEHRAN[1])
 
 
+@pytest.mark.timing
 def test_near_me_is_fast_among_thousands_of_offices(geo_loaded, catalogue):
     rows = [_at(n, (n % 200) / 10, kind="pishkhan" if n % 3 else "ict") for n in range(3000)]
     office_register_many(rows=rows, actor=None)

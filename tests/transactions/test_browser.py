@@ -6,12 +6,7 @@ Skipped only where /usr/bin/chromium is absent; under CI (``CI`` set) a missing 
 Screenshots go to the temporary directory (/tmp/pishkhan-counter-*.png), to look at after a run.
 """
 
-import os
-import tempfile
-from pathlib import Path
-
 import jdatetime
-import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -19,19 +14,11 @@ from pishkhan.accounts.services import user_create
 from pishkhan.common.calendar import jalali_year
 from pishkhan.common.persian import to_persian_digits
 from pishkhan.geo.services import geo_load
+from tests.browser import DESKTOP, PASSWORD, PHONE, SCREENSHOTS
 from tests.licensing.factories import imported
 from tests.offices.factories import make_agency, make_office, make_service, make_tariff, national_id
-from tests.offices.test_browser import DESKTOP, PASSWORD, PHONE, chromium
 from tests.transactions.conftest import GOVERNMENT_FEE, OFFICE_FEE, TARIFF
 from tests.transactions.factories import CITIZEN, make_transaction
-
-# Playwright's sync API runs an event loop in this thread; Django refuses database access from a
-# thread with a running loop unless told that this is deliberate.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-pytestmark = pytest.mark.browser
-
-SCREENSHOTS = Path(tempfile.gettempdir())
 
 
 def _counter():
@@ -54,7 +41,9 @@ def _shoot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"pishkhan-counter-{name}.png"), full_page=True)
 
 
-def test_an_operator_prints_a_receipt_and_a_citizen_tracks_the_request(live_server, transactional_db):
+def test_an_operator_prints_a_receipt_and_a_citizen_tracks_the_request(
+    live_server, transactional_db, chromium
+):
     from playwright.sync_api import expect
 
     cache.clear()

@@ -1,9 +1,12 @@
 """Jurisdiction codes: their shape, and whether the thing they name exists.
 
-Existence is answered by the domain that owns the codes (geo for provinces, offices for offices),
-named in ``settings.PISHKHAN_JURISDICTION_RESOLVERS`` by dotted path, so accounts, a low layer,
-never imports them. A resolver takes a collection of codes and returns those that exist, so a batch
-of thousands is checked in one question. A kind without a resolver is checked for shape only.
+Existence is answered by the domain that owns the codes, through a *resolver* registered here when
+Django starts: the catalogue registers its agencies and the offices registry its offices from their
+``AppConfig.ready()`` (they sit above accounts, which never imports them), and accounts registers
+geo's provinces in its own (geo sits below accounts). A resolver takes a collection of codes and
+returns those that exist, so a batch of thousands is checked in one question. Every kind but the
+national one must have a resolver: a code of a kind nobody registered is an error, never taken on
+trust nor refused in silence.
 """
 
 from __future__ import annotations
@@ -11,8 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 
-from django.conf import settings
-from django.utils.module_loading import import_string
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
 from pishkhan.accounts.roles import JurisdictionKind, Role, role_jurisdiction_kind
@@ -23,12 +25,46 @@ CODE_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,16}")
 PROVINCE_CODE_SHAPE = re.compile(r"[0-9]{2}")
 
 
-def _resolver(kind: str) -> Callable[[Collection[str]], set[str]] | None:
-    # Read at call time, so a test or a later domain can change the mapping without a restart.
-    resolver = getattr(settings, "PISHKHAN_JURISDICTION_RESOLVERS", {}).get(kind)
-    if resolver is None or callable(resolver):
-        return resolver
-    return import_string(resolver)
+Resolver = Callable[[Collection[str]], set[str]]
+
+_RESOLVERS: dict[str, Resolver] = {}
+
+
+def resolver_register(kind: str, resolver: Resolver, *, replace: bool = False) -> Resolver | None:
+    """Make ``resolver`` the one that says which codes of ``kind`` exist; returns the one it replaced.
+
+    A second, different resolver of a kind is refused unless ``replace`` is given (a test standing in
+    for the owning domain): two domains each claiming the same codes would be a wiring mistake.
+    """
+    if kind not in JurisdictionKind.values or kind == JurisdictionKind.NATIONAL:
+        raise ImproperlyConfigured(f"No resolver can be registered for the jurisdiction kind {kind!r}.")
+    previous = _RESOLVERS.get(kind)
+    if previous is not None and previous is not resolver and not replace:
+        raise ImproperlyConfigured(
+            f"{previous.__module__}.{previous.__qualname__} already resolves {kind!r} jurisdiction codes."
+        )
+    _RESOLVERS[kind] = resolver
+    return previous
+
+
+def resolver_unregister(kind: str) -> Resolver | None:
+    """Forget the resolver of ``kind`` (a test of a kind nobody registered); returns it."""
+    return _RESOLVERS.pop(kind, None)
+
+
+def resolver_registered(kind: str) -> Resolver | None:
+    """The resolver registered for ``kind``, or None."""
+    return _RESOLVERS.get(kind)
+
+
+def _resolver(kind: str) -> Resolver:
+    resolver = _RESOLVERS.get(kind)
+    if resolver is None:
+        raise ImproperlyConfigured(
+            f"No resolver of {kind!r} jurisdiction codes is registered: the domain that owns them "
+            "registers one in its AppConfig.ready() (see pishkhan.accounts.jurisdictions)."
+        )
+    return resolver
 
 
 def jurisdiction_code_clean(kind: str, code: str, *, field: str = "jurisdiction_code") -> str:
@@ -82,11 +118,13 @@ def _refuse_unknown(kind: str, code: str, field: str) -> None:
 
 
 def jurisdiction_codes_unknown(kind: str, codes: Collection[str]) -> set[str]:
-    """Those of ``codes`` (already shaped) that name nothing of ``kind``; none when it has no resolver."""
-    resolver = _resolver(kind)
-    if resolver is None or not codes:
+    """Those of ``codes`` (already shaped) that name nothing of ``kind``.
+
+    Raises ``ImproperlyConfigured`` when no resolver of ``kind`` is registered.
+    """
+    if not codes:
         return set()
-    return set(codes) - set(resolver(codes))
+    return set(codes) - set(_resolver(kind)(codes))
 
 
 def role_jurisdiction_clean(role: str, code: str) -> tuple[str, str, str]:

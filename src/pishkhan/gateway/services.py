@@ -6,8 +6,8 @@ Delivery runs in three steps so that no database lock is held while the network 
 transaction, *settle* (one short transaction per row records the attempt and the answer). A worker
 that dies between claim and settle leaves a lease that runs out, and the row is claimed again.
 
-What happens to a request is told to the submitting domain through one hook,
-``settings.PISHKHAN_GATEWAY_EVENT_HANDLER`` (a dotted path, called as
+What happens to a request is told to the submitting domain through one hook, the handler it
+registered with ``gateway.events`` when Django started (called as
 ``handler(request=..., event=..., result=...)`` inside the transaction that records the event) — the
 gateway sits below the domains that submit to it and knows none of them. The events:
 ``delivered`` (the agency took the request), ``result`` (its final answer: at most once per request,
@@ -32,7 +32,6 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from pishkhan.audit.actors import Actor
 from pishkhan.audit.services import audit_record
@@ -42,6 +41,7 @@ from pishkhan.common.errors import NotFoundError, ValidationError
 from pishkhan.common.sealing import seal, seal_json
 from pishkhan.gateway import backoff
 from pishkhan.gateway.adapters import Adapter, Answer, DeliveryFailed, Envelope, adapter_named
+from pishkhan.gateway.events import DEAD, DELIVERED, RESULT, event_tell
 from pishkhan.gateway.models import (
     ERROR_LENGTH,
     IDEMPOTENCY_KEY_LENGTH,
@@ -61,8 +61,6 @@ from pishkhan.gateway.states import (
 LEASE_MARGIN_SECONDS = 60
 DELIVER_LIMIT_MAX = 1000
 SECRET_BYTES = 32
-# The events told to the submitting domain's handler.
-DELIVERED, RESULT, DEAD = "delivered", "result", "dead"
 
 _system_rng = random.SystemRandom()
 
@@ -369,10 +367,8 @@ def outbox_deliver_due(
 
 
 def _event(*, request: OutboundRequest, event: str, result: dict[str, Any] | None = None) -> None:
-    """Tell the configured handler what happened to a request, inside the caller's transaction."""
-    handler_path = _setting("PISHKHAN_GATEWAY_EVENT_HANDLER", "")
-    if handler_path:
-        import_string(handler_path)(request=request, event=event, result=result)
+    """Tell the registered handler what happened to a request, inside the caller's transaction."""
+    event_tell(request=request, event=event, result=result)
 
 
 def _result_apply(*, request: OutboundRequest, result: dict[str, Any]) -> bool:

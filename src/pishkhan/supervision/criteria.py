@@ -4,16 +4,32 @@
 counter transaction for ``idle_days``. Zero turns a criterion off; at least one must be on. A
 campaign keeps the criteria it was started with (``InactivityCampaign``), so its cases can be
 explained later whatever the defaults have become.
+
+A pure core: no Django (an import-linter contract holds it so). Its refusals are English msgids,
+marked with ``_`` for makemessages and translated by the translator the supervision app registers
+when Django starts (``apps.py``: Django's gettext); without one they stay English.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-
-from django.utils.translation import gettext as _
 
 from pishkhan.common.errors import ValidationError
 from pishkhan.common.persian import to_latin_digits
+
+_translate: Callable[[str], str] = str
+
+
+def translator_register(translate: Callable[[str], str]) -> None:
+    """Translate this module's messages with ``translate`` (the supervision app gives Django's gettext)."""
+    global _translate  # the translator is this module's one piece of state
+    _translate = translate
+
+
+def _(message: str) -> str:
+    return _translate(message)
+
 
 DEFAULT_NEVER_ACTIVATED_DAYS = 90
 DEFAULT_IDLE_DAYS = 180

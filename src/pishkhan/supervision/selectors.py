@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +37,11 @@ from pishkhan.supervision.models import (
     InactivityCampaign,
 )
 from pishkhan.supervision.states import CampaignStatus, CaseOutcome, ComplaintStatus, Criterion
-from pishkhan.transactions.models import CounterTransaction
+from pishkhan.transactions.selectors import (
+    office_last_received_expression,
+    transaction_list_for_office_since,
+    transaction_records_start,
+)
 
 Scope = dict[str, str]
 
@@ -148,20 +152,6 @@ class ProvinceCount:
         return self.count(Criterion.IDLE)
 
 
-def _last_transaction() -> Subquery:
-    """The office's latest transaction: one probe of the (office, received_at desc) index."""
-    return Subquery(
-        CounterTransaction.objects.filter(office_id=OuterRef("office_id"))
-        .order_by("-received_at")
-        .values("received_at")[:1]
-    )
-
-
-def _records_start() -> dt.datetime | None:
-    """When the counter's records begin: its earliest transaction (one probe of the received_at index)."""
-    return CounterTransaction.objects.order_by("received_at").values_list("received_at", flat=True).first()
-
-
 def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=TEHRAN)
 
@@ -186,15 +176,13 @@ def inactive_licence_candidates(
     if criteria.never_activated_days:
         issued_by = today - dt.timedelta(days=criteria.never_activated_days)
         conditions |= Q(status=LicenceStatus.ISSUED, issued_on__lte=issued_by)
-    records_start = _records_start() if criteria.idle_days else None
+    records_start = transaction_records_start() if criteria.idle_days else None
     idle_since = _day_start(today - dt.timedelta(days=criteria.idle_days))
     if records_start is not None and records_start <= idle_since:
         # Active for longer than the period, and no transaction since its start: one index probe
         # (office, received_at >= start) per active licence. The last transaction itself is read
         # only for the licences found (the evidence), not for every licence in force.
-        recent = CounterTransaction.objects.filter(
-            office_id=OuterRef("office_id"), received_at__gte=idle_since
-        )
+        recent = transaction_list_for_office_since(office_id=OuterRef("office_id"), since=idle_since)
         conditions |= Q(status=LicenceStatus.ACTIVE, activated_at__lt=idle_since) & ~Exists(recent)
     if not conditions:
         return []
@@ -209,7 +197,7 @@ def inactive_licence_candidates(
         licences = licences.filter(office__province__code=criteria.province)
     rows = (
         licences.filter(conditions)
-        .annotate(last_transaction_at=_last_transaction())
+        .annotate(last_transaction_at=office_last_received_expression(office_id=OuterRef("office_id")))
         .exclude(
             Exists(Proceeding.objects.filter(licence_id=OuterRef("pk"), status__in=OPEN_PROCEEDING_STATES))
         )

@@ -18,7 +18,7 @@ import hmac
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from pishkhan.accounts.selectors import (
@@ -349,3 +349,43 @@ def _counter_guard_sql() -> str:
         f"JOIN {office.table} ON {office.id} = %s {licence.join} "
         f"WHERE {key.live} AND {office.open} AND {permits}"
     )
+
+
+# --- An office's activity at the counter, for the domains above ----------------------------------
+# Supervision finds idle offices here (an import-linter contract keeps the domains above from reading
+# the counter's table themselves): each read goes along the (office, received_at) index, one probe
+# per office, never a scan of the table.
+
+
+def transaction_list_for_office_since(
+    *, office_id: int | OuterRef, since: dt.datetime
+) -> QuerySet[CounterTransaction]:
+    """The office's transactions received at or after ``since``.
+
+    ``office_id`` may be an ``OuterRef``, for ``Exists(...)`` on each row of an outer query.
+    """
+    return CounterTransaction.objects.filter(office_id=office_id, received_at__gte=since)
+
+
+def office_last_received_expression(*, office_id: OuterRef) -> Subquery:
+    """When the office of each row of an outer query last received a transaction, to annotate with."""
+    return Subquery(
+        CounterTransaction.objects.filter(office_id=office_id)
+        .order_by("-received_at")
+        .values("received_at")[:1]
+    )
+
+
+def office_last_received_at(*, office_id: int) -> dt.datetime | None:
+    """When the office last received a transaction; None if it never did."""
+    return (
+        CounterTransaction.objects.filter(office_id=office_id)
+        .order_by("-received_at")
+        .values_list("received_at", flat=True)
+        .first()
+    )
+
+
+def transaction_records_start() -> dt.datetime | None:
+    """When the counter's records begin: its earliest transaction; None while it has none."""
+    return CounterTransaction.objects.order_by("received_at").values_list("received_at", flat=True).first()

@@ -203,8 +203,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Pishkhan -----------------------------------------------------------------------------------
 PISHKHAN_SMS_BACKEND = ENV.sms_backend
-# The gateway tells the counter what became of each submission (the gateway knows no transactions).
-PISHKHAN_GATEWAY_EVENT_HANDLER = "pishkhan.transactions.services.gateway_event"
 # What `pishkhan worker` runs: each job's function (called with now=) and its pause when idle, seconds.
 PISHKHAN_JOBS = [
     {"name": "gateway.deliver", "path": "pishkhan.gateway.tasks.outbox_deliver", "every": 1},
@@ -241,16 +239,6 @@ LOGGING = {
     },
     "root": {"handlers": ["stderr"], "level": ENV.log_level},
     "loggers": {"axes": {"level": "WARNING"}, "django.request": {"filters": ["client_errors"]}},
-}
-
-# Which function answers "which of these jurisdiction codes exist?" for each kind (codes in, the
-# existing ones out). Named by dotted path so that accounts (a low layer) can check codes owned by
-# higher layers (geo's provinces, the catalogue's agencies, the offices registry) without importing
-# them. Kinds without an entry are checked for shape only.
-PISHKHAN_JURISDICTION_RESOLVERS = {
-    "province": "pishkhan.geo.selectors.province_codes_existing",
-    "agency": "pishkhan.catalogue.selectors.agency_codes_existing",
-    "office": "pishkhan.offices.selectors.office_codes_existing",
 }
 
 # --- Cache and rate limits ----------------------------------------------------------------------

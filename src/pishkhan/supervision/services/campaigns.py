@@ -51,8 +51,7 @@ from pishkhan.supervision.errors import CampaignOpenError, GracePeriodRunningErr
 from pishkhan.supervision.models import CampaignCase, InactivityCampaign
 from pishkhan.supervision.selectors import InactivityCandidate, inactive_licence_candidates
 from pishkhan.supervision.states import CAMPAIGN_TRANSITIONS, CASE_TRANSITIONS, CampaignStatus, CaseOutcome
-from pishkhan.transactions.models import CounterTransaction
-from pishkhan.transactions.selectors import office_last_seen
+from pishkhan.transactions.selectors import office_last_received_at, office_last_seen
 
 logger = logging.getLogger("pishkhan.supervision")
 
@@ -288,13 +287,8 @@ def _activity_since(case: CampaignCase, licence: Licence, since: dt.datetime) ->
     beat = office_last_seen(office=Office(pk=case.office_id))
     if beat is not None and beat > since:
         activity.append(f"heartbeat at {_day(beat)}")
-    received = (
-        CounterTransaction.objects.filter(office_id=case.office_id, received_at__gt=since)
-        .order_by("-received_at")
-        .values_list("received_at", flat=True)
-        .first()
-    )
-    if received is not None:
+    received = office_last_received_at(office_id=case.office_id)
+    if received is not None and received > since:
         activity.append(f"transaction received at {_day(received)}")
     return "; ".join(activity)
 

@@ -3,7 +3,7 @@ transaction along its states, and telling the citizen the outcome by SMS.
 
 The gateway knows nothing of transactions (it sits below them): a transaction is submitted under its
 tracking code as the gateway's idempotency key (written with it: ``writer``), and
-:func:`gateway_event` — named in ``settings.PISHKHAN_GATEWAY_EVENT_HANDLER`` — moves the
+:func:`gateway_event` — registered with the gateway in ``transactions/apps.py`` — moves the
 transaction when the gateway reports ``delivered`` (→ submitted), ``result`` (→ completed or
 rejected) or ``dead`` (→ failed). It runs inside the gateway's own transaction, so the two never
 disagree; the gateway calls it once per event.

@@ -1,0 +1,90 @@
+"""One of each thing a page can be about, in Tehran province, made through the domain services: the
+sample data the URL sweep (test_access.py) fills every route's parameters from, as cisagov's
+``test_url_auth.py`` does.
+
+A route that shows something new needs its object here and its parameters in ``test_access.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import jdatetime
+from django.utils import timezone
+
+from pishkhan.accounts.models import User
+from pishkhan.licensing.models import LicenceApplication
+from pishkhan.offices.services import conversion_request
+from pishkhan.supervision.criteria import InactivityCriteria
+from pishkhan.supervision.models import CampaignCase, Complaint, InactivityCampaign
+from pishkhan.supervision.services import campaign_start, complaint_submit
+from tests.accounts.factories import UserFactory
+from tests.licensing.factories import approved, as_principal, directorate, imported, licensee, regulator
+from tests.offices.factories import make_agency, make_office, make_service, make_tariff
+from tests.transactions.factories import make_transaction
+
+GOVERNMENT_FEE, OFFICE_FEE = 500_000, 150_000
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The objects of Tehran province that the sweep's routes name."""
+
+    agency: object
+    service: object
+    office: object  # a Pishkhan office with an active licence and a transaction
+    licence: object  # that office's licence
+    transaction: object
+    conversion: object  # of a Social Security office
+    application: LicenceApplication  # approved: its own licence and office came of it
+    document_id: int
+    holder: User  # who applied, and holds the application's licence
+    complaint: Complaint
+    campaign: InactivityCampaign
+    case: CampaignCase
+
+
+def sample_build() -> Sample:
+    """Build the sample (the geography must be loaded)."""
+    agency = make_agency()
+    service = make_service(agency, "pension-statement")
+    effective_from = timezone.localdate() - dt.timedelta(days=60)
+    make_tariff(
+        service,
+        year=jdatetime.date.fromgregorian(date=effective_from).year,
+        effective_from=effective_from,
+        government_fee=GOVERNMENT_FEE,
+        office_fee=OFFICE_FEE,
+    )
+    office = make_office(1)
+    licence = imported(office, status="active")
+    transaction = make_transaction(office)
+    conversion = conversion_request(office=make_office(2, kind="social_security"), actor=None)
+    holder = licensee()
+    application, _licence = approved(holder, reviewer=directorate(), decider=regulator())
+    # Never activated since its issue 120 days ago: the campaign's one case.
+    imported(make_office(3), status="issued", issued_on=timezone.localdate() - dt.timedelta(days=120))
+    campaign = campaign_start(
+        criteria=InactivityCriteria(idle_days=0), grace_days=30, actor=as_principal(regulator())
+    )
+    complaint = complaint_submit(office_code=office.code, category="overcharging", description="بیش از تعرفه")
+    return Sample(
+        agency=agency,
+        service=service,
+        office=office,
+        licence=licence,
+        transaction=transaction,
+        conversion=conversion,
+        application=application,
+        document_id=application.documents.values_list("pk", flat=True).first(),
+        holder=holder,
+        complaint=complaint,
+        campaign=campaign,
+        case=campaign.cases.get(),
+    )
+
+
+def outsider(role: str, code: str = "") -> User:
+    """A signed-in user whose jurisdiction holds none of the sample (Isfahan province, or elsewhere)."""
+    return UserFactory(role=role, jurisdiction_code=code)
