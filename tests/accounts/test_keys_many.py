@@ -2,12 +2,12 @@
 
 import pytest
 
+from pishkhan.accounts import jurisdictions
 from pishkhan.accounts.models import ApiKey
 from pishkhan.accounts.selectors import apikey_exists_for_office
 from pishkhan.accounts.services import apikeys_create_many
 from pishkhan.audit.models import AuditEntry
 from pishkhan.common.errors import ValidationError
-from tests.accounts.conftest import provinces_existing
 
 pytestmark = pytest.mark.django_db
 
@@ -15,12 +15,9 @@ OFFICES = {"P23-0001", "P23-0002", "R10-0001"}
 
 
 @pytest.fixture(autouse=True)
-def three_offices(settings):
-    """The registry (a layer above) knows three offices."""
-    settings.PISHKHAN_JURISDICTION_RESOLVERS = {
-        "province": provinces_existing,
-        "office": lambda codes: set(codes) & OFFICES,
-    }
+def three_offices(jurisdictions_standing_in):
+    """The registry (a layer above) knows three offices (after the accounts tests' stand-ins)."""
+    jurisdictions.resolver_register("office", lambda codes: set(codes) & OFFICES, replace=True)
 
 
 def test_many_offices_get_a_key_each_audited():

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import jdatetime
 from django.utils import timezone
 
 from pishkhan.accounts.models import User
@@ -21,7 +20,7 @@ from pishkhan.supervision.models import CampaignCase, Complaint, InactivityCampa
 from pishkhan.supervision.services import campaign_start, complaint_submit
 from tests.accounts.factories import UserFactory
 from tests.licensing.factories import approved, as_principal, directorate, imported, licensee, regulator
-from tests.offices.factories import make_agency, make_office, make_service, make_tariff
+from tests.offices.factories import make_agency, make_office, make_service, make_tariff_since
 from tests.transactions.factories import make_transaction
 
 GOVERNMENT_FEE, OFFICE_FEE = 500_000, 150_000
@@ -49,14 +48,7 @@ def sample_build() -> Sample:
     """Build the sample (the geography must be loaded)."""
     agency = make_agency()
     service = make_service(agency, "pension-statement")
-    effective_from = timezone.localdate() - dt.timedelta(days=60)
-    make_tariff(
-        service,
-        year=jdatetime.date.fromgregorian(date=effective_from).year,
-        effective_from=effective_from,
-        government_fee=GOVERNMENT_FEE,
-        office_fee=OFFICE_FEE,
-    )
+    make_tariff_since(service, days=60, government_fee=GOVERNMENT_FEE, office_fee=OFFICE_FEE)
     office = make_office(1)
     licence = imported(office, status="active")
     transaction = make_transaction(office)

@@ -6,6 +6,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import jdatetime
+from django.utils import timezone
+
 from pishkhan.catalogue.kinds import OfficeKind
 from pishkhan.catalogue.services import agency_create, service_create, tariff_set
 from pishkhan.offices.services import OfficeDraft, OperatorDraft, office_register
@@ -104,4 +107,14 @@ def make_tariff(service, *, year: int, effective_from: dt.date, government_fee: 
         office_fee=office_fee,
         effective_from=effective_from,
         actor=None,
+    )
+
+
+def make_tariff_since(service, *, days: int, government_fee: int, office_fee: int):
+    """A tariff in force since ``days`` days ago, in the Jalali year of that day (the counter refuses
+    a service without a tariff in force)."""
+    since = timezone.localdate() - dt.timedelta(days=days)
+    year = jdatetime.date.fromgregorian(date=since).year
+    return make_tariff(
+        service, year=year, effective_from=since, government_fee=government_fee, office_fee=office_fee
     )

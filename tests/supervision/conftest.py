@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import jdatetime
 import pytest
 from django.utils import timezone
 
@@ -21,7 +20,7 @@ from tests.offices.factories import (
     make_agency,
     make_office,
     make_service,
-    make_tariff,
+    make_tariff_since,
     national_id,
 )
 
@@ -44,9 +43,7 @@ def days_ago(days: int, *, hours: int = 0) -> dt.datetime:
 def priced(service) -> None:
     """A tariff for ``service`` in force since long before any transaction of these tests (the counter,
     and so the history import, refuses a service without one)."""
-    since = timezone.localdate() - dt.timedelta(days=800)
-    year = jdatetime.date.fromgregorian(date=since).year
-    make_tariff(service, year=year, effective_from=since, government_fee=500_000, office_fee=150_000)
+    make_tariff_since(service, days=800, government_fee=500_000, office_fee=150_000)
 
 
 def past_transaction(office, at: dt.datetime, reference: str) -> None:

@@ -3,11 +3,7 @@ service with a tariff, and API keys of an office and an agency, all made through
 
 from __future__ import annotations
 
-import datetime as dt
-
-import jdatetime
 import pytest
-from django.utils import timezone
 
 from pishkhan.accounts.services import apikey_create
 from pishkhan.common.identifiers import tracking_code_new
@@ -21,7 +17,7 @@ from tests.offices.factories import (
     make_agency,
     make_office,
     make_service,
-    make_tariff,
+    make_tariff_since,
 )
 
 GOVERNMENT_FEE, OFFICE_FEE = 500_000, 150_000
@@ -33,14 +29,7 @@ def counter(geo_loaded):
     """Offices, a service that Pishkhan offices may deliver (with a tariff in force), and keys."""
     agency = make_agency()
     service = make_service(agency, "pension-statement")
-    effective_from = timezone.localdate() - dt.timedelta(days=60)
-    make_tariff(
-        service,
-        year=jdatetime.date.fromgregorian(date=effective_from).year,
-        effective_from=effective_from,
-        government_fee=GOVERNMENT_FEE,
-        office_fee=OFFICE_FEE,
-    )
+    make_tariff_since(service, days=60, government_fee=GOVERNMENT_FEE, office_fee=OFFICE_FEE)
     office = make_office(1)
     other = make_office(2)
     isfahan = make_office(

@@ -7,27 +7,14 @@ Screenshots go to the temporary directory (/tmp/pishkhan-datepicker-*.png), to l
 """
 
 import datetime as dt
-import os
-import tempfile
-from pathlib import Path
 
 import jdatetime
-import pytest
 from django.utils import timezone
 
 from pishkhan.common.calendar import FIRST_DAY, LAST_DAY, format_jalali_date
 from pishkhan.common.persian import to_persian_digits
-from tests.offices.test_browser import DESKTOP, PHONE, chromium
+from tests.browser import DESKTOP, PASSWORD, PHONE, SCREENSHOTS
 from tests.transactions.test_browser import _counter
-
-# Playwright's sync API runs an event loop in this thread; Django refuses database access from a
-# thread with a running loop unless told that this is deliberate.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-pytestmark = pytest.mark.browser
-
-SCREENSHOTS = Path(tempfile.gettempdir())
-PASSWORD = "a-Long-enough-passphrase-42"
 
 
 def _shoot(page, name: str) -> None:
@@ -41,7 +28,9 @@ def _sign_in(page, url: str) -> None:
     page.locator("main form button[type=submit]").click()
 
 
-def test_the_pickers_calendar_is_jdatetimes_for_every_day_the_server_accepts(live_server, transactional_db):
+def test_the_pickers_calendar_is_jdatetimes_for_every_day_the_server_accepts(
+    live_server, transactional_db, chromium
+):
     # given every day from Farvardin 1300 to Esfand 1499, as jdatetime converts them
     days = (LAST_DAY - FIRST_DAY).days + 1
     expected = []
@@ -76,7 +65,9 @@ def test_the_pickers_calendar_is_jdatetimes_for_every_day_the_server_accepts(liv
     assert [pair for pair in zip(found, expected, strict=True) if pair[0] != pair[1]][:5] == []
 
 
-def test_an_operator_picks_a_day_with_the_keyboard_and_the_counter_shows_it(live_server, transactional_db):
+def test_an_operator_picks_a_day_with_the_keyboard_and_the_counter_shows_it(
+    live_server, transactional_db, chromium
+):
     from playwright.sync_api import expect
 
     _counter()
@@ -133,7 +124,7 @@ def test_an_operator_picks_a_day_with_the_keyboard_and_the_counter_shows_it(live
 
 
 def test_in_english_the_picker_speaks_english_and_a_day_is_picked_with_the_mouse(
-    live_server, transactional_db
+    live_server, transactional_db, chromium
 ):
     from playwright.sync_api import expect
 

@@ -14,7 +14,7 @@ from django.test import Client, RequestFactory
 from pishkhan.accounts.roles import Role
 from pishkhan.web.navigation import navigation_for
 from tests.accounts.factories import UserFactory
-from tests.web.test_browser import SCREENSHOTS, chromium
+from tests.browser import SCREENSHOTS
 
 WIDTHS = [1280, 1024, 390]
 PHONE = 390
@@ -74,7 +74,7 @@ def _reach(page, url):
 @pytest.mark.browser
 @pytest.mark.parametrize("name", list(PEOPLE))
 def test_every_menu_entry_of_a_role_is_reachable_at_every_width_and_nothing_scrolls_sideways(
-    live_server, transactional_db, name
+    live_server, transactional_db, chromium, name
 ):
     from playwright.sync_api import expect
 
@@ -116,7 +116,7 @@ def test_every_menu_entry_of_a_role_is_reachable_at_every_width_and_nothing_scro
 
 
 @pytest.mark.browser
-def test_an_open_menu_closes_on_a_click_elsewhere_and_on_escape(live_server, transactional_db):
+def test_an_open_menu_closes_on_a_click_elsewhere_and_on_escape(live_server, transactional_db, chromium):
     from playwright.sync_api import expect
 
     session, _expected = _signed_in("regulator")
