@@ -5,7 +5,7 @@ import pytest
 from pishkhan.accounts import jurisdictions
 from pishkhan.accounts.models import ApiKey
 from pishkhan.accounts.selectors import apikey_exists_for_office
-from pishkhan.accounts.services import apikeys_create_many
+from pishkhan.accounts.services import _prefixes_free, apikeys_create_many
 from pishkhan.audit.models import AuditEntry
 from pishkhan.common.errors import ValidationError
 
@@ -51,3 +51,18 @@ def test_keys_for_users_are_not_issued_in_bulk():
         apikeys_create_many(holder_kind="user", holder_codes=["someone"], actor="demo")
 
     assert "holder_kind" in refused.value.fields
+
+
+def test_prefixes_drawn_for_a_batch_differ_and_none_is_taken():
+    # given keys already stored (their prefixes taken)
+    apikeys_create_many(holder_kind="office", holder_codes=sorted(OFFICES), actor="demo")
+    taken = set(ApiKey.objects.values_list("prefix", flat=True))
+
+    # when prefixes for a batch larger than the demo's are drawn (two alike among 20,000 draws of
+    # 8 hex digits happen in about one run of twenty)
+    drawn = _prefixes_free(20_000)
+
+    # then they are all distinct, well formed and free
+    assert len(drawn) == len(set(drawn)) == 20_000
+    assert all(len(prefix) == 8 and int(prefix, 16) >= 0 for prefix in drawn)
+    assert not taken & set(drawn)
