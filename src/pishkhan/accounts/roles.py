@@ -58,8 +58,18 @@ PERMISSIONS: dict[str, str] = {
     "licensing.set_quota": _("Set the quota of licensed offices of a county"),
     "supervision.view": _("See licences that look inactive, inactivity campaigns, their cases and reports"),
     "supervision.campaign": _("Start and conclude inactivity campaigns, and decide appeals in them"),
-    "supervision.respond": _("Appeal against a campaign's notice about one's own licence or office"),
-    "supervision.complaints": _("Take citizens' complaints about offices under review and close them"),
+    "supervision.respond": _(
+        "Answer notices, sanction cases and refund orders about one's own licence or office, and appeal"
+    ),
+    "supervision.complaints": _("Handle citizens' complaints about offices: review, answer and close them"),
+    "supervision.board": _("See the network board: offices online, quiet and offline, their terminals"),
+    "supervision.alerts": _("Acknowledge, resolve and dismiss supervision's alerts"),
+    "supervision.configure": _("Edit supervision's rules, checklist, fine table and score weights"),
+    "supervision.inspections": _("Plan inspections, draw them at random and assign inspectors"),
+    "supervision.inspect": _("Carry out the inspections assigned to one"),
+    "supervision.sanction": _("Open sanction cases and take their steps: notice, hearing, decision"),
+    "supervision.appeals": _("Decide appeals against sanctions"),
+    "supervision.scores": _("See offices' monthly scores and rankings"),
 }
 
 # Which jurisdiction kinds each role may be given.
@@ -92,6 +102,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {"transactions.view"}
         | {"licensing.view", "licensing.decide", "licensing.act", "licensing.set_quota"}
         | {"supervision.view", "supervision.campaign", "supervision.complaints"}
+        | {"supervision.board", "supervision.alerts", "supervision.configure", "supervision.inspections"}
+        | {"supervision.sanction", "supervision.appeals", "supervision.scores"}
     ),
     Role.DIRECTORATE: frozenset(
         _EVERYONE
@@ -100,12 +112,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {"transactions.view"}
         | {"licensing.view", "licensing.review"}
         | {"supervision.view", "supervision.complaints"}
+        | {"supervision.board", "supervision.alerts", "supervision.inspections", "supervision.sanction"}
+        | {"supervision.scores"}
     ),
     Role.WORKING_GROUP: frozenset(_EVERYONE | {"offices.view"}),
     Role.INSPECTOR: frozenset(
         _EVERYONE
         | {"audit.view", "offices.view", "transactions.view", "licensing.view"}
-        | {"supervision.view"}
+        | {"supervision.view", "supervision.board", "supervision.inspect", "supervision.scores"}
     ),
     Role.AGENCY_STAFF: frozenset(_EVERYONE | {"catalogue.edit", "catalogue.report_visits"}),
     Role.OFFICE_OPERATOR: frozenset(
@@ -113,7 +127,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {"offices.view", "offices.manage_staff", "conversions.request"}
         | {"transactions.record", "transactions.view"}
         | {"licensing.view"}
-        | {"supervision.respond"}
+        | {"supervision.respond", "supervision.scores"}
     ),
     Role.LICENSEE: frozenset(
         _EVERYONE | {"licensing.apply", "licensing.view_own", "licensing.surrender"} | {"supervision.respond"}

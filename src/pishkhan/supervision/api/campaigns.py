@@ -1,4 +1,4 @@
-"""The supervision API (mounted at ``/api/v1/``): ``inactivity-campaigns`` and their candidates and cases.
+"""Inactivity campaigns in the API: ``inactivity-campaigns`` and their candidates and cases.
 
 Supervisors (``supervision.view``) read within their jurisdiction: the regulator everything, a
 directorate its province's candidates, cases and report lines. The regulator starts and concludes
@@ -34,7 +34,7 @@ from pishkhan.supervision.schemas import (
     CriteriaIn,
 )
 
-router = Router(auth=api_auth, tags=["supervision"])
+router = Router(auth=api_auth)
 
 PAGE_SIZE = 50
 

@@ -1,0 +1,10 @@
+"""The supervision API (mounted at ``/api/v1/``), one module per concept, each with a router of its
+own mounted here."""
+
+from ninja import Router
+
+from pishkhan.accounts.auth import api_auth
+from pishkhan.supervision.api import campaigns
+
+router = Router(auth=api_auth, tags=["supervision"])
+router.add_router("", campaigns.router)

@@ -1,0 +1,37 @@
+"""Supervision's tables: inactivity campaigns and their cases, citizens' complaints, and the rest of
+online supervision, one module per concept.
+
+A campaign freezes the candidates of its criteria into cases, each with the evidence seen at that
+moment and the licensing ``Proceeding`` that served the holder's notice. Rows are written only by
+``services``; licences and proceedings change only through licensing's services (ADR 0008). No full
+mobile number is stored here: a case keeps the masked number its SMS went to; a complaint keeps its
+citizen's number masked and sealed (``common.sealing``), never in clear.
+
+Every model is imported here, where Django and the rest of the code find it.
+"""
+
+from pishkhan.supervision.models.campaigns import (
+    CAMPAIGN_NUMBER_LENGTH,
+    CAMPAIGN_NUMBER_PATTERN,
+    CampaignCase,
+    InactivityCampaign,
+)
+from pishkhan.supervision.models.complaints import (
+    COMPLAINT_NUMBER_LENGTH,
+    COMPLAINT_NUMBER_PATTERN,
+    COMPLAINT_TEXT_MAX,
+    Complaint,
+    ComplaintCategory,
+)
+
+__all__ = [
+    "CAMPAIGN_NUMBER_LENGTH",
+    "CAMPAIGN_NUMBER_PATTERN",
+    "COMPLAINT_NUMBER_LENGTH",
+    "COMPLAINT_NUMBER_PATTERN",
+    "COMPLAINT_TEXT_MAX",
+    "CampaignCase",
+    "Complaint",
+    "ComplaintCategory",
+    "InactivityCampaign",
+]
