@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from pishkhan.accounts.roles import Role, role_permissions
 from pishkhan.accounts.services import apikey_create
 from tests.accounts.factories import UserFactory
 from tests.offices.factories import make_office
@@ -61,7 +62,9 @@ def test_an_office_operator_reads_its_office_and_powers_in_persian_without_codes
     assert office.code == "P23-0001"  # the code stays in Latin digits, as everywhere else
     powers = re.search(r'aria-labelledby="permissions-title">.*?<ul>(.*?)</ul>', page, re.S).group(1)
     items = re.findall(r"<li>(.*?)</li>", powers)
-    assert len(items) == 9  # every permission of an office operator, each in a sentence
+    # Every permission of an office operator, each in a Persian sentence.
+    assert len(items) == len(role_permissions(Role.OFFICE_OPERATOR))
+    assert all(re.search("[\u0600-\u06ff]", item) for item in items)
     assert [item for item in items if re.search(r"[a-z_]+\.[a-z_]+", item)] == []
     assert "keys_create" not in page
     assert "pishkhan " not in page
