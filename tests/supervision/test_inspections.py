@@ -211,7 +211,8 @@ def test_the_inspector_answers_every_item_adds_a_photo_and_submits_with_a_score(
     )
     assert done.inspection.status == InspectionStatus.SUBMITTED
     assert done.inspection.score == Decimal("88.89")  # 16 of 18 (equipment n.a.)
-    assert done.inspection.started_at and done.inspection.submitted_at
+    assert done.inspection.started_at
+    assert done.inspection.submitted_at
     stored = InspectionPhoto.objects.get()
     assert (stored.content_type, stored.item.code, stored.width, stored.height) == (
         "image/jpeg",
@@ -219,7 +220,8 @@ def test_the_inspector_answers_every_item_adds_a_photo_and_submits_with_a_score(
         8,
         6,
     )
-    assert stored.file.name.endswith(".jpg") and "sign" not in stored.file.name
+    assert stored.file.name.endswith(".jpg")
+    assert "sign" not in stored.file.name
     assert len(stored_files(photo_dir)) == 1
     assert {e.action for e in AuditEntry.objects.filter(target_id=str(inspection.pk))} >= {
         "inspection.start",
@@ -240,7 +242,8 @@ def test_submitting_with_an_item_unanswered_is_refused_and_what_was_saved_stays(
         f"item_{code}" for code in CODES if code not in {"signboard", "rate_board"}
     }
     inspection.refresh_from_db()
-    assert inspection.status == InspectionStatus.IN_PROGRESS and inspection.score is None
+    assert inspection.status == InspectionStatus.IN_PROGRESS
+    assert inspection.score is None
     # the refused submission rolled back its own answers too; the earlier save is kept
     assert [(r.item.code, r.outcome, r.note) for r in InspectionResult.objects.all()] == [
         ("signboard", "fail", "کج")
@@ -351,7 +354,8 @@ def test_the_weighted_draw_is_reproducible_and_favours_heavy_offices():
     assert weighted_draw(weights, 2, seed=7) == weighted_draw(weights, 2, seed=7)
     firsts = [weighted_draw(weights, 1, seed=seed)[0] for seed in range(400)]
     assert firsts.count(3) > 250  # 10 of 13 expected: about 308
-    assert weighted_draw(weights, 10, seed=1) and len(weighted_draw(weights, 10, seed=1)) == 4
+    assert weighted_draw(weights, 10, seed=1)
+    assert len(weighted_draw(weights, 10, seed=1)) == 4
     assert draw_weights([1, 2, 3], [{2}, {2, 3}], risk_weight=3) == {1: 1.0, 2: 7.0, 3: 4.0}
 
 
@@ -367,7 +371,8 @@ def test_a_draw_plans_visits_weighted_by_open_complaints_and_is_audited_with_its
     # the province's inspectors in turn
     assert {i.inspector.username for i in result.inspections} == {"insp23", "insp23b"}
     entry = AuditEntry.objects.get(action="inspection.draw")
-    assert entry.after["seed"] == 42 and len(entry.after["offices"]) == 2
+    assert entry.after["seed"] == 42
+    assert len(entry.after["offices"]) == 2
     # the same seed on the same offices draws the same visits
     drawn = sorted(i.office_id for i in result.inspections)
     for inspection in result.inspections:
@@ -511,13 +516,15 @@ def test_the_conduct_page_submits_with_a_photo_and_refuses_a_text_file_named_jpg
     )
     assert refused.status_code == 422
     body = refused.content.decode()
-    assert "JPEG" in body and "نرخ‌نامه قدیمی" in body  # the error, and the answers kept
+    assert "JPEG" in body
+    assert "نرخ‌نامه قدیمی" in body
     inspection.refresh_from_db()
     assert (
         inspection.status == InspectionStatus.PLANNED
     )  # the refused post changed nothing, not even its start
     assert not InspectionResult.objects.exists()
-    assert not InspectionPhoto.objects.exists() and stored_files(photo_dir) == []
+    assert not InspectionPhoto.objects.exists()
+    assert stored_files(photo_dir) == []
     done = client.post(
         url, answers | {"action": "submit", "photo_rate_board": photo(image_bytes("PNG"), "b.png")}
     )
@@ -565,7 +572,9 @@ def test_the_list_pages_and_exports_follow_the_readers_reach(tehran, people):
     assert export.status_code == 200
     text = b"".join(export.streaming_content).decode("utf-8").removeprefix("\ufeff")
     rows = list(csv.reader(io.StringIO(text)))
-    assert len(rows) == 3 and {row[1] for row in rows[1:]} == {tehran[0].code, tehran[1].code}
+    assert len(rows) == 3
+    assert {row[1] for row in rows[1:]} == {tehran[0].code, tehran[1].code}
     xlsx = _client(people["regulator"]).get("/supervision/inspections/?export=xlsx")
-    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert xlsx.status_code == 200
+    assert xlsx.content[:2] == b"PK"
     assert _client(people["directorate"]).get("/supervision/inspections/?status=nonsense").status_code == 422
