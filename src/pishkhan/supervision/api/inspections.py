@@ -132,10 +132,6 @@ class InspectionSummaryOut(Schema):
     submitted_at: dt.datetime | None
     score: Decimal | None = Field(description="0–100, the weighted share of applicable items passed")
 
-    @staticmethod
-    def of(inspection: Inspection) -> "InspectionSummaryOut":
-        return InspectionSummaryOut(**_summary(inspection))
-
     # A list is resolved row by row from the page's query (no list built first).
     @staticmethod
     def resolve_id(inspection: Inspection) -> int:
@@ -162,23 +158,6 @@ class InspectionSummaryOut(Schema):
         return inspection.checklist.number
 
 
-def _summary(inspection: Inspection) -> dict:
-    return {
-        "id": inspection.pk,
-        "office": inspection.office.code,
-        "office_name": inspection.office.name,
-        "province": inspection.province.code,
-        "planned_for": inspection.planned_for,
-        "planned_how": inspection.planned_how,
-        "inspector": inspection.inspector.username,
-        "status": inspection.status,
-        "source": inspection.source,
-        "checklist": inspection.checklist.number,
-        "submitted_at": inspection.submitted_at,
-        "score": inspection.score,
-    }
-
-
 class InspectionOut(InspectionSummaryOut):
     """A visit with its results and photos."""
 
@@ -195,30 +174,23 @@ class InspectionOut(InspectionSummaryOut):
     photos: list[PhotoOut]
 
     @staticmethod
-    def of(inspection: Inspection) -> "InspectionOut":
-        items = {
-            item.pk: item.code for item in ChecklistItem.objects.filter(version_id=inspection.checklist_id)
-        }
-        results = InspectionResult.objects.filter(inspection=inspection).order_by("item__position")
-        return InspectionOut(
-            **_summary(inspection),
-            draw=inspection.draw_id,
-            planned_at=inspection.planned_at,
-            planned_by=inspection.planned_by,
-            started_at=inspection.started_at,
-            note=inspection.note,
-            reviewed_at=inspection.reviewed_at,
-            review_note=inspection.review_note,
-            cancelled_at=inspection.cancelled_at,
-            cancel_reason=inspection.cancel_reason,
-            results=[
-                ResultOut(item=items.get(result.item_id, ""), outcome=result.outcome, note=result.note)
-                for result in results
-            ],
-            photos=[
-                PhotoOut.of(photo, items) for photo in InspectionPhoto.objects.filter(inspection=inspection)
-            ],
-        )
+    def resolve_draw(inspection: Inspection) -> int | None:
+        return inspection.draw_id
+
+    @staticmethod
+    def resolve_results(inspection: Inspection) -> list[ResultOut]:
+        codes = _item_codes(inspection)
+        rows = InspectionResult.objects.filter(inspection=inspection).order_by("item__position")
+        return [ResultOut(item=codes.get(row.item_id, ""), outcome=row.outcome, note=row.note) for row in rows]
+
+    @staticmethod
+    def resolve_photos(inspection: Inspection) -> list[PhotoOut]:
+        codes = _item_codes(inspection)
+        return [PhotoOut.of(photo, codes) for photo in InspectionPhoto.objects.filter(inspection=inspection)]
+
+
+def _item_codes(inspection: Inspection) -> dict[int, str]:
+    return {item.pk: item.code for item in ChecklistItem.objects.filter(version_id=inspection.checklist_id)}
 
 
 class InspectionListIn(Schema):
@@ -260,18 +232,16 @@ class DrawOut(Schema):
     inspections: list[InspectionSummaryOut]
 
     @staticmethod
-    def of(draw: InspectionDraw, inspections: list[Inspection]) -> "DrawOut":
-        return DrawOut(
-            id=draw.pk,
-            province=draw.province.code,
-            quarter=draw.quarter,
-            seed=draw.seed,
-            requested=draw.requested,
-            candidates=draw.candidates,
-            risky=draw.risky,
-            drawn_at=draw.drawn_at,
-            inspections=[InspectionSummaryOut.of(inspection) for inspection in inspections],
-        )
+    def resolve_id(draw: InspectionDraw) -> int:
+        return draw.pk
+
+    @staticmethod
+    def resolve_province(draw: InspectionDraw) -> str:
+        return draw.province.code
+
+    @staticmethod
+    def resolve_inspections(draw: InspectionDraw) -> list:
+        return list(selectors.inspection_list(scope={}).filter(draw=draw))
 
 
 class ResultIn(Schema):
@@ -341,7 +311,7 @@ def inspection_plan(request: HttpRequest, payload: PlanIn) -> Status:
         source=payload.source,
         actor=principal,
     )
-    return Status(201, InspectionOut.of(_inspection(principal, inspection.pk)))
+    return Status(201, _inspection(principal, inspection.pk))
 
 
 @router.post("/inspections/draw", response={201: DrawOut}, summary="Draw inspections at random (directorate)")
@@ -359,14 +329,13 @@ def inspections_draw(request: HttpRequest, payload: DrawIn) -> Status:
         seed=payload.seed,
         actor=principal,
     )
-    inspections = list(selectors.inspection_list(scope={}).filter(draw=result.draw))
-    return Status(201, DrawOut.of(result.draw, inspections))
+    return Status(201, result.draw)
 
 
 @router.get("/inspections/{inspection_id}", response=InspectionOut, summary="One inspection")
-def inspection_detail(request: HttpRequest, inspection_id: int) -> InspectionOut:
+def inspection_detail(request: HttpRequest, inspection_id: int) -> object:
     """A visit with its results and photos; 404 outside your reach."""
-    return InspectionOut.of(_inspection(_principal(request), inspection_id))
+    return _inspection(_principal(request), inspection_id)
 
 
 @router.post(
@@ -374,7 +343,7 @@ def inspection_detail(request: HttpRequest, inspection_id: int) -> InspectionOut
     response=InspectionOut,
     summary="Record results of an inspection (its inspector)",
 )
-def inspection_results(request: HttpRequest, inspection_id: int, payload: ResultsIn) -> InspectionOut:
+def inspection_results(request: HttpRequest, inspection_id: int, payload: ResultsIn) -> object:
     """Answer items (pass / fail / na, a note); ``submit`` submits once every item is answered and
     fixes the score. 409 once submitted or cancelled; 403 for anyone but the assigned inspector."""
     principal = _principal(request)
@@ -387,7 +356,7 @@ def inspection_results(request: HttpRequest, inspection_id: int, payload: Result
         note=payload.note,
         submit=payload.submit,
     )
-    return InspectionOut.of(_inspection(principal, inspection_id))
+    return _inspection(principal, inspection_id)
 
 
 @router.post(
@@ -395,14 +364,14 @@ def inspection_results(request: HttpRequest, inspection_id: int, payload: Result
     response=InspectionOut,
     summary="Submit an inspection (its inspector)",
 )
-def inspection_submit(request: HttpRequest, inspection_id: int) -> InspectionOut:
+def inspection_submit(request: HttpRequest, inspection_id: int) -> object:
     """Submit with the answers recorded; 422 naming every item still unanswered."""
     principal = _principal(request)
     require(principal, "supervision.inspect")
     services.inspection_conduct(
         inspection=_inspection(principal, inspection_id), actor=principal, submit=True
     )
-    return InspectionOut.of(_inspection(principal, inspection_id))
+    return _inspection(principal, inspection_id)
 
 
 @router.post(
@@ -440,14 +409,14 @@ def inspection_photo(request: HttpRequest, inspection_id: int, photo_id: int) ->
     response=InspectionOut,
     summary="Cancel an inspection (directorate)",
 )
-def inspection_cancel(request: HttpRequest, inspection_id: int, payload: ReasonIn) -> InspectionOut:
+def inspection_cancel(request: HttpRequest, inspection_id: int, payload: ReasonIn) -> object:
     """Cancel a visit not yet submitted, with the reason; 409 once submitted."""
     principal = _principal(request)
     require(principal, "supervision.inspections")
     services.inspection_cancel(
         inspection=_inspection(principal, inspection_id), reason=payload.reason, actor=principal
     )
-    return InspectionOut.of(_inspection(principal, inspection_id))
+    return _inspection(principal, inspection_id)
 
 
 @router.post(
@@ -455,11 +424,11 @@ def inspection_cancel(request: HttpRequest, inspection_id: int, payload: ReasonI
     response=InspectionOut,
     summary="Mark an inspection reviewed (directorate)",
 )
-def inspection_review(request: HttpRequest, inspection_id: int, payload: ReviewIn) -> InspectionOut:
+def inspection_review(request: HttpRequest, inspection_id: int, payload: ReviewIn) -> object:
     """Mark a submitted visit reviewed, with an optional note; 409 before it is submitted."""
     principal = _principal(request)
     require(principal, "supervision.inspections")
     services.inspection_review(
         inspection=_inspection(principal, inspection_id), note=payload.note, actor=principal
     )
-    return InspectionOut.of(_inspection(principal, inspection_id))
+    return _inspection(principal, inspection_id)
