@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib
 import io
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -61,6 +63,18 @@ def image_bytes(kind: str = "PNG", size: tuple[int, int] = (8, 6)) -> bytes:
 
 def photo(content: bytes | None = None, name: str = "shop.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, image_bytes() if content is None else content, content_type="image/png")
+
+
+def checklist_ensure() -> None:
+    """Seed the checklist again if a transactional test flushed the migration's rows."""
+    if not ChecklistVersion.objects.exists():
+        seed = importlib.import_module("pishkhan.supervision.migrations.0004_inspection_checklist_seed").seed
+        seed(django_apps, None)
+
+
+@pytest.fixture(autouse=True)
+def checklist(db):
+    checklist_ensure()
 
 
 @pytest.fixture(autouse=True)
