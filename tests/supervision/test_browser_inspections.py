@@ -18,7 +18,8 @@ from pishkhan.supervision.services import inspection_plan
 from tests.browser import PASSWORD, PHONE, SCREENSHOTS
 from tests.licensing.factories import as_principal, directorate
 from tests.offices.factories import make_office
-from tests.supervision.test_inspections import CODES, checklist_ensure, image_bytes
+from tests.supervision.inspection_factories import checklist_ensure, image_bytes
+from tests.supervision.test_inspections import CODES
 
 
 def _shoot(page, name: str) -> None:
@@ -57,7 +58,7 @@ def test_an_inspector_completes_an_inspection_on_a_phone_with_a_photo_and_sees_t
         page.goto(f"{live_server.url}/supervision/inspections/")
         page.fill("input[name=username]", "insp")
         page.fill("input[name=password]", PASSWORD)
-        page.locator("main form button[type=submit]").click()
+        page.press("input[name=password]", "Enter")
 
         # the list shows the one visit assigned; the inspector opens it and starts
         expect(page.locator("#inspections tbody tr")).to_have_count(1)

@@ -6,16 +6,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import importlib
 import io
 from decimal import Decimal
 
 import pytest
-from django.apps import apps as django_apps
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
-from PIL import Image
 
 from pishkhan.audit.models import AuditEntry
 from pishkhan.common.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
@@ -42,6 +38,7 @@ from pishkhan.supervision.states import INSPECTION_TRANSITIONS, InspectionStatus
 from tests.accounts.factories import UserFactory
 from tests.licensing.factories import as_principal, directorate, regulator
 from tests.offices.factories import ARDESTAN, ARDESTAN_COUNTY, ISFAHAN_PROVINCE, make_office
+from tests.supervision.inspection_factories import checklist_ensure, image_bytes, photo
 
 CODES = [
     "licence_displayed",
@@ -53,23 +50,6 @@ CODES = [
     "catalogue_only",
     "citizen_data",
 ]
-
-
-def image_bytes(kind: str = "PNG", size: tuple[int, int] = (8, 6)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (200, 30, 30)).save(buffer, format=kind)
-    return buffer.getvalue()
-
-
-def photo(content: bytes | None = None, name: str = "shop.png") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, image_bytes() if content is None else content, content_type="image/png")
-
-
-def checklist_ensure() -> None:
-    """Seed the checklist again if a transactional test flushed the migration's rows."""
-    if not ChecklistVersion.objects.exists():
-        seed = importlib.import_module("pishkhan.supervision.migrations.0004_inspection_checklist_seed").seed
-        seed(django_apps, None)
 
 
 @pytest.fixture(autouse=True)

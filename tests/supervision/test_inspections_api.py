@@ -1,6 +1,8 @@
 """The inspections API through its real URLs: the checklist, planning, the draw, results, photo
 upload (checked by content), submission with its score, reach (404) and problems (problem+json)."""
 
+# ruff: noqa: F811 (the fixtures of test_inspections, imported, are this module's parameters)
+
 from __future__ import annotations
 
 import json
@@ -75,7 +77,9 @@ def test_plan_then_the_inspector_records_uploads_and_submits(tehran, people, pho
     assert fetched["Content-Type"] == "image/png"
     assert fetched["X-Content-Type-Options"] == "nosniff"
 
-    partial = _post(inspector, f"{BASE}/{number}/results", {"results": [{"item": "signboard", "outcome": "fail"}]})
+    partial = _post(
+        inspector, f"{BASE}/{number}/results", {"results": [{"item": "signboard", "outcome": "fail"}]}
+    )
     assert partial.status_code == 200
     assert partial.json()["status"] == "in_progress"
     early = _post(inspector, f"{BASE}/{number}/submit")
@@ -88,7 +92,9 @@ def test_plan_then_the_inspector_records_uploads_and_submits(tehran, people, pho
     assert done.json()["status"] == "submitted"
     assert float(done.json()["score"]) == pytest.approx(100 * 17 / 19, abs=0.01)
     assert len(done.json()["photos"]) == 1
-    again = _post(inspector, f"{BASE}/{number}/results", {"results": [{"item": "signboard", "outcome": "pass"}]})
+    again = _post(
+        inspector, f"{BASE}/{number}/results", {"results": [{"item": "signboard", "outcome": "pass"}]}
+    )
     assert again.status_code == 409
     assert again["Content-Type"] == PROBLEM
 

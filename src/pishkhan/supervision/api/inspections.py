@@ -181,7 +181,9 @@ class InspectionOut(InspectionSummaryOut):
     def resolve_results(inspection: Inspection) -> list[ResultOut]:
         codes = _item_codes(inspection)
         rows = InspectionResult.objects.filter(inspection=inspection).order_by("item__position")
-        return [ResultOut(item=codes.get(row.item_id, ""), outcome=row.outcome, note=row.note) for row in rows]
+        return [
+            ResultOut(item=codes.get(row.item_id, ""), outcome=row.outcome, note=row.note) for row in rows
+        ]
 
     @staticmethod
     def resolve_photos(inspection: Inspection) -> list[PhotoOut]:
