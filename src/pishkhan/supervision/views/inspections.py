@@ -387,7 +387,8 @@ def inspection_conduct(request: HttpRequest, pk: int) -> HttpResponse:
             summary = exc.detail
             errors = {name: list(messages_) for name, messages_ in exc.fields.items()}
             if photos:
-                summary = f"{summary} {_('Choose the photos again: none was stored.')}"
+                again = _("Choose the photos again: none was stored.")
+                summary = f"{summary} {again}"
         else:
             if submit:
                 score = done.inspection.score_display
