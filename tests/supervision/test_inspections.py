@@ -468,13 +468,13 @@ def test_the_plan_page_refuses_an_unknown_office_and_a_past_day_with_form_errors
         {"office": "P23-9999", "planned_for": tomorrow().isoformat(), "inspector": "insp23"},
     )
     assert unknown.status_code == 404
-    assert "No office of your jurisdiction has this code." in unknown.content.decode()
+    assert "هیچ دفتری در حوزهٔ شما این کد را ندارد." in unknown.content.decode()
     past = client.post(
         "/supervision/inspections/plan/",
         {"office": tehran[0].code, "planned_for": "2020-01-01", "inspector": "insp23"},
     )
     assert past.status_code == 422
-    assert "cannot be in the past" in past.content.decode()
+    assert "روز بازدید نمی‌تواند در گذشته باشد." in past.content.decode()
     assert not Inspection.objects.exists()
     done = client.post(
         "/supervision/inspections/plan/",

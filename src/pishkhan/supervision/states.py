@@ -90,8 +90,9 @@ class InspectionStatus(models.TextChoices):
 
     PLANNED = "planned", _("Planned")
     IN_PROGRESS = "in_progress", _("In progress")
-    SUBMITTED = "submitted", _("Submitted")
-    REVIEWED = "reviewed", _("Reviewed")
+    # Contexts: "Submitted" and "Reviewed" name moments elsewhere (a column, a date); here, states.
+    SUBMITTED = "submitted", pgettext_lazy("inspection status", "Submitted")
+    REVIEWED = "reviewed", pgettext_lazy("inspection status", "Reviewed")
     CANCELLED = "cancelled", _("Cancelled")
 
 

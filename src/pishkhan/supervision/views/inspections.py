@@ -31,6 +31,7 @@ from pishkhan.common.confirmation import confirmation_of, is_confirmed
 from pishkhan.common.errors import ApplicationError
 from pishkhan.common.exports import Column, export_format, export_response
 from pishkhan.common.forms import JalaliDateField, errors_onto
+from pishkhan.common.persian import to_persian_digits
 from pishkhan.geo.selectors import province_get, province_list
 from pishkhan.supervision import selectors, services
 from pishkhan.supervision.models import Inspection, InspectionPhoto, ItemOutcome, PlannedHow
@@ -392,9 +393,12 @@ def inspection_conduct(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             if submit:
                 score = done.inspection.score_display
+                shown = str(score)
+                if (get_language() or "fa").startswith("fa"):
+                    shown = to_persian_digits(shown)
                 messages.success(
                     request,
-                    _("Inspection submitted. Score: %(score)s of 100.") % {"score": score}
+                    _("Inspection submitted. Score: %(score)s of 100.") % {"score": shown}
                     if score is not None
                     else _("Inspection submitted: no item applied, so it has no score."),
                 )
