@@ -572,3 +572,34 @@ def test_the_list_pages_and_exports_follow_the_readers_reach(tehran, people):
     assert xlsx.status_code == 200
     assert xlsx.content[:2] == b"PK"
     assert _client(people["directorate"]).get("/supervision/inspections/?status=nonsense").status_code == 422
+
+
+# --- Publishing a checklist version ---------------------------------------------------------------
+
+
+def test_publishing_a_checklist_makes_a_new_version_and_refuses_bad_items(db, tmp_path):
+    from django.core.management import call_command
+
+    from pishkhan.supervision.services import ItemDraft, checklist_publish
+
+    with pytest.raises(ValidationError):
+        checklist_publish(items=[], actor=None)
+    with pytest.raises(ValidationError):
+        checklist_publish(items=[ItemDraft("a_b", "الف", "A"), ItemDraft("a_b", "ب", "B")], actor=None)
+    with pytest.raises(ValidationError):
+        checklist_publish(items=[ItemDraft("ok_code", "الف", "A", weight=11)], actor=None)
+    with pytest.raises(ValidationError):
+        checklist_publish(items=[ItemDraft("Bad Code", "الف", "A")], actor=None)
+    assert selectors.checklist_current().number == 1
+    version = checklist_publish(
+        items=[ItemDraft("signboard", "تابلو", "Signboard", 4)], actor=None, note="v2"
+    )
+    assert version.number == 2
+    assert AuditEntry.objects.filter(action="inspection.checklist_publish").count() == 1
+    source = tmp_path / "items.json"
+    source.write_text('[{"code": "rate_board", "text_fa": "نرخ", "text_en": "Rates", "weight": 2}]')
+    out = io.StringIO()
+    call_command("inspection_checklist", "--publish", str(source), stdout=out)
+    assert "Published checklist version 3" in out.getvalue()
+    assert [item.code for item in selectors.checklist_current().items.all()] == ["rate_board"]
+    assert ChecklistItem.objects.filter(version__number=1).count() == len(CODES)

@@ -24,6 +24,7 @@ from pishkhan.supervision.states import InspectionStatus
 
 ITEM_CODE_PATTERN = r"^[a-z][a-z0-9_]{1,39}$"
 WEIGHT_MAX = 10
+ITEM_TEXT_MAX = 300
 NOTE_MAX = 1000
 SOURCE_PATTERN = r"^(complaint:C-[0-9]{2}-[0-9]{4}-[0-9]{5}|alert:[0-9]{1,12})$"
 PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png"}
@@ -53,8 +54,8 @@ class ChecklistItem(models.Model):
     )
     code = models.CharField(_("code"), max_length=40)
     position = models.PositiveSmallIntegerField(_("position"))
-    text_fa = models.CharField(_("text (Persian)"), max_length=300)
-    text_en = models.CharField(_("text (English)"), max_length=300)
+    text_fa = models.CharField(_("text (Persian)"), max_length=ITEM_TEXT_MAX)
+    text_en = models.CharField(_("text (English)"), max_length=ITEM_TEXT_MAX)
     weight = models.PositiveSmallIntegerField(_("weight"), default=1)
 
     class Meta:

@@ -36,7 +36,7 @@ from typing import Any
 import jdatetime
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -48,7 +48,7 @@ from pishkhan.audit.actors import Actor, actor_label
 from pishkhan.audit.services import audit_record
 from pishkhan.audit.transitions import transition_apply
 from pishkhan.common.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
-from pishkhan.common.persian import to_latin_digits
+from pishkhan.common.persian import as_written, has_control_characters, to_latin_digits
 from pishkhan.geo.models import Province
 from pishkhan.licensing.services import text_clean
 from pishkhan.offices.models import Office
@@ -57,6 +57,7 @@ from pishkhan.offices.states import OfficeStatus
 from pishkhan.supervision import selectors
 from pishkhan.supervision.models import (
     ChecklistItem,
+    ChecklistVersion,
     Complaint,
     Inspection,
     InspectionDraw,
@@ -65,7 +66,13 @@ from pishkhan.supervision.models import (
     ItemOutcome,
     PlannedHow,
 )
-from pishkhan.supervision.models.inspections import NOTE_MAX, SOURCE_PATTERN
+from pishkhan.supervision.models.inspections import (
+    ITEM_CODE_PATTERN,
+    ITEM_TEXT_MAX,
+    NOTE_MAX,
+    SOURCE_PATTERN,
+    WEIGHT_MAX,
+)
 from pishkhan.supervision.states import INSPECTION_TRANSITIONS, InspectionStatus
 
 PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png"}
@@ -124,6 +131,69 @@ def jalali_quarter(day: dt.date) -> str:
     """The Jalali quarter a day falls in, as ``1405-Q3`` (Q1 is Farvardin to Khordad)."""
     jalali = jdatetime.date.fromgregorian(date=day)
     return f"{jalali.year}-Q{(jalali.month - 1) // 3 + 1}"
+
+
+# --- The checklist ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemDraft:
+    """One item of a checklist version to publish."""
+
+    code: str
+    text_fa: str
+    text_en: str
+    weight: int = 1
+
+
+def checklist_publish(*, items: Sequence[ItemDraft], actor: Actor, note: str = "") -> ChecklistVersion:
+    """Publish a new checklist version with these items (in this order); earlier versions stay as they
+    are, for the visits done with them. ``ValidationError`` naming ``items`` for no item, a code that
+    is malformed or repeated, an empty or overlong text, a weight outside 1–10."""
+    if not items:
+        raise _invalid("items", _("A checklist has at least one item."))
+    seen: set[str] = set()
+    for index, item in enumerate(items, start=1):
+        where = _("Item %(index)s: ") % {"index": index}
+        if not re.match(ITEM_CODE_PATTERN, item.code or "") or item.code in seen:
+            raise _invalid("items", where + _("a code is lowercase letters, digits and _, once each."))
+        seen.add(item.code)
+        for text in (item.text_fa, item.text_en):
+            if not (text or "").strip() or len(text) > ITEM_TEXT_MAX or has_control_characters(text):
+                raise _invalid("items", where + _("give its text in Persian and English."))
+        if (
+            not isinstance(item.weight, int)
+            or isinstance(item.weight, bool)
+            or not 1 <= item.weight <= WEIGHT_MAX
+        ):
+            raise _invalid("items", where + _("a weight is from 1 to %(max)s.") % {"max": WEIGHT_MAX})
+    note = _note_clean(note, "note")[:300]
+    try:
+        with transaction.atomic():
+            latest = ChecklistVersion.objects.select_for_update().order_by("-number").first()
+            version = ChecklistVersion.objects.create(number=(latest.number + 1) if latest else 1, note=note)
+            ChecklistItem.objects.bulk_create(
+                ChecklistItem(
+                    version=version,
+                    code=item.code,
+                    position=index,
+                    text_fa=as_written(item.text_fa),
+                    text_en=as_written(item.text_en),
+                    weight=item.weight,
+                )
+                for index, item in enumerate(items, start=1)
+            )
+            audit_record(
+                actor=actor,
+                action="inspection.checklist_publish",
+                target=version,
+                after={"version": version.number, "items": [[i.code, i.weight] for i in items]},
+            )
+    except IntegrityError:
+        raise ConflictError(
+            _("Another checklist version was published at the same moment; try again.")
+        ) from None
+    return version
 
 
 # --- Planning ---------------------------------------------------------------------------------------
