@@ -134,3 +134,16 @@ def test_an_inspection_outside_ones_reach_is_404(tehran, people):
         assert answer.status_code == 404, who
     cancelled = _post(_client(people["directorate"]), f"{BASE}/{number}/cancel", {"reason": "تعطیل"})
     assert cancelled.json()["status"] == "cancelled"
+
+
+def test_a_photo_over_five_megabytes_is_refused_with_422_and_nothing_is_stored(tehran, people, photo_dir):
+    number = _plan(_client(people["directorate"]), tehran[0]).json()["id"]
+    oversize = image_bytes().ljust(5 * 1024 * 1024 + 1, b"\0")  # a real PNG, then padding past 5 MB
+    answer = _client(people["inspector"]).post(
+        f"{BASE}/{number}/photos", {"item": "equipment", "file": photo(oversize, "big.png")}
+    )
+    assert answer.status_code == 422
+    assert "5" in answer.json()["errors"]["photo_equipment"][0]
+    assert not InspectionPhoto.objects.exists()
+    assert stored_files(photo_dir) == []
+    assert Inspection.objects.get().status == "planned"
