@@ -16,11 +16,17 @@ from pishkhan.accounts.models import User
 from pishkhan.licensing.models import LicenceApplication
 from pishkhan.offices.services import conversion_request
 from pishkhan.supervision.criteria import InactivityCriteria
-from pishkhan.supervision.models import CampaignCase, Complaint, InactivityCampaign
-from pishkhan.supervision.services import campaign_start, complaint_submit
+from pishkhan.supervision.models import CampaignCase, Complaint, InactivityCampaign, Inspection
+from pishkhan.supervision.services import (
+    campaign_start,
+    complaint_submit,
+    inspection_conduct,
+    inspection_plan,
+)
 from tests.accounts.factories import UserFactory
 from tests.licensing.factories import approved, as_principal, directorate, imported, licensee, regulator
 from tests.offices.factories import make_agency, make_office, make_service, make_tariff_since
+from tests.supervision.inspection_factories import checklist_ensure, photo
 from tests.transactions.factories import make_transaction
 
 GOVERNMENT_FEE, OFFICE_FEE = 500_000, 150_000
@@ -42,6 +48,8 @@ class Sample:
     complaint: Complaint
     campaign: InactivityCampaign
     case: CampaignCase
+    inspection: Inspection  # planned for the sample's office, with one photo
+    photo_id: int
 
 
 def sample_build() -> Sample:
@@ -61,6 +69,21 @@ def sample_build() -> Sample:
         criteria=InactivityCriteria(idle_days=0), grace_days=30, actor=as_principal(regulator())
     )
     complaint = complaint_submit(office_code=office.code, category="overcharging", description="بیش از تعرفه")
+    checklist_ensure()
+    inspector = UserFactory(role="inspector", jurisdiction_code="23")
+    inspection = inspection_plan(
+        office_code=office.code,
+        planned_for=timezone.localdate() + dt.timedelta(days=1),
+        inspector=inspector.username,
+        actor=as_principal(directorate()),
+    )
+    photo_id = (
+        inspection_conduct(
+            inspection=inspection, actor=as_principal(inspector), photos=[("signboard", photo())]
+        )
+        .photos[0]
+        .pk
+    )
     return Sample(
         agency=agency,
         service=service,
@@ -74,6 +97,8 @@ def sample_build() -> Sample:
         complaint=complaint,
         campaign=campaign,
         case=campaign.cases.get(),
+        inspection=inspection,
+        photo_id=photo_id,
     )
 
 

@@ -57,6 +57,11 @@ SAMPLE_KWARGS = {
     "supervision:complaint_detail": lambda s: {"number": s.complaint.number},
     "supervision:complaint_review": lambda s: {"number": s.complaint.number},
     "supervision:complaint_close": lambda s: {"number": s.complaint.number},
+    "supervision:inspection_detail": lambda s: {"pk": s.inspection.pk},
+    "supervision:inspection_conduct": lambda s: {"pk": s.inspection.pk},
+    "supervision:inspection_cancel": lambda s: {"pk": s.inspection.pk},
+    "supervision:inspection_review": lambda s: {"pk": s.inspection.pk},
+    "supervision:inspection_photo": lambda s: {"pk": s.inspection.pk, "photo_id": s.photo_id},
     "licensing:licence_detail": lambda s: {"number": s.licence.number},
     "licensing:application_detail": lambda s: {"number": s.application.number},
     "licensing:application_document": lambda s: {

@@ -97,6 +97,7 @@ class Env:
     debug: bool
     demo: bool
     data_dir: Path
+    media_dir: Path
     secret_key: str
     database_url: str | None
     allowed_hosts: list[str]
@@ -181,6 +182,8 @@ def read() -> Env:
         debug=debug,
         demo=demo,
         data_dir=data_dir,
+        # Uploaded files (applicants' documents, inspection photos): never under a URL of their own.
+        media_dir=Path(_get("PISHKHAN_MEDIA_DIR") or data_dir / "media").expanduser().resolve(),
         secret_key=_secret_key(data_dir, relaxed),
         database_url=_get("DATABASE_URL") or None,
         allowed_hosts=allowed_hosts,

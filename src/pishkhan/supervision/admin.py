@@ -6,7 +6,14 @@ from __future__ import annotations
 from django.contrib import admin
 
 from pishkhan.common.admin import ReadOnlyAdmin
-from pishkhan.supervision.models import CampaignCase, Complaint, InactivityCampaign
+from pishkhan.supervision.models import (
+    CampaignCase,
+    ChecklistItem,
+    ChecklistVersion,
+    Complaint,
+    InactivityCampaign,
+    Inspection,
+)
 
 
 @admin.register(InactivityCampaign)
@@ -32,3 +39,31 @@ class ComplaintAdmin(ReadOnlyAdmin):
     list_select_related = ["office"]
     search_fields = ["number", "office__code"]
     exclude = ["mobile_sealed"]
+
+
+class ChecklistItemInline(admin.TabularInline):
+    model = ChecklistItem
+    can_delete = False
+    extra = 0
+    fields = ["position", "code", "weight", "text_fa", "text_en"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ChecklistVersion)
+class ChecklistVersionAdmin(ReadOnlyAdmin):
+    """Read-only: a new version is published with ``pishkhan inspection_checklist --publish``."""
+
+    list_display = ["number", "published_at", "note"]
+    inlines = [ChecklistItemInline]
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "office", "planned_for", "planned_how", "inspector", "status", "score"]
+    list_filter = ["status", "planned_how"]
+    list_select_related = ["office", "inspector"]
+    search_fields = ["office__code"]
+    show_full_result_count = False

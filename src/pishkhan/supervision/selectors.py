@@ -17,11 +17,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pishkhan.accounts.models import User
 from pishkhan.accounts.permissions import Principal, has_perm
+from pishkhan.accounts.roles import JurisdictionKind, Role
 from pishkhan.common.calendar import TEHRAN
 from pishkhan.common.errors import NotFoundError, ValidationError
 from pishkhan.common.persian import to_latin_digits
@@ -32,11 +34,21 @@ from pishkhan.supervision.models import (
     CAMPAIGN_NUMBER_PATTERN,
     COMPLAINT_NUMBER_PATTERN,
     CampaignCase,
+    ChecklistVersion,
     Complaint,
     ComplaintCategory,
     InactivityCampaign,
+    Inspection,
+    InspectionPhoto,
+    PlannedHow,
 )
-from pishkhan.supervision.states import CampaignStatus, CaseOutcome, ComplaintStatus, Criterion
+from pishkhan.supervision.states import (
+    CampaignStatus,
+    CaseOutcome,
+    ComplaintStatus,
+    Criterion,
+    InspectionStatus,
+)
 from pishkhan.transactions.selectors import (
     office_last_received_expression,
     transaction_list_for_office_since,
@@ -429,3 +441,131 @@ def complaint_get(*, number: str, scope: Scope | None) -> Complaint:
     if found is None:
         raise NotFoundError(_("No complaint has the number %(number)s.") % {"number": text})
     return found
+
+
+# --- Inspections ----------------------------------------------------------------------------------
+
+# An inspection's reach: a province's (directorate, regulator narrowed) or an inspector's own visits.
+_INSPECTION_SCOPES = {"province": "province__code", "inspector": "inspector_id"}
+
+
+def inspection_scope(principal: Principal | None) -> Scope | None:
+    """Where a caller may read inspections, as selector filters; None where nowhere.
+
+    The regulator (``supervision.inspections``, national) reads every visit and a directorate its
+    province's; an inspector (``supervision.inspect``) only the visits assigned to them, and of a
+    province inspector only in that province.
+    """
+    if principal is None:
+        return None
+    if has_perm(principal, "supervision.inspections"):
+        scope = principal.scope
+        return scope if set(scope) <= {"province"} else None
+    if has_perm(principal, "supervision.inspect") and principal.user is not None:
+        scope = principal.scope
+        if not set(scope) <= {"province"}:
+            return None
+        return {**scope, "inspector": str(principal.user.pk)}
+    return None
+
+
+def checklist_current() -> ChecklistVersion:
+    """The newest published checklist version, its items prefetched in their order."""
+    version = ChecklistVersion.objects.prefetch_related("items").order_by("-number").first()
+    if version is None:
+        raise NotFoundError(_("No inspection checklist has been published."))
+    return version
+
+
+def _inspections() -> QuerySet[Inspection]:
+    return Inspection.objects.select_related(
+        "office", "office__province", "province", "inspector", "checklist", "draw"
+    )
+
+
+def inspection_list(
+    *,
+    scope: Scope | None,
+    status: str | None = None,
+    planned_how: str | None = None,
+    office: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> QuerySet[Inspection]:
+    """Inspections in scope, the latest planned date first, filtered by state, how they were planned,
+    office code and planned dates (``start`` to ``end``, both included)."""
+    inspections = _scoped(_inspections(), scope, _INSPECTION_SCOPES)
+    if status:
+        if status not in InspectionStatus.values:
+            message = _("Unknown state.")
+            raise ValidationError(message, fields={"status": message})
+        inspections = inspections.filter(status=status)
+    if planned_how:
+        if planned_how not in PlannedHow.values:
+            message = _("Unknown way of planning.")
+            raise ValidationError(message, fields={"planned_how": message})
+        inspections = inspections.filter(planned_how=planned_how)
+    if office:
+        inspections = inspections.filter(office__code=to_latin_digits(office.strip()).upper())
+    if start:
+        inspections = inspections.filter(planned_for__gte=start)
+    if end:
+        inspections = inspections.filter(planned_for__lte=end)
+    return inspections.order_by("-planned_for", "-id")
+
+
+def inspection_get(*, pk: int, scope: Scope | None) -> Inspection:
+    """One inspection if in scope, with its results and photos; ``NotFoundError`` otherwise."""
+    found = (
+        _scoped(_inspections().filter(pk=pk), scope, _INSPECTION_SCOPES)
+        .prefetch_related("results", "results__item", "photos", "checklist__items")
+        .first()
+    )
+    if found is None:
+        raise NotFoundError(_("No such inspection."))
+    return found
+
+
+def inspection_photo_get(*, inspection: Inspection, photo_id: int) -> InspectionPhoto:
+    """One photo of an inspection; ``NotFoundError`` for another's or a missing one."""
+    photo = InspectionPhoto.objects.filter(inspection=inspection, pk=photo_id).select_related("item").first()
+    if photo is None:
+        raise NotFoundError(_("No such photo."))
+    return photo
+
+
+def inspectors_of_province(*, province: str) -> QuerySet[User]:
+    """Active users with the inspector role who may inspect in this province (its own, or national)."""
+    return (
+        User.objects.filter(is_active=True, role=Role.INSPECTOR)
+        .filter(
+            Q(jurisdiction_kind=JurisdictionKind.PROVINCE, jurisdiction_code=province)
+            | Q(jurisdiction_kind=JurisdictionKind.NATIONAL)
+        )
+        .order_by("username", "id")
+    )
+
+
+def offices_with_open_complaints(*, province: str | None = None) -> set[int]:
+    """Ids of the offices with a complaint not yet closed (of one province, if named): risky for the
+    random draw of inspections."""
+    complaints = Complaint.objects.exclude(status=ComplaintStatus.CLOSED)
+    if province:
+        complaints = complaints.filter(office__province__code=province)
+    return set(complaints.values_list("office_id", flat=True).distinct())
+
+
+def inspections_for_score(*, start: dt.datetime, end: dt.datetime) -> dict[int, float]:
+    """Per office id, the mean score (0–100) of its inspections submitted in ``[start, end)``
+    (reviewed ones included; a visit with nothing applicable has no score and is left out)."""
+    rows = (
+        Inspection.objects.filter(
+            status__in=[InspectionStatus.SUBMITTED, InspectionStatus.REVIEWED],
+            submitted_at__gte=start,
+            submitted_at__lt=end,
+            score__isnull=False,
+        )
+        .values("office_id")
+        .annotate(mean=Avg("score"))
+    )
+    return {row["office_id"]: float(row["mean"]) for row in rows}

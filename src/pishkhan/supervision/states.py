@@ -83,3 +83,30 @@ COMPLAINT_TRANSITIONS = TransitionTable.of(
         ComplaintStatus.CLOSED: set(),
     },
 )
+
+
+class InspectionStatus(models.TextChoices):
+    """Where an inspection visit stands."""
+
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    # Contexts: "Submitted" and "Reviewed" name moments elsewhere (a column, a date); here, states.
+    SUBMITTED = "submitted", pgettext_lazy("inspection status", "Submitted")
+    REVIEWED = "reviewed", pgettext_lazy("inspection status", "Reviewed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# A visit is planned (by the directorate or a random draw), started by its inspector in the office,
+# submitted with every checklist item answered (its score is then fixed), and may be reviewed by the
+# directorate. A visit not yet submitted may be cancelled with a reason; a submitted one is evidence
+# and stays.
+INSPECTION_TRANSITIONS = TransitionTable.of(
+    "inspection",
+    {
+        InspectionStatus.PLANNED: {InspectionStatus.IN_PROGRESS, InspectionStatus.CANCELLED},
+        InspectionStatus.IN_PROGRESS: {InspectionStatus.SUBMITTED, InspectionStatus.CANCELLED},
+        InspectionStatus.SUBMITTED: {InspectionStatus.REVIEWED},
+        InspectionStatus.REVIEWED: set(),
+        InspectionStatus.CANCELLED: set(),
+    },
+)

@@ -1,5 +1,5 @@
-"""Pages of supervision: the inactivity campaigns and complaints under /supervision/, and the public
-complaint form at /complaints/new/ (linked from a licence's verification page)."""
+"""Pages of supervision: the inactivity campaigns, complaints and inspections under /supervision/, and
+the public complaint form at /complaints/new/ (linked from a licence's verification page)."""
 
 from django.urls import path
 
@@ -17,6 +17,18 @@ urlpatterns = [
     path("supervision/complaints/<str:number>/", views.complaint_detail, name="complaint_detail"),
     path("supervision/complaints/<str:number>/review/", views.complaint_review, name="complaint_review"),
     path("supervision/complaints/<str:number>/close/", views.complaint_close, name="complaint_close"),
+    path("supervision/inspections/", views.inspection_list, name="inspection_list"),
+    path("supervision/inspections/plan/", views.inspection_plan, name="inspection_plan"),
+    path("supervision/inspections/draw/", views.inspection_draw, name="inspection_draw"),
+    path("supervision/inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path("supervision/inspections/<int:pk>/conduct/", views.inspection_conduct, name="inspection_conduct"),
+    path("supervision/inspections/<int:pk>/cancel/", views.inspection_cancel, name="inspection_cancel"),
+    path("supervision/inspections/<int:pk>/review/", views.inspection_review, name="inspection_review"),
+    path(
+        "supervision/inspections/<int:pk>/photos/<int:photo_id>/",
+        views.inspection_photo,
+        name="inspection_photo",
+    ),
     path("complaints/new/", views.complaint_new, name="complaint_new"),
     path("complaints/sent/", views.complaint_sent, name="complaint_sent"),
 ]

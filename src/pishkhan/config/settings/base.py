@@ -180,7 +180,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # --- Uploaded files: licence applicants' documents, under the data directory ----------------------
 # Never served from a URL of their own: the licensing API streams a document only after checking
 # that the caller may review its application (no MEDIA_URL route exists).
-MEDIA_ROOT = ENV.data_dir / "media"
+MEDIA_ROOT = ENV.media_dir
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
@@ -267,3 +267,17 @@ if ENV.behind_proxy:
 PISHKHAN_TRACK_RATE = "10/m"  # look-ups per client address
 PISHKHAN_TRACK_CODE_FAILURES = 5  # failed look-ups of one tracking code an hour, from all addresses
 PISHKHAN_COMPLAINT_RATE = "5/h"  # complaints sent per client address
+
+# --- Inspections (supervision) ------------------------------------------------------------------
+# Random visits a province may draw per (Jalali) quarter; cancelled ones free their place.
+PISHKHAN_INSPECTION_QUOTA_PER_QUARTER = 20
+# Where inspection photos are kept: below the media directory, outside any served directory; they are
+# streamed only by a view that checks who asks (supervision/views/inspections.py).
+PISHKHAN_INSPECTION_PHOTO_DIR = MEDIA_ROOT / "inspections"
+PISHKHAN_INSPECTION_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PISHKHAN_INSPECTION_PHOTO_MAX_SIDE = 10_000  # pixels, either side
+PISHKHAN_INSPECTION_PHOTO_MAX_PIXELS = 40_000_000  # width × height
+# Who makes an office "risky" for the random draw: functions (dotted paths) taking ``province=`` and
+# returning a set of office ids; each one an office is in adds to its weight.
+PISHKHAN_INSPECTION_RISK_PROVIDERS = ["pishkhan.supervision.selectors.offices_with_open_complaints"]
+PISHKHAN_INSPECTION_RISK_WEIGHT = 3

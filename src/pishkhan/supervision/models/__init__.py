@@ -5,7 +5,8 @@ A campaign freezes the candidates of its criteria into cases, each with the evid
 moment and the licensing ``Proceeding`` that served the holder's notice. Rows are written only by
 ``services``; licences and proceedings change only through licensing's services (ADR 0008). No full
 mobile number is stored here: a case keeps the masked number its SMS went to; a complaint keeps its
-citizen's number masked and sealed (``common.sealing``), never in clear.
+citizen's number masked and sealed (``common.sealing``), never in clear. Inspections keep the
+checklist version they were done with, and their photos outside anything served.
 
 Every model is imported here, where Django and the rest of the code find it.
 """
@@ -23,6 +24,16 @@ from pishkhan.supervision.models.complaints import (
     Complaint,
     ComplaintCategory,
 )
+from pishkhan.supervision.models.inspections import (
+    ChecklistItem,
+    ChecklistVersion,
+    Inspection,
+    InspectionDraw,
+    InspectionPhoto,
+    InspectionResult,
+    ItemOutcome,
+    PlannedHow,
+)
 
 __all__ = [
     "CAMPAIGN_NUMBER_LENGTH",
@@ -31,7 +42,15 @@ __all__ = [
     "COMPLAINT_NUMBER_PATTERN",
     "COMPLAINT_TEXT_MAX",
     "CampaignCase",
+    "ChecklistItem",
+    "ChecklistVersion",
     "Complaint",
     "ComplaintCategory",
     "InactivityCampaign",
+    "Inspection",
+    "InspectionDraw",
+    "InspectionPhoto",
+    "InspectionResult",
+    "ItemOutcome",
+    "PlannedHow",
 ]

@@ -3,6 +3,8 @@
 - ``campaigns``: inactivity campaigns: start (cases and notices), SMS notices, conclusion, appeals
   (ADR 0008)
 - ``complaints``: citizens' complaints about offices: receive, take under review, close
+- ``inspections``: visits planned or drawn at random, carried out (results, photos, score), cancelled,
+  reviewed
 """
 
 from pishkhan.supervision.services.campaigns import (
@@ -16,17 +18,43 @@ from pishkhan.supervision.services.campaigns import (
     case_appeal_lodge,
 )
 from pishkhan.supervision.services.complaints import complaint_close, complaint_review, complaint_submit
+from pishkhan.supervision.services.inspections import (
+    Answer,
+    Conducted,
+    DrawResult,
+    ItemDraft,
+    QuotaExceededError,
+    checklist_publish,
+    inspection_cancel,
+    inspection_conduct,
+    inspection_plan,
+    inspection_review,
+    inspections_draw,
+    photo_check,
+)
 
 __all__ = [
     "BASIS_DEFAULT",
     "NOTICE_BATCH",
+    "Answer",
     "Concluded",
+    "Conducted",
+    "DrawResult",
+    "ItemDraft",
+    "QuotaExceededError",
     "campaign_conclude",
     "campaign_notices_send",
     "campaign_start",
     "case_appeal_decide",
     "case_appeal_lodge",
+    "checklist_publish",
     "complaint_close",
     "complaint_review",
     "complaint_submit",
+    "inspection_cancel",
+    "inspection_conduct",
+    "inspection_plan",
+    "inspection_review",
+    "inspections_draw",
+    "photo_check",
 ]

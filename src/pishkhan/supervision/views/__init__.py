@@ -1,5 +1,6 @@
 """Pages of supervision: the inactivity campaigns (``campaigns``) and citizens' complaints about
-offices (``complaints``: the public form and the supervisors' pages)."""
+offices (``complaints``: the public form and the supervisors' pages), inspections of offices
+(``inspections``: planning, the random draw, the inspector's form, photos)."""
 
 from pishkhan.supervision.views.campaigns import (
     campaign_conclude,
@@ -17,6 +18,16 @@ from pishkhan.supervision.views.complaints import (
     complaint_review,
     complaint_sent,
 )
+from pishkhan.supervision.views.inspections import (
+    inspection_cancel,
+    inspection_conduct,
+    inspection_detail,
+    inspection_draw,
+    inspection_list,
+    inspection_photo,
+    inspection_plan,
+    inspection_review,
+)
 
 __all__ = [
     "campaign_conclude",
@@ -31,4 +42,12 @@ __all__ = [
     "complaint_new",
     "complaint_review",
     "complaint_sent",
+    "inspection_cancel",
+    "inspection_conduct",
+    "inspection_detail",
+    "inspection_draw",
+    "inspection_list",
+    "inspection_photo",
+    "inspection_plan",
+    "inspection_review",
 ]

@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
+from pishkhan.demo.inspections import demo_inspections_ensure
 from pishkhan.demo.network import network_build, network_is_built
 from pishkhan.demo.services import demo_users_ensure
 from pishkhan.geo.selectors import geo_is_loaded
@@ -127,6 +128,8 @@ class Command(BaseCommand):
                 report = network_build(progress=out.write)
                 out.write(f"Demo network built: {report}.")
             logins = demo_users_ensure()
+            if made := demo_inspections_ensure():
+                out.write(f"Demo inspections planned for the inspector: {made}.")
             out.write(self.style.WARNING("Demo mode: one user per role (passwords are new on every `up`):"))
             for login in logins:
                 scope = f" [{login.jurisdiction_code}]" if login.jurisdiction_code else ""
