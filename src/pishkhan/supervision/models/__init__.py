@@ -10,6 +10,7 @@ citizen's number masked and sealed (``common.sealing``), never in clear.
 Every model is imported here, where Django and the rest of the code find it.
 """
 
+from pishkhan.supervision.models.alerts import EVIDENCE_CAP, Alert, AlertCursor, Rule
 from pishkhan.supervision.models.campaigns import (
     CAMPAIGN_NUMBER_LENGTH,
     CAMPAIGN_NUMBER_PATTERN,
@@ -25,6 +26,10 @@ from pishkhan.supervision.models.complaints import (
 )
 
 __all__ = [
+    "EVIDENCE_CAP",
+    "Alert",
+    "AlertCursor",
+    "Rule",
     "CAMPAIGN_NUMBER_LENGTH",
     "CAMPAIGN_NUMBER_PATTERN",
     "COMPLAINT_NUMBER_LENGTH",
