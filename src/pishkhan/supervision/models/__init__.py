@@ -10,7 +10,7 @@ citizen's number masked and sealed (``common.sealing``), never in clear.
 Every model is imported here, where Django and the rest of the code find it.
 """
 
-from pishkhan.supervision.models.alerts import EVIDENCE_CAP, Alert, AlertCursor, Rule
+from pishkhan.supervision.models.alerts import EVIDENCE_CAP, RULE_TITLES, Alert, AlertCursor, Rule
 from pishkhan.supervision.models.campaigns import (
     CAMPAIGN_NUMBER_LENGTH,
     CAMPAIGN_NUMBER_PATTERN,
@@ -27,6 +27,7 @@ from pishkhan.supervision.models.complaints import (
 
 __all__ = [
     "EVIDENCE_CAP",
+    "RULE_TITLES",
     "Alert",
     "AlertCursor",
     "Rule",

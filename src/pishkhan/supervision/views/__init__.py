@@ -1,6 +1,15 @@
-"""Pages of supervision: the inactivity campaigns (``campaigns``) and citizens' complaints about
+"""Pages of supervision: rules and alerts (``alerts``), the inactivity campaigns (``campaigns``) and citizens' complaints about
 offices (``complaints``: the public form and the supervisors' pages)."""
 
+from pishkhan.supervision.views.alerts import (
+    alert_acknowledge,
+    alert_detail,
+    alert_dismiss,
+    alert_list,
+    alert_resolve,
+    rule_list,
+    rule_update,
+)
 from pishkhan.supervision.views.campaigns import (
     campaign_conclude,
     campaign_detail,
@@ -19,6 +28,13 @@ from pishkhan.supervision.views.complaints import (
 )
 
 __all__ = [
+    "alert_acknowledge",
+    "alert_detail",
+    "alert_dismiss",
+    "alert_list",
+    "alert_resolve",
+    "rule_list",
+    "rule_update",
     "campaign_conclude",
     "campaign_detail",
     "campaign_list",
