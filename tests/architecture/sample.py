@@ -16,8 +16,9 @@ from pishkhan.accounts.models import User
 from pishkhan.licensing.models import LicenceApplication
 from pishkhan.offices.services import conversion_request
 from pishkhan.supervision.criteria import InactivityCriteria
-from pishkhan.supervision.models import CampaignCase, Complaint, InactivityCampaign
-from pishkhan.supervision.services import campaign_start, complaint_submit
+from pishkhan.supervision.evaluators import Finding
+from pishkhan.supervision.models import Alert, CampaignCase, Complaint, InactivityCampaign, Rule
+from pishkhan.supervision.services import alert_raise, campaign_start, complaint_submit
 from tests.accounts.factories import UserFactory
 from tests.licensing.factories import approved, as_principal, directorate, imported, licensee, regulator
 from tests.offices.factories import make_agency, make_office, make_service, make_tariff_since
@@ -42,6 +43,7 @@ class Sample:
     complaint: Complaint
     campaign: InactivityCampaign
     case: CampaignCase
+    alert: Alert  # an overcharge alert about the office
 
 
 def sample_build() -> Sample:
@@ -74,6 +76,12 @@ def sample_build() -> Sample:
         complaint=complaint,
         campaign=campaign,
         case=campaign.cases.get(),
+        alert=alert_raise(
+            rule=Rule.objects.get(code="overcharge"),
+            finding=Finding(
+                rule="overcharge", office_id=office.pk, tracking_codes=[transaction.tracking_code]
+            ),
+        ),
     )
 
 

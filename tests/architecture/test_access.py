@@ -57,6 +57,11 @@ SAMPLE_KWARGS = {
     "supervision:complaint_detail": lambda s: {"number": s.complaint.number},
     "supervision:complaint_review": lambda s: {"number": s.complaint.number},
     "supervision:complaint_close": lambda s: {"number": s.complaint.number},
+    "supervision:alert_detail": lambda s: {"pk": s.alert.pk},
+    "supervision:alert_acknowledge": lambda s: {"pk": s.alert.pk},
+    "supervision:alert_resolve": lambda s: {"pk": s.alert.pk},
+    "supervision:alert_dismiss": lambda s: {"pk": s.alert.pk},
+    "supervision:rule_update": lambda s: {"code": "overcharge"},
     "licensing:licence_detail": lambda s: {"number": s.licence.number},
     "licensing:application_detail": lambda s: {"number": s.application.number},
     "licensing:application_document": lambda s: {

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from pishkhan.accounts.services import apikey_create
 from pishkhan.supervision import tasks
 from tests.licensing.factories import imported
 from tests.offices.factories import (
@@ -22,12 +23,17 @@ from tests.offices.factories import (
     make_tariff_since,
     national_id,
 )
-from tests.supervision.conftest import office_key
 
 GOVERNMENT_FEE, OFFICE_FEE = 500_000, 150_000
 TARIFF = GOVERNMENT_FEE + OFFICE_FEE
 SERVICE = "tamin.pension-statement"
 ALL_DAY = {str(day): [["00:00", "24:00"]] for day in range(7)}
+
+
+def office_key(office) -> str:
+    """A new API key for the office's system."""
+    _, key = apikey_create(holder_kind="office", holder_code=office.code, actor=None)
+    return key
 
 
 @dataclass

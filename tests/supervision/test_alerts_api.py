@@ -11,7 +11,7 @@ from django.test import Client
 from pishkhan.supervision.models import Alert, Rule
 from tests.accounts.factories import UserFactory
 from tests.licensing.factories import directorate, licensee, regulator
-from tests.supervision.alerts_fixtures import TARIFF, evaluate, post, shop  # noqa: F401
+from tests.supervision.alerts_fixtures import TARIFF, evaluate, post
 
 PROBLEM = "application/problem+json"
 
@@ -95,7 +95,9 @@ def test_a_dismissal_needs_its_reason(shop):
     alert_id = _alerts(client)[0]["id"]
 
     refused = _post(client, f"/api/v1/alerts/{alert_id}/dismiss", {"reason": ""})
-    dismissed = _post(client, f"/api/v1/alerts/{alert_id}/dismiss", {"reason": "The tariff changed that day."})
+    dismissed = _post(
+        client, f"/api/v1/alerts/{alert_id}/dismiss", {"reason": "The tariff changed that day."}
+    )
 
     assert refused.status_code == 422
     assert Alert.objects.get(pk=alert_id).status == "dismissed"
@@ -168,7 +170,9 @@ def test_the_regulator_changes_a_rule_and_a_threshold_out_of_range_changes_nothi
     out_of_range = _patch(
         client, "/api/v1/rules/abnormal_volume", {"severity": "critical", "thresholds": {"z_own": 0.2}}
     )
-    unknown = _patch(client, "/api/v1/rules/abnormal_volume", {"thresholds": {"nonsense": 1, "history_days": 7.5}})
+    unknown = _patch(
+        client, "/api/v1/rules/abnormal_volume", {"thresholds": {"nonsense": 1, "history_days": 7.5}}
+    )
     changed = _patch(client, "/api/v1/rules/abnormal_volume", {"enabled": False, "thresholds": {"z_own": 5}})
 
     assert out_of_range.status_code == 422
@@ -181,7 +185,9 @@ def test_the_regulator_changes_a_rule_and_a_threshold_out_of_range_changes_nothi
     assert after.thresholds == before.thresholds | {"z_own": 5.0}
     assert changed.json()["thresholds"]["history_days"]["value"] == 28
 
-    assert _patch(_client(directorate("23")), "/api/v1/rules/overcharge", {"enabled": False}).status_code == 403
+    assert (
+        _patch(_client(directorate("23")), "/api/v1/rules/overcharge", {"enabled": False}).status_code == 403
+    )
     assert _patch(client, "/api/v1/rules/nope", {"enabled": False}).status_code == 404
     assert Rule.objects.get(code="overcharge").enabled
 

@@ -9,7 +9,7 @@ from django.test import Client
 from pishkhan.supervision.models import Alert, Rule
 from tests.accounts.factories import UserFactory
 from tests.licensing.factories import directorate, licensee, regulator
-from tests.supervision.alerts_fixtures import TARIFF, evaluate, post, shop  # noqa: F401
+from tests.supervision.alerts_fixtures import TARIFF, evaluate, post
 
 
 def _client(user=None):
@@ -58,7 +58,10 @@ def test_the_alert_page_shows_its_evidence_and_the_sanction_link(shop):
 
     assert page.status_code == 200
     assert f"/counter/{posted['tracking_code']}/" in page.text
-    assert f"/supervision/sanctions/new/?office={shop.office.code}&amp;source=alert:{tehran_alert.pk}" in page.text
+    assert (
+        f"/supervision/sanctions/new/?office={shop.office.code}&amp;source=alert:{tehran_alert.pk}"
+        in page.text
+    )
     assert 'id="acknowledge"' in page.text
     assert _client(directorate("23")).get(f"/supervision/alerts/{isfahan_alert.pk}/").status_code == 404
 
@@ -79,7 +82,9 @@ def test_acknowledge_resolve_with_a_note(shop):
     empty = client.post(f"/supervision/alerts/{alert.pk}/resolve/", {"note": ""})
     assert empty.status_code == 422
     assert Alert.objects.get(pk=alert.pk).status == "acknowledged"
-    done = client.post(f"/supervision/alerts/{alert.pk}/resolve/", {"note": "The office refunded the citizen."})
+    done = client.post(
+        f"/supervision/alerts/{alert.pk}/resolve/", {"note": "The office refunded the citizen."}
+    )
     assert done.status_code == 302
     resolved = Alert.objects.get(pk=alert.pk)
     assert (resolved.status, resolved.close_note) == ("resolved", "The office refunded the citizen.")

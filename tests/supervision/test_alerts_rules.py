@@ -23,7 +23,7 @@ from pishkhan.transactions.selectors import transaction_last_id
 from pishkhan.transactions.services import HistoryRow, transactions_history_import
 from tests.licensing.factories import imported
 from tests.offices.factories import make_office, national_id
-from tests.supervision.alerts_fixtures import ALL_DAY, SERVICE, TARIFF, evaluate, post, shop  # noqa: F401
+from tests.supervision.alerts_fixtures import ALL_DAY, SERVICE, TARIFF, evaluate, post
 
 
 def _from_the_start() -> None:
@@ -91,9 +91,12 @@ def test_volume_outliers_need_both_histories_and_a_minimum():
         min_transactions=30,
     )
     assert [(f.office_id, f.count, f.own_median) for f in found] == [(1, 90, 10.5)]
-    assert volume_outliers(
-        today={1: 25}, history=history, county_of=county_of, z_own=3.5, z_peers=3.5, min_transactions=30
-    ) == []
+    assert (
+        volume_outliers(
+            today={1: 25}, history=history, county_of=county_of, z_own=3.5, z_peers=3.5, min_transactions=30
+        )
+        == []
+    )
 
 
 def test_thresholds_are_checked_against_their_ranges():
@@ -216,7 +219,10 @@ def test_a_transaction_committed_after_the_cursor_passed_its_id_is_still_read(sh
     cursor = AlertCursor.objects.get()
     now = timezone.now()
     # As if the id had been skipped as not yet committed, and an old gap long since given up.
-    cursor.pending = [[cursor.last_id, now.timestamp()], [cursor.last_id - 1, (now - dt.timedelta(hours=1)).timestamp()]]
+    cursor.pending = [
+        [cursor.last_id, now.timestamp()],
+        [cursor.last_id - 1, (now - dt.timedelta(hours=1)).timestamp()],
+    ]
     cursor.save()
 
     assert evaluate() == 1
@@ -318,7 +324,9 @@ def test_two_raises_of_the_same_finding_at_once_make_one_alert(shop):
 def test_evidence_is_capped_while_the_count_grows(shop):
     rule = Rule.objects.get(code="overcharge")
     for n in range(60):
-        services.alert_raise(rule=rule, finding=Finding(rule="overcharge", office_id=shop.office.pk, tracking_codes=[f"T{n}"]))
+        services.alert_raise(
+            rule=rule, finding=Finding(rule="overcharge", office_id=shop.office.pk, tracking_codes=[f"T{n}"])
+        )
 
     (alert,) = Alert.objects.all()
     assert alert.count == 60
@@ -333,7 +341,9 @@ def test_alerts_for_score_and_offices_with_open_alerts(shop):
     now = timezone.now()
 
     def raised(office, code, key=""):
-        return services.alert_raise(rule=rule[code], finding=Finding(rule=code, office_id=office.pk, dedupe_key=key))
+        return services.alert_raise(
+            rule=rule[code], finding=Finding(rule=code, office_id=office.pk, dedupe_key=key)
+        )
 
     raised(shop.office, "overcharge")
     raised(shop.office, "overcharge")  # a fold: still one alert

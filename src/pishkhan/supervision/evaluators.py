@@ -66,7 +66,9 @@ class Batch:
         offices = Office.objects.filter(pk__in=office_ids).only(
             "id", "code", "kind", "opening_hours", "province_id", "county_id"
         )
-        services = Service.objects.filter(pk__in=service_ids).only("id", "code", "office_kinds", "outsourcing")
+        services = Service.objects.filter(pk__in=service_ids).only(
+            "id", "code", "office_kinds", "outsourcing"
+        )
         return cls(
             rows=rows,
             offices={office.pk: office for office in offices},
@@ -85,7 +87,9 @@ def _grouped(findings: Iterable[tuple[int, str, dict[str, Any], dict[str, Any]]]
     for office_id, key, row, figures in findings:
         finding = by_key.get((office_id, key))
         if finding is None:
-            finding = by_key[(office_id, key)] = Finding(rule=rule, office_id=office_id, dedupe_key=key, count=0)
+            finding = by_key[(office_id, key)] = Finding(
+                rule=rule, office_id=office_id, dedupe_key=key, count=0
+            )
         finding.count += 1
         finding.tracking_codes.append(row["tracking_code"])
         finding.figures = figures
@@ -117,7 +121,9 @@ def _outside_hours(hours: Mapping[str, list[list[str]]], at: dt.datetime, grace:
     local = to_tehran(at)
     minute = local.hour * 60 + local.minute
     ranges = hours.get(str(iranian_weekday(local.date())), ())
-    return not any(minutes_of(opens) - grace <= minute < minutes_of(closes) + grace for opens, closes in ranges)
+    return not any(
+        minutes_of(opens) - grace <= minute < minutes_of(closes) + grace for opens, closes in ranges
+    )
 
 
 def off_hours(rule: Rule, batch: Batch) -> list[Finding]:

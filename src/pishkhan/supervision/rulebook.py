@@ -146,7 +146,11 @@ def volume_outliers(
         own_score = robust_z(count, own)
         if own_score is None or own_score < z_own:
             continue
-        peers = [today.get(other, 0) for other in by_county.get(county_of.get(office_id, -1), []) if other != office_id]
+        peers = [
+            today.get(other, 0)
+            for other in by_county.get(county_of.get(office_id, -1), [])
+            if other != office_id
+        ]
         peers_score = robust_z(count, peers) if peers else None
         if peers_score is not None and peers_score < z_peers:
             continue

@@ -30,13 +30,13 @@ from pishkhan.licensing.states import OPEN_PROCEEDING_STATES, LicenceStatus
 from pishkhan.supervision.criteria import InactivityCriteria
 from pishkhan.supervision.models import (
     CAMPAIGN_NUMBER_PATTERN,
-    Alert,
-    Rule,
     COMPLAINT_NUMBER_PATTERN,
+    Alert,
     CampaignCase,
     Complaint,
     ComplaintCategory,
     InactivityCampaign,
+    Rule,
 )
 from pishkhan.supervision.rulebook import RULE_CODES
 from pishkhan.supervision.states import (

@@ -450,7 +450,10 @@ def citizen_day_counts(
         return {}
     rows = (
         CounterTransaction.objects.filter(
-            citizen_key__in=citizen_keys, office_id__in=office_ids, recorded_at__gte=start, recorded_at__lt=end
+            citizen_key__in=citizen_keys,
+            office_id__in=office_ids,
+            recorded_at__gte=start,
+            recorded_at__lt=end,
         )
         .annotate(day=TruncDate("recorded_at", tzinfo=TEHRAN))
         .values("office_id", "citizen_key", "day")

@@ -219,7 +219,11 @@ PISHKHAN_JOBS = [
     {"name": "supervision.campaigns", "path": "pishkhan.supervision.tasks.campaigns_advance", "every": 60},
     # Supervision's rules: new transactions read every second; abnormal volume every ten minutes.
     {"name": "supervision.alerts", "path": "pishkhan.supervision.tasks.alerts_evaluate", "every": 1},
-    {"name": "supervision.alerts_periodic", "path": "pishkhan.supervision.tasks.alerts_periodic", "every": 600},
+    {
+        "name": "supervision.alerts_periodic",
+        "path": "pishkhan.supervision.tasks.alerts_periodic",
+        "every": 600,
+    },
 ]
 # Licensing policy (ADR 0007): a licence's term, how long before expiry it may be renewed, and how
 # many years a revoked licence bars its holder from applying again.

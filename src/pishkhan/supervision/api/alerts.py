@@ -192,7 +192,9 @@ def alert_detail(request: HttpRequest, alert_id: int) -> Alert:
     return _alert(principal, alert_id)
 
 
-@router.post("/alerts/{alert_id}/acknowledge", response=AlertOut, summary="Acknowledge an alert", tags=["alerts"])
+@router.post(
+    "/alerts/{alert_id}/acknowledge", response=AlertOut, summary="Acknowledge an alert", tags=["alerts"]
+)
 def alert_acknowledge(request: HttpRequest, alert_id: int) -> Alert:
     """Someone is on it (an open alert only: 409 otherwise); repeats still fold into it."""
     principal = _principal(request)

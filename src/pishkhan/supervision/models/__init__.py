@@ -26,18 +26,18 @@ from pishkhan.supervision.models.complaints import (
 )
 
 __all__ = [
-    "EVIDENCE_CAP",
-    "RULE_TITLES",
-    "Alert",
-    "AlertCursor",
-    "Rule",
     "CAMPAIGN_NUMBER_LENGTH",
     "CAMPAIGN_NUMBER_PATTERN",
     "COMPLAINT_NUMBER_LENGTH",
     "COMPLAINT_NUMBER_PATTERN",
     "COMPLAINT_TEXT_MAX",
+    "EVIDENCE_CAP",
+    "RULE_TITLES",
+    "Alert",
+    "AlertCursor",
     "CampaignCase",
     "Complaint",
     "ComplaintCategory",
     "InactivityCampaign",
+    "Rule",
 ]

@@ -41,7 +41,9 @@ class Rule(models.Model):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     enabled = models.BooleanField(_("enabled"), default=True)
-    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices, default=Severity.WARNING)
+    severity = models.CharField(
+        _("severity"), max_length=8, choices=Severity.choices, default=Severity.WARNING
+    )
     # Named numbers, each within the range ``rulebook.THRESHOLDS`` gives it.
     thresholds = models.JSONField(_("thresholds"), default=dict, blank=True)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
@@ -52,7 +54,9 @@ class Rule(models.Model):
         verbose_name = _("rule")
         verbose_name_plural = _("rules")
         constraints = [
-            models.CheckConstraint(condition=Q(severity__in=Severity.values), name="supervision_rule_severity_known"),
+            models.CheckConstraint(
+                condition=Q(severity__in=Severity.values), name="supervision_rule_severity_known"
+            ),
             models.CheckConstraint(condition=~Q(code=""), name="supervision_rule_code_given"),
         ]
 
@@ -77,7 +81,9 @@ class Alert(models.Model):
         "geo.Province", on_delete=models.PROTECT, related_name="+", verbose_name=_("province")
     )
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
-    status = models.CharField(_("status"), max_length=12, choices=AlertStatus.choices, default=AlertStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=12, choices=AlertStatus.choices, default=AlertStatus.OPEN
+    )
     # What the finding is about within its rule and office ("" for the office as a whole; a day, a
     # service, a citizen's day): repeats with the same key fold together.
     dedupe_key = models.CharField(_("dedupe key"), max_length=DEDUPE_KEY_MAX, blank=True)
@@ -110,7 +116,9 @@ class Alert(models.Model):
                 condition=Q(status__in=ALERT_LIVE_STATES),
                 name="supervision_alert_live_unique",
             ),
-            models.CheckConstraint(condition=Q(status__in=AlertStatus.values), name="supervision_alert_status_known"),
+            models.CheckConstraint(
+                condition=Q(status__in=AlertStatus.values), name="supervision_alert_status_known"
+            ),
             models.CheckConstraint(
                 condition=Q(severity__in=Severity.values), name="supervision_alert_severity_known"
             ),

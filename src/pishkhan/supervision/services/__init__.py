@@ -29,16 +29,15 @@ from pishkhan.supervision.services.campaigns import (
 from pishkhan.supervision.services.complaints import complaint_close, complaint_review, complaint_submit
 
 __all__ = [
+    "BASIS_DEFAULT",
+    "NOTICE_BATCH",
+    "Concluded",
     "alert_acknowledge",
     "alert_dismiss",
     "alert_raise",
     "alert_resolve",
     "alerts_evaluate",
     "alerts_evaluate_periodic",
-    "rule_update",
-    "BASIS_DEFAULT",
-    "NOTICE_BATCH",
-    "Concluded",
     "campaign_conclude",
     "campaign_notices_send",
     "campaign_start",
@@ -47,4 +46,5 @@ __all__ = [
     "complaint_close",
     "complaint_review",
     "complaint_submit",
+    "rule_update",
 ]

@@ -269,6 +269,7 @@ def alert_dismiss(*, alert: Alert, reason: str, actor: Actor) -> Alert:
 
 # --- Rules ------------------------------------------------------------------------------------------
 
+
 def _threshold_message(kind: str, spec: Threshold | None) -> str:
     if kind == "unknown" or spec is None:
         return _("This rule has no such threshold.")
@@ -276,7 +277,10 @@ def _threshold_message(kind: str, spec: Threshold | None) -> str:
         return _("Give a number.")
     if kind == "not_an_integer":
         return _("Give a whole number.")
-    return _("Give a number from %(minimum)s to %(maximum)s.") % {"minimum": spec.minimum, "maximum": spec.maximum}
+    return _("Give a number from %(minimum)s to %(maximum)s.") % {
+        "minimum": spec.minimum,
+        "maximum": spec.maximum,
+    }
 
 
 def rule_update(

@@ -1,5 +1,5 @@
-"""Pages of supervision: rules and alerts (``alerts``), the inactivity campaigns (``campaigns``) and citizens' complaints about
-offices (``complaints``: the public form and the supervisors' pages)."""
+"""Pages of supervision: rules and alerts (``alerts``), the inactivity campaigns (``campaigns``) and
+citizens' complaints about offices (``complaints``: the public form and the supervisors' pages)."""
 
 from pishkhan.supervision.views.alerts import (
     alert_acknowledge,
@@ -33,8 +33,6 @@ __all__ = [
     "alert_dismiss",
     "alert_list",
     "alert_resolve",
-    "rule_list",
-    "rule_update",
     "campaign_conclude",
     "campaign_detail",
     "campaign_list",
@@ -47,4 +45,6 @@ __all__ = [
     "complaint_new",
     "complaint_review",
     "complaint_sent",
+    "rule_list",
+    "rule_update",
 ]

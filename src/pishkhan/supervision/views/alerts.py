@@ -55,20 +55,27 @@ class AlertFilterForm(forms.Form):
             del self.fields["province"]
         else:
             self.fields["province"].choices = [("", _("All provinces")), *provinces]
-        self.fields["rule"].choices = [("", _("All rules")), *((code, title) for code, title in RULE_TITLES.items())]
+        self.fields["rule"].choices = [
+            ("", _("All rules")),
+            *((code, title) for code, title in RULE_TITLES.items()),
+        ]
         self.fields["severity"].choices = [("", _("All severities")), *Severity.choices]
         self.fields["status"].choices = [("", _("All states")), *AlertStatus.choices]
 
 
 class AlertNoteForm(forms.Form):
     note = forms.CharField(
-        label=gettext_lazy("What was found and done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX
+        label=gettext_lazy("What was found and done"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX,
     )
 
 
 class AlertDismissForm(forms.Form):
     reason = forms.CharField(
-        label=gettext_lazy("Why it is not a problem"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX
+        label=gettext_lazy("Why it is not a problem"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX,
     )
 
 
@@ -93,7 +100,8 @@ class RuleForm(forms.Form):
             field_class = forms.IntegerField if spec.integer else forms.FloatField
             self.fields[name] = field_class(
                 label=name.replace("_", " "),
-                help_text=_("From %(minimum)s to %(maximum)s.") % {"minimum": spec.minimum, "maximum": spec.maximum},
+                help_text=_("From %(minimum)s to %(maximum)s.")
+                % {"minimum": spec.minimum, "maximum": spec.maximum},
             )
 
     def thresholds(self) -> dict[str, Any]:
@@ -174,7 +182,9 @@ def alert_list(request: HttpRequest) -> HttpResponse:
             status = exc.status
     wanted = export_format(request)
     if wanted and status == 200:
-        return export_response(rows=alerts.iterator(), columns=_EXPORT_COLUMNS, filename="alerts", format=wanted)
+        return export_response(
+            rows=alerts.iterator(), columns=_EXPORT_COLUMNS, filename="alerts", format=wanted
+        )
     page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "supervision/alert_list.html", {"form": form, "page": page}, status=status)
 
@@ -270,7 +280,8 @@ def alert_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             title=_("Dismiss alert %(number)s?") % {"number": alert.pk},
             consequence=_(
-                "A dismissed alert is closed for good as a false alarm and does not count in the office's score."
+                "A dismissed alert is closed for good as a false alarm "
+                "and does not count in the office's score."
             ),
             button=_("Dismiss the alert"),
             cancel_url=reverse("supervision:alert_detail", kwargs={"pk": alert.pk}),
@@ -294,7 +305,9 @@ def rule_list(request: HttpRequest) -> HttpResponse:
     return _rules(request, principal)
 
 
-def _rules(request: HttpRequest, principal: Principal, *, bound: RuleForm | None = None, status: int = 200) -> HttpResponse:
+def _rules(
+    request: HttpRequest, principal: Principal, *, bound: RuleForm | None = None, status: int = 200
+) -> HttpResponse:
     may_edit = has_perm(principal, "supervision.configure")
     rows = []
     for rule in selectors.rule_list():
