@@ -36,6 +36,35 @@ from pishkhan.supervision.states import AlertStatus, Severity
 PAGE_SIZE = 50
 TEXT_MAX = 2000
 
+# The thresholds' and the evidence figures' names in the reader's language.
+THRESHOLD_LABELS = {
+    "tolerance_rials": gettext_lazy("Tolerance above the tariff (rials)"),
+    "grace_minutes": gettext_lazy("Grace outside the hours (minutes)"),
+    "z_own": gettext_lazy("Robust z-score above the office's own days"),
+    "z_peers": gettext_lazy("Robust z-score above the county's offices"),
+    "min_transactions": gettext_lazy("Fewest transactions of an abnormal day"),
+    "history_days": gettext_lazy("Days of history compared"),
+    "per_day": gettext_lazy("Transactions of one citizen in a day"),
+    "minutes": gettext_lazy("Minutes offline"),
+}
+FIGURE_LABELS = {
+    "fee_charged": gettext_lazy("Fee charged (rials)"),
+    "fee_tariff": gettext_lazy("Tariff (rials)"),
+    "excess": gettext_lazy("Above the tariff (rials)"),
+    "recorded_at": gettext_lazy("Recorded at (Tehran)"),
+    "citizen": gettext_lazy("Citizen"),
+    "day": gettext_lazy("Day"),
+    "transactions": gettext_lazy("Transactions"),
+    "own_median": gettext_lazy("Median of the office's own days"),
+    "own_z": gettext_lazy("Robust z-score against its own days"),
+    "peers_median": gettext_lazy("Median of the county's offices today"),
+    "peers_z": gettext_lazy("Robust z-score against the county"),
+    "service": gettext_lazy("Service"),
+    "why": gettext_lazy("Why not"),
+    "offline_since": gettext_lazy("Offline since (Tehran)"),
+    "minutes": gettext_lazy("Minutes offline"),
+}
+
 
 # --- Forms ------------------------------------------------------------------------------------------
 
@@ -99,7 +128,7 @@ class RuleForm(forms.Form):
         for name, spec in THRESHOLDS.get(rule.code, {}).items():
             field_class = forms.IntegerField if spec.integer else forms.FloatField
             self.fields[name] = field_class(
-                label=name.replace("_", " "),
+                label=THRESHOLD_LABELS.get(name, name),
                 help_text=_("From %(minimum)s to %(maximum)s.")
                 % {"minimum": spec.minimum, "maximum": spec.maximum},
             )
@@ -213,6 +242,7 @@ def _detail(
         "supervision/alert_detail.html",
         {
             "alert": alert,
+            "figures": [(FIGURE_LABELS.get(name, name), value) for name, value in alert.figures.items()],
             "may_act": may_act,
             "may_acknowledge": may_act and alert.status == AlertStatus.OPEN,
             "note_form": (note_form or AlertNoteForm()) if may_act else None,
@@ -319,7 +349,7 @@ def _rules(
 def _thresholds(rule: Rule) -> list[tuple[str, Any, Any, Any]]:
     values = dict(rule.thresholds or {})
     return [
-        (name, values.get(name, spec.default), spec.minimum, spec.maximum)
+        (str(THRESHOLD_LABELS.get(name, name)), values.get(name, spec.default), spec.minimum, spec.maximum)
         for name, spec in THRESHOLDS.get(rule.code, {}).items()
     ]
 
