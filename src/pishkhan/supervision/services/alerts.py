@@ -158,7 +158,9 @@ def _pending_after(
     if rows:
         seen = {row["id"] for row in rows}
         stamp = now.timestamp()
-        pending += [[pk, stamp] for pk in range(cursor.last_id + 1, rows[-1]["id"]) if pk not in seen]
+        # Bounded: a jump of the sequence (a restore, a burst of rollbacks) is not a million ids awaited.
+        first = max(cursor.last_id + 1, rows[-1]["id"] - PENDING_MAX)
+        pending += [[pk, stamp] for pk in range(first, rows[-1]["id"]) if pk not in seen]
     return pending[-PENDING_MAX:]
 
 

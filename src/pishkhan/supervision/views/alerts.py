@@ -128,6 +128,10 @@ class RuleForm(forms.Form):
         for name, spec in THRESHOLDS.get(rule.code, {}).items():
             field_class = forms.IntegerField if spec.integer else forms.FloatField
             self.fields[name] = field_class(
+                # Text, not type=number: a Persian keyboard types Persian digits, which Python reads.
+                widget=forms.TextInput(
+                    attrs={"inputmode": "numeric" if spec.integer else "decimal", "dir": "ltr"}
+                ),
                 label=THRESHOLD_LABELS.get(name, name),
                 help_text=_("From %(minimum)s to %(maximum)s.")
                 % {"minimum": spec.minimum, "maximum": spec.maximum},
@@ -242,7 +246,10 @@ def _detail(
         "supervision/alert_detail.html",
         {
             "alert": alert,
-            "figures": [(FIGURE_LABELS.get(name, name), value) for name, value in alert.figures.items()],
+            "figures": [
+                (FIGURE_LABELS.get(name, name), value, isinstance(value, int) and not isinstance(value, bool))
+                for name, value in alert.figures.items()
+            ],
             "may_act": may_act,
             "may_acknowledge": may_act and alert.status == AlertStatus.OPEN,
             "note_form": (note_form or AlertNoteForm()) if may_act else None,
