@@ -19,6 +19,7 @@ from pishkhan.supervision import evaluators, selectors, services, tasks
 from pishkhan.supervision.evaluators import Finding
 from pishkhan.supervision.models import Alert, AlertCursor, Rule
 from pishkhan.supervision.rulebook import robust_z, thresholds_clean, volume_outliers
+from pishkhan.supervision.states import ALERT_TRANSITIONS, AlertStatus
 from pishkhan.transactions.selectors import transaction_last_id
 from pishkhan.transactions.services import HistoryRow, transactions_history_import
 from tests.licensing.factories import imported
@@ -361,3 +362,14 @@ def test_alerts_for_score_and_offices_with_open_alerts(shop):
     assert selectors.offices_with_open_alerts() == {shop.office.pk, shop.other.pk}
     assert selectors.offices_with_open_alerts(province="10") == set()
     assert selectors.offices_with_open_alerts(province="23") == {shop.office.pk, shop.other.pk}
+
+
+def test_an_alert_is_acknowledged_then_resolved_or_dismissed_and_stays_so():
+    assert sorted(ALERT_TRANSITIONS.pairs()) == [
+        ("acknowledged", "dismissed"),
+        ("acknowledged", "resolved"),
+        ("open", "acknowledged"),
+        ("open", "dismissed"),
+        ("open", "resolved"),
+    ]
+    assert set(ALERT_TRANSITIONS.moves) == set(AlertStatus.values)
