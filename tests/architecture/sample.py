@@ -16,8 +16,10 @@ from pishkhan.accounts.models import User
 from pishkhan.licensing.models import LicenceApplication
 from pishkhan.offices.services import conversion_request
 from pishkhan.supervision.criteria import InactivityCriteria
-from pishkhan.supervision.models import CampaignCase, Complaint, InactivityCampaign, Inspection
+from pishkhan.supervision.evaluators import Finding
+from pishkhan.supervision.models import Alert, CampaignCase, Complaint, InactivityCampaign, Inspection, Rule
 from pishkhan.supervision.services import (
+    alert_raise,
     campaign_start,
     complaint_submit,
     inspection_conduct,
@@ -50,6 +52,7 @@ class Sample:
     case: CampaignCase
     inspection: Inspection  # planned for the sample's office, with one photo
     photo_id: int
+    alert: Alert  # an overcharge alert about the office
 
 
 def sample_build() -> Sample:
@@ -99,6 +102,12 @@ def sample_build() -> Sample:
         case=campaign.cases.get(),
         inspection=inspection,
         photo_id=photo_id,
+        alert=alert_raise(
+            rule=Rule.objects.get(code="overcharge"),
+            finding=Finding(
+                rule="overcharge", office_id=office.pk, tracking_codes=[transaction.tracking_code]
+            ),
+        ),
     )
 
 

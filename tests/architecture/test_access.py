@@ -62,6 +62,11 @@ SAMPLE_KWARGS = {
     "supervision:inspection_cancel": lambda s: {"pk": s.inspection.pk},
     "supervision:inspection_review": lambda s: {"pk": s.inspection.pk},
     "supervision:inspection_photo": lambda s: {"pk": s.inspection.pk, "photo_id": s.photo_id},
+    "supervision:alert_detail": lambda s: {"pk": s.alert.pk},
+    "supervision:alert_acknowledge": lambda s: {"pk": s.alert.pk},
+    "supervision:alert_resolve": lambda s: {"pk": s.alert.pk},
+    "supervision:alert_dismiss": lambda s: {"pk": s.alert.pk},
+    "supervision:rule_update": lambda s: {"code": "overcharge"},
     "licensing:licence_detail": lambda s: {"number": s.licence.number},
     "licensing:application_detail": lambda s: {"number": s.application.number},
     "licensing:application_document": lambda s: {

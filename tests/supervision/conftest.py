@@ -23,6 +23,7 @@ from tests.offices.factories import (
     make_tariff_since,
     national_id,
 )
+from tests.supervision.alerts_fixtures import shop  # noqa: F401  (the alerts' fixture)
 
 SERVICE = "tamin.pension-statement"
 

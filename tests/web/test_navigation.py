@@ -63,6 +63,8 @@ def test_only_staff_see_the_administration_entry(client):
         "/supervision/inactive-licences/",
         "/supervision/complaints/",
         "/supervision/inspections/",
+        "/supervision/alerts/",
+        "/supervision/rules/",
         "/accounts/me/",
         "/admin/",
     ]
@@ -146,7 +148,13 @@ def test_the_bar_groups_a_regulators_entries_into_a_few_menus(english):
         ("", ["/licensing/"]),  # a menu of which one sees a single entry is that entry alone
         (
             "Supervision",
-            ["/supervision/inactive-licences/", "/supervision/complaints/", "/supervision/inspections/"],
+            [
+                "/supervision/inactive-licences/",
+                "/supervision/complaints/",
+                "/supervision/inspections/",
+                "/supervision/alerts/",
+                "/supervision/rules/",
+            ],
         ),
         ("Account", ["/accounts/me/", "/admin/"]),
     ]

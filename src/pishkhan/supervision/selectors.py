@@ -33,6 +33,7 @@ from pishkhan.supervision.criteria import InactivityCriteria
 from pishkhan.supervision.models import (
     CAMPAIGN_NUMBER_PATTERN,
     COMPLAINT_NUMBER_PATTERN,
+    Alert,
     CampaignCase,
     ChecklistVersion,
     Complaint,
@@ -41,13 +42,18 @@ from pishkhan.supervision.models import (
     Inspection,
     InspectionPhoto,
     PlannedHow,
+    Rule,
 )
+from pishkhan.supervision.rulebook import RULE_CODES
 from pishkhan.supervision.states import (
+    ALERT_LIVE_STATES,
+    AlertStatus,
     CampaignStatus,
     CaseOutcome,
     ComplaintStatus,
     Criterion,
     InspectionStatus,
+    Severity,
 )
 from pishkhan.transactions.selectors import (
     office_last_received_expression,
@@ -569,3 +575,110 @@ def inspections_for_score(*, start: dt.datetime, end: dt.datetime) -> dict[int, 
         .annotate(mean=Avg("score"))
     )
     return {row["office_id"]: float(row["mean"]) for row in rows}
+
+
+# --- Rules and alerts -----------------------------------------------------------------------------
+# Alerts are routed to the office's province: a directorate (and an inspector) reads its province's,
+# the regulator all; an office's operator or a licence holder none. Acting on one needs
+# ``supervision.alerts`` in its province (the entry points check it).
+
+_ALERT_SCOPES = {"province": "province__code"}
+
+
+def alert_scope(principal: Principal | None) -> Scope | None:
+    """Where a caller may read alerts, as selector filters (``{}`` national, ``{"province": "23"}``);
+    None where nowhere."""
+    if principal is None or not has_perm(principal, "supervision.view"):
+        return None
+    scope = principal.scope
+    return scope if set(scope) <= {"province"} else None
+
+
+def _alerts() -> QuerySet[Alert]:
+    return Alert.objects.select_related("rule", "office", "province")
+
+
+def alert_list(
+    *,
+    scope: Scope | None,
+    office: str | None = None,
+    province: str | None = None,
+    rule: str | None = None,
+    severity: str | None = None,
+    status: str | None = None,
+) -> QuerySet[Alert]:
+    """Alerts in scope, the latest seen first, filtered by office code, province code, rule code,
+    severity and state; a malformed filter is a ``ValidationError`` naming it."""
+    alerts = _scoped(_alerts(), scope, _ALERT_SCOPES)
+    problems: dict[str, str] = {}
+    if office:
+        code = to_latin_digits(office.strip()).upper()
+        if not re.fullmatch(r"[A-Z][0-9]{2}-[0-9]{4}", code):
+            problems["office"] = _("An office code looks like P23-0001.")
+        alerts = alerts.filter(office__code=code)
+    if province:
+        code = to_latin_digits(province.strip())
+        if not re.fullmatch(r"[0-9]{2}", code):
+            problems["province"] = _("A province code has two digits.")
+        alerts = alerts.filter(province__code=code)
+    if rule:
+        if rule not in RULE_CODES:
+            problems["rule"] = _("Unknown rule.")
+        alerts = alerts.filter(rule__code=rule)
+    if severity:
+        if severity not in Severity.values:
+            problems["severity"] = _("Unknown severity.")
+        alerts = alerts.filter(severity=severity)
+    if status:
+        if status not in AlertStatus.values:
+            problems["status"] = _("Unknown state.")
+        alerts = alerts.filter(status=status)
+    if problems:
+        raise ValidationError(next(iter(problems.values())), fields=problems)
+    return alerts.order_by("-last_seen", "-id")
+
+
+def alert_get(*, pk: int, scope: Scope | None) -> Alert:
+    """The alert with this id if in scope; ``NotFoundError`` otherwise (outside one's reach too)."""
+    found = _scoped(_alerts().filter(pk=pk), scope, _ALERT_SCOPES).first()
+    if found is None:
+        raise NotFoundError(_("No alert has the number %(number)s.") % {"number": pk})
+    return found
+
+
+def rule_list() -> QuerySet[Rule]:
+    """Every rule, by code."""
+    return Rule.objects.order_by("code")
+
+
+def rule_get(*, code: str) -> Rule:
+    """The rule with this code; ``NotFoundError`` when none."""
+    found = Rule.objects.filter(code=str(code or "").strip()).first()
+    if found is None:
+        raise NotFoundError(_("No rule has the code %(code)s.") % {"code": code})
+    return found
+
+
+def alerts_for_score(*, start: dt.datetime, end: dt.datetime) -> dict[int, dict[str, int]]:
+    """Per office, the alerts first raised in [start, end) by severity, dismissed ones left out (a
+    false alarm lowers no score): ``{office_id: {"critical": 2, "warning": 1}}``. One query."""
+    rows = (
+        Alert.objects.filter(first_seen__gte=start, first_seen__lt=end)
+        .exclude(status=AlertStatus.DISMISSED)
+        .values("office_id", "severity")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    found: dict[int, dict[str, int]] = {}
+    for row in rows:
+        found.setdefault(row["office_id"], {})[row["severity"]] = row["n"]
+    return found
+
+
+def offices_with_open_alerts(*, province: str | None = None) -> set[int]:
+    """The ids of the offices with a live alert (open or acknowledged), of one province (its code) or
+    all: the inspections' random draw favours them."""
+    alerts = Alert.objects.filter(status__in=ALERT_LIVE_STATES)
+    if province:
+        alerts = alerts.filter(province__code=province)
+    return set(alerts.values_list("office_id", flat=True).distinct())

@@ -110,3 +110,38 @@ INSPECTION_TRANSITIONS = TransitionTable.of(
         InspectionStatus.CANCELLED: set(),
     },
 )
+
+
+class Severity(models.TextChoices):
+    """How urgent a rule's alerts are: the board and the queues sort by it, the score weighs it."""
+
+    INFO = "info", _("Information")
+    WARNING = "warning", _("Warning")
+    CRITICAL = "critical", _("Critical")
+
+
+class AlertStatus(models.TextChoices):
+    """Where an alert stands: open until someone looks at it, then resolved (with what was done) or
+    dismissed (with why it was not a problem)."""
+
+    OPEN = "open", pgettext_lazy("alert status", "Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    RESOLVED = "resolved", _("Resolved")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+# The states in which a repeat of the same finding folds into the alert instead of raising another.
+ALERT_LIVE_STATES = (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
+
+# An alert is acknowledged (someone is on it), then resolved with a note; either state may be
+# dismissed with a reason (a false alarm). Resolved and dismissed are final: the same finding later
+# raises a new alert.
+ALERT_TRANSITIONS = TransitionTable.of(
+    "alert",
+    {
+        AlertStatus.OPEN: {AlertStatus.ACKNOWLEDGED, AlertStatus.RESOLVED, AlertStatus.DISMISSED},
+        AlertStatus.ACKNOWLEDGED: {AlertStatus.RESOLVED, AlertStatus.DISMISSED},
+        AlertStatus.RESOLVED: set(),
+        AlertStatus.DISMISSED: set(),
+    },
+)

@@ -1,9 +1,10 @@
-"""Supervision's scheduled job, run by ``pishkhan worker`` (``settings.PISHKHAN_JOBS``)."""
+"""Supervision's scheduled jobs, run by ``pishkhan worker`` (``settings.PISHKHAN_JOBS``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from pishkhan.supervision import services
 from pishkhan.supervision.selectors import campaign_open
 from pishkhan.supervision.services import campaign_conclude, campaign_notices_send
 
@@ -21,3 +22,17 @@ def campaigns_advance(*, now: dt.datetime) -> int:
     if campaign is not None and campaign.respond_by <= now:
         decided = campaign_conclude(campaign=campaign, actor=ACTOR, now=now, limit=CONCLUDE_BATCH).decided
     return served + decided
+
+
+def alerts_evaluate(*, now: dt.datetime) -> int:
+    """The near-real-time alert rules on the counter's new transactions (one bounded batch after the
+    evaluator's cursor); how many transactions were read (the worker runs it again at once while
+    there are more)."""
+    return services.alerts_evaluate(now=now)
+
+
+def alerts_periodic(*, now: dt.datetime) -> int:
+    """The heavy alert rules (abnormal volume; offices offline in their hours once wired), every few
+    minutes; how many alerts were raised or folded. Always 0 for the worker: one round is enough."""
+    services.alerts_evaluate_periodic(now=now)
+    return 0

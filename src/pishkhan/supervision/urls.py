@@ -29,6 +29,13 @@ urlpatterns = [
         views.inspection_photo,
         name="inspection_photo",
     ),
+    path("supervision/alerts/", views.alert_list, name="alert_list"),
+    path("supervision/alerts/<int:pk>/", views.alert_detail, name="alert_detail"),
+    path("supervision/alerts/<int:pk>/acknowledge/", views.alert_acknowledge, name="alert_acknowledge"),
+    path("supervision/alerts/<int:pk>/resolve/", views.alert_resolve, name="alert_resolve"),
+    path("supervision/alerts/<int:pk>/dismiss/", views.alert_dismiss, name="alert_dismiss"),
+    path("supervision/rules/", views.rule_list, name="rule_list"),
+    path("supervision/rules/<str:code>/", views.rule_update, name="rule_update"),
     path("complaints/new/", views.complaint_new, name="complaint_new"),
     path("complaints/sent/", views.complaint_sent, name="complaint_sent"),
 ]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
 from pishkhan.accounts.selectors import (
@@ -389,3 +390,92 @@ def office_last_received_at(*, office_id: int) -> dt.datetime | None:
 def transaction_records_start() -> dt.datetime | None:
     """When the counter's records begin: its earliest transaction; None while it has none."""
     return CounterTransaction.objects.order_by("received_at").values_list("received_at", flat=True).first()
+
+
+# --- The counter's transactions for supervision's alert rules ------------------------------------
+# Supervision's evaluator reads new transactions in the order of arrival (the primary key), in bounded
+# batches, and a few aggregates for its rules; each read goes along the primary key, the citizen's
+# index or the received_at index.
+
+SUPERVISED_FIELDS = (
+    "id",
+    "tracking_code",
+    "office_id",
+    "service_id",
+    "citizen_key",
+    "citizen_masked",
+    "fee_charged",
+    "fee_tariff",
+    "recorded_at",
+    "received_at",
+)
+
+
+def transactions_supervised_after(*, after_id: int, limit: int) -> list[dict[str, Any]]:
+    """Up to ``limit`` transactions whose id is above ``after_id``, by id, each as a dict of
+    ``SUPERVISED_FIELDS``."""
+    rows = CounterTransaction.objects.filter(pk__gt=after_id).order_by("pk").values(*SUPERVISED_FIELDS)
+    return list(rows[:limit])
+
+
+def transactions_supervised_by_ids(*, ids: list[int]) -> list[dict[str, Any]]:
+    """The transactions with these ids that exist, by id, as :func:`transactions_supervised_after`."""
+    if not ids:
+        return []
+    return list(CounterTransaction.objects.filter(pk__in=ids).order_by("pk").values(*SUPERVISED_FIELDS))
+
+
+def transaction_last_id() -> int:
+    """The id of the newest transaction; 0 while there is none."""
+    return CounterTransaction.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def transaction_first_id_received_since(*, since: dt.datetime) -> int | None:
+    """The id of the first transaction received at or after ``since``; None when none was."""
+    return (
+        CounterTransaction.objects.filter(received_at__gte=since)
+        .order_by("received_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def citizen_day_counts(
+    *, office_ids: set[int], citizen_keys: set[str], start: dt.datetime, end: dt.datetime
+) -> dict[tuple[int, str, dt.date], int]:
+    """How many transactions each of these citizens had at each of these offices, per Tehran day of
+    recording, for those recorded in [start, end): ``{(office_id, citizen_key, day): count}``. One
+    query along the citizens' index."""
+    if not office_ids or not citizen_keys:
+        return {}
+    rows = (
+        CounterTransaction.objects.filter(
+            citizen_key__in=citizen_keys,
+            office_id__in=office_ids,
+            recorded_at__gte=start,
+            recorded_at__lt=end,
+        )
+        .annotate(day=TruncDate("recorded_at", tzinfo=TEHRAN))
+        .values("office_id", "citizen_key", "day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(row["office_id"], row["citizen_key"], row["day"]): row["n"] for row in rows}
+
+
+def office_day_counts(
+    *, start: dt.datetime, end: dt.datetime, until: dt.time | None = None
+) -> dict[tuple[int, dt.date], int]:
+    """Transactions received in [start, end) per office and Tehran day: ``{(office_id, day): count}``;
+    with ``until``, only those received up to that Tehran time of day (to compare a day so far with
+    whole past days fairly). Along the received_at index."""
+    rows = CounterTransaction.objects.filter(received_at__gte=start, received_at__lt=end)
+    if until is not None:
+        rows = rows.filter(received_at__time__lte=until)
+    rows = (
+        rows.annotate(day=TruncDate("received_at", tzinfo=TEHRAN))
+        .values("office_id", "day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(row["office_id"], row["day"]): row["n"] for row in rows}

@@ -117,6 +117,8 @@ MENU: list[MenuEntry] = [
     MenuEntry(
         _("Inspections"), "supervision:inspection_list", audience="supervision.view", group=SUPERVISION
     ),
+    MenuEntry(_("Alerts"), "supervision:alert_list", audience="supervision.view", group=SUPERVISION),
+    MenuEntry(_("Rules"), "supervision:rule_list", audience="supervision.view", group=SUPERVISION),
     MenuEntry(_("Your account"), "accounts:account_detail", audience="accounts.view_self", group=ACCOUNT),
     MenuEntry(_("Administration"), "admin:index", audience=STAFF, group=ACCOUNT),
 ]

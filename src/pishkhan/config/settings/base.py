@@ -217,6 +217,13 @@ PISHKHAN_JOBS = [
     {"name": "licensing.convert", "path": "pishkhan.licensing.tasks.conversions_licence_due", "every": 3600},
     # Inactivity campaigns' SMS notices, and their cases concluded once the grace period is over.
     {"name": "supervision.campaigns", "path": "pishkhan.supervision.tasks.campaigns_advance", "every": 60},
+    # Supervision's rules: new transactions read every second; abnormal volume every ten minutes.
+    {"name": "supervision.alerts", "path": "pishkhan.supervision.tasks.alerts_evaluate", "every": 1},
+    {
+        "name": "supervision.alerts_periodic",
+        "path": "pishkhan.supervision.tasks.alerts_periodic",
+        "every": 600,
+    },
 ]
 # Licensing policy (ADR 0007): a licence's term, how long before expiry it may be renewed, and how
 # many years a revoked licence bars its holder from applying again.
@@ -279,5 +286,8 @@ PISHKHAN_INSPECTION_PHOTO_MAX_SIDE = 10_000  # pixels, either side
 PISHKHAN_INSPECTION_PHOTO_MAX_PIXELS = 40_000_000  # width × height
 # Who makes an office "risky" for the random draw: functions (dotted paths) taking ``province=`` and
 # returning a set of office ids; each one an office is in adds to its weight.
-PISHKHAN_INSPECTION_RISK_PROVIDERS = ["pishkhan.supervision.selectors.offices_with_open_complaints"]
+PISHKHAN_INSPECTION_RISK_PROVIDERS = [
+    "pishkhan.supervision.selectors.offices_with_open_complaints",
+    "pishkhan.supervision.selectors.offices_with_open_alerts",
+]
 PISHKHAN_INSPECTION_RISK_WEIGHT = 3

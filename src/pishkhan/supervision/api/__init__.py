@@ -4,8 +4,9 @@ own mounted here."""
 from ninja import Router
 
 from pishkhan.accounts.auth import api_auth
-from pishkhan.supervision.api import campaigns, inspections
+from pishkhan.supervision.api import alerts, campaigns, inspections
 
 router = Router(auth=api_auth, tags=["supervision"])
 router.add_router("", campaigns.router)
 router.add_router("", inspections.router)
+router.add_router("", alerts.router)

@@ -11,6 +11,7 @@ checklist version they were done with, and their photos outside anything served.
 Every model is imported here, where Django and the rest of the code find it.
 """
 
+from pishkhan.supervision.models.alerts import EVIDENCE_CAP, RULE_TITLES, Alert, AlertCursor, Rule
 from pishkhan.supervision.models.campaigns import (
     CAMPAIGN_NUMBER_LENGTH,
     CAMPAIGN_NUMBER_PATTERN,
@@ -41,6 +42,10 @@ __all__ = [
     "COMPLAINT_NUMBER_LENGTH",
     "COMPLAINT_NUMBER_PATTERN",
     "COMPLAINT_TEXT_MAX",
+    "EVIDENCE_CAP",
+    "RULE_TITLES",
+    "Alert",
+    "AlertCursor",
     "CampaignCase",
     "ChecklistItem",
     "ChecklistVersion",
@@ -53,4 +58,5 @@ __all__ = [
     "InspectionResult",
     "ItemOutcome",
     "PlannedHow",
+    "Rule",
 ]

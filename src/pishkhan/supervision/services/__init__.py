@@ -1,5 +1,7 @@
 """Every write of supervision. One module per concept; import from here.
 
+- ``alerts``: rules' alerts: the evaluator's rounds (raise or fold), acknowledge, resolve, dismiss;
+  the regulator's edits of a rule
 - ``campaigns``: inactivity campaigns: start (cases and notices), SMS notices, conclusion, appeals
   (ADR 0008)
 - ``complaints``: citizens' complaints about offices: receive, take under review, close
@@ -7,6 +9,15 @@
   reviewed
 """
 
+from pishkhan.supervision.services.alerts import (
+    alert_acknowledge,
+    alert_dismiss,
+    alert_raise,
+    alert_resolve,
+    alerts_evaluate,
+    alerts_evaluate_periodic,
+    rule_update,
+)
 from pishkhan.supervision.services.campaigns import (
     BASIS_DEFAULT,
     NOTICE_BATCH,
@@ -42,6 +53,12 @@ __all__ = [
     "DrawResult",
     "ItemDraft",
     "QuotaExceededError",
+    "alert_acknowledge",
+    "alert_dismiss",
+    "alert_raise",
+    "alert_resolve",
+    "alerts_evaluate",
+    "alerts_evaluate_periodic",
     "campaign_conclude",
     "campaign_notices_send",
     "campaign_start",
@@ -57,4 +74,5 @@ __all__ = [
     "inspection_review",
     "inspections_draw",
     "photo_check",
+    "rule_update",
 ]

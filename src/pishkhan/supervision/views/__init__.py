@@ -1,7 +1,17 @@
-"""Pages of supervision: the inactivity campaigns (``campaigns``) and citizens' complaints about
-offices (``complaints``: the public form and the supervisors' pages), inspections of offices
-(``inspections``: planning, the random draw, the inspector's form, photos)."""
+"""Pages of supervision, one module per concept: rules and alerts (``alerts``), the inactivity
+campaigns (``campaigns``), citizens' complaints about offices (``complaints``: the public form and the
+supervisors' pages), inspections of offices (``inspections``: planning, the random draw, the
+inspector's form, photos)."""
 
+from pishkhan.supervision.views.alerts import (
+    alert_acknowledge,
+    alert_detail,
+    alert_dismiss,
+    alert_list,
+    alert_resolve,
+    rule_list,
+    rule_update,
+)
 from pishkhan.supervision.views.campaigns import (
     campaign_conclude,
     campaign_detail,
@@ -30,6 +40,11 @@ from pishkhan.supervision.views.inspections import (
 )
 
 __all__ = [
+    "alert_acknowledge",
+    "alert_detail",
+    "alert_dismiss",
+    "alert_list",
+    "alert_resolve",
     "campaign_conclude",
     "campaign_detail",
     "campaign_list",
@@ -50,4 +65,6 @@ __all__ = [
     "inspection_photo",
     "inspection_plan",
     "inspection_review",
+    "rule_list",
+    "rule_update",
 ]
