@@ -1,5 +1,6 @@
 """Pages of supervision: the inactivity campaigns and complaints under /supervision/, and the public
-complaint form at /complaints/new/ (linked from a licence's verification page)."""
+complaint form at /complaints/new/ (linked from a licence's verification page) and tracking page at
+/complaints/track/."""
 
 from django.urls import path
 
@@ -16,7 +17,20 @@ urlpatterns = [
     path("supervision/complaints/", views.complaint_list, name="complaint_list"),
     path("supervision/complaints/<str:number>/", views.complaint_detail, name="complaint_detail"),
     path("supervision/complaints/<str:number>/review/", views.complaint_review, name="complaint_review"),
+    path("supervision/complaints/<str:number>/answer/", views.complaint_answer, name="complaint_answer"),
     path("supervision/complaints/<str:number>/close/", views.complaint_close, name="complaint_close"),
+    path("supervision/office-complaints/", views.office_complaints, name="office_complaints"),
+    path(
+        "supervision/office-complaints/<str:number>/",
+        views.office_complaint_detail,
+        name="office_complaint_detail",
+    ),
+    path(
+        "supervision/office-complaints/<str:number>/refund/",
+        views.office_refund_confirm,
+        name="office_refund_confirm",
+    ),
     path("complaints/new/", views.complaint_new, name="complaint_new"),
     path("complaints/sent/", views.complaint_sent, name="complaint_sent"),
+    path("complaints/track/", views.complaint_track, name="complaint_track"),
 ]

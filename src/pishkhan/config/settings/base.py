@@ -217,6 +217,8 @@ PISHKHAN_JOBS = [
     {"name": "licensing.convert", "path": "pishkhan.licensing.tasks.conversions_licence_due", "every": 3600},
     # Inactivity campaigns' SMS notices, and their cases concluded once the grace period is over.
     {"name": "supervision.campaigns", "path": "pishkhan.supervision.tasks.campaigns_advance", "every": 60},
+    # Complaints: answers texted, unanswered complaints escalated, unconfirmed refunds flagged overdue.
+    {"name": "supervision.complaints", "path": "pishkhan.supervision.tasks.complaints_advance", "every": 60},
 ]
 # Licensing policy (ADR 0007): a licence's term, how long before expiry it may be renewed, and how
 # many years a revoked licence bars its holder from applying again.
@@ -267,3 +269,10 @@ if ENV.behind_proxy:
 PISHKHAN_TRACK_RATE = "10/m"  # look-ups per client address
 PISHKHAN_TRACK_CODE_FAILURES = 5  # failed look-ups of one tracking code an hour, from all addresses
 PISHKHAN_COMPLAINT_RATE = "5/h"  # complaints sent per client address
+PISHKHAN_COMPLAINT_TRACK_RATE = "10/m"  # complaint look-ups (page and API) per client address
+# Citizens' complaints: the directorate answers within these days, or the complaint escalates to the
+# regulator; an office confirms a refund ordered on an upheld overcharge within these hours, or it is
+# flagged overdue; a refund is at most this many rials (a typo's guard, well above any tariff).
+PISHKHAN_COMPLAINT_ANSWER_DAYS = 14
+PISHKHAN_COMPLAINT_REFUND_HOURS = 48
+PISHKHAN_COMPLAINT_REFUND_MAX = 1_000_000_000

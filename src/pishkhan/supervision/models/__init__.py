@@ -20,6 +20,8 @@ from pishkhan.supervision.models.complaints import (
     COMPLAINT_NUMBER_LENGTH,
     COMPLAINT_NUMBER_PATTERN,
     COMPLAINT_TEXT_MAX,
+    MOBILE_KEY_LENGTH,
+    REFERENCE_MAX,
     Complaint,
     ComplaintCategory,
 )
@@ -30,6 +32,8 @@ __all__ = [
     "COMPLAINT_NUMBER_LENGTH",
     "COMPLAINT_NUMBER_PATTERN",
     "COMPLAINT_TEXT_MAX",
+    "MOBILE_KEY_LENGTH",
+    "REFERENCE_MAX",
     "CampaignCase",
     "Complaint",
     "ComplaintCategory",
