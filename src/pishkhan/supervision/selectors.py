@@ -454,10 +454,12 @@ def complaint_list(
 
 
 def complaint_overdue_q(now: dt.datetime) -> Q:
-    """Complaints overdue at ``now``: unanswered past the answer deadline, or a refund ordered and not
-    confirmed past its due time."""
-    return Q(status__in=COMPLAINT_AWAITING_ANSWER, answer_due_at__lte=now) | Q(
-        refund_status=RefundStatus.ORDERED, refund_due_at__lte=now
+    """Complaints overdue at ``now``: unanswered past the answer deadline (escalated or about to be),
+    or a refund ordered and not confirmed past its due time (flagged by the worker or about to be)."""
+    return Q(status__in=COMPLAINT_AWAITING_ANSWER) & (
+        Q(answer_due_at__lte=now) | Q(escalated_at__isnull=False)
+    ) | Q(refund_status=RefundStatus.ORDERED) & (
+        Q(refund_due_at__lte=now) | Q(refund_overdue_at__isnull=False)
     )
 
 

@@ -68,12 +68,11 @@ def _complaint(principal: Principal, number: str) -> Complaint:
     return selectors.complaint_get(number=number, scope=_scope(principal))
 
 
-def _detail(request: HttpRequest, complaint: Complaint) -> dict:
-    """The complaint as read again (with its office), and its timeline, as the caller may see it."""
+def _detail(request: HttpRequest, complaint: Complaint) -> Complaint:
+    """The complaint as read again (with its office), carrying its timeline for the response."""
     fresh = selectors.complaint_get(number=complaint.number, scope={})
-    out = ComplaintOut.model_validate(fresh, context={"request": request}).model_dump()
-    out["timeline"] = list(selectors.complaint_timeline(complaint=fresh))
-    return out
+    fresh.timeline = list(selectors.complaint_timeline(complaint=fresh))  # type: ignore[attr-defined]
+    return fresh
 
 
 def _limited(request: HttpRequest, group: str, rate: str) -> None:
@@ -116,7 +115,7 @@ def complaint_submit(request: HttpRequest, payload: ComplaintIn) -> Status:
 
 
 @router.get("/complaints/{number}", response=ComplaintDetailOut, summary="One complaint and its timeline")
-def complaint_detail(request: HttpRequest, number: str) -> dict:
+def complaint_detail(request: HttpRequest, number: str) -> Complaint:
     """The complaint with every audited step; 404 outside your reach."""
     return _detail(request, _complaint(_principal(request), number))
 
@@ -124,7 +123,7 @@ def complaint_detail(request: HttpRequest, number: str) -> dict:
 @router.post(
     "/complaints/{number}/review", response=ComplaintDetailOut, summary="Take a complaint under review"
 )
-def complaint_review(request: HttpRequest, number: str) -> dict:
+def complaint_review(request: HttpRequest, number: str) -> Complaint:
     """409 unless the complaint was just received."""
     principal = _principal(request)
     complaint = _complaint(principal, number)
@@ -133,7 +132,7 @@ def complaint_review(request: HttpRequest, number: str) -> dict:
 
 
 @router.post("/complaints/{number}/answer", response=ComplaintDetailOut, summary="Answer a complaint")
-def complaint_answer(request: HttpRequest, number: str, payload: ComplaintAnswerIn) -> dict:
+def complaint_answer(request: HttpRequest, number: str, payload: ComplaintAnswerIn) -> Complaint:
     """The answer the citizen is told (texted by the worker when they gave a mobile). 409 unless the
     complaint is under review (an answered or closed one keeps its answer); 422 for an empty one."""
     principal = _principal(request)
@@ -145,7 +144,7 @@ def complaint_answer(request: HttpRequest, number: str, payload: ComplaintAnswer
 
 
 @router.post("/complaints/{number}/close", response=ComplaintDetailOut, summary="Close a complaint")
-def complaint_close(request: HttpRequest, number: str, payload: ComplaintCloseIn) -> dict:
+def complaint_close(request: HttpRequest, number: str, payload: ComplaintCloseIn) -> Complaint:
     """With its ``outcome`` (``upheld``, ``partly_upheld``, ``not_upheld``) and reason; an overcharge
     upheld in whole or part orders a refund of ``refund_amount`` rials (required then, refused
     otherwise; 1 to ``PISHKHAN_COMPLAINT_REFUND_MAX``: 422 outside), which the office must confirm
@@ -168,7 +167,7 @@ def complaint_close(request: HttpRequest, number: str, payload: ComplaintCloseIn
     response=ComplaintDetailOut,
     summary="Confirm a refund (the office)",
 )
-def complaint_refund_confirm(request: HttpRequest, number: str, payload: RefundConfirmIn) -> dict:
+def complaint_refund_confirm(request: HttpRequest, number: str, payload: RefundConfirmIn) -> Complaint:
     """The office's operator confirms it refunded the citizen, with the refund's reference. 409
     without a refund order or once confirmed; 403 for anyone but the office's operator."""
     principal = _principal(request)
@@ -177,7 +176,8 @@ def complaint_refund_confirm(request: HttpRequest, number: str, payload: RefundC
         raise PermissionDeniedError(_("Only the office confirms its refunds."))
     require(principal, "supervision.respond", office=complaint.office.code)
     return _detail(
-        services.complaint_refund_confirm(complaint=complaint, reference=payload.reference, actor=principal)
+        request,
+        services.complaint_refund_confirm(complaint=complaint, reference=payload.reference, actor=principal),
     )
 
 
