@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -233,6 +233,14 @@ def _export_columns() -> list[Column]:
     ]
 
 
+def _export_wanted(request: HttpRequest) -> str | None:
+    """The export asked for, or None for the page; an unknown format is a bad request (400)."""
+    try:
+        return export_format(request)
+    except ValidationError as exc:
+        raise SuspiciousOperation(exc.detail) from None
+
+
 @permission_required("supervision.view")
 def complaint_list(request: HttpRequest) -> HttpResponse:
     """Complaints about offices in the caller's jurisdiction, newest first: the directorate's queue,
@@ -250,7 +258,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             errors_onto(form, exc)
             status = exc.status
-    wanted = export_format(request)
+    wanted = _export_wanted(request)
     if wanted is not None and status == 200:
         return export_response(
             rows=complaints.iterator(), columns=_export_columns(), filename="complaints", format=wanted
@@ -456,7 +464,7 @@ def office_complaints(request: HttpRequest) -> HttpResponse:
     first; exported as CSV or XLSX."""
     scope = _office_scope(_principal(request))
     complaints = selectors.complaint_list(scope=scope)
-    wanted = export_format(request)
+    wanted = _export_wanted(request)
     if wanted is not None:
         return export_response(
             rows=complaints.iterator(), columns=_export_columns(), filename="office-complaints", format=wanted
