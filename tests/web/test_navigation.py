@@ -63,6 +63,7 @@ def test_only_staff_see_the_administration_entry(client):
         "/find/",
         "/track/",
         "/licences/check/",
+        "/complaints/track/",
         "/api/v1/docs",
         "/offices/",
         "/offices/conversions/",
