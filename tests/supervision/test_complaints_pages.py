@@ -245,6 +245,7 @@ def test_the_number_and_mobile_show_the_answer_and_steps(tehran):
 
     assert 'data-full="yes"' in html
     assert "پاسخ اداره کل" in html
+    assert "۰۹۱۲۱۲۳۴۵۶۷" not in html and MOBILE not in html  # not written back into the form
     assert re.findall(r'data-step="([^"]+)"', html) == ["received", "under_review", "answered"]
 
 

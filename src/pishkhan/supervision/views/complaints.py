@@ -198,6 +198,9 @@ def complaint_track(request: HttpRequest) -> HttpResponse:
             except ApplicationError as exc:
                 errors_onto(form, exc)
                 status = exc.status
+            else:
+                # The mobile is not written back into the page: the next look-up starts without it.
+                form = ComplaintTrackForm(initial={"number": tracked.number})
         else:
             status = 422
     else:
