@@ -486,3 +486,9 @@ def test_the_migration_gives_older_complaints_a_deadline_and_a_mobile_key(office
     assert kept.mobile_key == mobile_key(MOBILE)
     assert complaint_track(number=kept.number, mobile=MOBILE).full
     assert (closed.status, closed.outcome, closed.refund_status) == ("closed", "", "none")
+
+
+def test_the_complaints_job_is_scheduled(settings):
+    jobs = {job["path"]: job for job in settings.PISHKHAN_JOBS}
+
+    assert jobs["pishkhan.supervision.tasks.complaints_advance"]["every"] <= 60
