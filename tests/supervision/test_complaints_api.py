@@ -276,3 +276,13 @@ def test_a_malformed_mobile_when_tracking_is_422(tehran):
 
     assert answer.status_code == 422
     assert "mobile" in answer.json()["errors"]
+
+
+def test_public_filing_and_tracking_need_no_csrf_token(tehran):
+    client = _client(enforce_csrf_checks=True)
+
+    filed = _post(client, BASE, {"office": tehran.code, "category": "other", "description": "مشکل"})
+    tracked = _post(client, f"{BASE}/{filed.json()['number']}/track")
+
+    assert filed.status_code == 201
+    assert tracked.status_code == 200
