@@ -31,6 +31,7 @@ PUBLIC_PAGES = {
     "transactions:track",
     "supervision:complaint_new",
     "supervision:complaint_sent",
+    "supervision:complaint_track",
     "licensing:licence_check",
     "licensing:licence_verify",
     "licensing:licence_signboard",
@@ -56,6 +57,7 @@ SAMPLE_KWARGS = {
     "supervision:case_detail": lambda s: {"number": s.campaign.number, "pk": s.case.pk},
     "supervision:complaint_detail": lambda s: {"number": s.complaint.number},
     "supervision:complaint_review": lambda s: {"number": s.complaint.number},
+    "supervision:complaint_answer": lambda s: {"number": s.complaint.number},
     "supervision:complaint_close": lambda s: {"number": s.complaint.number},
     "supervision:inspection_detail": lambda s: {"pk": s.inspection.pk},
     "supervision:inspection_conduct": lambda s: {"pk": s.inspection.pk},
@@ -67,6 +69,8 @@ SAMPLE_KWARGS = {
     "supervision:alert_resolve": lambda s: {"pk": s.alert.pk},
     "supervision:alert_dismiss": lambda s: {"pk": s.alert.pk},
     "supervision:rule_update": lambda s: {"code": "overcharge"},
+    "supervision:office_complaint_detail": lambda s: {"number": s.complaint.number},
+    "supervision:office_refund_confirm": lambda s: {"number": s.complaint.number},
     "licensing:licence_detail": lambda s: {"number": s.licence.number},
     "licensing:application_detail": lambda s: {"number": s.application.number},
     "licensing:application_document": lambda s: {
@@ -239,6 +243,9 @@ PUBLIC_API_OPERATIONS = {
     ("get", "/api/v1/offices/{code}/rate-board"),
     ("get", "/api/v1/licences/{number}/public"),
     ("post", "/api/v1/gateway/callback/{agency_code}"),
+    # A citizen files and tracks a complaint without an account (rate-limited per address).
+    ("post", "/api/v1/complaints"),
+    ("post", "/api/v1/complaints/{number}/track"),
 }
 
 

@@ -169,7 +169,12 @@ def test_the_thank_you_page_shows_nothing_without_a_complaint_sent(geo_loaded):
 @pytest.mark.parametrize("source", ComplaintStatus.values)
 @pytest.mark.parametrize("target", ComplaintStatus.values)
 def test_the_transition_table_pair_by_pair(source, target):
-    allowed = {("received", "under_review"), ("under_review", "closed")}
+    allowed = {
+        ("received", "under_review"),
+        ("under_review", "answered"),
+        ("under_review", "closed"),
+        ("answered", "closed"),
+    }
 
     assert COMPLAINT_TRANSITIONS.allows(source, target) == ((source, target) in allowed)
 
@@ -177,23 +182,28 @@ def test_the_transition_table_pair_by_pair(source, target):
 def test_review_then_close_with_a_reason(tehran_office):
     complaint = complaint_review(complaint=_complaint(tehran_office), actor=REGULATOR)
 
-    closed = complaint_close(complaint=complaint, reason="تذکر کتبی به دفتر داده شد", actor=REGULATOR)
+    closed = complaint_close(
+        complaint=complaint, reason="تذکر کتبی به دفتر داده شد", outcome="upheld", actor=REGULATOR
+    )
 
     assert closed.status == ComplaintStatus.CLOSED
     assert closed.reviewed_by == REGULATOR
     assert closed.closed_by == REGULATOR
     assert closed.close_reason == "تذکر کتبی به دفتر داده شد"
     assert closed.closed_at is not None
+    assert closed.outcome == "upheld"
 
 
 def test_closing_needs_a_reason_and_a_review_first(tehran_office):
     complaint = _complaint(tehran_office)
 
     with pytest.raises(TransitionError):
-        complaint_close(complaint=complaint, reason="بسته شد", actor=REGULATOR)
+        complaint_close(complaint=complaint, reason="بسته شد", outcome="not_upheld", actor=REGULATOR)
     complaint_review(complaint=complaint, actor=REGULATOR)
     with pytest.raises(ValidationError):
-        complaint_close(complaint=complaint, reason="  ", actor=REGULATOR)
+        complaint_close(complaint=complaint, reason="  ", outcome="not_upheld", actor=REGULATOR)
+    with pytest.raises(ValidationError):
+        complaint_close(complaint=complaint, reason="بسته شد", actor=REGULATOR)  # no outcome
     with pytest.raises(TransitionError):
         complaint_review(complaint=complaint, actor=REGULATOR)
     assert Complaint.objects.get().status == ComplaintStatus.UNDER_REVIEW
@@ -243,12 +253,18 @@ def test_a_directorate_takes_a_complaint_under_review_and_closes_it(tehran_offic
     client = _client(directorate("23"))
     url = f"{LIST}{complaint.number}/"
 
-    assert client.post(f"{url}close/", {"reason": "زود"}).status_code == 409  # not under review yet
+    early = client.post(f"{url}close/", {"reason": "زود", "outcome": "not_upheld"})
+    assert early.status_code == 409  # not under review yet
     assert client.post(f"{url}review/").status_code == 302
-    refused = client.post(f"{url}close/", {"reason": ""})
-    closed = client.post(f"{url}close/", {"reason": "بازرسی انجام و تذکر داده شد"})
+    refused = client.post(f"{url}close/", {"reason": "", "outcome": "not_upheld"})
+    values = {"reason": "بازرسی انجام و تذکر داده شد", "outcome": "not_upheld"}
+    asked = client.post(f"{url}close/", values)
+    assert Complaint.objects.get().status == ComplaintStatus.UNDER_REVIEW  # asked, not yet done
+    closed = client.post(f"{url}close/", values | {"confirmed": "yes"})
 
     assert refused.status_code == 422
+    assert asked.status_code == 200
+    assert 'name="confirmed" value="yes"' in asked.content.decode()
     assert closed.status_code == 302
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.CLOSED

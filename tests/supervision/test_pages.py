@@ -178,7 +178,7 @@ def test_a_closed_complaint_reads_as_a_settled_case_not_a_shut_office(geo_loaded
     office = make_office(1)
     complaint = complaint_submit(office_code=office.code, category="conduct", description="بی‌احترامی")
     complaint_review(complaint=complaint, actor=None)
-    complaint_close(complaint=complaint, reason="تذکر داده شد", actor=None)
+    complaint_close(complaint=complaint, reason="تذکر داده شد", outcome="upheld", actor=None)
     client = _client(regulator())
 
     listed = client.get("/supervision/complaints/").content.decode()

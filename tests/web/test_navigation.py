@@ -18,7 +18,15 @@ def _menu(html: str) -> list[str]:
 def test_stranger_sees_the_public_menu_and_a_sign_in_link(client):
     html = client.get("/no-such-page/").content.decode()
 
-    assert _menu(html) == ["/", "/services/", "/find/", "/track/", "/licences/check/", "/api/v1/docs"]
+    assert _menu(html) == [
+        "/",
+        "/services/",
+        "/find/",
+        "/track/",
+        "/licences/check/",
+        "/complaints/track/",
+        "/api/v1/docs",
+    ]
     assert 'href="/accounts/login/?next=/no-such-page/"' in html
     assert "/accounts/logout/" not in html
 
@@ -55,6 +63,7 @@ def test_only_staff_see_the_administration_entry(client):
         "/find/",
         "/track/",
         "/licences/check/",
+        "/complaints/track/",
         "/api/v1/docs",
         "/offices/",
         "/offices/conversions/",
@@ -143,7 +152,10 @@ def test_the_bar_groups_a_regulators_entries_into_a_few_menus(english):
 
     assert _bar(html) == [
         ("", ["/"]),
-        ("Public services", ["/services/", "/find/", "/track/", "/licences/check/", "/api/v1/docs"]),
+        (
+            "Public services",
+            ["/services/", "/find/", "/track/", "/licences/check/", "/complaints/track/", "/api/v1/docs"],
+        ),
         ("Office network", ["/offices/", "/offices/conversions/", "/transactions/"]),
         ("", ["/licensing/"]),  # a menu of which one sees a single entry is that entry alone
         (
@@ -169,7 +181,10 @@ def test_the_bar_groups_a_regulators_entries_into_a_few_menus(english):
 def test_a_stranger_sees_the_home_page_and_the_public_services_menu(english):
     assert _bar(english.get("/no-such-page/").content.decode()) == [
         ("", ["/"]),
-        ("Public services", ["/services/", "/find/", "/track/", "/licences/check/", "/api/v1/docs"]),
+        (
+            "Public services",
+            ["/services/", "/find/", "/track/", "/licences/check/", "/complaints/track/", "/api/v1/docs"],
+        ),
     ]
 
 

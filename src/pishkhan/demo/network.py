@@ -30,6 +30,7 @@ from pishkhan.catalogue.kinds import OfficeKind
 from pishkhan.demo import names
 from pishkhan.demo.allocation import allocate
 from pishkhan.demo.catalogue_seed import catalogue_seed, visit_reports_seed
+from pishkhan.demo.complaints import complaints_build
 from pishkhan.demo.history import UP_DAYS, UP_SCALE, history_build
 from pishkhan.demo.licences import licences_build
 from pishkhan.demo.services import DEMO_JURISDICTIONS
@@ -430,4 +431,9 @@ def network_build(
     )
     report.counts["transactions"] = history.transactions
     step("history", started)
+
+    # A few citizens' complaints in the demo province, in every state (demo/complaints.py).
+    started = time.perf_counter()
+    report.counts["complaints"] = complaints_build(now=now)
+    step("complaints", started)
     return report

@@ -38,7 +38,7 @@ class ComplaintAdmin(ReadOnlyAdmin):
     list_filter = ["status", "category"]
     list_select_related = ["office"]
     search_fields = ["number", "office__code"]
-    exclude = ["mobile_sealed"]
+    exclude = ["mobile_sealed", "mobile_key"]
 
 
 class ChecklistItemInline(admin.TabularInline):

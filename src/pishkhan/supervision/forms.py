@@ -16,8 +16,8 @@ from pishkhan.supervision.criteria import (
     MAX_DAYS,
     MAX_GRACE_DAYS,
 )
-from pishkhan.supervision.models import COMPLAINT_TEXT_MAX, ComplaintCategory
-from pishkhan.supervision.states import CaseOutcome, ComplaintStatus
+from pishkhan.supervision.models import COMPLAINT_TEXT_MAX, REFERENCE_MAX, ComplaintCategory
+from pishkhan.supervision.states import CaseOutcome, ComplaintOutcome, ComplaintStatus, RefundStatus
 
 TEXT_MAX = 2000
 
@@ -115,8 +115,11 @@ class ComplaintSubmitForm(forms.Form):
     )
 
 
+YES_NO = [("", _("Either")), ("yes", _("Yes")), ("no", _("No"))]
+
+
 class ComplaintFilterForm(forms.Form):
-    """Which complaints to list."""
+    """Which complaints to list: the directorate's queue, or (escalated) the regulator's."""
 
     status = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("All states")), *ComplaintStatus.choices]
@@ -124,9 +127,83 @@ class ComplaintFilterForm(forms.Form):
     category = forms.ChoiceField(
         label=_("Category"), required=False, choices=[("", _("All categories")), *ComplaintCategory.choices]
     )
+    office = forms.CharField(label=_("Office code"), required=False, max_length=20)
+    escalated = forms.ChoiceField(label=_("Escalated to the regulator"), required=False, choices=YES_NO)
+    overdue = forms.ChoiceField(label=_("Overdue"), required=False, choices=YES_NO)
+    refund = forms.ChoiceField(
+        label=_("Refund"), required=False, choices=[("", _("Any")), *RefundStatus.choices]
+    )
+
+    def filters(self) -> dict[str, object]:
+        """The selector's filters from the cleaned form."""
+        data = self.cleaned_data if self.is_bound else {}
+
+        def flag(name: str) -> bool | None:
+            return {"yes": True, "no": False}.get(data.get(name) or "")
+
+        return {
+            "status": data.get("status") or None,
+            "category": data.get("category") or None,
+            "office": data.get("office") or None,
+            "escalated": flag("escalated"),
+            "overdue": flag("overdue"),
+            "refund": data.get("refund") or None,
+        }
+
+
+class ComplaintAnswerForm(forms.Form):
+    """The directorate's answer: what the citizen is told (texted when they gave a mobile)."""
+
+    answer = forms.CharField(
+        label=_("Answer to the citizen"),
+        max_length=COMPLAINT_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": COMPLAINT_TEXT_MAX}),
+        help_text=_("Sent by SMS when the citizen gave a mobile, and shown on the tracking page."),
+    )
 
 
 class ComplaintCloseForm(forms.Form):
-    """Closing a complaint: what was found and done, which the citizen may be told."""
+    """Closing a complaint: the outcome, what was found and done (which the citizen may be told), and
+    for an upheld overcharge the refund the office must make."""
 
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=ComplaintOutcome.choices, widget=forms.RadioSelect
+    )
     reason = forms.CharField(label=_("Reason"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    refund_amount = forms.CharField(
+        label=_("Refund ordered (rials)"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}),
+        help_text=_(
+            "Only for an overcharge upheld in whole or in part; the office must confirm the refund in time."
+        ),
+    )
+
+
+class RefundConfirmForm(forms.Form):
+    """The office's confirmation that it refunded the citizen."""
+
+    reference = forms.CharField(
+        label=_("Refund reference"),
+        max_length=REFERENCE_MAX,
+        help_text=_("The receipt or transfer number of the refund."),
+    )
+
+
+class ComplaintTrackForm(forms.Form):
+    """A citizen's look-up: the complaint's number, and the mobile given with it for the whole story."""
+
+    number = forms.CharField(
+        label=_("Complaint number"),
+        max_length=40,
+        help_text=_("As you were given it, e.g. C-23-1405-00007."),
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+    )
+    mobile = forms.CharField(
+        label=_("Mobile given with the complaint (optional)"),
+        required=False,
+        max_length=20,
+        help_text=_("With it you see the answer and the whole history; without it, only the state."),
+        widget=forms.TextInput(attrs={"dir": "ltr", "inputmode": "tel", "autocomplete": "tel"}),
+    )

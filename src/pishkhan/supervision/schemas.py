@@ -1,4 +1,5 @@
-"""API shapes of supervision's inactivity campaigns. A holder's mobile leaves the server only masked."""
+"""API shapes of supervision's inactivity campaigns and citizens' complaints. A holder's or a
+citizen's mobile leaves the server only masked."""
 
 from __future__ import annotations
 
@@ -9,14 +10,20 @@ from ninja import Field, Schema
 from pydantic import StringConstraints
 
 from pishkhan.supervision.criteria import DEFAULT_GRACE_DAYS, DEFAULT_IDLE_DAYS, DEFAULT_NEVER_ACTIVATED_DAYS
-from pishkhan.supervision.models import CampaignCase, InactivityCampaign
+from pishkhan.supervision.models import CampaignCase, Complaint, ComplaintCategory, InactivityCampaign
 from pishkhan.supervision.selectors import (
     CampaignReport,
     InactivityCandidate,
     ProvinceCount,
     candidates_by_province,
 )
-from pishkhan.supervision.states import CaseOutcome, Criterion
+from pishkhan.supervision.states import (
+    CaseOutcome,
+    ComplaintOutcome,
+    ComplaintStatus,
+    Criterion,
+    RefundStatus,
+)
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
@@ -274,3 +281,143 @@ class AppealLodgeIn(Schema):
     """The holder's appeal: why the licence should be kept."""
 
     statement: LongText
+
+
+# --- Complaints -----------------------------------------------------------------------------------
+
+
+class ComplaintIn(Schema):
+    """A citizen's complaint: the office's code (as on its licence), the category, what happened, and
+    a mobile for the reply (optional; kept masked, sealed and keyed, never in clear)."""
+
+    office: ShortText = Field(description="office code, e.g. P23-0001")
+    category: ShortText = Field(description=", ".join(ComplaintCategory.values))
+    description: Annotated[str, StringConstraints(max_length=4000)]
+    mobile: ShortText = Field("", description="the citizen's mobile for the answer, optional")
+
+
+class ComplaintCreatedOut(Schema):
+    """The number the citizen keeps, the state, and when the directorate's answer is due."""
+
+    number: str
+    status: str
+    answer_due_at: dt.datetime
+
+
+class ComplaintListIn(Schema):
+    status: ShortText | None = Field(None, description=", ".join(ComplaintStatus.values))
+    category: ShortText | None = Field(None, description=", ".join(ComplaintCategory.values))
+    office: ShortText | None = Field(None, description="office code")
+    escalated: bool | None = Field(None, description="escalated to the regulator (or not)")
+    overdue: bool | None = Field(None, description="answer or refund past its due time (or not)")
+    refund: ShortText | None = Field(None, description=", ".join(RefundStatus.values))
+
+
+class ComplaintOut(Schema):
+    """A complaint as supervisors (and, about their own office, its operator) see it. The mobile is
+    masked, and shown to supervisors only."""
+
+    number: str
+    office: str
+    province: str
+    category: str
+    description: str
+    mobile_masked: str
+    status: str
+    created_at: dt.datetime
+    answer_due_at: dt.datetime
+    escalated_at: dt.datetime | None
+    reviewed_at: dt.datetime | None
+    answer: str
+    answered_at: dt.datetime | None
+    answer_sms_sent_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    close_reason: str
+    outcome: str
+    refund_status: str
+    refund_amount: int | None
+    refund_due_at: dt.datetime | None
+    refund_overdue_at: dt.datetime | None
+    refund_confirmed_at: dt.datetime | None
+    refund_reference: str
+
+    @staticmethod
+    def resolve_office(complaint: Complaint) -> str:
+        return complaint.office.code
+
+    @staticmethod
+    def resolve_province(complaint: Complaint) -> str:
+        return complaint.office.province.code
+
+    @staticmethod
+    def resolve_mobile_masked(complaint: Complaint, context: dict) -> str:
+        principal = getattr(context.get("request"), "auth", None) if context else None
+        scope = getattr(principal, "scope", {}) or {}
+        return "" if "office" in scope else complaint.mobile_masked
+
+
+class TimelineEntryOut(Schema):
+    """One audited step of a complaint."""
+
+    action: str
+    at: dt.datetime
+    actor: str = Field(alias="actor_label")
+    reason: str
+
+
+class ComplaintDetailOut(ComplaintOut):
+    timeline: list[TimelineEntryOut]
+
+
+class ComplaintAnswerIn(Schema):
+    answer: Annotated[str, StringConstraints(max_length=4000)]
+
+
+class ComplaintCloseIn(Schema):
+    """The outcome (required), the reason, and for an overcharge upheld in whole or part the refund the
+    office must make, in rials."""
+
+    outcome: ShortText = Field(description=", ".join(ComplaintOutcome.values))
+    reason: LongText
+    refund_amount: int | None = Field(None, description="rials; required on an upheld overcharge")
+
+
+class RefundConfirmIn(Schema):
+    reference: Annotated[str, StringConstraints(max_length=200)] = Field(
+        description="the refund's receipt or transfer reference"
+    )
+
+
+class ComplaintTrackIn(Schema):
+    """The mobile given with the complaint (optional): with it, the whole story; without it (or with
+    another), the state only. In the body, never in a URL."""
+
+    mobile: ShortText = ""
+
+
+class TrackedStepOut(Schema):
+    step: str
+    at: dt.datetime
+
+
+class ComplaintTrackOut(Schema):
+    """What the citizen sees: always the state; with the right mobile (``full``), the rest."""
+
+    number: str
+    status: str
+    received_at: dt.datetime
+    answer_due_at: dt.datetime
+    escalated: bool
+    full: bool
+    office: str = Field("", alias="office_code")
+    office_name: str
+    category: str
+    answer: str
+    answered_at: dt.datetime | None
+    outcome: str
+    close_reason: str
+    closed_at: dt.datetime | None
+    refund_status: str
+    refund_amount: int | None
+    refund_confirmed_at: dt.datetime | None
+    steps: list[TrackedStepOut]

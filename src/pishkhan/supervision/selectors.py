@@ -17,19 +17,22 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pishkhan.accounts.models import User
 from pishkhan.accounts.permissions import Principal, has_perm
 from pishkhan.accounts.roles import JurisdictionKind, Role
+from pishkhan.audit.models import AuditEntry
+from pishkhan.audit.selectors import audit_entry_list_for_target
 from pishkhan.common.calendar import TEHRAN
 from pishkhan.common.errors import NotFoundError, ValidationError
 from pishkhan.common.persian import to_latin_digits
 from pishkhan.licensing.models import LICENSED_KINDS, Licence, Proceeding
 from pishkhan.licensing.states import OPEN_PROCEEDING_STATES, LicenceStatus
 from pishkhan.supervision.criteria import InactivityCriteria
+from pishkhan.supervision.mobile_keys import mobile_key_matches
 from pishkhan.supervision.models import (
     CAMPAIGN_NUMBER_PATTERN,
     COMPLAINT_NUMBER_PATTERN,
@@ -47,12 +50,15 @@ from pishkhan.supervision.models import (
 from pishkhan.supervision.rulebook import RULE_CODES
 from pishkhan.supervision.states import (
     ALERT_LIVE_STATES,
+    COMPLAINT_AWAITING_ANSWER,
     AlertStatus,
     CampaignStatus,
     CaseOutcome,
+    ComplaintOutcome,
     ComplaintStatus,
     Criterion,
     InspectionStatus,
+    RefundStatus,
     Severity,
 )
 from pishkhan.transactions.selectors import (
@@ -70,8 +76,9 @@ _CASE_SCOPES = {
     "office": "office__code",
     "applicant": "licence__applicant_user_id",
 }
-# Complaints are a supervisor's to read: a province's, or the country's (no office or holder scope).
-_COMPLAINT_SCOPES = {"province": "office__province__code"}
+# Complaints are a supervisor's to read (a province's, or the country's) and an office operator's
+# about their own office; a licence holder's scope (applicant) reaches none.
+_COMPLAINT_SCOPES = {"province": "office__province__code", "office": "office__code"}
 
 
 def supervision_scope(principal: Principal | None) -> Scope | None:
@@ -420,9 +427,19 @@ def _complaints() -> QuerySet[Complaint]:
 
 
 def complaint_list(
-    *, scope: Scope | None, status: str | None = None, category: str | None = None
+    *,
+    scope: Scope | None,
+    status: str | None = None,
+    category: str | None = None,
+    office: str | None = None,
+    escalated: bool | None = None,
+    overdue: bool | None = None,
+    refund: str | None = None,
+    now: dt.datetime | None = None,
 ) -> QuerySet[Complaint]:
-    """Complaints in scope, newest first, filtered by state and category; the sealed mobile not read."""
+    """Complaints in scope, newest first; the sealed mobile not read. Filters: state, category, office
+    code, escalated to the regulator or not, overdue or not (an answer past its deadline, or a refund
+    the office has not confirmed in time), refund state (``none``/``ordered``/``confirmed``)."""
     complaints = _scoped(_complaints(), scope, _COMPLAINT_SCOPES)
     if status:
         if status not in ComplaintStatus.values:
@@ -434,7 +451,29 @@ def complaint_list(
             message = _("Unknown category.")
             raise ValidationError(message, fields={"category": message})
         complaints = complaints.filter(category=category)
+    if office:
+        complaints = complaints.filter(office__code=to_latin_digits(office.strip()).upper())
+    if escalated is not None:
+        complaints = complaints.filter(escalated_at__isnull=not escalated)
+    if overdue is not None:
+        late = complaint_overdue_q(now or timezone.now())
+        complaints = complaints.filter(late) if overdue else complaints.exclude(late)
+    if refund:
+        if refund not in RefundStatus.values:
+            message = _("Unknown refund state.")
+            raise ValidationError(message, fields={"refund": message})
+        complaints = complaints.filter(refund_status=refund)
     return complaints.order_by("-created_at", "-id")
+
+
+def complaint_overdue_q(now: dt.datetime) -> Q:
+    """Complaints overdue at ``now``: unanswered past the answer deadline (escalated or about to be),
+    or a refund ordered and not confirmed past its due time (flagged by the worker or about to be)."""
+    return Q(status__in=COMPLAINT_AWAITING_ANSWER) & (
+        Q(answer_due_at__lte=now) | Q(escalated_at__isnull=False)
+    ) | Q(refund_status=RefundStatus.ORDERED) & (
+        Q(refund_due_at__lte=now) | Q(refund_overdue_at__isnull=False)
+    )
 
 
 def complaint_get(*, number: str, scope: Scope | None) -> Complaint:
@@ -682,3 +721,147 @@ def offices_with_open_alerts(*, province: str | None = None) -> set[int]:
     if province:
         alerts = alerts.filter(province__code=province)
     return set(alerts.values_list("office_id", flat=True).distinct())
+
+
+def complaint_timeline(*, complaint: Complaint) -> QuerySet[AuditEntry]:
+    """The complaint's history, oldest first: exactly its audit entries, so a page and the log agree."""
+    return audit_entry_list_for_target(target=complaint)
+
+
+# What the citizen's tracking page calls each step of the history (the audit's actions).
+COMPLAINT_PUBLIC_STEPS = {
+    "complaint.submit": "received",
+    "complaint.review": "under_review",
+    "complaint.escalate": "escalated",
+    "complaint.answer": "answered",
+    "complaint.answer_texted": "answer_texted",
+    "complaint.close": "closed",
+    "complaint.refund_order": "refund_ordered",
+    "complaint.refund_confirm": "refund_confirmed",
+}
+
+
+@dataclass(frozen=True)
+class TrackedStep:
+    """One step of a complaint's history as its citizen sees it: what happened and when (not who)."""
+
+    step: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class TrackedComplaint:
+    """What the public tracking page shows. With the number alone (or a mobile that is not the one
+    given): the state only. With the number and the mobile given: the whole story (``full``)."""
+
+    number: str
+    status: str
+    received_at: dt.datetime
+    answer_due_at: dt.datetime
+    escalated: bool
+    full: bool
+    office_code: str = ""
+    office_name: str = ""
+    category: str = ""
+    answer: str = ""
+    answered_at: dt.datetime | None = None
+    outcome: str = ""
+    close_reason: str = ""
+    closed_at: dt.datetime | None = None
+    refund_status: str = ""
+    refund_amount: int | None = None
+    refund_confirmed_at: dt.datetime | None = None
+    steps: list[TrackedStep] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return str(ComplaintStatus(self.status).label)
+
+    @property
+    def category_label(self) -> str:
+        return str(ComplaintCategory(self.category).label) if self.category else ""
+
+    @property
+    def outcome_label(self) -> str:
+        return str(ComplaintOutcome(self.outcome).label) if self.outcome else ""
+
+    @property
+    def refund_label(self) -> str:
+        return str(RefundStatus(self.refund_status).label) if self.refund_status else ""
+
+
+def complaint_track(*, number: str, mobile: str = "") -> TrackedComplaint:
+    """A complaint as its citizen tracks it: the state for the number alone; the history, the answer
+    and the outcome when ``mobile`` (clean, ``09…``) is the one given with it (compared by its keyed
+    hash). A wrong mobile gets exactly what the number alone gets. ``ValidationError`` for a malformed
+    number, ``NotFoundError`` for an unknown one."""
+    text = to_latin_digits(str(number or "").strip()).upper()
+    if not _COMPLAINT_NUMBER.match(text):
+        message = _("A complaint number looks like C-23-1405-00007.")
+        raise ValidationError(message, fields={"number": message})
+    complaint = Complaint.objects.select_related("office").filter(number=text).first()
+    if complaint is None:
+        raise NotFoundError(_("No complaint has the number %(number)s.") % {"number": text})
+    state = {
+        "number": complaint.number,
+        "status": complaint.status,
+        "received_at": complaint.created_at,
+        "answer_due_at": complaint.answer_due_at,
+        "escalated": complaint.escalated_at is not None,
+    }
+    if not mobile_key_matches(complaint.mobile_key, mobile):
+        return TrackedComplaint(**state, full=False)
+    steps = [
+        TrackedStep(step=COMPLAINT_PUBLIC_STEPS[entry.action], at=entry.at)
+        for entry in complaint_timeline(complaint=complaint).only("action", "at")
+        if entry.action in COMPLAINT_PUBLIC_STEPS
+    ]
+    return TrackedComplaint(
+        **state,
+        full=True,
+        office_code=complaint.office.code,
+        office_name=complaint.office.name,
+        category=complaint.category,
+        answer=complaint.answer,
+        answered_at=complaint.answered_at,
+        outcome=complaint.outcome,
+        close_reason=complaint.close_reason,
+        closed_at=complaint.closed_at,
+        refund_status=complaint.refund_status,
+        refund_amount=complaint.refund_amount,
+        refund_confirmed_at=complaint.refund_confirmed_at,
+        steps=steps,
+    )
+
+
+def complaints_for_score(*, start: dt.datetime, end: dt.datetime) -> dict[int, dict[str, int]]:
+    """Per office (by id), what its complaints weigh in its score for ``[start, end)``: complaints
+    closed in the period by outcome (``upheld``, ``partly_upheld``, ``not_upheld``), and refunds of
+    overcharges ordered in the period (``refunds_ordered``, their total ``refund_rials``). Offices
+    without any are absent; every key is present for an office listed."""
+    scores: dict[int, dict[str, int]] = {}
+
+    def row(office_id: int) -> dict[str, int]:
+        return scores.setdefault(
+            office_id,
+            {**dict.fromkeys(ComplaintOutcome.values, 0), "refunds_ordered": 0, "refund_rials": 0},
+        )
+
+    closed = (
+        Complaint.objects.filter(closed_at__gte=start, closed_at__lt=end, outcome__in=ComplaintOutcome.values)
+        .values("office_id", "outcome")
+        .annotate(n=Count("id"))
+    )
+    for item in closed:
+        row(item["office_id"])[item["outcome"]] = item["n"]
+    refunds = (
+        Complaint.objects.filter(refund_ordered_at__gte=start, refund_ordered_at__lt=end)
+        .exclude(refund_status=RefundStatus.NONE)
+        .values("office_id")
+        .annotate(n=Count("id"), rials=Sum("refund_amount"))
+    )
+    for item in refunds:
+        office = row(item["office_id"])
+        office["refunds_ordered"] = item["n"]
+        office["refund_rials"] = int(item["rials"] or 0)
+    return scores

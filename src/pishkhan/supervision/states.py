@@ -65,21 +65,30 @@ CASE_TRANSITIONS = TransitionTable.of(
 
 
 class ComplaintStatus(models.TextChoices):
-    """Where a citizen's complaint about an office stands."""
+    """Where a citizen's complaint about an office stands. Escalation to the regulator is a flag
+    (``Complaint.escalated_at``), not a state: the complaint keeps its place in the directorate's
+    handling, and both the directorate and the regulator see it."""
 
     RECEIVED = "received", _("Received")
     UNDER_REVIEW = "under_review", _("Under review")
+    ANSWERED = "answered", pgettext_lazy("complaint status", "Answered")
     # "Closed" as a case is settled, not as an office shut for the day (Persian has two words).
     CLOSED = "closed", pgettext_lazy("complaint status", "Closed")
 
 
-# A complaint is taken under review by a supervisor before it is closed, and a closed complaint
-# stays closed (a new fact is a new complaint): the citizen's number always names one finished story.
+# States in which the directorate still owes the citizen an answer (and the answer deadline runs).
+COMPLAINT_AWAITING_ANSWER = frozenset({ComplaintStatus.RECEIVED, ComplaintStatus.UNDER_REVIEW})
+
+# A complaint is taken under review by a supervisor, answered (the citizen is told, by SMS when they
+# gave a mobile), then closed with its outcome. A complaint under review may be closed at once (the
+# closing reason is then what the citizen is told). A closed complaint stays closed (a new fact is a
+# new complaint): the citizen's number always names one finished story.
 COMPLAINT_TRANSITIONS = TransitionTable.of(
     "complaint",
     {
         ComplaintStatus.RECEIVED: {ComplaintStatus.UNDER_REVIEW},
-        ComplaintStatus.UNDER_REVIEW: {ComplaintStatus.CLOSED},
+        ComplaintStatus.UNDER_REVIEW: {ComplaintStatus.ANSWERED, ComplaintStatus.CLOSED},
+        ComplaintStatus.ANSWERED: {ComplaintStatus.CLOSED},
         ComplaintStatus.CLOSED: set(),
     },
 )
@@ -143,5 +152,37 @@ ALERT_TRANSITIONS = TransitionTable.of(
         AlertStatus.ACKNOWLEDGED: {AlertStatus.RESOLVED, AlertStatus.DISMISSED},
         AlertStatus.RESOLVED: set(),
         AlertStatus.DISMISSED: set(),
+    },
+)
+
+
+class ComplaintOutcome(models.TextChoices):
+    """What the directorate found when it closed a complaint (it feeds the office's monthly score)."""
+
+    UPHELD = "upheld", _("Upheld")
+    PARTLY_UPHELD = "partly_upheld", _("Partly upheld")
+    NOT_UPHELD = "not_upheld", _("Not upheld")
+
+
+# Outcomes that may order a refund of an overcharge.
+REFUNDING_OUTCOMES = frozenset({ComplaintOutcome.UPHELD, ComplaintOutcome.PARTLY_UPHELD})
+
+
+class RefundStatus(models.TextChoices):
+    """A refund the directorate ordered on an overcharge complaint: none, ordered, or confirmed by the
+    office (late or not: lateness is ``Complaint.refund_overdue_at``, set by the worker)."""
+
+    NONE = "none", _("No refund")
+    ORDERED = "ordered", _("Refund ordered")
+    CONFIRMED = "confirmed", _("Refund confirmed")
+
+
+# A refund is ordered once (when the complaint is closed as upheld) and confirmed once, by the office.
+REFUND_TRANSITIONS = TransitionTable.of(
+    "complaint refund",
+    {
+        RefundStatus.NONE: {RefundStatus.ORDERED},
+        RefundStatus.ORDERED: {RefundStatus.CONFIRMED},
+        RefundStatus.CONFIRMED: set(),
     },
 )

@@ -6,7 +6,13 @@ import datetime as dt
 
 from pishkhan.supervision import services
 from pishkhan.supervision.selectors import campaign_open
-from pishkhan.supervision.services import campaign_conclude, campaign_notices_send
+from pishkhan.supervision.services import (
+    campaign_conclude,
+    campaign_notices_send,
+    complaint_answers_send,
+    complaint_refunds_flag_overdue,
+    complaints_escalate,
+)
 
 ACTOR = "worker:campaigns_advance"
 # Cases one round concludes; the worker runs the job again at once while it finds work (ADR 0006).
@@ -36,3 +42,17 @@ def alerts_periodic(*, now: dt.datetime) -> int:
     minutes; how many alerts were raised or folded. Always 0 for the worker: one round is enough."""
     services.alerts_evaluate_periodic(now=now)
     return 0
+
+
+COMPLAINTS_ACTOR = "worker:complaints_advance"
+
+
+def complaints_advance(*, now: dt.datetime) -> int:
+    """Text the answers not yet texted, escalate to the regulator the complaints unanswered past their
+    deadline (``PISHKHAN_COMPLAINT_ANSWER_DAYS``), and flag the refunds the office has not confirmed in
+    time (``PISHKHAN_COMPLAINT_REFUND_HOURS``); how many of the three were done."""
+    return (
+        complaint_answers_send(now=now)
+        + complaints_escalate(now=now, actor=COMPLAINTS_ACTOR)
+        + complaint_refunds_flag_overdue(now=now, actor=COMPLAINTS_ACTOR)
+    )

@@ -1,5 +1,6 @@
-"""Pages of supervision: the inactivity campaigns, complaints and inspections under /supervision/, and
-the public complaint form at /complaints/new/ (linked from a licence's verification page)."""
+"""Pages of supervision under /supervision/ (inactivity campaigns, complaints, inspections, alerts and
+rules), and the public complaint form at /complaints/new/ (linked from a licence's verification page)
+and tracking page at /complaints/track/."""
 
 from django.urls import path
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("supervision/complaints/", views.complaint_list, name="complaint_list"),
     path("supervision/complaints/<str:number>/", views.complaint_detail, name="complaint_detail"),
     path("supervision/complaints/<str:number>/review/", views.complaint_review, name="complaint_review"),
+    path("supervision/complaints/<str:number>/answer/", views.complaint_answer, name="complaint_answer"),
     path("supervision/complaints/<str:number>/close/", views.complaint_close, name="complaint_close"),
     path("supervision/inspections/", views.inspection_list, name="inspection_list"),
     path("supervision/inspections/plan/", views.inspection_plan, name="inspection_plan"),
@@ -36,6 +38,18 @@ urlpatterns = [
     path("supervision/alerts/<int:pk>/dismiss/", views.alert_dismiss, name="alert_dismiss"),
     path("supervision/rules/", views.rule_list, name="rule_list"),
     path("supervision/rules/<str:code>/", views.rule_update, name="rule_update"),
+    path("supervision/office-complaints/", views.office_complaints, name="office_complaints"),
+    path(
+        "supervision/office-complaints/<str:number>/",
+        views.office_complaint_detail,
+        name="office_complaint_detail",
+    ),
+    path(
+        "supervision/office-complaints/<str:number>/refund/",
+        views.office_refund_confirm,
+        name="office_refund_confirm",
+    ),
     path("complaints/new/", views.complaint_new, name="complaint_new"),
     path("complaints/sent/", views.complaint_sent, name="complaint_sent"),
+    path("complaints/track/", views.complaint_track, name="complaint_track"),
 ]

@@ -91,6 +91,7 @@ MENU: list[MenuEntry] = [
     MenuEntry(_("Find an office"), "offices:find", group=PUBLIC_SERVICES),
     MenuEntry(_("Track a transaction"), "transactions:track", group=PUBLIC_SERVICES),
     MenuEntry(_("Check a licence"), "licensing:licence_check", group=PUBLIC_SERVICES),
+    MenuEntry(_("Track a complaint"), "supervision:complaint_track", group=PUBLIC_SERVICES),
     MenuEntry(_("API for integrators"), "api:openapi-view", group=PUBLIC_SERVICES),
     MenuEntry(_("Offices"), "offices:office_list", audience="offices.view", group=NETWORK),
     MenuEntry(_("Conversions"), "offices:conversion_board", audience="offices.view", group=NETWORK),
@@ -119,6 +120,13 @@ MENU: list[MenuEntry] = [
     ),
     MenuEntry(_("Alerts"), "supervision:alert_list", audience="supervision.view", group=SUPERVISION),
     MenuEntry(_("Rules"), "supervision:rule_list", audience="supervision.view", group=SUPERVISION),
+    MenuEntry(
+        _("Complaints about your office"),
+        "supervision:office_complaints",
+        audience="supervision.respond",
+        jurisdictions=frozenset({JurisdictionKind.OFFICE}),
+        group=SUPERVISION,
+    ),
     MenuEntry(_("Your account"), "accounts:account_detail", audience="accounts.view_self", group=ACCOUNT),
     MenuEntry(_("Administration"), "admin:index", audience=STAFF, group=ACCOUNT),
 ]

@@ -224,6 +224,8 @@ PISHKHAN_JOBS = [
         "path": "pishkhan.supervision.tasks.alerts_periodic",
         "every": 600,
     },
+    # Complaints: answers texted, unanswered complaints escalated, unconfirmed refunds flagged overdue.
+    {"name": "supervision.complaints", "path": "pishkhan.supervision.tasks.complaints_advance", "every": 60},
 ]
 # Licensing policy (ADR 0007): a licence's term, how long before expiry it may be renewed, and how
 # many years a revoked licence bars its holder from applying again.
@@ -291,3 +293,10 @@ PISHKHAN_INSPECTION_RISK_PROVIDERS = [
     "pishkhan.supervision.selectors.offices_with_open_alerts",
 ]
 PISHKHAN_INSPECTION_RISK_WEIGHT = 3
+PISHKHAN_COMPLAINT_TRACK_RATE = "10/m"  # complaint look-ups (page and API) per client address
+# Citizens' complaints: the directorate answers within these days, or the complaint escalates to the
+# regulator; an office confirms a refund ordered on an upheld overcharge within these hours, or it is
+# flagged overdue; a refund is at most this many rials (a typo's guard, well above any tariff).
+PISHKHAN_COMPLAINT_ANSWER_DAYS = 14
+PISHKHAN_COMPLAINT_REFUND_HOURS = 48
+PISHKHAN_COMPLAINT_REFUND_MAX = 1_000_000_000

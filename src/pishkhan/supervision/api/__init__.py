@@ -4,9 +4,10 @@ own mounted here."""
 from ninja import Router
 
 from pishkhan.accounts.auth import api_auth
-from pishkhan.supervision.api import alerts, campaigns, inspections
+from pishkhan.supervision.api import alerts, campaigns, complaints, inspections
 
 router = Router(auth=api_auth, tags=["supervision"])
 router.add_router("", campaigns.router)
+router.add_router("", complaints.router)
 router.add_router("", inspections.router)
 router.add_router("", alerts.router)

@@ -22,6 +22,8 @@ from pishkhan.supervision.models.complaints import (
     COMPLAINT_NUMBER_LENGTH,
     COMPLAINT_NUMBER_PATTERN,
     COMPLAINT_TEXT_MAX,
+    MOBILE_KEY_LENGTH,
+    REFERENCE_MAX,
     Complaint,
     ComplaintCategory,
 )
@@ -43,6 +45,8 @@ __all__ = [
     "COMPLAINT_NUMBER_PATTERN",
     "COMPLAINT_TEXT_MAX",
     "EVIDENCE_CAP",
+    "MOBILE_KEY_LENGTH",
+    "REFERENCE_MAX",
     "RULE_TITLES",
     "Alert",
     "AlertCursor",

@@ -4,7 +4,9 @@
   the regulator's edits of a rule
 - ``campaigns``: inactivity campaigns: start (cases and notices), SMS notices, conclusion, appeals
   (ADR 0008)
-- ``complaints``: citizens' complaints about offices: receive, take under review, close
+- ``complaints``: citizens' complaints about offices: receive, take under review, answer, close with
+  an outcome (and a refund order), the office's refund confirmation, and the worker's rounds (answers
+  texted, escalation to the regulator, overdue refunds)
 - ``inspections``: visits planned or drawn at random, carried out (results, photos, score), cancelled,
   reviewed
 """
@@ -28,7 +30,19 @@ from pishkhan.supervision.services.campaigns import (
     case_appeal_decide,
     case_appeal_lodge,
 )
-from pishkhan.supervision.services.complaints import complaint_close, complaint_review, complaint_submit
+from pishkhan.supervision.services.complaints import (
+    answer_days,
+    complaint_answer,
+    complaint_answers_send,
+    complaint_close,
+    complaint_close_check,
+    complaint_refund_confirm,
+    complaint_refunds_flag_overdue,
+    complaint_review,
+    complaint_submit,
+    complaints_escalate,
+    refund_max,
+)
 from pishkhan.supervision.services.inspections import (
     Answer,
     Conducted,
@@ -59,20 +73,28 @@ __all__ = [
     "alert_resolve",
     "alerts_evaluate",
     "alerts_evaluate_periodic",
+    "answer_days",
     "campaign_conclude",
     "campaign_notices_send",
     "campaign_start",
     "case_appeal_decide",
     "case_appeal_lodge",
     "checklist_publish",
+    "complaint_answer",
+    "complaint_answers_send",
     "complaint_close",
+    "complaint_close_check",
+    "complaint_refund_confirm",
+    "complaint_refunds_flag_overdue",
     "complaint_review",
     "complaint_submit",
+    "complaints_escalate",
     "inspection_cancel",
     "inspection_conduct",
     "inspection_plan",
     "inspection_review",
     "inspections_draw",
     "photo_check",
+    "refund_max",
     "rule_update",
 ]

@@ -1,7 +1,7 @@
 """Pages of supervision, one module per concept: rules and alerts (``alerts``), the inactivity
-campaigns (``campaigns``), citizens' complaints about offices (``complaints``: the public form and the
-supervisors' pages), inspections of offices (``inspections``: planning, the random draw, the
-inspector's form, photos)."""
+campaigns (``campaigns``), citizens' complaints about offices (``complaints``: the public form and
+tracking page, the supervisors' queues and pages, the office operator's complaints and refunds),
+inspections of offices (``inspections``: planning, the random draw, the inspector's form, photos)."""
 
 from pishkhan.supervision.views.alerts import (
     alert_acknowledge,
@@ -21,12 +21,17 @@ from pishkhan.supervision.views.campaigns import (
     case_detail,
 )
 from pishkhan.supervision.views.complaints import (
+    complaint_answer,
     complaint_close,
     complaint_detail,
     complaint_list,
     complaint_new,
     complaint_review,
     complaint_sent,
+    complaint_track,
+    office_complaint_detail,
+    office_complaints,
+    office_refund_confirm,
 )
 from pishkhan.supervision.views.inspections import (
     inspection_cancel,
@@ -51,12 +56,14 @@ __all__ = [
     "campaign_start",
     "candidates",
     "case_detail",
+    "complaint_answer",
     "complaint_close",
     "complaint_detail",
     "complaint_list",
     "complaint_new",
     "complaint_review",
     "complaint_sent",
+    "complaint_track",
     "inspection_cancel",
     "inspection_conduct",
     "inspection_detail",
@@ -65,6 +72,9 @@ __all__ = [
     "inspection_photo",
     "inspection_plan",
     "inspection_review",
+    "office_complaint_detail",
+    "office_complaints",
+    "office_refund_confirm",
     "rule_list",
     "rule_update",
 ]
