@@ -17,6 +17,9 @@ urlpatterns = [
     path("supervision/complaints/<str:number>/", views.complaint_detail, name="complaint_detail"),
     path("supervision/complaints/<str:number>/review/", views.complaint_review, name="complaint_review"),
     path("supervision/complaints/<str:number>/close/", views.complaint_close, name="complaint_close"),
+    path("supervision/board/", views.board, name="board"),
+    path("supervision/board/live/", views.board_live, name="board_live"),
+    path("supervision/board/offices/<str:code>/", views.board_office, name="board_office"),
     path("complaints/new/", views.complaint_new, name="complaint_new"),
     path("complaints/sent/", views.complaint_sent, name="complaint_sent"),
 ]

@@ -1,6 +1,7 @@
 """Pages of supervision: the inactivity campaigns (``campaigns``) and citizens' complaints about
 offices (``complaints``: the public form and the supervisors' pages)."""
 
+from pishkhan.supervision.views.board import board, board_live, board_office
 from pishkhan.supervision.views.campaigns import (
     campaign_conclude,
     campaign_detail,
@@ -19,6 +20,9 @@ from pishkhan.supervision.views.complaints import (
 )
 
 __all__ = [
+    "board",
+    "board_live",
+    "board_office",
     "campaign_conclude",
     "campaign_detail",
     "campaign_list",
