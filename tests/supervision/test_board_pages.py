@@ -138,7 +138,7 @@ def test_unknown_office_and_malformed_province_are_404(offices):
     assert client.get(BOARD, {"province": "x"}).status_code == 404
 
 
-@pytest.mark.parametrize("role", ["office_operator", "licensee", "agency_staff"])
+@pytest.mark.parametrize("role", ["office_operator", "licensee"])
 def test_others_may_not_see_the_board(offices, role):
     user = UserFactory(
         role=role, jurisdiction_code=offices["heard"].code if role == "office_operator" else ""
