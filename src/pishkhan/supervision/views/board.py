@@ -86,7 +86,9 @@ def _board_map(rows: list[OfficeLive], province: str) -> BoardMap:
     drawing = province_map()
     # Drawn in this order, so an offline office is never hidden under an online one.
     order = [LivenessState.CLOSED, LivenessState.ONLINE, LivenessState.QUIET, LivenessState.OFFLINE]
-    layers = office_map.dot_layers(((row.state.value, row.lat, row.lon) for row in rows), [s.value for s in order])
+    layers = office_map.dot_layers(
+        ((row.state.value, row.lat, row.lon) for row in rows), [s.value for s in order]
+    )
     view_box = drawing.view_box
     if province:
         shape = next((shape for shape in drawing.provinces if shape.code == province), None)
