@@ -47,13 +47,17 @@ def test_liveness_lists_offices_with_state_last_seen_and_terminals(offices):
     assert body["count"] == 3
     by_code = {item["code"]: item for item in body["items"]}
     heard = by_code[offices["heard"].code]
-    assert heard["state"] == "online" and heard["last_seen_at"] and heard["silent_since"] is None
+    assert heard["state"] == "online"
+    assert heard["last_seen_at"]
+    assert heard["silent_since"] is None
     assert {t["terminal_id"]: t["software_version"] for t in heard["terminals"]} == {
         "desk-1": "3.2.0",
         "desk-2": "3.1.0",
     }
     silent = by_code[offices["silent"].code]
-    assert silent["state"] == "offline" and silent["last_seen_at"] is None and silent["terminals"] == []
+    assert silent["state"] == "offline"
+    assert silent["last_seen_at"] is None
+    assert silent["terminals"] == []
 
 
 def test_liveness_filters_by_state_and_province(offices):
@@ -72,7 +76,8 @@ def test_bad_filters_are_refused_clearly(offices):
     unknown = client.get(LIVENESS, {"state": "asleep"})
     malformed = client.get(LIVENESS, {"province": "xx"})
 
-    assert unknown.status_code == 422 and "state" in unknown.json()["errors"]
+    assert unknown.status_code == 422
+    assert "state" in unknown.json()["errors"]
     assert malformed.status_code == 422
     assert unknown["Content-Type"].startswith("application/problem+json")
 
@@ -80,10 +85,14 @@ def test_bad_filters_are_refused_clearly(offices):
 def test_summary_counts_per_province(offices):
     body = _client(regulator()).get(SUMMARY).json()
 
-    assert body["total"]["online"] == 1 and body["total"]["offline"] == 2 and body["total"]["total"] == 3
+    assert body["total"]["online"] == 1
+    assert body["total"]["offline"] == 2
+    assert body["total"]["total"] == 3
     provinces = {row["province"]: row for row in body["provinces"]}
-    assert provinces[TEHRAN_PROVINCE]["online"] == 1 and provinces[ISFAHAN_PROVINCE]["offline"] == 1
-    assert body["quiet_minutes"] == 10 and body["offline_minutes"] == 30
+    assert provinces[TEHRAN_PROVINCE]["online"] == 1
+    assert provinces[ISFAHAN_PROVINCE]["offline"] == 1
+    assert body["quiet_minutes"] == 10
+    assert body["offline_minutes"] == 30
 
 
 def test_a_directorate_reads_its_province_only(offices):

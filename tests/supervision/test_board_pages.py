@@ -65,21 +65,27 @@ def test_the_regulator_sees_every_province_counted_and_the_offline_offices(offic
 
     assert page.status_code == 200
     html = page.content.decode()
-    assert _count(html, "online") == "۱" and _count(html, "offline") == "۲"
-    assert f'data-area="{TEHRAN_PROVINCE}"' in html and f'data-area="{ISFAHAN_PROVINCE}"' in html
+    assert _count(html, "online") == "۱"
+    assert _count(html, "offline") == "۲"
+    assert f'data-area="{TEHRAN_PROVINCE}"' in html
+    assert f'data-area="{ISFAHAN_PROVINCE}"' in html
     assert f'data-office="{offices["silent"].code}"' in html
     assert f'data-office="{offices["isfahan"].code}"' in html
     assert f'data-office="{offices["heard"].code}"' not in html
-    assert 'data-state="online"' in html and 'data-state="offline"' in html  # the map's layers
-    assert 'data-version="3.2.0"' in html and 'data-version="2.9.9"' in html
-    assert f'hx-get="{LIVE}"' in html and 'hx-trigger="every 10s"' in html
+    assert 'data-state="online"' in html
+    assert 'data-state="offline"' in html
+    assert 'data-version="3.2.0"' in html
+    assert 'data-version="2.9.9"' in html
+    assert f'hx-get="{LIVE}"' in html
+    assert 'hx-trigger="every 10s"' in html
 
 
 def test_a_province_is_counted_per_county(offices):
     page = _client(regulator()).get(BOARD, {"province": TEHRAN_PROVINCE})
 
     html = page.content.decode()
-    assert 'data-area="2301"' in html and f'data-area="{ISFAHAN_PROVINCE}"' not in html
+    assert 'data-area="2301"' in html
+    assert f'data-area="{ISFAHAN_PROVINCE}"' not in html
     assert f'data-office="{offices["isfahan"].code}"' not in html
     assert f"{LIVE}?province={TEHRAN_PROVINCE}" in html  # the poll keeps the filter
 
@@ -103,8 +109,10 @@ def test_the_live_fragment_follows_a_new_heartbeat(offices):
     heartbeat_record(office=offices["silent"], terminal_id="desk-2", software_version="3.2.0")
     after = client.get(LIVE).content.decode()
 
-    assert _count(before, "online") == "۱" and _count(after, "online") == "۲"
-    assert after.lstrip().startswith("<div") and "<html" not in after  # a fragment, not a page
+    assert _count(before, "online") == "۱"
+    assert _count(after, "online") == "۲"
+    assert after.lstrip().startswith("<div")
+    assert "<html" not in after
 
 
 def test_the_offline_offices_export_as_csv_and_xlsx(offices):
@@ -114,9 +122,11 @@ def test_the_offline_offices_export_as_csv_and_xlsx(offices):
     xlsx = client.get(BOARD, {"export": "xlsx"})
 
     body = b"".join(csv.streaming_content).decode()
-    assert offices["silent"].code in body and offices["isfahan"].code in body
+    assert offices["silent"].code in body
+    assert offices["isfahan"].code in body
     assert offices["heard"].code not in body
-    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxml")
+    assert xlsx.status_code == 200
+    assert xlsx["Content-Type"].startswith("application/vnd.openxml")
     assert client.get(BOARD, {"export": "pdf"}).status_code == 400
 
 
@@ -127,8 +137,10 @@ def test_an_office_page_lists_its_terminals(offices):
 
     html = page.content.decode()
     assert page.status_code == 200
-    assert 'data-terminal="desk-1"' in html and 'data-terminal="desk-2"' in html
-    assert "3.1.0" in html and 'data-state="online"' in html
+    assert 'data-terminal="desk-1"' in html
+    assert 'data-terminal="desk-2"' in html
+    assert "3.1.0" in html
+    assert 'data-state="online"' in html
 
 
 def test_unknown_office_and_malformed_province_are_404(offices):

@@ -30,6 +30,7 @@ from pishkhan.catalogue.kinds import OfficeKind
 from pishkhan.demo import names
 from pishkhan.demo.allocation import allocate
 from pishkhan.demo.catalogue_seed import catalogue_seed, visit_reports_seed
+from pishkhan.demo.heartbeats import heartbeats_history_build
 from pishkhan.demo.history import UP_DAYS, UP_SCALE, history_build
 from pishkhan.demo.licences import licences_build
 from pishkhan.demo.services import DEMO_JURISDICTIONS
@@ -430,4 +431,9 @@ def network_build(
     )
     report.counts["transactions"] = history.transactions
     step("history", started)
+
+    # Signs of life for the network board: most offices alive, some flaky, a few hundred dark.
+    started = time.perf_counter()
+    report.counts["heartbeats"] = heartbeats_history_build(seed=seed, days=history_days, now=timezone.now())
+    step("heartbeats", started)
     return report

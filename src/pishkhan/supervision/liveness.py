@@ -182,8 +182,8 @@ def liveness_rows(
     open_since_by_text: dict[str, dt.datetime | None] = {}
     rows = []
     for (
-        pk, code, name, p_code, p_fa, p_en, c_code, c_fa, c_en, lat, lon, text, beat_at, received_at, terminal,
-        version,
+        pk, code, name, p_code, p_fa, p_en, c_code, c_fa, c_en, lat, lon, text, beat_at, received_at,
+        terminal, version,
     ) in offices:  # fmt: skip
         if text not in open_since_by_text:
             hours = json.loads(text) if text else {}
