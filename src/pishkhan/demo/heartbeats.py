@@ -41,6 +41,9 @@ SOFTWARE = (
 # An office's system starts beating this long before it opens (the board shows it online at once).
 WARM_UP = dt.timedelta(minutes=15)
 ACTOR = "demo:heartbeats"
+# Days of past heartbeats ``up`` writes (at most): enough for the board's history and availability,
+# few enough to keep ``up`` quick (about 70,000 rows a day).
+HISTORY_DAYS = 3
 CHUNK = 50_000
 
 
@@ -72,7 +75,9 @@ def office_health(*, seed: int, code: str) -> Health:
         pick -= share
     low, high = DARK_HOURS
     dark_for = dt.timedelta(hours=low + (high - low) * _draw(seed, code, "dark"))
-    return Health(kind=kind, software=software, phase=int(FLAKY_CYCLE * _draw(seed, code, "phase")), dark_for=dark_for)
+    return Health(
+        kind=kind, software=software, phase=int(FLAKY_CYCLE * _draw(seed, code, "phase")), dark_for=dark_for
+    )
 
 
 def _terminal(office: Office, turn: int) -> str:
@@ -93,7 +98,11 @@ def beats_now(*, offices: Iterable[Office], seed: int, now: dt.datetime) -> list
             continue
         if health.kind == "flaky" and (minute + health.phase) % FLAKY_CYCLE >= FLAKY_ON:
             continue
-        beats.append(Beat(office=office, terminal_id=_terminal(office, minute), software_version=health.software, at=now))
+        beats.append(
+            Beat(
+                office=office, terminal_id=_terminal(office, minute), software_version=health.software, at=now
+            )
+        )
     return beats
 
 
@@ -122,7 +131,12 @@ def beats_history(*, offices: Iterable[Office], seed: int, days: int, now: dt.da
                 if at > until:
                     break
                 turn += 1
-                yield Beat(office=office, terminal_id=_terminal(office, turn), software_version=health.software, at=at)
+                yield Beat(
+                    office=office,
+                    terminal_id=_terminal(office, turn),
+                    software_version=health.software,
+                    at=at,
+                )
 
 
 def _serving() -> list[Office]:
@@ -134,9 +148,10 @@ def _serving() -> list[Office]:
 def heartbeats_history_build(
     *, seed: int, days: int, now: dt.datetime, progress: Callable[[str], None] | None = None
 ) -> int:
-    """Give every serving office of the demo ``days`` days of heartbeats up to ``now``; how many."""
+    """Give every serving office of the demo ``days`` days (at most ``HISTORY_DAYS``) of heartbeats up
+    to ``now``; how many."""
     written, chunk = 0, []
-    for beat in beats_history(offices=_serving(), seed=seed, days=days, now=now):
+    for beat in beats_history(offices=_serving(), seed=seed, days=min(days, HISTORY_DAYS), now=now):
         chunk.append(beat)
         if len(chunk) >= CHUNK:
             written += heartbeats_record_many(beats=chunk, actor=ACTOR)

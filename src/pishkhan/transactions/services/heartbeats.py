@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from pishkhan.audit.actors import Actor
 from pishkhan.common.bulk import insert_dicts
 from pishkhan.common.errors import ValidationError
+from pishkhan.licensing.selectors import offices_awaiting_signal
 from pishkhan.licensing.services import licence_signal
 from pishkhan.offices.models import Office
 from pishkhan.offices.states import OfficeStatus
@@ -154,8 +155,11 @@ def heartbeats_record_many(*, beats: Sequence[Beat], actor: Actor = None) -> int
             ignore_conflicts=True,
             batch_size=500,
         )
+        # Licensing hears the first sign of life of an office whose licence awaits one.
+        awaiting = offices_awaiting_signal(office_ids=[beat.office.pk for beat in first]) if first else set()
         for beat in first:
-            licence_signal(office=beat.office, at=beat.at, actor=actor)
+            if beat.office.pk in awaiting:
+                licence_signal(office=beat.office, at=beat.at, actor=actor)
     return len(rows)
 
 
