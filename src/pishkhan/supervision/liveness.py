@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import TextField
 from django.db.models.functions import Cast
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pishkhan.common.calendar import TEHRAN, to_tehran
 from pishkhan.offices.hours import iranian_weekday, minutes_of
@@ -40,10 +40,10 @@ Scope = dict[str, str] | None
 class LivenessState(models.TextChoices):
     """What the board says of an office now."""
 
-    ONLINE = "online", _("online")
-    QUIET = "quiet", _("quiet")
-    OFFLINE = "offline", _("offline")
-    CLOSED = "closed", _("closed")
+    ONLINE = "online", pgettext_lazy("liveness", "online")
+    QUIET = "quiet", pgettext_lazy("liveness", "quiet")
+    OFFLINE = "offline", pgettext_lazy("liveness", "offline")
+    CLOSED = "closed", pgettext_lazy("liveness", "closed")
 
 
 STATES = tuple(LivenessState)

@@ -111,7 +111,9 @@ def _board_map(rows: list[OfficeLive], province: str) -> BoardMap:
     )
 
 
-def _live_context(request: HttpRequest, province: str, rows: list[OfficeLive], now: dt.datetime) -> dict:
+def _live_context(
+    request: HttpRequest, province: str, rows: list[OfficeLive], now: dt.datetime, *, national: bool
+) -> dict:
     offline = liveness.offline_in_hours(rows)
     query = request.GET.copy()
     query.pop("export", None)
@@ -129,17 +131,19 @@ def _live_context(request: HttpRequest, province: str, rows: list[OfficeLive], n
         "query": query.urlencode(),
         "quiet_minutes": settings.PISHKHAN_LIVENESS_QUIET_MINUTES,
         "offline_minutes": settings.PISHKHAN_LIVENESS_OFFLINE_MINUTES,
+        "national": national,
     }
 
 
-def _rows(request: HttpRequest, now: dt.datetime) -> tuple[str, list[OfficeLive]]:
+def _rows(request: HttpRequest, now: dt.datetime) -> tuple[str, list[OfficeLive], bool]:
+    """The province shown, its offices' liveness, and whether the caller sees the whole country."""
     scope = _scope(_principal(request))
     province = _province_asked(request, scope)
     try:
         rows = liveness.liveness_rows(now=now, scope=scope, province=province or None)
     except ApplicationError:
         raise Http404(province) from None  # a malformed province code names no province
-    return province, rows
+    return province, rows, not scope
 
 
 _COLUMNS = [
@@ -163,20 +167,22 @@ def board(request: HttpRequest) -> HttpResponse:
     except ApplicationError as exc:
         return HttpResponseBadRequest(exc.detail)
     now = timezone.now()
-    province, rows = _rows(request, now)
+    province, rows, national = _rows(request, now)
     if wanted:
         return export_response(
             rows=liveness.offline_in_hours(rows), columns=_COLUMNS, filename="offline-offices", format=wanted
         )
-    return render(request, "supervision/board.html", _live_context(request, province, rows, now))
+    context = _live_context(request, province, rows, now, national=national)
+    return render(request, "supervision/board.html", context)
 
 
 @permission_required("supervision.board")
 def board_live(request: HttpRequest) -> HttpResponse:
     """The board's live part alone, for htmx to swap in every few seconds."""
     now = timezone.now()
-    province, rows = _rows(request, now)
-    response = render(request, "supervision/_board_live.html", _live_context(request, province, rows, now))
+    province, rows, national = _rows(request, now)
+    context = _live_context(request, province, rows, now, national=national)
+    response = render(request, "supervision/_board_live.html", context)
     response["Cache-Control"] = "no-store"
     return response
 
