@@ -227,7 +227,7 @@ PISHKHAN_BOARD_REFRESH_SECONDS = 10
 if PISHKHAN_DEMO:
     # The demo's healthy offices beat as their systems would (demo/tasks.py); never in production.
     PISHKHAN_JOBS.append(
-        {"name": "demo.heartbeats", "path": "pishkhan.demo.tasks.demo_heartbeats", "every": 60}
+        {"name": "demo.heartbeats", "path": "pishkhan.demo.tasks.demo_heartbeats", "every": 120}
     )
 # Licensing policy (ADR 0007): a licence's term, how long before expiry it may be renewed, and how
 # many years a revoked licence bars its holder from applying again.

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.db import transaction as db_transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from pishkhan.audit.actors import Actor
 from pishkhan.common.bulk import insert_dicts
 from pishkhan.common.errors import ValidationError
+from pishkhan.common.writes import writer_turn
 from pishkhan.licensing.selectors import offices_awaiting_signal
 from pishkhan.licensing.services import licence_signal
 from pishkhan.offices.models import Office
@@ -119,7 +121,9 @@ def heartbeats_record_many(*, beats: Sequence[Beat], actor: Actor = None) -> int
             latest[beat.office.pk] = Beat(
                 office=beat.office, terminal_id=terminal_id, software_version=version, at=at
             )
-    with db_transaction.atomic():
+    db = connection
+    # On SQLite, take this process's turn among writers (as the counter's batch does).
+    with writer_turn(db) if not db.in_atomic_block else nullcontext(), db_transaction.atomic():
         insert_dicts(Heartbeat, rows)
         known = dict(
             OfficeLiveness.objects.select_for_update()
