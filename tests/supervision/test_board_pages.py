@@ -111,6 +111,8 @@ def test_the_live_fragment_follows_a_new_heartbeat(offices):
 
     assert _count(before, "online") == "۱"
     assert _count(after, "online") == "۲"
+    assert 'id="board-outlines"' in after
+    assert '<path class="outline' not in after  # the page keeps the outlines it has (hx-preserve)
     assert after.lstrip().startswith("<div")
     assert "<html" not in after
 

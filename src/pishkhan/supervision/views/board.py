@@ -112,7 +112,13 @@ def _board_map(rows: list[OfficeLive], province: str) -> BoardMap:
 
 
 def _live_context(
-    request: HttpRequest, province: str, rows: list[OfficeLive], now: dt.datetime, *, national: bool
+    request: HttpRequest,
+    province: str,
+    rows: list[OfficeLive],
+    now: dt.datetime,
+    *,
+    national: bool,
+    polled: bool = False,
 ) -> dict:
     offline = liveness.offline_in_hours(rows)
     query = request.GET.copy()
@@ -132,6 +138,7 @@ def _live_context(
         "quiet_minutes": settings.PISHKHAN_LIVENESS_QUIET_MINUTES,
         "offline_minutes": settings.PISHKHAN_LIVENESS_OFFLINE_MINUTES,
         "national": national,
+        "polled": polled,  # a poll leaves out what never changes (the map's outlines)
     }
 
 
@@ -181,7 +188,7 @@ def board_live(request: HttpRequest) -> HttpResponse:
     """The board's live part alone, for htmx to swap in every few seconds."""
     now = timezone.now()
     province, rows, national = _rows(request, now)
-    context = _live_context(request, province, rows, now, national=national)
+    context = _live_context(request, province, rows, now, national=national, polled=True)
     response = render(request, "supervision/_board_live.html", context)
     response["Cache-Control"] = "no-store"
     return response
