@@ -75,9 +75,6 @@ class _LazyOut:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def count(self) -> int:
-        return len(self.rows)
-
     def __getitem__(self, index: slice) -> list[OfficeLivenessOut]:
         shown = self.rows[index]
         terminals = terminals_by_office(
