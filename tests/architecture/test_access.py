@@ -71,6 +71,7 @@ SAMPLE_KWARGS = {
     "supervision:rule_update": lambda s: {"code": "overcharge"},
     "supervision:office_complaint_detail": lambda s: {"number": s.complaint.number},
     "supervision:office_refund_confirm": lambda s: {"number": s.complaint.number},
+    "supervision:board_office": lambda s: {"code": s.office.code},
     "licensing:licence_detail": lambda s: {"number": s.licence.number},
     "licensing:application_detail": lambda s: {"number": s.application.number},
     "licensing:application_document": lambda s: {

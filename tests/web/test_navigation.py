@@ -70,6 +70,7 @@ def test_only_staff_see_the_administration_entry(client):
         "/transactions/",
         "/licensing/",
         "/supervision/inactive-licences/",
+        "/supervision/board/",
         "/supervision/complaints/",
         "/supervision/inspections/",
         "/supervision/alerts/",
@@ -167,6 +168,7 @@ def test_the_bar_groups_a_regulators_entries_into_a_few_menus(english):
                 "/supervision/alerts/",
                 "/supervision/rules/",
             ],
+            ["/supervision/inactive-licences/", "/supervision/board/", "/supervision/complaints/"],
         ),
         ("Account", ["/accounts/me/", "/admin/"]),
     ]

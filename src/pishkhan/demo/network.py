@@ -13,6 +13,7 @@ point drawn inside their county (marked as an estimated location).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 import time
@@ -31,6 +32,7 @@ from pishkhan.demo import names
 from pishkhan.demo.allocation import allocate
 from pishkhan.demo.catalogue_seed import catalogue_seed, visit_reports_seed
 from pishkhan.demo.complaints import complaints_build
+from pishkhan.demo.heartbeats import heartbeats_history_build
 from pishkhan.demo.history import UP_DAYS, UP_SCALE, history_build
 from pishkhan.demo.licences import licences_build
 from pishkhan.demo.services import DEMO_JURISDICTIONS
@@ -92,6 +94,10 @@ HOURS_CITY = {
 }
 HOURS_CITY_SHORT = {**{str(d): [["07:30", "15:00"]] for d in _WORKDAYS}, "5": [["08:00", "12:00"]]}
 HOURS_VILLAGE = {str(d): [["08:00", "14:00"]] for d in _WORKDAYS}
+# A few city Pishkhan offices work round the clock (beside a hospital, a terminal): the network board
+# then has offices open at night and on Fridays too.
+HOURS_ROUND_THE_CLOCK = {str(d): [["00:00", "24:00"]] for d in range(7)}
+ROUND_THE_CLOCK_SHARE = 0.02
 
 # Fallback size of a town GeoNames has no population for (small towns mostly).
 SMALL_TOWN = 3_000
@@ -328,6 +334,19 @@ def _conversions(offices: list[Office], rng: random.Random, now: dt.datetime) ->
     return drafts
 
 
+def _round_the_clock(drafts: list[OfficeDraft], rng: random.Random) -> list[OfficeDraft]:
+    """Some city Pishkhan offices open round the clock, drawn from their own stream of the seed (so the
+    rest of the network is drawn as before)."""
+    return [
+        dataclasses.replace(draft, opening_hours=HOURS_ROUND_THE_CLOCK)
+        if draft.kind == OfficeKind.PISHKHAN
+        and draft.setting == OfficeSetting.URBAN
+        and rng.random() < ROUND_THE_CLOCK_SHARE
+        else draft
+        for draft in drafts
+    ]
+
+
 def network_is_built() -> bool:
     """Whether the demo network (or any office registry) is already there."""
     return Office.objects.exists()
@@ -365,7 +384,7 @@ def network_build(
     step("catalogue", started)
 
     started = time.perf_counter()
-    drafts = plan_offices(total=offices, rng=rng)
+    drafts = _round_the_clock(plan_offices(total=offices, rng=rng), random.Random(f"{seed}:round-the-clock"))
     step("plan", started)
 
     started = time.perf_counter()
@@ -436,4 +455,8 @@ def network_build(
     started = time.perf_counter()
     report.counts["complaints"] = complaints_build(now=now)
     step("complaints", started)
+    # Signs of life for the network board: most offices alive, some flaky, a few hundred dark.
+    started = time.perf_counter()
+    report.counts["heartbeats"] = heartbeats_history_build(seed=seed, days=history_days, now=timezone.now())
+    step("heartbeats", started)
     return report

@@ -471,3 +471,14 @@ def county_quota_state(*, county_id: int, office_kind: str) -> QuotaState | None
     return QuotaState(
         maximum=maximum, in_force=licences_in_force_count(county_id=county_id, office_kind=office_kind)
     )
+
+
+def offices_awaiting_signal(*, office_ids: list[int]) -> set[int]:
+    """Those of the offices whose licence in force may still change on a sign of life (its first
+    signal unrecorded, or issued and not yet active): the only ones a bulk of heartbeats needs to hand
+    to ``services.licence_signal``, which does nothing for the others."""
+    return set(
+        Licence.objects.filter(office_id__in=office_ids, status__in=IN_FORCE_STATES)
+        .filter(Q(first_signal_at__isnull=True) | Q(status=LicenceStatus.ISSUED))
+        .values_list("office_id", flat=True)
+    )

@@ -558,3 +558,16 @@ def conversion_board(*, scope: Scope = None, now: dt.datetime) -> list[Conversio
 def conversion_open_for(*, office: Office) -> Conversion | None:
     """The office's open conversion (requested, under review or overdue), if any."""
     return Conversion.objects.filter(office=office, state__in=OPEN_CONVERSION_STATES).first()
+
+
+# --- The offices supervision watches ----------------------------------------------------------------
+
+
+def office_list_serving(
+    *, scope: Scope = None, province: str | None = None, county: str | None = None
+) -> QuerySet[Office]:
+    """Offices that serve citizens now (active, and their licence in force if they need one), narrowed
+    like :func:`office_list`; the network whose liveness supervision's board shows."""
+    return office_list(scope=scope, province=province, county=county, status=OfficeStatus.ACTIVE).filter(
+        serving_hold=""
+    )

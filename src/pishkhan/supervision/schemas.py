@@ -421,3 +421,61 @@ class ComplaintTrackOut(Schema):
     refund_amount: int | None
     refund_confirmed_at: dt.datetime | None
     steps: list[TrackedStepOut]
+
+
+# --- The network board ----------------------------------------------------------------------------
+
+
+class LivenessIn(Schema):
+    """Filters of the offices' liveness list."""
+
+    province: ShortText | None = Field(None, description="province code, two digits")
+    state: ShortText | None = Field(None, description="online, quiet, offline or closed")
+
+
+class TerminalOut(Schema):
+    """A terminal of an office as its heartbeats of the last day tell it."""
+
+    terminal_id: str
+    software_version: str
+    first_at: dt.datetime
+    last_at: dt.datetime
+    beats: int
+
+
+class OfficeLivenessOut(Schema):
+    """An office's liveness now: its state, when it was last heard from, since when it is silent in its
+    opening hours (when open and not online), and its terminals."""
+
+    code: str
+    name: str
+    province: str
+    county: str
+    state: str
+    last_seen_at: dt.datetime | None
+    silent_since: dt.datetime | None
+    software_version: str = Field(description="of the terminal last heard from; blank if never")
+    terminals: list[TerminalOut] = Field(description="terminals heard in the last 24 hours")
+
+
+class StateCountsOut(Schema):
+    """How many offices of a province are in each state now."""
+
+    province: str
+    name_fa: str
+    name_en: str
+    online: int
+    quiet: int
+    offline: int
+    closed: int
+    total: int
+
+
+class NetworkSummaryOut(Schema):
+    """The network now: counts per province and in all, with the thresholds that decide the states."""
+
+    as_of: dt.datetime
+    quiet_minutes: int
+    offline_minutes: int
+    total: StateCountsOut
+    provinces: list[StateCountsOut]

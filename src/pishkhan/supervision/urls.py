@@ -1,6 +1,6 @@
-"""Pages of supervision under /supervision/ (inactivity campaigns, complaints, inspections, alerts and
-rules), and the public complaint form at /complaints/new/ (linked from a licence's verification page)
-and tracking page at /complaints/track/."""
+"""Pages of supervision under /supervision/ (the network board, inactivity campaigns, complaints,
+inspections, alerts and rules), and the public complaint form at /complaints/new/ (linked from a
+licence's verification page) and tracking page at /complaints/track/."""
 
 from django.urls import path
 
@@ -49,6 +49,9 @@ urlpatterns = [
         views.office_refund_confirm,
         name="office_refund_confirm",
     ),
+    path("supervision/board/", views.board, name="board"),
+    path("supervision/board/live/", views.board_live, name="board_live"),
+    path("supervision/board/offices/<str:code>/", views.board_office, name="board_office"),
     path("complaints/new/", views.complaint_new, name="complaint_new"),
     path("complaints/sent/", views.complaint_sent, name="complaint_sent"),
     path("complaints/track/", views.complaint_track, name="complaint_track"),

@@ -15,11 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hmac
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncDate, TruncHour
 from django.utils.translation import gettext as _
 
 from pishkhan.accounts.selectors import (
@@ -50,7 +51,7 @@ from pishkhan.offices.selectors import (
     office_counter_sql,
     office_open_params,
 )
-from pishkhan.transactions.models import CounterTransaction, OfficeLiveness, TransactionEvent
+from pishkhan.transactions.models import CounterTransaction, Heartbeat, OfficeLiveness, TransactionEvent
 from pishkhan.transactions.services import citizen_key
 from pishkhan.transactions.states import TransactionState
 
@@ -479,3 +480,68 @@ def office_day_counts(
         .order_by()
     )
     return {(row["office_id"], row["day"]): row["n"] for row in rows}
+
+
+# --- Offices' liveness, for supervision's network board --------------------------------------------
+# One row per office (``OfficeLiveness``) holds its last heartbeat, so the board reads 13,000 offices
+# with one join; the heartbeats themselves are read per office (its terminals) or bucketed per hour.
+
+
+def office_heard_annotations(*, office: str = "") -> dict[str, Any]:
+    """Annotations for a queryset of offices (``office=""``) or of rows with an office at ``office``:
+    when it last sent a heartbeat (``heard_beat_at``), from which terminal and software version
+    (``heard_terminal``, ``heard_version``), and when it last received a transaction
+    (``heard_received_at``, one probe of the counter's (office, received_at) index per row)."""
+    prefix = f"{office}__" if office else ""
+    return {
+        "heard_beat_at": F(f"{prefix}liveness__last_seen_at"),
+        "heard_terminal": F(f"{prefix}liveness__terminal_id"),
+        "heard_version": F(f"{prefix}liveness__software_version"),
+        "heard_received_at": office_last_received_expression(office_id=OuterRef(f"{prefix}pk")),
+    }
+
+
+@dataclass(frozen=True)
+class TerminalSeen:
+    """One terminal of an office as its heartbeats tell it: its software, first and last beat, how many."""
+
+    terminal_id: str
+    software_version: str
+    first_at: dt.datetime
+    last_at: dt.datetime
+    beats: int
+
+
+def office_terminals(*, office_id: int, since: dt.datetime) -> list[TerminalSeen]:
+    """The terminals (and software versions) that sent the office heartbeats since ``since``, the
+    most recently heard first; a terminal that changed version is listed once per version."""
+    return terminals_by_office(office_ids=[office_id], since=since).get(office_id, [])
+
+
+def terminals_by_office(*, office_ids: list[int], since: dt.datetime) -> dict[int, list[TerminalSeen]]:
+    """Office id → its terminals heard since ``since`` (as :func:`office_terminals`), in one query."""
+    rows = (
+        Heartbeat.objects.filter(office_id__in=office_ids, at__gte=since)
+        .order_by()
+        .values("office_id", "terminal_id", "software_version")
+        .annotate(first_at=Min("at"), last_at=Max("at"), beats=Count("pk"))
+    )
+    found: dict[int, list[TerminalSeen]] = {}
+    for row in rows:
+        found.setdefault(row.pop("office_id"), []).append(TerminalSeen(**row))
+    for terminals in found.values():
+        terminals.sort(key=lambda terminal: (terminal.last_at, terminal.terminal_id), reverse=True)
+    return found
+
+
+def heartbeat_hours(*, start: dt.datetime, end: dt.datetime) -> Iterator[tuple[int, dt.datetime]]:
+    """(office id, hour in Tehran) of every hour in which an office sent a heartbeat in [start, end),
+    each once; for availability (share of opening hours an office was heard in)."""
+    rows = (
+        Heartbeat.objects.filter(at__gte=start, at__lt=end)
+        .annotate(hour=TruncHour("at", tzinfo=TEHRAN))
+        .order_by()
+        .values_list("office_id", "hour")
+        .distinct()
+    )
+    yield from rows.iterator(chunk_size=10_000)

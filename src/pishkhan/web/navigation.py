@@ -114,6 +114,7 @@ MENU: list[MenuEntry] = [
     MenuEntry(
         _("Inactive licences"), "supervision:candidates", audience="supervision.view", group=SUPERVISION
     ),
+    MenuEntry(_("Network board"), "supervision:board", audience="supervision.board", group=SUPERVISION),
     MenuEntry(_("Complaints"), "supervision:complaint_list", audience="supervision.view", group=SUPERVISION),
     MenuEntry(
         _("Inspections"), "supervision:inspection_list", audience="supervision.view", group=SUPERVISION

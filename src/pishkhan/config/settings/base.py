@@ -227,6 +227,17 @@ PISHKHAN_JOBS = [
     # Complaints: answers texted, unanswered complaints escalated, unconfirmed refunds flagged overdue.
     {"name": "supervision.complaints", "path": "pishkhan.supervision.tasks.complaints_advance", "every": 60},
 ]
+# The network board (supervision/liveness.py): an office open by its hours and not heard from
+# (heartbeat or transaction) for QUIET minutes is quiet, for OFFLINE minutes of its hours offline.
+PISHKHAN_LIVENESS_QUIET_MINUTES = 10
+PISHKHAN_LIVENESS_OFFLINE_MINUTES = 30
+# How often an open board page asks for its live part again (seconds).
+PISHKHAN_BOARD_REFRESH_SECONDS = 10
+if PISHKHAN_DEMO:
+    # The demo's healthy offices beat as their systems would (demo/tasks.py); never in production.
+    PISHKHAN_JOBS.append(
+        {"name": "demo.heartbeats", "path": "pishkhan.demo.tasks.demo_heartbeats", "every": 120}
+    )
 # Licensing policy (ADR 0007): a licence's term, how long before expiry it may be renewed, and how
 # many years a revoked licence bars its holder from applying again.
 PISHKHAN_LICENCE_TERM_YEARS = 5

@@ -4,10 +4,11 @@ own mounted here."""
 from ninja import Router
 
 from pishkhan.accounts.auth import api_auth
-from pishkhan.supervision.api import alerts, campaigns, complaints, inspections
+from pishkhan.supervision.api import alerts, board, campaigns, complaints, inspections
 
 router = Router(auth=api_auth, tags=["supervision"])
 router.add_router("", campaigns.router)
 router.add_router("", complaints.router)
 router.add_router("", inspections.router)
 router.add_router("", alerts.router)
+router.add_router("", board.router)

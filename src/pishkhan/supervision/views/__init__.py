@@ -1,4 +1,5 @@
-"""Pages of supervision, one module per concept: rules and alerts (``alerts``), the inactivity
+"""Pages of supervision, one module per concept: the network board (``board``: offices' liveness,
+live counts, the map, terminals), rules and alerts (``alerts``), the inactivity
 campaigns (``campaigns``), citizens' complaints about offices (``complaints``: the public form and
 tracking page, the supervisors' queues and pages, the office operator's complaints and refunds),
 inspections of offices (``inspections``: planning, the random draw, the inspector's form, photos)."""
@@ -12,6 +13,7 @@ from pishkhan.supervision.views.alerts import (
     rule_list,
     rule_update,
 )
+from pishkhan.supervision.views.board import board, board_live, board_office
 from pishkhan.supervision.views.campaigns import (
     campaign_conclude,
     campaign_detail,
@@ -50,6 +52,9 @@ __all__ = [
     "alert_dismiss",
     "alert_list",
     "alert_resolve",
+    "board",
+    "board_live",
+    "board_office",
     "campaign_conclude",
     "campaign_detail",
     "campaign_list",

@@ -34,7 +34,7 @@ from pishkhan.transactions.services.delivery import (
     notifications_send_due,
     transaction_advance,
 )
-from pishkhan.transactions.services.heartbeats import heartbeat_record
+from pishkhan.transactions.services.heartbeats import Beat, heartbeat_record, heartbeats_record_many
 from pishkhan.transactions.services.history import (
     HistoryImported,
     HistoryRow,
@@ -48,6 +48,7 @@ __all__ = [
     "CITIZEN_KEY_SALT",
     "CLOCK_SKEW",
     "RECORDED_MAX_AGE",
+    "Beat",
     "Checked",
     "Guard",
     "GuardRefused",
@@ -59,6 +60,7 @@ __all__ = [
     "citizen_key",
     "gateway_event",
     "heartbeat_record",
+    "heartbeats_record_many",
     "idempotency_key_clean",
     "notifications_send_due",
     "office_operational_check",
