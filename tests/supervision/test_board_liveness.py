@@ -81,6 +81,24 @@ def test_opened_at_is_the_start_of_the_period_holding_the_instant():
     assert opened_at(hours, NOW + dt.timedelta(days=5)) is None  # Friday
 
 
+def test_a_period_open_across_midnight_began_the_day_before():
+    # Open 18:00 to midnight on one day and from midnight to 02:00 on the next: one evening shift.
+    day = NOW.date()
+    weekday = str((NOW.weekday() + 2) % 7)  # the Iranian weekday of NOW (Saturday is 0)
+    next_day = str((int(weekday) + 1) % 7)
+    hours = {weekday: [["18:00", "24:00"]], next_day: [["00:00", "02:00"]]}
+    after_midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 40), tzinfo=NOW.tzinfo)
+
+    assert opened_at(hours, after_midnight) == dt.datetime.combine(day, dt.time(18), tzinfo=NOW.tzinfo)
+
+
+def test_an_office_open_round_the_clock_does_not_open_anew_each_midnight():
+    always = {str(day): [["00:00", "24:00"]] for day in range(7)}
+    just_after_midnight = dt.datetime.combine(NOW.date(), dt.time(0, 20), tzinfo=NOW.tzinfo)
+
+    assert opened_at(always, just_after_midnight) <= just_after_midnight - dt.timedelta(days=6)
+
+
 # --- A scope at once -------------------------------------------------------------------------------
 
 

@@ -73,12 +73,25 @@ def opened_at(hours: Mapping[str, list[list[str]]], at: dt.datetime) -> dt.datet
     the office closed at ``at``."""
     local = to_tehran(at)
     minute = local.hour * 60 + local.minute
-    for opens, closes in hours.get(str(iranian_weekday(local.date())), ()):
+    day = local.date()
+    for opens, closes in hours.get(str(iranian_weekday(day)), ()):
         start = minutes_of(opens)
         if start <= minute < minutes_of(closes):
-            midnight = dt.datetime.combine(local.date(), dt.time(), tzinfo=TEHRAN)
+            # A period that opens at midnight goes on from the day before when that day was open to
+            # its end: an office open round the clock does not open anew every midnight.
+            for _ in range(7):
+                if start != 0 or not _open_to_midnight(hours, day - dt.timedelta(days=1)):
+                    break
+                day -= dt.timedelta(days=1)
+                start = min(minutes_of(o) for o, c in hours[str(iranian_weekday(day))] if c == "24:00")
+            midnight = dt.datetime.combine(day, dt.time(), tzinfo=TEHRAN)
             return midnight + dt.timedelta(minutes=start)
     return None
+
+
+def _open_to_midnight(hours: Mapping[str, list[list[str]]], day: dt.date) -> bool:
+    """Whether the hours keep the office open until the end of ``day`` (a period closing at 24:00)."""
+    return any(closes == "24:00" for _, closes in hours.get(str(iranian_weekday(day)), ()))
 
 
 def silent_since(*, open_since: dt.datetime, last_heard: dt.datetime | None) -> dt.datetime:
