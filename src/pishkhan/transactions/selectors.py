@@ -389,3 +389,15 @@ def office_last_received_at(*, office_id: int) -> dt.datetime | None:
 def transaction_records_start() -> dt.datetime | None:
     """When the counter's records begin: its earliest transaction; None while it has none."""
     return CounterTransaction.objects.order_by("received_at").values_list("received_at", flat=True).first()
+
+
+def office_fees_charged_between(*, office_id: int, since: dt.datetime, until: dt.datetime) -> int:
+    """The fees an office charged (rials) for its completed transactions received in ``[since, until)``:
+    its revenue, which a fine set as a share of it is counted on (supervision's sanctions)."""
+    total = CounterTransaction.objects.filter(
+        office_id=office_id,
+        received_at__gte=since,
+        received_at__lt=until,
+        state=TransactionState.COMPLETED,
+    ).aggregate(total=Sum("fee_charged"))["total"]
+    return int(total or 0)

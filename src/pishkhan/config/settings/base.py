@@ -217,12 +217,27 @@ PISHKHAN_JOBS = [
     {"name": "licensing.convert", "path": "pishkhan.licensing.tasks.conversions_licence_due", "every": 3600},
     # Inactivity campaigns' SMS notices, and their cases concluded once the grace period is over.
     {"name": "supervision.campaigns", "path": "pishkhan.supervision.tasks.campaigns_advance", "every": 60},
+    # Sanction cases' notice SMS to the holder (ADR 0010).
+    {"name": "supervision.sanctions", "path": "pishkhan.supervision.tasks.sanction_notices_due", "every": 60},
 ]
 # Licensing policy (ADR 0007): a licence's term, how long before expiry it may be renewed, and how
 # many years a revoked licence bars its holder from applying again.
 PISHKHAN_LICENCE_TERM_YEARS = 5
 PISHKHAN_LICENCE_RENEWAL_WINDOW_DAYS = 90
 PISHKHAN_LICENCE_REVOCATION_BAR_YEARS = 3
+# Sanctions (ADR 0010): the holder's remedy window per ground (hours from the notice), the appeal
+# window after a decision (days), and how many years back earlier decided cases count as offences
+# when the fine table's ladder proposes the measure.
+PISHKHAN_SANCTION_REMEDY_HOURS = {
+    "overcharge": 72,
+    "refund_not_made": 48,
+    "inspection_failure": 240,
+    "complaint_upheld": 120,
+    "alert": 120,
+    "other": 168,
+}
+PISHKHAN_SANCTION_APPEAL_DAYS = 10
+PISHKHAN_SANCTION_REPEAT_YEARS = 3
 # Keys that seal citizens' identifiers and agencies' secrets at rest (pishkhan.common.sealing).
 PISHKHAN_SEALING_KEYS = ENV.sealing_keys
 

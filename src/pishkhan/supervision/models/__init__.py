@@ -23,6 +23,14 @@ from pishkhan.supervision.models.complaints import (
     Complaint,
     ComplaintCategory,
 )
+from pishkhan.supervision.models.sanctions import (
+    SANCTION_NUMBER_LENGTH,
+    SANCTION_NUMBER_PATTERN,
+    SOURCE_PATTERN,
+    FineRule,
+    SanctionCase,
+    SanctionGround,
+)
 
 __all__ = [
     "CAMPAIGN_NUMBER_LENGTH",
@@ -30,8 +38,14 @@ __all__ = [
     "COMPLAINT_NUMBER_LENGTH",
     "COMPLAINT_NUMBER_PATTERN",
     "COMPLAINT_TEXT_MAX",
+    "SANCTION_NUMBER_LENGTH",
+    "SANCTION_NUMBER_PATTERN",
+    "SOURCE_PATTERN",
     "CampaignCase",
     "Complaint",
     "ComplaintCategory",
+    "FineRule",
     "InactivityCampaign",
+    "SanctionCase",
+    "SanctionGround",
 ]
