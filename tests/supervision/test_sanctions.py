@@ -82,14 +82,16 @@ def test_a_case_runs_its_due_process_and_a_suspension_stops_the_office(office, s
     case = _open(office, now=t0)
     assert (case.status, case.offence, case.proposed_measure) == ("noticed", 1, "warning")
     assert case.remedy_by == t0 + 72 * H
-    assert case.proceeding.track == "hearing" and case.proceeding.reference == case.number
+    assert case.proceeding.track == "hearing"
+    assert case.proceeding.reference == case.number
 
     # The notice goes out by SMS from the worker, once.
     assert sanction_notices_due(now=t0 + H) == 1
     assert case.number in sms_log.read_text(encoding="utf-8")
     assert sanction_notices_send(now=t0 + H) == 0
     case.refresh_from_db()
-    assert case.notice_to.startswith("09") and "*" in case.notice_to
+    assert case.notice_to.startswith("09")
+    assert "*" in case.notice_to
 
     case = sanction_answer(
         case=case, statement="مبلغ اضافه بازگردانده شد.", remedied=False, actor=HOLDER, now=t0 + 2 * H
@@ -150,9 +152,11 @@ def test_a_hearing_is_refused_during_the_remedy_window_and_in_the_past(office):
     assert early.value.status == 409
     with pytest.raises(ValidationError) as past:
         sanction_hearing_schedule(case=case, at=t0 + 70 * H, place="اداره", actor=ACTOR, now=t0 + 73 * H)
-    assert past.value.status == 422 and "at" in past.value.fields
+    assert past.value.status == 422
+    assert "at" in past.value.fields
     case.refresh_from_db()
-    assert case.status == "noticed" and case.hearing_at is None
+    assert case.status == "noticed"
+    assert case.hearing_at is None
 
 
 def test_a_decision_before_the_hearing_is_refused(office):
@@ -168,7 +172,8 @@ def test_a_decision_before_the_hearing_is_refused(office):
         sanction_minutes_record(case=case, minutes="x", actor=ACTOR, now=t0 + 79 * H)
     assert early.value.code == "hearing-not-held"
     case.refresh_from_db()
-    assert case.status == "hearing_scheduled" and case.proceeding.status == "noticed"
+    assert case.status == "hearing_scheduled"
+    assert case.proceeding.status == "noticed"
 
 
 def test_an_appeal_before_the_decision_or_after_its_window_is_refused(office):
@@ -182,7 +187,8 @@ def test_an_appeal_before_the_decision_or_after_its_window_is_refused(office):
         sanction_appeal_lodge(case=case, statement="x", actor=HOLDER, now=late)
     assert closed.value.code == "appeal-window-closed"
     case.refresh_from_db()
-    assert case.status == "decided" and case.appeal_statement == ""
+    assert case.status == "decided"
+    assert case.appeal_statement == ""
 
 
 def test_enforcement_waits_for_the_appeal_window_and_for_a_pending_appeal(office):
@@ -195,7 +201,8 @@ def test_enforcement_waits_for_the_appeal_window_and_for_a_pending_appeal(office
     with pytest.raises(ConflictError):
         sanction_enforce(case=case, actor=ACTOR, now=case.appeal_by + H)
     case.refresh_from_db()
-    assert case.status == "appealed" and case.enforced_at is None
+    assert case.status == "appealed"
+    assert case.enforced_at is None
 
 
 def test_a_warning_is_recorded_after_the_window_and_the_licence_is_untouched(office):
