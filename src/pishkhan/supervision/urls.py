@@ -17,6 +17,13 @@ urlpatterns = [
     path("supervision/complaints/<str:number>/", views.complaint_detail, name="complaint_detail"),
     path("supervision/complaints/<str:number>/review/", views.complaint_review, name="complaint_review"),
     path("supervision/complaints/<str:number>/close/", views.complaint_close, name="complaint_close"),
+    path("supervision/sanctions/", views.sanction_list, name="sanction_list"),
+    path("supervision/sanctions/new/", views.sanction_new, name="sanction_new"),
+    path("supervision/sanctions/<str:number>/", views.sanction_detail, name="sanction_detail"),
+    path("supervision/sanctions/<str:number>/<slug:step>/", views.sanction_step, name="sanction_step"),
+    path("supervision/my-cases/", views.my_cases, name="my_cases"),
+    path("supervision/my-cases/<str:number>/", views.my_case, name="my_case"),
+    path("supervision/my-cases/<str:number>/<slug:step>/", views.my_case_step, name="my_case_step"),
     path("complaints/new/", views.complaint_new, name="complaint_new"),
     path("complaints/sent/", views.complaint_sent, name="complaint_sent"),
 ]

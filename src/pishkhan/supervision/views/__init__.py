@@ -1,5 +1,5 @@
 """Pages of supervision: the inactivity campaigns (``campaigns``) and citizens' complaints about
-offices (``complaints``: the public form and the supervisors' pages)."""
+offices (``complaints``: the public form and the supervisors' pages), sanction cases (``sanctions``)."""
 
 from pishkhan.supervision.views.campaigns import (
     campaign_conclude,
@@ -17,6 +17,15 @@ from pishkhan.supervision.views.complaints import (
     complaint_review,
     complaint_sent,
 )
+from pishkhan.supervision.views.sanctions import (
+    my_case,
+    my_case_step,
+    my_cases,
+    sanction_detail,
+    sanction_list,
+    sanction_new,
+    sanction_step,
+)
 
 __all__ = [
     "campaign_conclude",
@@ -31,4 +40,11 @@ __all__ = [
     "complaint_new",
     "complaint_review",
     "complaint_sent",
+    "my_case",
+    "my_case_step",
+    "my_cases",
+    "sanction_detail",
+    "sanction_list",
+    "sanction_new",
+    "sanction_step",
 ]
