@@ -16,8 +16,8 @@ from pishkhan.accounts.models import User
 from pishkhan.licensing.models import LicenceApplication
 from pishkhan.offices.services import conversion_request
 from pishkhan.supervision.criteria import InactivityCriteria
-from pishkhan.supervision.models import CampaignCase, Complaint, InactivityCampaign
-from pishkhan.supervision.services import campaign_start, complaint_submit
+from pishkhan.supervision.models import CampaignCase, Complaint, InactivityCampaign, SanctionCase
+from pishkhan.supervision.services import campaign_start, complaint_submit, sanction_open
 from tests.accounts.factories import UserFactory
 from tests.licensing.factories import approved, as_principal, directorate, imported, licensee, regulator
 from tests.offices.factories import make_agency, make_office, make_service, make_tariff_since
@@ -42,6 +42,7 @@ class Sample:
     complaint: Complaint
     campaign: InactivityCampaign
     case: CampaignCase
+    sanction: SanctionCase  # against the office's licence
 
 
 def sample_build() -> Sample:
@@ -61,6 +62,7 @@ def sample_build() -> Sample:
         criteria=InactivityCriteria(idle_days=0), grace_days=30, actor=as_principal(regulator())
     )
     complaint = complaint_submit(office_code=office.code, category="overcharging", description="بیش از تعرفه")
+    sanction = sanction_open(office_code=office.code, ground="overcharge", facts="بیش از تعرفه", actor=None)
     return Sample(
         agency=agency,
         service=service,
@@ -74,6 +76,7 @@ def sample_build() -> Sample:
         complaint=complaint,
         campaign=campaign,
         case=campaign.cases.get(),
+        sanction=sanction,
     )
 
 

@@ -57,6 +57,10 @@ SAMPLE_KWARGS = {
     "supervision:complaint_detail": lambda s: {"number": s.complaint.number},
     "supervision:complaint_review": lambda s: {"number": s.complaint.number},
     "supervision:complaint_close": lambda s: {"number": s.complaint.number},
+    "supervision:sanction_detail": lambda s: {"number": s.sanction.number},
+    "supervision:sanction_step": lambda s: {"number": s.sanction.number, "step": "minutes"},
+    "supervision:my_case": lambda s: {"number": s.sanction.number},
+    "supervision:my_case_step": lambda s: {"number": s.sanction.number, "step": "answer"},
     "licensing:licence_detail": lambda s: {"number": s.licence.number},
     "licensing:application_detail": lambda s: {"number": s.application.number},
     "licensing:application_document": lambda s: {
