@@ -84,3 +84,12 @@ def test_the_holder_answers_under_my_cases_and_the_directorate_sees_the_hearing_
         f"/supervision/sanctions/{case.number}/decide/", {"measure": "warning", "reason": "r"}
     )
     assert refused.status_code == 409
+
+
+def test_the_demo_opens_cases_at_different_steps(geo_loaded):
+    from pishkhan.demo.sanctions import demo_sanctions_build
+
+    for n in (1, 2, 3):
+        imported(make_office(n), status="active")
+    assert demo_sanctions_build() == 3
+    assert sorted(SanctionCase.objects.values_list("status", flat=True)) == ["decided", "heard", "noticed"]
