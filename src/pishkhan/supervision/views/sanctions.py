@@ -165,6 +165,19 @@ def _holder_step(case: SanctionCase, now: dt.datetime) -> str:
     return ""
 
 
+# The timeline's words for each step of a case.
+STEP_LABELS = {
+    "sanction.open": gettext_lazy("Notice served"),
+    "sanction.answer": gettext_lazy("Holder answered"),
+    "sanction.hearing": gettext_lazy("Hearing set"),
+    "sanction.heard": gettext_lazy("Holder heard"),
+    "sanction.decide": gettext_lazy("Measure decided"),
+    "sanction.appeal": gettext_lazy("Appeal lodged"),
+    "sanction.appeal_decide": gettext_lazy("Appeal decided"),
+    "sanction.enforce": gettext_lazy("Measure enforced"),
+    "sanction.close": gettext_lazy("Closed without measure"),
+}
+
 STEP_FORMS: dict[str, type[forms.Form]] = {
     "hearing": HearingForm,
     "minutes": MinutesForm,
@@ -236,7 +249,10 @@ def _detail(
             "form": form,
             "step": step,
             "close_form": CloseForm() if may_close and step != "close" else None,
-            "timeline": selectors.sanction_timeline(case=case),
+            "timeline": [
+                (STEP_LABELS.get(entry.action, entry.action), entry)
+                for entry in selectors.sanction_timeline(case=case)
+            ],
         },
         status=status,
     )
