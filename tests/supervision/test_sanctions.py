@@ -16,6 +16,7 @@ from pishkhan.licensing.tasks import licences_reinstate_due
 from pishkhan.supervision import selectors
 from pishkhan.supervision.models import FineRule, SanctionCase
 from pishkhan.supervision.services import (
+    fine_rule_set,
     sanction_answer,
     sanction_appeal_decide,
     sanction_appeal_lodge,
@@ -308,3 +309,40 @@ def test_one_open_case_per_licence(office):
     with pytest.raises(ConflictError):
         _open(office)
     assert SanctionCase.objects.count() == 1
+
+
+def test_a_decided_case_closes_only_once_its_licence_has_ended(office):
+    from pishkhan.licensing.services import licence_revoke
+
+    t0 = timezone.now() - 400 * H
+    case = _decided(office, t0, measure="revocation")
+    with pytest.raises(ConflictError):
+        sanction_close(case=case, reason="x", actor=ACTOR, now=t0 + 83 * H)
+    licence_revoke(licence=case.licence, reason="پرونده دیگر", basis="ماده ۱۸", actor=REGULATOR)
+    case = sanction_close(case=case, reason="مجوز به سبب دیگری لغو شد.", actor=ACTOR, now=t0 + 84 * H)
+    assert (case.status, case.proceeding.status) == ("closed", "dropped")
+
+
+def test_the_fine_table_is_written_line_by_line_and_audited(office):
+    rule = fine_rule_set(
+        ground="overcharge",
+        offence=1,
+        measure="fine",
+        fine_share_bp=300,
+        basis="ماده ۱۲ اصلاحی",
+        actor=REGULATOR,
+    )
+    assert (rule.measure, rule.fine_share_bp, rule.fine_rials) == ("fine", 300, None)
+    assert audit_entry_list_for_target(target=rule).get().action == "fine_rule.set"
+    assert _open(office).proposed_measure == "fine"
+    for size, field in [
+        ({}, "fine_rials"),
+        ({"fine_rials": 1, "fine_share_bp": 1}, "fine_rials"),
+        ({"suspension_days": 3}, "suspension_days"),
+        ({"fine_share_bp": 10_001}, "fine_share_bp"),
+    ]:
+        with pytest.raises(ValidationError) as refused:
+            fine_rule_set(ground="overcharge", offence=1, measure="fine", basis="b", actor=REGULATOR, **size)
+        assert set(refused.value.fields) & {field, "fine_rials", "fine_share_bp"}
+    rule.refresh_from_db()
+    assert rule.fine_share_bp == 300

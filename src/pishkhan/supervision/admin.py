@@ -1,4 +1,4 @@
-"""Admin of supervision: read-only. Campaigns are started and concluded through the services (pages,
+"""Admin of supervision: read-only. Campaigns (and sanction cases) are run through the services (pages,
 API, ``pishkhan licences_revoke_inactive``), which serve the notices and keep the due process."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from pishkhan.common.admin import ReadOnlyAdmin
-from pishkhan.supervision.models import CampaignCase, Complaint, InactivityCampaign
+from pishkhan.supervision.models import CampaignCase, Complaint, FineRule, InactivityCampaign, SanctionCase
 
 
 @admin.register(InactivityCampaign)
@@ -32,3 +32,18 @@ class ComplaintAdmin(ReadOnlyAdmin):
     list_select_related = ["office"]
     search_fields = ["number", "office__code"]
     exclude = ["mobile_sealed"]
+
+
+@admin.register(FineRule)
+class FineRuleAdmin(ReadOnlyAdmin):
+    list_display = ["ground", "offence", "measure", "fine_rials", "fine_share_bp", "suspension_days"]
+    list_filter = ["ground", "measure"]
+
+
+@admin.register(SanctionCase)
+class SanctionCaseAdmin(ReadOnlyAdmin):
+    list_display = ["number", "office", "ground", "status", "offence", "measure", "opened_at"]
+    list_filter = ["status", "ground", "measure"]
+    list_select_related = ["office"]
+    search_fields = ["number", "office__code", "licence__number"]
+    show_full_result_count = False

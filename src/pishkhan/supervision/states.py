@@ -103,7 +103,8 @@ class SanctionStatus(models.TextChoices):
 # is set once the window has closed, held with its minutes, then the measure is decided; the appeal
 # is lodged after the decision and within its window; the measure is enforced once the window has
 # closed or the appeal was refused. Remedied or dropped before the decision, or an appeal accepted:
-# closed without a measure. Enforced and closed are final.
+# closed without a measure (after a decision only when the licence ended otherwise: the service
+# checks). Enforced and closed are final.
 SANCTION_TRANSITIONS = TransitionTable.of(
     "sanction case",
     {
@@ -115,9 +116,9 @@ SANCTION_TRANSITIONS = TransitionTable.of(
         SanctionStatus.ANSWERED: {SanctionStatus.HEARING_SCHEDULED, SanctionStatus.CLOSED},
         SanctionStatus.HEARING_SCHEDULED: {SanctionStatus.HEARD, SanctionStatus.CLOSED},
         SanctionStatus.HEARD: {SanctionStatus.DECIDED, SanctionStatus.CLOSED},
-        SanctionStatus.DECIDED: {SanctionStatus.APPEALED, SanctionStatus.ENFORCED},
+        SanctionStatus.DECIDED: {SanctionStatus.APPEALED, SanctionStatus.ENFORCED, SanctionStatus.CLOSED},
         SanctionStatus.APPEALED: {SanctionStatus.APPEAL_DECIDED, SanctionStatus.CLOSED},
-        SanctionStatus.APPEAL_DECIDED: {SanctionStatus.ENFORCED},
+        SanctionStatus.APPEAL_DECIDED: {SanctionStatus.ENFORCED, SanctionStatus.CLOSED},
         SanctionStatus.ENFORCED: set(),
         SanctionStatus.CLOSED: set(),
     },

@@ -21,6 +21,7 @@ from pishkhan.supervision.services.complaints import complaint_close, complaint_
 from pishkhan.supervision.services.sanctions import (
     SOURCE_GROUNDS,
     Proposal,
+    fine_rule_set,
     ground_for_source,
     offence_rank,
     remedy_hours,
@@ -52,6 +53,7 @@ __all__ = [
     "complaint_close",
     "complaint_review",
     "complaint_submit",
+    "fine_rule_set",
     "ground_for_source",
     "offence_rank",
     "remedy_hours",

@@ -50,11 +50,12 @@ from pishkhan.licensing.services import (
     proceeding_open,
     text_clean,
 )
-from pishkhan.licensing.states import ProceedingMeasure, ProceedingTrack
+from pishkhan.licensing.states import IN_FORCE_STATES, ProceedingMeasure, ProceedingTrack
 from pishkhan.offices.models import Operator
 from pishkhan.offices.selectors import office_get
 from pishkhan.supervision.errors import NoLicenceInForceError, RemedyWindowClosedError
 from pishkhan.supervision.models import SOURCE_PATTERN, FineRule, SanctionCase, SanctionGround
+from pishkhan.supervision.models.sanctions import BASIS_POINTS_MAX
 from pishkhan.supervision.states import DECIDED_SANCTION_STATES, SANCTION_TRANSITIONS, SanctionStatus
 from pishkhan.transactions.selectors import office_fees_charged_between
 
@@ -140,6 +141,74 @@ def sanction_proposal(*, office_id: int, ground: str, now: dt.datetime | None = 
         suspension_days=rule.suspension_days,
         basis=rule.basis,
     )
+
+
+def fine_rule_set(
+    *,
+    ground: str,
+    offence: int,
+    measure: str,
+    basis: str,
+    actor: Actor,
+    fine_rials: int | None = None,
+    fine_share_bp: int | None = None,
+    suspension_days: int | None = None,
+) -> FineRule:
+    """Write one line of the fine table (``supervision.configure``): the measure of the ``offence``-th
+    offence on ``ground``, with its size and legal basis; audited with the line before and after.
+
+    A fine has a fixed amount or a share (basis points, 1 to 10,000), not both; a suspension its days
+    (1 to 365); a warning or revocation neither. 422 naming the field otherwise.
+    """
+    if ground not in SanctionGround.values:
+        raise _invalid("ground", _("Choose the ground."))
+    if isinstance(offence, bool) or not isinstance(offence, int) or not 1 <= offence <= 20:
+        raise _invalid("offence", _("Give a whole number from %(low)s to %(high)s.") % {"low": 1, "high": 20})
+    if measure not in ProceedingMeasure.values:
+        raise _invalid("measure", _("Choose the measure."))
+    basis = text_clean(basis, "basis", required=True)
+    sizes = {"fine_rials": fine_rials, "fine_share_bp": fine_share_bp, "suspension_days": suspension_days}
+    wanted = {
+        ProceedingMeasure.FINE: {"fine_rials", "fine_share_bp"},
+        ProceedingMeasure.SUSPENSION: {"suspension_days"},
+    }.get(measure, set())
+    given = {name for name, value in sizes.items() if value is not None}
+    limits = {"fine_rials": None, "fine_share_bp": BASIS_POINTS_MAX, "suspension_days": 365}
+    for name in given:
+        value = sizes[name]
+        high = limits[name]
+        if (
+            name not in wanted
+            or isinstance(value, bool)
+            or not isinstance(value, int)
+            or value < 1
+            or (high is not None and value > high)
+        ):
+            raise _invalid(name, _("Not a size of this measure."))
+    if wanted and len(given) != 1:
+        field = "suspension_days" if measure == ProceedingMeasure.SUSPENSION else "fine_rials"
+        raise _invalid(field, _("Give the measure's size: a fine's amount or share, a suspension's days."))
+    with transaction.atomic():
+        rule = FineRule.objects.select_for_update().filter(ground=ground, offence=offence).first()
+        before = (
+            {"measure": rule.measure, **{name: getattr(rule, name) for name in sizes}, "basis": rule.basis}
+            if rule
+            else None
+        )
+        rule = rule or FineRule(ground=ground, offence=offence)
+        rule.measure, rule.basis = measure, basis
+        for name, value in sizes.items():
+            setattr(rule, name, value)
+        rule.save()
+        audit_record(
+            actor=actor,
+            action="fine_rule.set",
+            target=rule,
+            before=before,
+            after={"ground": ground, "offence": offence, "measure": measure, **sizes, "basis": basis},
+            basis=basis,
+        )
+    return rule
 
 
 # --- Opening and the notice ---------------------------------------------------------------------
@@ -566,13 +635,16 @@ def sanction_close(
     *, case: SanctionCase, reason: str, actor: Actor, now: dt.datetime | None = None
 ) -> SanctionCase:
     """Close a case without a measure before its decision: the ground remedied, or dropped (the
-    reason says which). 409 once decided."""
+    reason says which). Once decided, only when the licence has ended otherwise (surrendered,
+    expired, revoked): the measure is then moot. 409 otherwise, and while an appeal is pending."""
     now = now or timezone.now()
     reason = text_clean(reason, "reason", required=True)
     with transaction.atomic():
         locked = _turn(case, SanctionStatus.CLOSED)
         if locked.status == SanctionStatus.APPEALED:
             raise ConflictError(_("The appeal is the regulator's to decide."))
+        if locked.status in DECIDED_SANCTION_STATES and locked.licence.status in IN_FORCE_STATES:
+            raise ConflictError(_("The measure is decided: it is enforced, or annulled on appeal."))
         proceeding_drop(proceeding=locked.proceeding, reason=reason, actor=actor, basis=locked.basis, now=now)
         return _step(
             locked,
