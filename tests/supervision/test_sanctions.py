@@ -346,3 +346,17 @@ def test_the_fine_table_is_written_line_by_line_and_audited(office):
         assert set(refused.value.fields) & {field, "fine_rials", "fine_share_bp"}
     rule.refresh_from_db()
     assert rule.fine_share_bp == 300
+
+
+def test_only_an_active_licence_is_suspended(geo_loaded):
+    issued = make_office(3)
+    imported(issued, status="issued")
+    t0 = timezone.now() - 400 * H
+    case = _heard(issued, t0)
+    with pytest.raises(ValidationError) as refused:
+        sanction_decide(case=case, measure="suspension", reason="r", actor=ACTOR, now=t0 + 82 * H)
+    assert "measure" in refused.value.fields
+    assert (
+        sanction_decide(case=case, measure="revocation", reason="r", actor=ACTOR, now=t0 + 82 * H).status
+        == "decided"
+    )

@@ -50,7 +50,7 @@ from pishkhan.licensing.services import (
     proceeding_open,
     text_clean,
 )
-from pishkhan.licensing.states import IN_FORCE_STATES, ProceedingMeasure, ProceedingTrack
+from pishkhan.licensing.states import IN_FORCE_STATES, LicenceStatus, ProceedingMeasure, ProceedingTrack
 from pishkhan.offices.models import Operator
 from pishkhan.offices.selectors import office_get
 from pishkhan.supervision.errors import NoLicenceInForceError, RemedyWindowClosedError
@@ -513,6 +513,8 @@ def sanction_decide(
         raise _invalid("measure", _("Choose the measure."))
     with transaction.atomic():
         locked = _turn(case, SanctionStatus.DECIDED)
+        if measure == ProceedingMeasure.SUSPENSION and locked.licence.status != LicenceStatus.ACTIVE:
+            raise _invalid("measure", _("Only an active licence is suspended; choose another measure."))
         basis = basis or locked.basis
         if measure == ProceedingMeasure.FINE and fine_rials is None:
             fine_rials = locked.proposed_fine_rials
