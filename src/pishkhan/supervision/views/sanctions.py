@@ -149,8 +149,9 @@ def _case_or_404(number: str, principal: Principal) -> SanctionCase:
 def _staff_step(case: SanctionCase, now: dt.datetime) -> str:
     if case.status in (SanctionStatus.NOTICED, SanctionStatus.ANSWERED):
         return "hearing" if now >= case.remedy_by else ""
+    if case.status == SanctionStatus.HEARING_SCHEDULED:  # before its time the hearing may be moved
+        return "minutes" if case.hearing_at and now >= case.hearing_at else "hearing"
     return {
-        SanctionStatus.HEARING_SCHEDULED: "minutes",
         SanctionStatus.HEARD: "decide",
         SanctionStatus.APPEALED: "appeal-decision",
         SanctionStatus.APPEAL_DECIDED: "enforce",
