@@ -93,3 +93,16 @@ def test_the_demo_opens_cases_at_different_steps(geo_loaded):
         imported(make_office(n), status="active")
     assert demo_sanctions_build() == 3
     assert sorted(SanctionCase.objects.values_list("status", flat=True)) == ["decided", "heard", "noticed"]
+
+
+def test_the_licence_holder_finds_the_case_from_my_licences(geo_loaded):
+    from tests.licensing.factories import approved, licensee, regulator
+
+    holder = licensee()
+    _application, licence = approved(holder, reviewer=directorate(), decider=regulator())
+    case = sanction_open(office_code=licence.office.code, ground="other", facts="تخلف", actor="t")
+    client = _client(holder)
+    assert 'href="/supervision/my-cases/"' in client.get("/my-licences/").content.decode()
+    assert case.number in client.get("/supervision/my-cases/").content.decode()
+    assert client.get(f"/supervision/my-cases/{case.number}/").status_code == 200
+    assert _client(licensee()).get(f"/supervision/my-cases/{case.number}/").status_code == 404
