@@ -58,7 +58,13 @@ def test_a_case_is_opened_from_a_source_link_and_listed(office):
     exported = staff.get("/supervision/sanctions/?export=csv")
     assert exported.status_code == 200
     assert case.number in b"".join(exported.streaming_content).decode("utf-8-sig")
+    assert 'href="/supervision/complaints/C-23-1405-00001/"' in page
+    xlsx = staff.get("/supervision/sanctions/?export=xlsx")
+    assert xlsx.status_code == 200
+    assert "spreadsheet" in xlsx["Content-Type"]
+    assert staff.get("/supervision/sanctions/?status=bogus").status_code == 422
     assert _client(directorate("10")).get(opened.url).status_code == 404
+    assert case.number not in _client(directorate("10")).get("/supervision/sanctions/").content.decode()
 
 
 def test_the_holder_answers_under_my_cases_and_the_directorate_sees_the_hearing_form(office):

@@ -207,3 +207,13 @@ class SanctionCase(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status not in (SanctionStatus.ENFORCED, SanctionStatus.CLOSED)
+
+    @property
+    def source_kind(self) -> str:
+        """What the case came from: complaint, inspection, alert ("" when opened directly)."""
+        return self.source.partition(":")[0]
+
+    @property
+    def source_ref(self) -> str:
+        """The source's own reference: a complaint's number, an inspection's or alert's id."""
+        return self.source.partition(":")[2]
