@@ -6,10 +6,14 @@ test that asks for it and finds the tables emptied (a transactional test flushes
 inside its own transaction.
 """
 
+import importlib
 import os
 
 import pytest
+from django.apps import apps as django_apps
+from django.db import IntegrityError, transaction
 from django.utils import translation
+from pytest_django.plugin import blocking_manager_key
 
 from pishkhan.gateway.agency_sandbox import SandboxState, sandbox_start
 from pishkhan.geo.selectors import geo_is_loaded
@@ -29,6 +33,33 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("timing"):
             item.add_marker(serial)
+
+
+# The data migrations whose rows the product needs in every database (rules, checklist, fine table,
+# score weights). A transactional test flushes every table at its end; these are written again then.
+MIGRATION_SEEDS = [
+    "pishkhan.supervision.migrations.0004_inspection_checklist_seed",
+    "pishkhan.supervision.migrations.0006_alert_rules",
+    "pishkhan.supervision.migrations.0009_fine_table",
+]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush (its fixtures are torn down inside), seed again what the
+    data migrations wrote, so that the next test finds the database as migrations left it."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    flushed = {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    if flushed or (marker is not None and marker.kwargs.get("transaction")):
+        with item.config.stash[blocking_manager_key].unblock():
+            for module in MIGRATION_SEEDS:
+                try:
+                    with transaction.atomic():
+                        importlib.import_module(module).seed(django_apps, None)
+                except IntegrityError:
+                    pass  # not flushed after all: the rows are there
+    return result
 
 
 @pytest.fixture(scope="session")

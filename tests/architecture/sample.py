@@ -17,13 +17,22 @@ from pishkhan.licensing.models import LicenceApplication
 from pishkhan.offices.services import conversion_request
 from pishkhan.supervision.criteria import InactivityCriteria
 from pishkhan.supervision.evaluators import Finding
-from pishkhan.supervision.models import Alert, CampaignCase, Complaint, InactivityCampaign, Inspection, Rule
+from pishkhan.supervision.models import (
+    Alert,
+    CampaignCase,
+    Complaint,
+    InactivityCampaign,
+    Inspection,
+    Rule,
+    SanctionCase,
+)
 from pishkhan.supervision.services import (
     alert_raise,
     campaign_start,
     complaint_submit,
     inspection_conduct,
     inspection_plan,
+    sanction_open,
 )
 from tests.accounts.factories import UserFactory
 from tests.licensing.factories import approved, as_principal, directorate, imported, licensee, regulator
@@ -53,6 +62,7 @@ class Sample:
     inspection: Inspection  # planned for the sample's office, with one photo
     photo_id: int
     alert: Alert  # an overcharge alert about the office
+    sanction: SanctionCase  # against the office's licence
 
 
 def sample_build() -> Sample:
@@ -87,6 +97,7 @@ def sample_build() -> Sample:
         .photos[0]
         .pk
     )
+    sanction = sanction_open(office_code=office.code, ground="overcharge", facts="بیش از تعرفه", actor=None)
     return Sample(
         agency=agency,
         service=service,
@@ -108,6 +119,7 @@ def sample_build() -> Sample:
                 rule="overcharge", office_id=office.pk, tracking_codes=[transaction.tracking_code]
             ),
         ),
+        sanction=sanction,
     )
 
 

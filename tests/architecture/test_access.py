@@ -72,6 +72,10 @@ SAMPLE_KWARGS = {
     "supervision:office_complaint_detail": lambda s: {"number": s.complaint.number},
     "supervision:office_refund_confirm": lambda s: {"number": s.complaint.number},
     "supervision:board_office": lambda s: {"code": s.office.code},
+    "supervision:sanction_detail": lambda s: {"number": s.sanction.number},
+    "supervision:sanction_step": lambda s: {"number": s.sanction.number, "step": "minutes"},
+    "supervision:my_case": lambda s: {"number": s.sanction.number},
+    "supervision:my_case_step": lambda s: {"number": s.sanction.number, "step": "answer"},
     "licensing:licence_detail": lambda s: {"number": s.licence.number},
     "licensing:application_detail": lambda s: {"number": s.application.number},
     "licensing:application_document": lambda s: {

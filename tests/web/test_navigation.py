@@ -75,6 +75,7 @@ def test_only_staff_see_the_administration_entry(client):
         "/supervision/inspections/",
         "/supervision/alerts/",
         "/supervision/rules/",
+        "/supervision/sanctions/",
         "/accounts/me/",
         "/admin/",
     ]
@@ -169,6 +170,7 @@ def test_the_bar_groups_a_regulators_entries_into_a_few_menus(english):
                 "/supervision/rules/",
             ],
             ["/supervision/inactive-licences/", "/supervision/board/", "/supervision/complaints/"],
+            ["/supervision/inactive-licences/", "/supervision/complaints/", "/supervision/sanctions/"],
         ),
         ("Account", ["/accounts/me/", "/admin/"]),
     ]

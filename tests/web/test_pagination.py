@@ -95,6 +95,7 @@ LISTS = [
     "/supervision/campaigns/",
     "/supervision/complaints/",
     "/supervision/alerts/",
+    "/supervision/sanctions/",
 ]
 
 

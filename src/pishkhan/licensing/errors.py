@@ -52,3 +52,31 @@ class ResponseWindowClosedError(ConflictError):
 
     code = "response-window-closed"
     title = "The response window has closed"
+
+
+class RemedyWindowOpenError(ConflictError):
+    """A hearing asked for while the holder's remedy window (the response window) is still open."""
+
+    code = "remedy-window-open"
+    title = "The holder's remedy window is still open"
+
+
+class HearingNotHeldError(ConflictError):
+    """Minutes recorded before the hearing's time, or a decision before the hearing was held."""
+
+    code = "hearing-not-held"
+    title = "The hearing has not been held"
+
+
+class AppealWindowOpenError(ConflictError):
+    """A measure taken while the holder may still appeal the decision."""
+
+    code = "appeal-window-open"
+    title = "The appeal window is still open"
+
+
+class AppealWindowClosedError(ConflictError):
+    """An appeal lodged after the appeal window closed."""
+
+    code = "appeal-window-closed"
+    title = "The appeal window has closed"

@@ -24,6 +24,7 @@ from pishkhan.licensing.states import (
     LicenceStatus,
     ProceedingMeasure,
     ProceedingStatus,
+    ProceedingTrack,
 )
 
 # Who applies for and holds a licence is who holds the office: a person or a company.
@@ -393,8 +394,22 @@ class Proceeding(models.Model):
     noticed_at = models.DateTimeField(_("notice served"), default=timezone.now)
     noticed_by = models.CharField(_("notice served by"), max_length=150)
     respond_by = models.DateTimeField(_("response window ends"))
+    track = models.CharField(
+        _("due process"), max_length=8, choices=ProceedingTrack.choices, default=ProceedingTrack.NOTICE
+    )
     hearing_at = models.DateTimeField(_("hearing"), null=True, blank=True)
     hearing_place = models.CharField(_("hearing place"), max_length=300, blank=True)
+    # The hearing track: the hearing held (its minutes), the decision naming the measure (a fine's
+    # amount, a suspension's days) and the appeal window it opens. ``decided_*`` close the proceeding.
+    heard_at = models.DateTimeField(_("hearing held"), null=True, blank=True)
+    minutes = models.TextField(_("hearing's minutes"), blank=True)
+    ruled_at = models.DateTimeField(_("measure decided"), null=True, blank=True)
+    ruled_by = models.CharField(_("measure decided by"), max_length=150, blank=True)
+    ruling_reason = models.TextField(_("ruling's reason"), blank=True)
+    ruling_basis = models.TextField(_("ruling's legal basis"), blank=True)
+    fine_rials = models.PositiveBigIntegerField(_("fine (rials)"), null=True, blank=True)
+    suspension_days = models.PositiveIntegerField(_("suspension (days)"), null=True, blank=True)
+    appeal_by = models.DateTimeField(_("appeal window ends"), null=True, blank=True)
     appeal_lodged_at = models.DateTimeField(_("appeal lodged"), null=True, blank=True)
     appeal_statement = models.TextField(_("appeal"), blank=True)
     appeal_decided_at = models.DateTimeField(_("appeal decided"), null=True, blank=True)
@@ -420,6 +435,20 @@ class Proceeding(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(measure__in=ProceedingMeasure.values), name="licensing_proc_measure_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(track__in=ProceedingTrack.values), name="licensing_proc_track_known"
+            ),
+            # A decided measure says what it is: a fine its amount, a suspension its days.
+            models.CheckConstraint(
+                condition=Q(ruled_at__isnull=True) | ~Q(measure=ProceedingMeasure.FINE) | Q(fine_rials__gt=0),
+                name="licensing_proc_fine_has_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(ruled_at__isnull=True)
+                | ~Q(measure=ProceedingMeasure.SUSPENSION)
+                | Q(suspension_days__gt=0),
+                name="licensing_proc_suspension_has_days",
             ),
             models.CheckConstraint(
                 condition=Q(respond_by__gte=F("noticed_at")), name="licensing_proc_window_after_notice"

@@ -111,15 +111,35 @@ ENDED_STATES = frozenset({LicenceStatus.REVOKED, LicenceStatus.EXPIRED, LicenceS
 
 
 class ProceedingMeasure(models.TextChoices):
-    """What a proceeding against a licence proposes. Only revocation is driven today (inactivity)."""
+    """What a proceeding against a licence proposes, then decides: the sanctions' graded ladder.
 
+    Inactivity campaigns propose revocation; a sanction case any rung (ADR 0010).
+    """
+
+    WARNING = "warning", _("Written warning")
+    FINE = "fine", _("Fine")
+    SUSPENSION = "suspension", _("Suspension")
     REVOCATION = "revocation", _("Revocation")
+
+
+class ProceedingTrack(models.TextChoices):
+    """Which due process a proceeding follows.
+
+    ``notice`` (inactivity campaigns, ADR 0008): notice, response window (appeal within it), measure.
+    ``hearing`` (sanctions, ADR 0010): notice, remedy window, hearing with minutes, decision with the
+    measure, appeal within the appeal window, enforcement.
+    """
+
+    NOTICE = "notice", _("Notice and response")
+    HEARING = "hearing", _("Notice, hearing and decision")
 
 
 class ProceedingStatus(models.TextChoices):
     """Where a proceeding against a licence stands: the due process owed before a measure is taken."""
 
     NOTICED = "noticed", _("Notice served")
+    HEARD = "heard", _("Holder heard")
+    DECIDED = "decided", _("Decided; appeal window open")
     APPEALED = "appealed", _("Appeal lodged")
     APPEAL_REFUSED = "appeal_refused", _("Appeal refused")
     DROPPED = "dropped", _("Closed without the measure")
@@ -143,10 +163,46 @@ PROCEEDING_TRANSITIONS = TransitionTable.of(
         ProceedingStatus.APPEAL_REFUSED: {ProceedingStatus.DROPPED, ProceedingStatus.ENFORCED},
         ProceedingStatus.DROPPED: set(),
         ProceedingStatus.ENFORCED: set(),
+        # The hearing track's own states: a proceeding on the notice track never reaches them.
+        ProceedingStatus.HEARD: set(),
+        ProceedingStatus.DECIDED: set(),
     },
 )
 
+# The hearing track (sanctions): no step is skipped. The holder is heard (minutes recorded) after the
+# remedy window; the decision names the measure and opens the appeal window; an appeal is lodged
+# within it, after the decision; the measure is taken once the window has closed or the appeal was
+# refused. Accepted appeal, remedied ground or licence ended otherwise: dropped.
+HEARING_PROCEEDING_TRANSITIONS = TransitionTable.of(
+    "proceeding (hearing)",
+    {
+        ProceedingStatus.NOTICED: {ProceedingStatus.HEARD, ProceedingStatus.DROPPED},
+        ProceedingStatus.HEARD: {ProceedingStatus.DECIDED, ProceedingStatus.DROPPED},
+        ProceedingStatus.DECIDED: {
+            ProceedingStatus.APPEALED,
+            ProceedingStatus.ENFORCED,
+            ProceedingStatus.DROPPED,
+        },
+        ProceedingStatus.APPEALED: {ProceedingStatus.APPEAL_REFUSED, ProceedingStatus.DROPPED},
+        ProceedingStatus.APPEAL_REFUSED: {ProceedingStatus.ENFORCED, ProceedingStatus.DROPPED},
+        ProceedingStatus.DROPPED: set(),
+        ProceedingStatus.ENFORCED: set(),
+    },
+)
+
+
+def proceeding_transitions(track: str) -> TransitionTable:
+    """The transition table of a proceeding's track."""
+    return HEARING_PROCEEDING_TRANSITIONS if track == ProceedingTrack.HEARING else PROCEEDING_TRANSITIONS
+
+
 # Still open: a licence has at most one open proceeding.
 OPEN_PROCEEDING_STATES = frozenset(
-    {ProceedingStatus.NOTICED, ProceedingStatus.APPEALED, ProceedingStatus.APPEAL_REFUSED}
+    {
+        ProceedingStatus.NOTICED,
+        ProceedingStatus.HEARD,
+        ProceedingStatus.DECIDED,
+        ProceedingStatus.APPEALED,
+        ProceedingStatus.APPEAL_REFUSED,
+    }
 )

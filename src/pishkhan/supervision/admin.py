@@ -1,4 +1,4 @@
-"""Admin of supervision: read-only. Campaigns are started and concluded through the services (pages,
+"""Admin of supervision: read-only. Campaigns (and sanction cases) are run through the services (pages,
 API, ``pishkhan licences_revoke_inactive``), which serve the notices and keep the due process."""
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from pishkhan.supervision.models import (
     ChecklistItem,
     ChecklistVersion,
     Complaint,
+    FineRule,
     InactivityCampaign,
     Inspection,
+    SanctionCase,
 )
 
 
@@ -66,4 +68,19 @@ class InspectionAdmin(ReadOnlyAdmin):
     list_filter = ["status", "planned_how"]
     list_select_related = ["office", "inspector"]
     search_fields = ["office__code"]
+    exclude = ["mobile_sealed"]
+
+
+@admin.register(FineRule)
+class FineRuleAdmin(ReadOnlyAdmin):
+    list_display = ["ground", "offence", "measure", "fine_rials", "fine_share_bp", "suspension_days"]
+    list_filter = ["ground", "measure"]
+
+
+@admin.register(SanctionCase)
+class SanctionCaseAdmin(ReadOnlyAdmin):
+    list_display = ["number", "office", "ground", "status", "offence", "measure", "opened_at"]
+    list_filter = ["status", "ground", "measure"]
+    list_select_related = ["office"]
+    search_fields = ["number", "office__code", "licence__number"]
     show_full_result_count = False

@@ -24,3 +24,17 @@ class GracePeriodRunningError(ConflictError):
 
     code = "grace-period-running"
     title = "The campaign's grace period has not ended"
+
+
+class RemedyWindowClosedError(ConflictError):
+    """The holder answered a sanction's notice after the remedy window closed."""
+
+    code = "remedy-window-closed"
+    title = "The remedy window has closed"
+
+
+class NoLicenceInForceError(ConflictError):
+    """A sanction was opened against an office that holds no licence in force."""
+
+    code = "no-licence-in-force"
+    title = "The office holds no licence in force"

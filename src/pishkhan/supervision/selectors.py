@@ -36,21 +36,26 @@ from pishkhan.supervision.mobile_keys import mobile_key_matches
 from pishkhan.supervision.models import (
     CAMPAIGN_NUMBER_PATTERN,
     COMPLAINT_NUMBER_PATTERN,
+    SANCTION_NUMBER_PATTERN,
     Alert,
     CampaignCase,
     ChecklistVersion,
     Complaint,
     ComplaintCategory,
+    FineRule,
     InactivityCampaign,
     Inspection,
     InspectionPhoto,
     PlannedHow,
     Rule,
+    SanctionCase,
+    SanctionGround,
 )
 from pishkhan.supervision.rulebook import RULE_CODES
 from pishkhan.supervision.states import (
     ALERT_LIVE_STATES,
     COMPLAINT_AWAITING_ANSWER,
+    OPEN_SANCTION_STATES,
     AlertStatus,
     CampaignStatus,
     CaseOutcome,
@@ -59,6 +64,7 @@ from pishkhan.supervision.states import (
     Criterion,
     InspectionStatus,
     RefundStatus,
+    SanctionStatus,
     Severity,
 )
 from pishkhan.transactions.selectors import (
@@ -865,3 +871,65 @@ def complaints_for_score(*, start: dt.datetime, end: dt.datetime) -> dict[int, d
         office["refunds_ordered"] = item["n"]
         office["refund_rials"] = int(item["rials"] or 0)
     return scores
+
+
+# --- Sanctions ------------------------------------------------------------------------------------
+
+_SANCTION_NUMBER = re.compile(SANCTION_NUMBER_PATTERN)
+# A supervisor reads a province's cases; a holder their office's or their licence's (ADR 0010).
+_SANCTION_SCOPES = _CASE_SCOPES
+
+
+def _sanctions() -> QuerySet[SanctionCase]:
+    return SanctionCase.objects.select_related("office", "licence", "province", "proceeding").defer(
+        "province__boundary", "office__search_key", "office__opening_hours"
+    )
+
+
+def sanction_list(
+    *,
+    scope: Scope | None,
+    status: str | None = None,
+    ground: str | None = None,
+    office: str | None = None,
+    open_only: bool = False,
+) -> QuerySet[SanctionCase]:
+    """Sanction cases in scope, newest first, filtered by state, ground and office code."""
+    cases = _scoped(_sanctions(), scope, _SANCTION_SCOPES)
+    if status:
+        if status not in SanctionStatus.values:
+            message = _("Unknown state.")
+            raise ValidationError(message, fields={"status": message})
+        cases = cases.filter(status=status)
+    if ground:
+        if ground not in SanctionGround.values:
+            message = _("Unknown ground.")
+            raise ValidationError(message, fields={"ground": message})
+        cases = cases.filter(ground=ground)
+    if office:
+        cases = cases.filter(office__code=to_latin_digits(office.strip()).upper())
+    if open_only:
+        cases = cases.filter(status__in=OPEN_SANCTION_STATES)
+    return cases.order_by("-opened_at", "-id")
+
+
+def sanction_get(*, number: str, scope: Scope | None) -> SanctionCase:
+    """The sanction case with this number (``S-23-1405-00007``) if in scope; ``NotFoundError`` otherwise."""
+    text = to_latin_digits(str(number or "").strip()).upper()
+    if not _SANCTION_NUMBER.match(text):
+        message = _("A sanction case number looks like S-23-1405-00007.")
+        raise ValidationError(message, fields={"number": message})
+    found = _scoped(_sanctions().filter(number=text), scope, _SANCTION_SCOPES).first()
+    if found is None:
+        raise NotFoundError(_("No sanction case has the number %(number)s.") % {"number": text})
+    return found
+
+
+def sanction_timeline(*, case: SanctionCase) -> QuerySet[AuditEntry]:
+    """A case's steps, oldest first: its audit entries (each with its reason and legal basis)."""
+    return audit_entry_list_for_target(target=case)
+
+
+def fine_table() -> QuerySet[FineRule]:
+    """The regulation's fine table, by ground and offence."""
+    return FineRule.objects.order_by("ground", "offence")

@@ -186,3 +186,51 @@ REFUND_TRANSITIONS = TransitionTable.of(
         RefundStatus.CONFIRMED: set(),
     },
 )
+
+
+class SanctionStatus(models.TextChoices):
+    """Where a sanction case stands on its due process (ADR 0010)."""
+
+    NOTICED = "noticed", _("Notice served; remedy window")
+    ANSWERED = "answered", _("Holder answered")
+    HEARING_SCHEDULED = "hearing_scheduled", _("Hearing scheduled")
+    HEARD = "heard", _("Heard")
+    DECIDED = "decided", _("Decided; appeal window")
+    APPEALED = "appealed", _("Appealed")
+    APPEAL_DECIDED = "appeal_decided", _("Appeal refused")
+    ENFORCED = "enforced", _("Measure enforced")
+    CLOSED = "closed", pgettext_lazy("sanction status", "Closed without measure")
+
+
+# No step is skipped: the notice opens the remedy window (the holder may answer in it); the hearing
+# is set once the window has closed, held with its minutes, then the measure is decided; the appeal
+# is lodged after the decision and within its window; the measure is enforced once the window has
+# closed or the appeal was refused. Remedied or dropped before the decision, or an appeal accepted:
+# closed without a measure (after a decision only when the licence ended otherwise: the service
+# checks). Enforced and closed are final.
+SANCTION_TRANSITIONS = TransitionTable.of(
+    "sanction case",
+    {
+        SanctionStatus.NOTICED: {
+            SanctionStatus.ANSWERED,
+            SanctionStatus.HEARING_SCHEDULED,
+            SanctionStatus.CLOSED,
+        },
+        SanctionStatus.ANSWERED: {SanctionStatus.HEARING_SCHEDULED, SanctionStatus.CLOSED},
+        SanctionStatus.HEARING_SCHEDULED: {SanctionStatus.HEARD, SanctionStatus.CLOSED},
+        SanctionStatus.HEARD: {SanctionStatus.DECIDED, SanctionStatus.CLOSED},
+        SanctionStatus.DECIDED: {SanctionStatus.APPEALED, SanctionStatus.ENFORCED, SanctionStatus.CLOSED},
+        SanctionStatus.APPEALED: {SanctionStatus.APPEAL_DECIDED, SanctionStatus.CLOSED},
+        SanctionStatus.APPEAL_DECIDED: {SanctionStatus.ENFORCED, SanctionStatus.CLOSED},
+        SanctionStatus.ENFORCED: set(),
+        SanctionStatus.CLOSED: set(),
+    },
+)
+
+OPEN_SANCTION_STATES = frozenset(
+    set(SanctionStatus.values) - {SanctionStatus.ENFORCED, SanctionStatus.CLOSED}
+)
+# A decision stands in these states: they count as offences when the next case's measure is proposed.
+DECIDED_SANCTION_STATES = frozenset(
+    {SanctionStatus.DECIDED, SanctionStatus.APPEALED, SanctionStatus.APPEAL_DECIDED, SanctionStatus.ENFORCED}
+)

@@ -12,6 +12,7 @@ from pishkhan.supervision.services import (
     complaint_answers_send,
     complaint_refunds_flag_overdue,
     complaints_escalate,
+    sanction_notices_send,
 )
 
 ACTOR = "worker:campaigns_advance"
@@ -56,3 +57,8 @@ def complaints_advance(*, now: dt.datetime) -> int:
         + complaints_escalate(now=now, actor=COMPLAINTS_ACTOR)
         + complaint_refunds_flag_overdue(now=now, actor=COMPLAINTS_ACTOR)
     )
+
+
+def sanction_notices_due(*, now: dt.datetime) -> int:
+    """Send the sanction cases' notice SMS still unsent; how many were served (ADR 0010)."""
+    return sanction_notices_send(now=now)

@@ -545,3 +545,15 @@ def heartbeat_hours(*, start: dt.datetime, end: dt.datetime) -> Iterator[tuple[i
         .distinct()
     )
     yield from rows.iterator(chunk_size=10_000)
+
+
+def office_fees_charged_between(*, office_id: int, since: dt.datetime, until: dt.datetime) -> int:
+    """The fees an office charged (rials) for its completed transactions received in ``[since, until)``:
+    its revenue, which a fine set as a share of it is counted on (supervision's sanctions)."""
+    total = CounterTransaction.objects.filter(
+        office_id=office_id,
+        received_at__gte=since,
+        received_at__lt=until,
+        state=TransactionState.COMPLETED,
+    ).aggregate(total=Sum("fee_charged"))["total"]
+    return int(total or 0)

@@ -128,6 +128,7 @@ MENU: list[MenuEntry] = [
         jurisdictions=frozenset({JurisdictionKind.OFFICE}),
         group=SUPERVISION,
     ),
+    MenuEntry(_("Sanctions"), "supervision:sanction_list", audience="supervision.view", group=SUPERVISION),
     MenuEntry(_("Your account"), "accounts:account_detail", audience="accounts.view_self", group=ACCOUNT),
     MenuEntry(_("Administration"), "admin:index", audience=STAFF, group=ACCOUNT),
 ]

@@ -226,6 +226,8 @@ PISHKHAN_JOBS = [
     },
     # Complaints: answers texted, unanswered complaints escalated, unconfirmed refunds flagged overdue.
     {"name": "supervision.complaints", "path": "pishkhan.supervision.tasks.complaints_advance", "every": 60},
+    # Sanction cases' notice SMS to the holder (ADR 0010).
+    {"name": "supervision.sanctions", "path": "pishkhan.supervision.tasks.sanction_notices_due", "every": 60},
 ]
 # The network board (supervision/liveness.py): an office open by its hours and not heard from
 # (heartbeat or transaction) for QUIET minutes is quiet, for OFFLINE minutes of its hours offline.
@@ -243,6 +245,19 @@ if PISHKHAN_DEMO:
 PISHKHAN_LICENCE_TERM_YEARS = 5
 PISHKHAN_LICENCE_RENEWAL_WINDOW_DAYS = 90
 PISHKHAN_LICENCE_REVOCATION_BAR_YEARS = 3
+# Sanctions (ADR 0010): the holder's remedy window per ground (hours from the notice), the appeal
+# window after a decision (days), and how many years back earlier decided cases count as offences
+# when the fine table's ladder proposes the measure.
+PISHKHAN_SANCTION_REMEDY_HOURS = {
+    "overcharge": 72,
+    "refund_not_made": 48,
+    "inspection_failure": 240,
+    "complaint_upheld": 120,
+    "alert": 120,
+    "other": 168,
+}
+PISHKHAN_SANCTION_APPEAL_DAYS = 10
+PISHKHAN_SANCTION_REPEAT_YEARS = 3
 # Keys that seal citizens' identifiers and agencies' secrets at rest (pishkhan.common.sealing).
 PISHKHAN_SEALING_KEYS = ENV.sealing_keys
 

@@ -46,8 +46,10 @@ from pishkhan.licensing.services.numbers import insert_numbered, number_prefix
 from pishkhan.licensing.services.proceedings import (
     proceeding_appeal_decide,
     proceeding_appeal_lodge,
+    proceeding_decide,
     proceeding_drop,
     proceeding_enforce,
+    proceeding_hearing_hold,
     proceeding_hearing_schedule,
     proceeding_open,
 )
@@ -83,8 +85,10 @@ __all__ = [
     "number_prefix",
     "proceeding_appeal_decide",
     "proceeding_appeal_lodge",
+    "proceeding_decide",
     "proceeding_drop",
     "proceeding_enforce",
+    "proceeding_hearing_hold",
     "proceeding_hearing_schedule",
     "proceeding_open",
     "text_clean",

@@ -36,6 +36,8 @@ TIMELINE_ACTIONS = {
     # A proceeding's steps (its own timeline, on a campaign's case page).
     "proceeding.open": _("Notice served"),
     "proceeding.hearing": _("Hearing set"),
+    "proceeding.heard": _("Holder heard"),
+    "proceeding.decide": _("Measure decided"),
     "proceeding.appeal": _("Appeal lodged"),
     "proceeding.appeal_decide": _("Appeal decided"),
     "proceeding.drop": _("Proceeding dropped"),

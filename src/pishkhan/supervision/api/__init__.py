@@ -4,7 +4,7 @@ own mounted here."""
 from ninja import Router
 
 from pishkhan.accounts.auth import api_auth
-from pishkhan.supervision.api import alerts, board, campaigns, complaints, inspections
+from pishkhan.supervision.api import alerts, board, campaigns, complaints, inspections, sanctions
 
 router = Router(auth=api_auth, tags=["supervision"])
 router.add_router("", campaigns.router)
@@ -12,3 +12,4 @@ router.add_router("", complaints.router)
 router.add_router("", inspections.router)
 router.add_router("", alerts.router)
 router.add_router("", board.router)
+router.add_router("", sanctions.router)

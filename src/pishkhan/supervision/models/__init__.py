@@ -37,6 +37,14 @@ from pishkhan.supervision.models.inspections import (
     ItemOutcome,
     PlannedHow,
 )
+from pishkhan.supervision.models.sanctions import (
+    SANCTION_NUMBER_LENGTH,
+    SANCTION_NUMBER_PATTERN,
+    SOURCE_PATTERN,
+    FineRule,
+    SanctionCase,
+    SanctionGround,
+)
 
 __all__ = [
     "CAMPAIGN_NUMBER_LENGTH",
@@ -48,6 +56,9 @@ __all__ = [
     "MOBILE_KEY_LENGTH",
     "REFERENCE_MAX",
     "RULE_TITLES",
+    "SANCTION_NUMBER_LENGTH",
+    "SANCTION_NUMBER_PATTERN",
+    "SOURCE_PATTERN",
     "Alert",
     "AlertCursor",
     "CampaignCase",
@@ -55,6 +66,7 @@ __all__ = [
     "ChecklistVersion",
     "Complaint",
     "ComplaintCategory",
+    "FineRule",
     "InactivityCampaign",
     "Inspection",
     "InspectionDraw",
@@ -63,4 +75,6 @@ __all__ = [
     "ItemOutcome",
     "PlannedHow",
     "Rule",
+    "SanctionCase",
+    "SanctionGround",
 ]

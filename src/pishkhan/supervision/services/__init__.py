@@ -9,6 +9,8 @@
   texted, escalation to the regulator, overdue refunds)
 - ``inspections``: visits planned or drawn at random, carried out (results, photos, score), cancelled,
   reviewed
+- ``sanctions``: sanction cases with due process: open (notice), SMS notices, answer, hearing,
+  minutes, decision on the fine table's ladder, appeal, appeal decision, enforcement, close (ADR 0010)
 """
 
 from pishkhan.supervision.services.alerts import (
@@ -57,15 +59,37 @@ from pishkhan.supervision.services.inspections import (
     inspections_draw,
     photo_check,
 )
+from pishkhan.supervision.services.sanctions import (
+    SOURCE_GROUNDS,
+    Proposal,
+    fine_rule_set,
+    ground_for_source,
+    offence_rank,
+    remedy_hours,
+    sanction_answer,
+    sanction_appeal_decide,
+    sanction_appeal_lodge,
+    sanction_close,
+    sanction_decide,
+    sanction_enforce,
+    sanction_hearing_schedule,
+    sanction_minutes_record,
+    sanction_notices_send,
+    sanction_open,
+    sanction_proposal,
+    source_clean,
+)
 
 __all__ = [
     "BASIS_DEFAULT",
     "NOTICE_BATCH",
+    "SOURCE_GROUNDS",
     "Answer",
     "Concluded",
     "Conducted",
     "DrawResult",
     "ItemDraft",
+    "Proposal",
     "QuotaExceededError",
     "alert_acknowledge",
     "alert_dismiss",
@@ -89,12 +113,28 @@ __all__ = [
     "complaint_review",
     "complaint_submit",
     "complaints_escalate",
+    "fine_rule_set",
+    "ground_for_source",
     "inspection_cancel",
     "inspection_conduct",
     "inspection_plan",
     "inspection_review",
     "inspections_draw",
+    "offence_rank",
     "photo_check",
     "refund_max",
+    "remedy_hours",
     "rule_update",
+    "sanction_answer",
+    "sanction_appeal_decide",
+    "sanction_appeal_lodge",
+    "sanction_close",
+    "sanction_decide",
+    "sanction_enforce",
+    "sanction_hearing_schedule",
+    "sanction_minutes_record",
+    "sanction_notices_send",
+    "sanction_open",
+    "sanction_proposal",
+    "source_clean",
 ]

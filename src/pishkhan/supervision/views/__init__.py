@@ -2,7 +2,8 @@
 live counts, the map, terminals), rules and alerts (``alerts``), the inactivity
 campaigns (``campaigns``), citizens' complaints about offices (``complaints``: the public form and
 tracking page, the supervisors' queues and pages, the office operator's complaints and refunds),
-inspections of offices (``inspections``: planning, the random draw, the inspector's form, photos)."""
+inspections of offices (``inspections``: planning, the random draw, the inspector's form, photos),
+sanction cases (``sanctions``: the supervisors' pages and the holder's "my cases")."""
 
 from pishkhan.supervision.views.alerts import (
     alert_acknowledge,
@@ -45,6 +46,15 @@ from pishkhan.supervision.views.inspections import (
     inspection_plan,
     inspection_review,
 )
+from pishkhan.supervision.views.sanctions import (
+    my_case,
+    my_case_step,
+    my_cases,
+    sanction_detail,
+    sanction_list,
+    sanction_new,
+    sanction_step,
+)
 
 __all__ = [
     "alert_acknowledge",
@@ -77,9 +87,16 @@ __all__ = [
     "inspection_photo",
     "inspection_plan",
     "inspection_review",
+    "my_case",
+    "my_case_step",
+    "my_cases",
     "office_complaint_detail",
     "office_complaints",
     "office_refund_confirm",
     "rule_list",
     "rule_update",
+    "sanction_detail",
+    "sanction_list",
+    "sanction_new",
+    "sanction_step",
 ]
