@@ -13,3 +13,8 @@ class SupervisionConfig(AppConfig):
         from pishkhan.supervision import criteria
 
         criteria.translator_register(gettext)
+
+        # The score's components supervision computes today; the others register where they are built.
+        from pishkhan.supervision.scores import score_components_builtin_register
+
+        score_components_builtin_register()

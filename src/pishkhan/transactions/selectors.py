@@ -389,3 +389,24 @@ def office_last_received_at(*, office_id: int) -> dt.datetime | None:
 def transaction_records_start() -> dt.datetime | None:
     """When the counter's records begin: its earliest transaction; None while it has none."""
     return CounterTransaction.objects.order_by("received_at").values_list("received_at", flat=True).first()
+
+
+def overcharges_by_office(*, start: dt.datetime, end: dt.datetime) -> dict[int, int]:
+    """How many transactions each office received in ``[start, end)`` that charged more than the
+    tariff in force (``fee_charged > fee_tariff``), by office id; offices with none are absent.
+
+    For a monthly score: one grouped read of the period along the ``received_at`` index, not a
+    page's query.
+    """
+    rows = (
+        CounterTransaction.objects.filter(
+            received_at__gte=start,
+            received_at__lt=end,
+            fee_tariff__isnull=False,
+            fee_charged__gt=F("fee_tariff"),
+        )
+        .order_by()
+        .values_list("office_id")
+        .annotate(count=Count("pk"))
+    )
+    return dict(rows)

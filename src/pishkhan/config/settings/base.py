@@ -217,6 +217,8 @@ PISHKHAN_JOBS = [
     {"name": "licensing.convert", "path": "pishkhan.licensing.tasks.conversions_licence_due", "every": 3600},
     # Inactivity campaigns' SMS notices, and their cases concluded once the grace period is over.
     {"name": "supervision.campaigns", "path": "pishkhan.supervision.tasks.campaigns_advance", "every": 60},
+    # Offices' scores: this month's provisional ones once a day, the previous month closed once.
+    {"name": "supervision.scores", "path": "pishkhan.supervision.tasks.scores_compute", "every": 3600},
 ]
 # Licensing policy (ADR 0007): a licence's term, how long before expiry it may be renewed, and how
 # many years a revoked licence bars its holder from applying again.

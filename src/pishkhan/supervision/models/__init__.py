@@ -23,6 +23,14 @@ from pishkhan.supervision.models.complaints import (
     Complaint,
     ComplaintCategory,
 )
+from pishkhan.supervision.models.scores import (
+    SCORE_MAX,
+    OfficeScore,
+    ScoreComponent,
+    ScoreMethod,
+    ScoreMonth,
+    ScoreWeight,
+)
 
 __all__ = [
     "CAMPAIGN_NUMBER_LENGTH",
@@ -30,8 +38,14 @@ __all__ = [
     "COMPLAINT_NUMBER_LENGTH",
     "COMPLAINT_NUMBER_PATTERN",
     "COMPLAINT_TEXT_MAX",
+    "SCORE_MAX",
     "CampaignCase",
     "Complaint",
     "ComplaintCategory",
     "InactivityCampaign",
+    "OfficeScore",
+    "ScoreComponent",
+    "ScoreMethod",
+    "ScoreMonth",
+    "ScoreWeight",
 ]
