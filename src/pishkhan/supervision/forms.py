@@ -1,5 +1,6 @@
 """Forms of the campaign pages (the criteria, starting a campaign, filtering its cases, deciding an
-appeal) and of complaints (a citizen's complaint, filtering the list, closing one). They parse; the
+appeal), of complaints (a citizen's complaint, filtering the list, closing one) and of the score's
+weights. They parse; the
 rules live in ``criteria`` and the services."""
 
 from __future__ import annotations
@@ -16,7 +17,13 @@ from pishkhan.supervision.criteria import (
     MAX_DAYS,
     MAX_GRACE_DAYS,
 )
-from pishkhan.supervision.models import COMPLAINT_TEXT_MAX, ComplaintCategory
+from pishkhan.supervision.models import (
+    COMPLAINT_TEXT_MAX,
+    SCORE_MAX,
+    ComplaintCategory,
+    ScoreMethod,
+    ScoreWeight,
+)
 from pishkhan.supervision.states import CaseOutcome, ComplaintStatus
 
 TEXT_MAX = 2000
@@ -130,3 +137,37 @@ class ComplaintCloseForm(forms.Form):
     """Closing a complaint: what was found and done, which the citizen may be told."""
 
     reason = forms.CharField(label=_("Reason"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ScoreWeightsForm(forms.Form):
+    """The score's weights, one row of fields per component (``<component>-weight`` and so on), each
+    from 0 to 100; the service checks them again and writes all or nothing."""
+
+    def __init__(self, *args: Any, weights: list[ScoreWeight], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for row in weights:
+            code = row.component
+            self.fields[f"{code}-weight"] = forms.IntegerField(
+                label=_("Weight"), min_value=0, max_value=SCORE_MAX, initial=row.weight
+            )
+            self.fields[f"{code}-method"] = forms.ChoiceField(
+                label=_("How the figure counts"), choices=ScoreMethod.choices, initial=row.method
+            )
+            self.fields[f"{code}-per_unit"] = forms.FloatField(
+                label=_("Points lost per unit"), min_value=0, max_value=SCORE_MAX, initial=row.per_unit
+            )
+            self.fields[f"{code}-cap"] = forms.FloatField(
+                label=_("At most points lost"), min_value=0, max_value=SCORE_MAX, initial=row.cap
+            )
+            self.rows.append(
+                (row, [self[f"{code}-{name}"] for name in ("weight", "method", "per_unit", "cap")])
+            )
+
+    def changes(self) -> dict[str, dict[str, Any]]:
+        """The cleaned values by component, as ``services.score_weights_set`` takes them."""
+        changes: dict[str, dict[str, Any]] = {}
+        for key, value in self.cleaned_data.items():
+            code, name = key.split("-", 1)
+            changes.setdefault(code, {})[name] = value
+        return changes

@@ -536,6 +536,13 @@ def office_score_get(*, code: str, scope: Scope | None, month: JalaliMonth | Non
     return found
 
 
+def province_score_count(*, score: OfficeScore) -> int:
+    """How many offices of the score's province were scored in its month (its rank is "of" these)."""
+    return OfficeScore.objects.filter(
+        year=score.year, month=score.month, province_id=score.province_id
+    ).count()
+
+
 def office_score_trend(*, office_id: int, months: int = 12) -> list[OfficeScore]:
     """An office's last ``months`` scores, oldest first (its trend)."""
     rows = list(OfficeScore.objects.filter(office_id=office_id).order_by("-year", "-month")[:months])

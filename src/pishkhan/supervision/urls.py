@@ -17,6 +17,9 @@ urlpatterns = [
     path("supervision/complaints/<str:number>/", views.complaint_detail, name="complaint_detail"),
     path("supervision/complaints/<str:number>/review/", views.complaint_review, name="complaint_review"),
     path("supervision/complaints/<str:number>/close/", views.complaint_close, name="complaint_close"),
+    path("supervision/scores/", views.score_list, name="score_list"),
+    path("supervision/scores/weights/", views.score_weights, name="score_weights"),
+    path("supervision/scores/offices/<str:code>/", views.score_office, name="score_office"),
     path("complaints/new/", views.complaint_new, name="complaint_new"),
     path("complaints/sent/", views.complaint_sent, name="complaint_sent"),
 ]

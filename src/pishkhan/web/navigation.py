@@ -114,6 +114,7 @@ MENU: list[MenuEntry] = [
         _("Inactive licences"), "supervision:candidates", audience="supervision.view", group=SUPERVISION
     ),
     MenuEntry(_("Complaints"), "supervision:complaint_list", audience="supervision.view", group=SUPERVISION),
+    MenuEntry(_("Office scores"), "supervision:score_list", audience="supervision.scores", group=SUPERVISION),
     MenuEntry(_("Your account"), "accounts:account_detail", audience="accounts.view_self", group=ACCOUNT),
     MenuEntry(_("Administration"), "admin:index", audience=STAFF, group=ACCOUNT),
 ]

@@ -4,7 +4,8 @@ own mounted here."""
 from ninja import Router
 
 from pishkhan.accounts.auth import api_auth
-from pishkhan.supervision.api import campaigns
+from pishkhan.supervision.api import campaigns, scores
 
 router = Router(auth=api_auth, tags=["supervision"])
 router.add_router("", campaigns.router)
+router.add_router("", scores.router)

@@ -1,5 +1,6 @@
 """Pages of supervision: the inactivity campaigns (``campaigns``) and citizens' complaints about
-offices (``complaints``: the public form and the supervisors' pages)."""
+offices (``complaints``: the public form and the supervisors' pages), and offices' monthly scores
+(``scores``)."""
 
 from pishkhan.supervision.views.campaigns import (
     campaign_conclude,
@@ -17,6 +18,7 @@ from pishkhan.supervision.views.complaints import (
     complaint_review,
     complaint_sent,
 )
+from pishkhan.supervision.views.scores import score_list, score_office, score_weights
 
 __all__ = [
     "campaign_conclude",
@@ -31,4 +33,7 @@ __all__ = [
     "complaint_new",
     "complaint_review",
     "complaint_sent",
+    "score_list",
+    "score_office",
+    "score_weights",
 ]

@@ -25,7 +25,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            month = JalaliMonth.parse(options["month"]) if options["month"] else JalaliMonth.of(timezone.now())
+            month = (
+                JalaliMonth.parse(options["month"]) if options["month"] else JalaliMonth.of(timezone.now())
+            )
             done = scores_compute(month=month, actor=ACTOR)
         except ApplicationError as exc:
             raise CommandError(exc.detail) from None
