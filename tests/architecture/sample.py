@@ -17,7 +17,8 @@ from pishkhan.licensing.models import LicenceApplication
 from pishkhan.offices.services import conversion_request
 from pishkhan.supervision.criteria import InactivityCriteria
 from pishkhan.supervision.models import CampaignCase, Complaint, InactivityCampaign
-from pishkhan.supervision.services import campaign_start, complaint_submit
+from pishkhan.supervision.scores import JalaliMonth
+from pishkhan.supervision.services import campaign_start, complaint_submit, scores_compute
 from tests.accounts.factories import UserFactory
 from tests.licensing.factories import approved, as_principal, directorate, imported, licensee, regulator
 from tests.offices.factories import make_agency, make_office, make_service, make_tariff_since
@@ -61,6 +62,7 @@ def sample_build() -> Sample:
         criteria=InactivityCriteria(idle_days=0), grace_days=30, actor=as_principal(regulator())
     )
     complaint = complaint_submit(office_code=office.code, category="overcharging", description="بیش از تعرفه")
+    scores_compute(month=JalaliMonth.of(timezone.now()), actor=None)  # the office's score page
     return Sample(
         agency=agency,
         service=service,

@@ -57,6 +57,7 @@ SAMPLE_KWARGS = {
     "supervision:complaint_detail": lambda s: {"number": s.complaint.number},
     "supervision:complaint_review": lambda s: {"number": s.complaint.number},
     "supervision:complaint_close": lambda s: {"number": s.complaint.number},
+    "supervision:score_office": lambda s: {"code": s.office.code},
     "licensing:licence_detail": lambda s: {"number": s.licence.number},
     "licensing:application_detail": lambda s: {"number": s.application.number},
     "licensing:application_document": lambda s: {
