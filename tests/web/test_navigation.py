@@ -62,6 +62,7 @@ def test_only_staff_see_the_administration_entry(client):
         "/licensing/",
         "/supervision/inactive-licences/",
         "/supervision/complaints/",
+        "/supervision/scores/",
         "/accounts/me/",
         "/admin/",
     ]
@@ -143,7 +144,10 @@ def test_the_bar_groups_a_regulators_entries_into_a_few_menus(english):
         ("Public services", ["/services/", "/find/", "/track/", "/licences/check/", "/api/v1/docs"]),
         ("Office network", ["/offices/", "/offices/conversions/", "/transactions/"]),
         ("", ["/licensing/"]),  # a menu of which one sees a single entry is that entry alone
-        ("Supervision", ["/supervision/inactive-licences/", "/supervision/complaints/"]),
+        (
+            "Supervision",
+            ["/supervision/inactive-licences/", "/supervision/complaints/", "/supervision/scores/"],
+        ),
         ("Account", ["/accounts/me/", "/admin/"]),
     ]
     # Disclosures that work without JavaScript, one open at a time, all inside the phone's "Menu".

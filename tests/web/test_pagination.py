@@ -94,6 +94,7 @@ LISTS = [
     "/supervision/inactive-licences/",
     "/supervision/campaigns/",
     "/supervision/complaints/",
+    "/supervision/scores/",
 ]
 
 
