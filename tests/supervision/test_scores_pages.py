@@ -119,6 +119,9 @@ def test_another_provinces_office_is_a_404_and_a_bad_month_a_422(scored):
 
     assert client.get(f"/supervision/scores/offices/{scored['isfahan'].code}/").status_code == 404
     assert client.get("/supervision/scores/", {"month": "1405-14"}).status_code == 422
+    office = scored["tehran"][0].code
+    assert client.get(f"/supervision/scores/offices/{office}/", {"month": "soon"}).status_code == 422
+    assert client.get(f"/supervision/scores/offices/{office}/", {"month": "1404-01"}).status_code == 404
 
 
 def test_the_regulator_edits_the_weights_and_out_of_range_is_a_form_error(scored):

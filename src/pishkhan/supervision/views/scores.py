@@ -148,7 +148,16 @@ def score_office(request: HttpRequest, code: str) -> HttpResponse:
     """An office's score for a month (its latest by default): its rank, what lowered it, its trend."""
     scope = _scope(_principal(request))
     try:
-        score = selectors.office_score_get(code=code, scope=scope, month=_month_asked(request))
+        month = _month_asked(request)
+    except ValidationError as refused:
+        return render(
+            request,
+            "supervision/scores_list.html",
+            {"error": refused.detail, "months": _month_choices(), "national": False},
+            status=422,
+        )
+    try:
+        score = selectors.office_score_get(code=code, scope=scope, month=month)
     except ApplicationError:
         raise Http404(code) from None
     trend = selectors.office_score_trend(office_id=score.office_id, months=TREND_MONTHS)
