@@ -245,6 +245,7 @@ def test_a_weight_out_of_range_is_refused_and_nothing_changes(geo_loaded, change
         score_weights_set(changes={"complaints_upheld": {"weight": 30}, **changes}, actor="cra")
 
     assert field in refused.value.fields
+    assert refused.value.fields[field][0].startswith(("A ", "Unknown"))  # a sentence, not a list shown
     assert list(ScoreWeight.objects.order_by("id").values()) == before
 
 

@@ -81,7 +81,7 @@ def score_weights_set(*, changes: Mapping[str, Mapping[str, Any]], actor: Actor)
                     try:
                         values[name] = _number(given[name], code=code, name=name, integer=name == "weight")
                     except ValidationError as refused:
-                        errors.update({key: str(message) for key, message in refused.fields.items()})
+                        errors.update({key: messages[0] for key, messages in refused.fields.items()})
             if "method" in given:
                 if given["method"] not in ScoreMethod.values:
                     errors[f"{code}-method"] = str(_("Unknown scoring method."))
