@@ -72,6 +72,13 @@ def test_the_regulator_sees_the_provinces_side_by_side_and_exports_them(scored):
     assert "10" in body
 
 
+def test_a_province_without_scores_says_so(scored):
+    page = _client(regulator()).get("/supervision/scores/", {"month": "1405-08", "province": "01"})
+
+    assert page.status_code == 200
+    assert 'id="no-province-scores"' in page.content.decode()
+
+
 def test_a_directorate_sees_its_province_ranked_with_pager_and_exports(scored):
     client = _client(directorate("23"))
 
