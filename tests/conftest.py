@@ -41,6 +41,7 @@ MIGRATION_SEEDS = [
     "pishkhan.supervision.migrations.0004_inspection_checklist_seed",
     "pishkhan.supervision.migrations.0006_alert_rules",
     "pishkhan.supervision.migrations.0009_fine_table",
+    "pishkhan.supervision.migrations.0011_score_weights",
 ]
 
 

@@ -26,6 +26,7 @@ from pishkhan.supervision.models import (
     Rule,
     SanctionCase,
 )
+from pishkhan.supervision.scores import JalaliMonth
 from pishkhan.supervision.services import (
     alert_raise,
     campaign_start,
@@ -33,6 +34,7 @@ from pishkhan.supervision.services import (
     inspection_conduct,
     inspection_plan,
     sanction_open,
+    scores_compute,
 )
 from tests.accounts.factories import UserFactory
 from tests.licensing.factories import approved, as_principal, directorate, imported, licensee, regulator
@@ -98,6 +100,7 @@ def sample_build() -> Sample:
         .pk
     )
     sanction = sanction_open(office_code=office.code, ground="overcharge", facts="بیش از تعرفه", actor=None)
+    scores_compute(month=JalaliMonth.of(timezone.now()), actor=None)  # the office's score page
     return Sample(
         agency=agency,
         service=service,

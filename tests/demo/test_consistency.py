@@ -89,3 +89,35 @@ def test_the_history_reaches_the_present_moment_of_today(geo_loaded):
     assert {timezone.localdate(at) for at, _ in recorded} == {day}
     assert max(at for at, _ in recorded) <= now - SETTLING
     assert max(finished for _, finished in recorded) < now
+
+
+def test_after_the_build_the_months_scores_exist_and_find_offers_licensed_offices(network, client):
+    from pishkhan.offices.states import ServingHold
+    from pishkhan.supervision.models import OfficeScore
+    from pishkhan.supervision.scores import JalaliMonth
+
+    month = JalaliMonth.of(timezone.now())
+    scores = OfficeScore.objects.filter(year=month.year, month=month.month)
+    assert scores.count() == network.counts["office scores"] > 0
+    assert scores.filter(score__lt=100).exists()  # the history's overcharges cost some offices points
+
+    # Every office of a licensed kind without a licence is held back; the licensed ones still serve.
+    licensed_kinds = Office.objects.filter(kind__in=["pishkhan", "ict"])
+    unlicensed = licensed_kinds.exclude(pk__in=Licence.objects.values("office_id"))
+    assert not unlicensed.exclude(serving_hold=ServingHold.UNLICENSED).exists()
+    serving = Office.objects.filter(kind="pishkhan", serving_hold="", status="active").select_related("place")
+    office = serving.exclude(lat__isnull=True).first()
+    found = client.get(
+        "/api/v1/offices/near", {"service": _a_service_of(office), "lat": office.lat, "lon": office.lon}
+    )
+    assert found.status_code == 200
+    assert found.json()
+    page = client.get("/find/", {"service": _a_service_of(office), "lat": office.lat, "lon": office.lon})
+    assert 'class="result card"' in page.content.decode()
+
+
+def _a_service_of(office):
+    from pishkhan.catalogue.models import Service
+
+    services = Service.objects.filter(office_kinds_key__contains=f"|{office.kind}|", outsourcing="outsourced")
+    return services.values_list("code", flat=True).first()

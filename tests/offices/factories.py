@@ -11,7 +11,16 @@ from django.utils import timezone
 
 from pishkhan.catalogue.kinds import OfficeKind
 from pishkhan.catalogue.services import agency_create, service_create, tariff_set
-from pishkhan.offices.services import OfficeDraft, OperatorDraft, office_register
+from pishkhan.offices.services import (
+    OfficeDraft,
+    OperatorDraft,
+    ServingChange,
+    office_register,
+    office_register_many,
+    office_serving_set,
+    offices_serving_set_many,
+)
+from pishkhan.offices.states import ServingHold
 
 # Real places of the loaded geography.
 TEHRAN_PROVINCE, TEHRAN_COUNTY, TEHRAN_CITY = "23", "2301", "1576"  # Tehran city: 35.69439, 51.42151
@@ -62,13 +71,29 @@ def office_draft(n: int = 1, **overrides: object) -> OfficeDraft:
 _REGISTRATION_ONLY = ("location_estimated", "status", "created_at")  # what office_register does not take
 
 
-def make_office(n: int = 1, **overrides: object):
-    """Register an office through the service."""
+def make_office(n: int = 1, *, licensed: bool = True, **overrides: object):
+    """Register an office through the service. An office of a kind the regulator licenses starts
+    unlicensed (not serving); ``licensed`` then has the registry told what licensing tells it of an
+    active licence (it serves), unless the test wants the office as registered."""
     draft = office_draft(n, **overrides)
     values = {
         f.name: getattr(draft, f.name) for f in dataclasses.fields(draft) if f.name not in _REGISTRATION_ONLY
     }
-    return office_register(**values, actor=None)
+    office = office_register(**values, actor=None)
+    if licensed and office.serving_hold == ServingHold.UNLICENSED:
+        office_serving_set(office=office, hold="", source="an active licence", actor=None)
+    return office
+
+
+def make_offices(rows, *, licensed: bool = True):
+    """Register many offices through the bulk service; ``licensed`` as :func:`make_office`."""
+    offices = office_register_many(rows=rows, actor=None)
+    if licensed:
+        changes = [ServingChange(o.pk) for o in offices if o.serving_hold == ServingHold.UNLICENSED]
+        offices_serving_set_many(changes=changes, actor=None, source="active licences")
+        for office in offices:
+            office.serving_hold = ""
+    return offices
 
 
 def make_agency(code: str = "tamin", name_en: str = "Social Security Organization"):

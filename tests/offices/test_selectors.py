@@ -19,7 +19,7 @@ from pishkhan.offices.selectors import (
     offices_in_county,
     offices_near,
 )
-from pishkhan.offices.services import office_register_many, office_set_hours, office_set_status
+from pishkhan.offices.services import office_set_hours, office_set_status
 from tests.offices.factories import (
     ARDESTAN,
     ARDESTAN_COUNTY,
@@ -29,6 +29,7 @@ from tests.offices.factories import (
     TEHRAN,
     make_agency,
     make_office,
+    make_offices,
     make_service,
     make_tariff,
     office_draft,
@@ -54,7 +55,7 @@ def _at(n, north_km, **overrides):
 
 
 def test_near_me_lists_the_nearest_first_with_distances(geo_loaded, catalogue):
-    office_register_many(rows=[_at(1, 6), _at(2, 1), _at(3, 3)], actor=None)
+    make_offices([_at(1, 6), _at(2, 1), _at(3, 3)])
 
     found = offices_near(service_code="sabt.birth-copy", lat=TEHRAN[0], lon=TEHRAN[1], now=SATURDAY_MORNING)
 
@@ -82,9 +83,7 @@ def test_a_prohibited_service_has_no_office(geo_loaded, catalogue):
 
 
 def test_near_me_skips_suspended_offices_and_honours_open_only(geo_loaded, catalogue):
-    suspended, closed_on_saturday, _open = office_register_many(
-        rows=[_at(1, 1), _at(2, 2), _at(3, 3)], actor=None
-    )
+    suspended, closed_on_saturday, _open = make_offices([_at(1, 1), _at(2, 2), _at(3, 3)])
     office_set_status(office=suspended, status="suspended", actor=None)
     office_set_hours(office=closed_on_saturday, opening_hours={"1": [["08:00", "16:00"]]}, actor=None)
 
@@ -124,7 +123,7 @@ def test_near_me_refuses_a_point_outside_iran_and_an_unknown_service(geo_loaded,
 @pytest.mark.timing
 def test_near_me_is_fast_among_thousands_of_offices(geo_loaded, catalogue):
     rows = [_at(n, (n % 200) / 10, kind="pishkhan" if n % 3 else "ict") for n in range(3000)]
-    office_register_many(rows=rows, actor=None)
+    make_offices(rows)
 
     started = time.perf_counter()
     found = offices_near(service_code="sabt.passport", lat=TEHRAN[0] + 0.05, lon=TEHRAN[1], limit=10)
@@ -219,7 +218,7 @@ def test_the_list_refuses_malformed_filters(geo_loaded, filters, field):
 
 
 def test_the_list_query_count_does_not_grow_with_offices(geo_loaded):
-    office_register_many(rows=[office_draft(n) for n in range(30)], actor=None)
+    make_offices([office_draft(n) for n in range(30)])
 
     with CaptureQueriesContext(connection) as queries:
         offices = list(office_list(scope={"province": "23"}))

@@ -134,3 +134,16 @@ def test_the_regulator_edits_a_rule_and_an_out_of_range_value_is_refused(shop):
     read_only = _client(directorate("23"))
     assert 'name="abnormal_volume-z_own"' not in read_only.get("/supervision/rules/").text
     assert read_only.post("/supervision/rules/repeat_citizen/", form).status_code == 403
+
+
+def test_the_board_lists_the_open_alerts_of_its_scope_as_it_refreshes(shop):
+    board = _client(directorate("23"))
+    assert 'data-count="alerts">۰<' in board.get("/supervision/board/live/").text
+
+    tehran_alert, isfahan_alert, _posted = _raised(shop)
+    live = board.get("/supervision/board/live/").text
+
+    assert f'data-alert="{tehran_alert.pk}"' in live
+    assert f'data-alert="{isfahan_alert.pk}"' not in live  # another province's
+    assert 'data-count="alerts">۱<' in live
+    assert f'data-alert="{isfahan_alert.pk}"' in _client(regulator()).get("/supervision/board/live/").text

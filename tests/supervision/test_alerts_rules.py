@@ -17,6 +17,7 @@ from pishkhan.catalogue.models import Service
 from pishkhan.common.calendar import TEHRAN
 from pishkhan.supervision import evaluators, selectors, services, tasks
 from pishkhan.supervision.evaluators import Finding
+from pishkhan.supervision.liveness import offices_offline_in_hours
 from pishkhan.supervision.models import Alert, AlertCursor, Rule
 from pishkhan.supervision.rulebook import robust_z, thresholds_clean, volume_outliers
 from pishkhan.supervision.states import ALERT_TRANSITIONS, AlertStatus
@@ -278,17 +279,30 @@ def test_an_evaluator_is_added_with_one_line_and_a_rule_without_one_is_skipped(s
         asked["minutes"] = minutes
         return [(shop.office.pk, since)]
 
-    assert tasks.alerts_periodic(now=timezone.now()) == 0
-    assert not Alert.objects.filter(rule__code="offline_in_hours").exists()  # no evaluator yet
-
     periodic = dict(evaluators.PERIODIC_EVALUATORS)
-    periodic["offline_in_hours"] = evaluators.offline_in_hours_from(offline)
+    del periodic["offline_in_hours"]
     monkeypatch.setattr(evaluators, "PERIODIC_EVALUATORS", periodic)
+    tasks.alerts_periodic(now=timezone.now())
+    assert not Alert.objects.filter(rule__code="offline_in_hours").exists()  # no evaluator: skipped
+
+    periodic["offline_in_hours"] = evaluators.offline_in_hours_from(offline)
     tasks.alerts_periodic(now=timezone.now())
 
     (alert,) = _rules()["offline_in_hours"]
     assert (alert.office, asked["minutes"]) == (shop.office, 60)
     assert alert.figures["minutes"] >= 119
+
+
+def test_an_office_silent_in_its_hours_raises_the_offline_alert_the_board_agrees_with(geo_loaded):
+    silent = make_office(7, opening_hours=ALL_DAY)
+    imported(silent, status="active")
+    now = timezone.now()
+
+    tasks.alerts_periodic(now=now)
+
+    (alert,) = Alert.objects.filter(rule__code="offline_in_hours", office=silent)
+    assert dict(offices_offline_in_hours(now=now, minutes=60))[silent.pk] is not None
+    assert alert.figures["minutes"] >= 60
 
 
 # --- Raising ---------------------------------------------------------------------------------------

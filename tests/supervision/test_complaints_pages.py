@@ -168,14 +168,14 @@ def test_the_directorate_answers_and_closes_with_a_refund_after_confirming(tehra
 def test_the_follow_up_links_show_to_those_who_may_open_them(tehran):
     complaint = _file(tehran)
     url = f"{LIST}{complaint.number}/"
-    source = f"office={tehran.code}&amp;source=complaint%3A{complaint.number}"
+    source = f"office={tehran.code}&amp;source=complaint:{complaint.number}"
 
     ours = _client(directorate("23")).get(url).content.decode()
     inspector = _client(UserFactory(role="inspector", jurisdiction_code="23")).get(url).content.decode()
 
-    assert f'href="/supervision/inspections/new/?{source}"' in ours
+    assert f'href="/supervision/inspections/plan/?{source}"' in ours
     assert f'href="/supervision/sanctions/new/?{source}"' in ours
-    assert "/supervision/inspections/new/" not in inspector
+    assert "/supervision/inspections/plan/" not in inspector
     assert "/supervision/sanctions/new/" not in inspector
 
 

@@ -96,6 +96,7 @@ LISTS = [
     "/supervision/complaints/",
     "/supervision/alerts/",
     "/supervision/sanctions/",
+    "/supervision/scores/",
 ]
 
 

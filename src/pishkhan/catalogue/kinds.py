@@ -22,3 +22,8 @@ class OfficeKind(models.TextChoices):
 CONVERTIBLE_KINDS = frozenset(
     {OfficeKind.ICT, OfficeKind.E_CITY, OfficeKind.SOCIAL_SECURITY, OfficeKind.HEALTH_INSURANCE}
 )
+
+# The kinds of office the regulator licenses: such an office serves citizens only while it holds a
+# licence in force. The parallel networks' offices (e-city, Social Security, Health Insurance) are
+# their agencies' own and hold no CRA licence until converted.
+LICENSED_KINDS = (OfficeKind.PISHKHAN, OfficeKind.ICT)

@@ -48,6 +48,8 @@ from pishkhan.offices.services import (
     staff_add_many,
 )
 from pishkhan.offices.states import ConversionState
+from pishkhan.supervision.scores import JalaliMonth
+from pishkhan.supervision.services import scores_compute
 
 DEFAULT_OFFICES = 13_000
 EQUIPPED_KEY_NAME = "demo network: the office system's key"
@@ -459,4 +461,10 @@ def network_build(
     started = time.perf_counter()
     report.counts["heartbeats"] = heartbeats_history_build(seed=seed, days=history_days, now=timezone.now())
     step("heartbeats", started)
+    # The month's provisional scores, so that a fresh `up` ranks its offices (the worker recomputes
+    # them daily and closes the month).
+    started = time.perf_counter()
+    scored = scores_compute(month=JalaliMonth.of(now), actor=actor, now=timezone.now())
+    report.counts["office scores"] = scored.offices
+    step("scores", started)
     return report

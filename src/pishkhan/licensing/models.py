@@ -16,7 +16,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pishkhan.catalogue.kinds import OfficeKind
+# LICENSED_KINDS, the kinds of office the regulator licenses, is the catalogue's, so that the registry
+# (below licensing) knows which offices need a licence to serve; it is read from here as before.
+from pishkhan.catalogue.kinds import LICENSED_KINDS, OfficeKind
 from pishkhan.licensing.states import (
     IN_FORCE_STATES,
     OPEN_PROCEEDING_STATES,
@@ -29,10 +31,6 @@ from pishkhan.licensing.states import (
 
 # Who applies for and holds a licence is who holds the office: a person or a company.
 from pishkhan.offices.models import OperatorKind
-
-# The kinds of office the regulator licenses. The parallel networks' offices (e-city, Social
-# Security, Health Insurance) are their agencies' own and hold no CRA licence until converted.
-LICENSED_KINDS = (OfficeKind.PISHKHAN, OfficeKind.ICT)
 
 # A number is its letter, the province's two-digit code, the Jalali year and a five-digit sequence
 # within that province and year: L-23-1405-00042.

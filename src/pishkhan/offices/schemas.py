@@ -47,8 +47,9 @@ class OfficeOut(Schema):
     kind: str = Field(description="pishkhan, ict, e_city, social_security or health_insurance")
     status: str = Field(description="active, suspended or closed")
     serving_hold: str = Field(
-        description="blank when the office serves citizens; else why not: not_yet_active, suspended, "
-        "revoked, expired or surrendered (its licence)"
+        description="blank when the office serves citizens; else why not: unlicensed (a kind the "
+        "regulator licenses, no licence yet), not_yet_active, suspended, revoked, expired or surrendered "
+        "(its licence)"
     )
     serving_hold_until: dt.date | None = Field(description="the last day of the licence's suspension")
     province_code: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pishkhan.catalogue.kinds import LICENSED_KINDS
 from pishkhan.common.transitions import TransitionTable
 
 
@@ -34,11 +35,21 @@ class ServingHold(models.TextChoices):
     ask it), so that the public search and the directory read it with the office's own row.
     """
 
+    # A kind that needs a licence (``catalogue.kinds.LICENSED_KINDS``) and none issued yet: how every
+    # such office starts (``unlicensed_hold``), until licensing issues its first licence.
+    UNLICENSED = "unlicensed", _("No licence")
     NOT_YET_ACTIVE = "not_yet_active", _("Licence not yet active")
     SUSPENDED = "suspended", _("Licence suspended")
     REVOKED = "revoked", _("Licence revoked")
     EXPIRED = "expired", _("Licence expired")
     SURRENDERED = "surrendered", _("Licence surrendered")
+
+
+def unlicensed_hold(kind: str) -> str:
+    """What an office of ``kind`` shows before it holds any licence: an office the regulator licenses
+    does not serve citizens until licensing issues its licence (and then until it is active); the
+    parallel networks' offices, which hold no CRA licence, serve."""
+    return ServingHold.UNLICENSED if kind in LICENSED_KINDS else ""
 
 
 class ConversionState(models.TextChoices):

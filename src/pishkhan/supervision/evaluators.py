@@ -1,7 +1,7 @@
 """The evaluators of supervision's rules: what each rule finds in a batch of new transactions, or
 periodically in the network's figures. Each is registered under its rule's code; a rule without an
-evaluator is skipped (``offline_in_hours`` is registered where the network's liveness is known:
-``PERIODIC_EVALUATORS[OFFLINE_IN_HOURS] = offline_in_hours_from(offices_offline_in_hours)``).
+evaluator is skipped. ``offline_in_hours`` reads the board's liveness (``liveness.offices_offline_in_hours``),
+so that the alert and the board agree.
 
 A per-transaction evaluator gets the whole batch (``Batch``, with its offices and services read
 once) and answers ``Finding``s, one per alert to raise or fold: never a query per transaction. The
@@ -23,11 +23,13 @@ from pishkhan.licensing.models import LICENSED_KINDS, Licence
 from pishkhan.licensing.states import LicenceStatus
 from pishkhan.offices.hours import iranian_weekday, minutes_of
 from pishkhan.offices.models import Office
+from pishkhan.supervision.liveness import offices_offline_in_hours
 from pishkhan.supervision.models import Rule
 from pishkhan.supervision.rulebook import (
     ABNORMAL_VOLUME,
     LICENCE_NOT_IN_FORCE,
     OFF_HOURS,
+    OFFLINE_IN_HOURS,
     OVERCHARGE,
     REPEAT_CITIZEN,
     UNDELIVERABLE_SERVICE,
@@ -310,4 +312,5 @@ TRANSACTION_EVALUATORS: dict[str, TransactionEvaluator] = {
 # periodic job).
 PERIODIC_EVALUATORS: dict[str, PeriodicEvaluator] = {
     ABNORMAL_VOLUME: abnormal_volume,
+    OFFLINE_IN_HOURS: offline_in_hours_from(offices_offline_in_hours),
 }

@@ -1,6 +1,6 @@
 """Forms of the campaign pages (the criteria, starting a campaign, filtering its cases, deciding an
-appeal) and of complaints (a citizen's complaint, filtering the list, closing one). They parse; the
-rules live in ``criteria`` and the services."""
+appeal), of complaints (a citizen's complaint, filtering the list, closing one) and of the score's
+weights. They parse; the rules live in ``criteria`` and the services."""
 
 from __future__ import annotations
 
@@ -16,7 +16,14 @@ from pishkhan.supervision.criteria import (
     MAX_DAYS,
     MAX_GRACE_DAYS,
 )
-from pishkhan.supervision.models import COMPLAINT_TEXT_MAX, REFERENCE_MAX, ComplaintCategory
+from pishkhan.supervision.models import (
+    COMPLAINT_TEXT_MAX,
+    REFERENCE_MAX,
+    SCORE_MAX,
+    ComplaintCategory,
+    ScoreMethod,
+    ScoreWeight,
+)
 from pishkhan.supervision.states import CaseOutcome, ComplaintOutcome, ComplaintStatus, RefundStatus
 
 TEXT_MAX = 2000
@@ -207,3 +214,37 @@ class ComplaintTrackForm(forms.Form):
         help_text=_("With it you see the answer and the whole history; without it, only the state."),
         widget=forms.TextInput(attrs={"dir": "ltr", "inputmode": "tel", "autocomplete": "tel"}),
     )
+
+
+class ScoreWeightsForm(forms.Form):
+    """The score's weights, one row of fields per component (``<component>-weight`` and so on), each
+    from 0 to 100; the service checks them again and writes all or nothing."""
+
+    def __init__(self, *args: Any, weights: list[ScoreWeight], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for row in weights:
+            code = row.component
+            self.fields[f"{code}-weight"] = forms.IntegerField(
+                label=_("Weight"), min_value=0, max_value=SCORE_MAX, initial=row.weight
+            )
+            self.fields[f"{code}-method"] = forms.ChoiceField(
+                label=_("How the figure counts"), choices=ScoreMethod.choices, initial=row.method
+            )
+            self.fields[f"{code}-per_unit"] = forms.FloatField(
+                label=_("Points lost per unit"), min_value=0, max_value=SCORE_MAX, initial=row.per_unit
+            )
+            self.fields[f"{code}-cap"] = forms.FloatField(
+                label=_("At most points lost"), min_value=0, max_value=SCORE_MAX, initial=row.cap
+            )
+            self.rows.append(
+                (row, [self[f"{code}-{name}"] for name in ("weight", "method", "per_unit", "cap")])
+            )
+
+    def changes(self) -> dict[str, dict[str, Any]]:
+        """The cleaned values by component, as ``services.score_weights_set`` takes them."""
+        changes: dict[str, dict[str, Any]] = {}
+        for key, value in self.cleaned_data.items():
+            code, name = key.split("-", 1)
+            changes.setdefault(code, {})[name] = value
+        return changes

@@ -1,5 +1,5 @@
-"""API shapes of supervision's inactivity campaigns and citizens' complaints. A holder's or a
-citizen's mobile leaves the server only masked."""
+"""API shapes of supervision's inactivity campaigns, citizens' complaints, the network board and
+offices' scores. A holder's or a citizen's mobile leaves the server only masked."""
 
 from __future__ import annotations
 
@@ -10,12 +10,20 @@ from ninja import Field, Schema
 from pydantic import StringConstraints
 
 from pishkhan.supervision.criteria import DEFAULT_GRACE_DAYS, DEFAULT_IDLE_DAYS, DEFAULT_NEVER_ACTIVATED_DAYS
-from pishkhan.supervision.models import CampaignCase, Complaint, ComplaintCategory, InactivityCampaign
+from pishkhan.supervision.models import (
+    CampaignCase,
+    Complaint,
+    ComplaintCategory,
+    InactivityCampaign,
+    OfficeScore,
+)
 from pishkhan.supervision.selectors import (
     CampaignReport,
     InactivityCandidate,
     ProvinceCount,
     candidates_by_province,
+    office_score_trend,
+    score_breakdown,
 )
 from pishkhan.supervision.states import (
     CaseOutcome,
@@ -28,6 +36,8 @@ from pishkhan.supervision.states import (
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 Days = Annotated[int, Field(ge=0, le=3650)]
+# The months of an office's trend.
+TREND_MONTHS = 12
 
 
 class CriteriaIn(Schema):
@@ -479,3 +489,100 @@ class NetworkSummaryOut(Schema):
     offline_minutes: int
     total: StateCountsOut
     provinces: list[StateCountsOut]
+
+
+# --- Office scores --------------------------------------------------------------------------------
+
+
+class ScoreListIn(Schema):
+    """Which scores: a Jalali month (``1405-09``; by default the latest scored) and a province."""
+
+    month: ShortText | None = Field(None, description="Jalali month, as 1405-09 (default: the latest scored)")
+    province: ShortText | None = Field(None, description="province code, two digits")
+
+
+class ScoreComponentOut(Schema):
+    """One component of a score: its figure and what it cost, or why it did not count."""
+
+    component: str = Field(
+        description="complaints_upheld, inspections, alerts, availability, overcharges, ratings"
+    )
+    status: str = Field(description="scored, no_data, not_registered (not measured yet) or off (weight 0)")
+    weight: int = Field(description="the weight set by the regulator")
+    figure: float | None = Field(description="the month's figure: a count, a share (0–1), a score or stars")
+    points: float | None = Field(description="its points out of 100")
+    share: float = Field(description="its part of the score, in percent, once left-out weights are shared")
+    lost: float = Field(description="the points of the score it cost")
+
+
+class OfficeScoreOut(Schema):
+    """An office's score for a Jalali month, its rank in its province and what lowered it."""
+
+    office: str = Field(description="office code")
+    office_name: str
+    province: str = Field(description="province code")
+    county: str = Field(description="county code")
+    month: str = Field(description="Jalali month, as 1405-09")
+    score: float = Field(description="0 to 100")
+    rank: int = Field(description="in the province, best first; equal scores share a rank")
+    final: bool = Field(description="false while the month is open (recomputed daily)")
+    computed_at: dt.datetime
+    components: list[ScoreComponentOut]
+
+    @staticmethod
+    def resolve_office(score: OfficeScore) -> str:
+        return score.office.code
+
+    @staticmethod
+    def resolve_office_name(score: OfficeScore) -> str:
+        return score.office.name
+
+    @staticmethod
+    def resolve_province(score: OfficeScore) -> str:
+        return score.province.code
+
+    @staticmethod
+    def resolve_county(score: OfficeScore) -> str:
+        return score.county.code
+
+    @staticmethod
+    def resolve_month(score: OfficeScore) -> str:
+        return f"{score.year:04d}-{score.month:02d}"
+
+    @staticmethod
+    def resolve_components(score: OfficeScore) -> list[dict]:
+        return [
+            {
+                "component": line.component,
+                "status": line.status,
+                "weight": line.weight,
+                "figure": line.figure,
+                "points": line.points,
+                "share": line.share,
+                "lost": line.lost,
+            }
+            for line in score_breakdown(score)
+        ]
+
+
+class OfficeScoreTrendOut(Schema):
+    """One month of an office's trend."""
+
+    month: str
+    score: float
+    rank: int
+    final: bool
+
+    @staticmethod
+    def resolve_month(score: OfficeScore) -> str:
+        return f"{score.year:04d}-{score.month:02d}"
+
+
+class OfficeScoreDetailOut(OfficeScoreOut):
+    """An office's score for a month, and its last twelve months (oldest first)."""
+
+    trend: list[OfficeScoreTrendOut]
+
+    @staticmethod
+    def resolve_trend(score: OfficeScore) -> list[OfficeScore]:
+        return office_score_trend(office_id=score.office_id, months=TREND_MONTHS)

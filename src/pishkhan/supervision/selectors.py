@@ -31,6 +31,7 @@ from pishkhan.common.errors import NotFoundError, ValidationError
 from pishkhan.common.persian import to_latin_digits
 from pishkhan.licensing.models import LICENSED_KINDS, Licence, Proceeding
 from pishkhan.licensing.states import OPEN_PROCEEDING_STATES, LicenceStatus
+from pishkhan.supervision import scoring
 from pishkhan.supervision.criteria import InactivityCriteria
 from pishkhan.supervision.mobile_keys import mobile_key_matches
 from pishkhan.supervision.models import (
@@ -46,12 +47,16 @@ from pishkhan.supervision.models import (
     InactivityCampaign,
     Inspection,
     InspectionPhoto,
+    OfficeScore,
     PlannedHow,
     Rule,
     SanctionCase,
     SanctionGround,
+    ScoreComponent,
+    ScoreMonth,
 )
 from pishkhan.supervision.rulebook import RULE_CODES
+from pishkhan.supervision.scores import JalaliMonth
 from pishkhan.supervision.states import (
     ALERT_LIVE_STATES,
     COMPLAINT_AWAITING_ANSWER,
@@ -933,3 +938,170 @@ def sanction_timeline(*, case: SanctionCase) -> QuerySet[AuditEntry]:
 def fine_table() -> QuerySet[FineRule]:
     """The regulation's fine table, by ground and offence."""
     return FineRule.objects.order_by("ground", "offence")
+
+
+# --- Office scores --------------------------------------------------------------------------------
+
+# Scores are read by supervisors of a province or the country, and by an office's operator (its own).
+_SCORE_SCOPES = {"province": "province__code", "office": "office__code"}
+
+
+def score_scope(principal: Principal | None) -> Scope | None:
+    """Where a caller may read offices' scores (``supervision.scores``), as selector filters; None
+    where nowhere. An office's operator reads only their office's."""
+    if principal is None or not has_perm(principal, "supervision.scores"):
+        return None
+    scope = principal.scope
+    return scope if set(scope) <= {"province", "office"} else None
+
+
+def score_months() -> QuerySet[ScoreMonth]:
+    """The months whose scores were computed, latest first."""
+    return ScoreMonth.objects.order_by("-year", "-month")
+
+
+def score_month_latest() -> JalaliMonth | None:
+    """The latest month with scores, if any."""
+    row = score_months().first()
+    return JalaliMonth(row.year, row.month) if row is not None else None
+
+
+def office_score_list(
+    *, scope: Scope | None, month: JalaliMonth, province: str | None = None
+) -> QuerySet[OfficeScore]:
+    """A month's scores in scope, by province then rank (best first), with the office and its places.
+
+    ``province`` narrows to one province (a malformed code is a ``ValidationError``)."""
+    scores = _scoped(
+        OfficeScore.objects.filter(year=month.year, month=month.month).select_related(
+            "office", "province", "county"
+        ),
+        scope,
+        _SCORE_SCOPES,
+    )
+    if province:
+        code = to_latin_digits(province.strip())
+        if not re.fullmatch(r"[0-9]{2}", code):
+            message = _("A province code has two digits.")
+            raise ValidationError(message, fields={"province": message})
+        scores = scores.filter(province__code=code)
+    return scores.order_by("province__code", "rank", "office__code")
+
+
+@dataclass(frozen=True)
+class ProvinceScores:
+    """A province's offices' scores in a month, side by side with the others'."""
+
+    province_code: str
+    province_name_fa: str
+    province_name_en: str
+    count: int
+    mean: float
+    median: float
+    worst_decile: float
+
+
+def province_score_spreads(*, scope: Scope | None, month: JalaliMonth) -> list[ProvinceScores]:
+    """Each province's count, mean, median and worst decile (the score at or below which its worst
+    tenth of offices fall) for the month, by mean (worst first); one read of the month's scores."""
+    if scope is None or "office" in scope:
+        return []
+    rows = _scoped(OfficeScore.objects.filter(year=month.year, month=month.month), scope, _SCORE_SCOPES)
+    values: dict[tuple[str, str, str], list[float]] = {}
+    for code, name_fa, name_en, score in rows.order_by().values_list(
+        "province__code", "province__name_fa", "province__name_en", "score"
+    ):
+        values.setdefault((code, name_fa, name_en), []).append(score)
+    found = []
+    for (code, name_fa, name_en), scores in values.items():
+        spread = scoring.spread(scores)
+        if spread is not None:
+            found.append(
+                ProvinceScores(
+                    code, name_fa, name_en, spread.count, spread.mean, spread.median, spread.worst_decile
+                )
+            )
+    return sorted(found, key=lambda row: (row.mean, row.province_code))
+
+
+def office_score_get(*, code: str, scope: Scope | None, month: JalaliMonth | None = None) -> OfficeScore:
+    """An office's score for a month (by default its latest) if in scope; ``NotFoundError`` otherwise."""
+    text = to_latin_digits(str(code or "").strip()).upper()
+    scores = _scoped(
+        OfficeScore.objects.filter(office__code=text).select_related("office", "province", "county"),
+        scope,
+        _SCORE_SCOPES,
+    )
+    if month is not None:
+        scores = scores.filter(year=month.year, month=month.month)
+    found = scores.order_by("-year", "-month").first()
+    if found is None:
+        raise NotFoundError(_("No score for office %(code)s.") % {"code": text})
+    return found
+
+
+def province_score_count(*, score: OfficeScore) -> int:
+    """How many offices of the score's province were scored in its month (its rank is "of" these)."""
+    return OfficeScore.objects.filter(
+        year=score.year, month=score.month, province_id=score.province_id
+    ).count()
+
+
+def office_score_trend(*, office_id: int, months: int = 12) -> list[OfficeScore]:
+    """An office's last ``months`` scores, oldest first (its trend)."""
+    rows = list(OfficeScore.objects.filter(office_id=office_id).order_by("-year", "-month")[:months])
+    return rows[::-1]
+
+
+@dataclass(frozen=True)
+class BreakdownLine:
+    """One component of a score as shown: what it measured, what it cost, or why it was left out."""
+
+    component: str
+    status: str
+    weight: int
+    figure: float | None
+    points: float | None
+    share: float
+    lost: float
+
+    @property
+    def label(self) -> str:
+        """The component's name, translated."""
+        return str(ScoreComponent(self.component).label)
+
+    @property
+    def counted(self) -> bool:
+        """Whether it counted in the score."""
+        return self.status == scoring.SCORED
+
+    @property
+    def status_label(self) -> str:
+        """Why it did or did not count, translated."""
+        labels = {
+            scoring.SCORED: _("Counted"),
+            scoring.NO_DATA: _("No figure for this office: its weight went to the others"),
+            scoring.NOT_REGISTERED: _("Not measured yet: its weight went to the others"),
+            scoring.OFF: _("Weight 0: not counted"),
+        }
+        return str(labels.get(self.status, self.status))
+
+
+def score_breakdown(score: OfficeScore) -> list[BreakdownLine]:
+    """What lowered a score: its components, those that cost the most first, then those left out."""
+    lines = []
+    for code, entry in (score.breakdown or {}).items():
+        if code not in ScoreComponent.values:
+            continue
+        lines.append(
+            BreakdownLine(
+                component=code,
+                status=entry.get("status", ""),
+                weight=int(entry.get("weight") or 0),
+                figure=entry.get("figure"),
+                points=entry.get("points"),
+                share=float(entry.get("share") or 0),
+                lost=float(entry.get("lost") or 0),
+            )
+        )
+    return sorted(lines, key=lambda line: (not line.counted, -line.lost, line.component))

@@ -13,6 +13,7 @@ from pishkhan.supervision.services import (
     complaint_refunds_flag_overdue,
     complaints_escalate,
     sanction_notices_send,
+    scores_compute_due,
 )
 
 ACTOR = "worker:campaigns_advance"
@@ -62,3 +63,12 @@ def complaints_advance(*, now: dt.datetime) -> int:
 def sanction_notices_due(*, now: dt.datetime) -> int:
     """Send the sanction cases' notice SMS still unsent; how many were served (ADR 0010)."""
     return sanction_notices_send(now=now)
+
+
+SCORES_ACTOR = "worker:scores"
+
+
+def scores_compute(*, now: dt.datetime) -> int:
+    """Close the previous month's scores if not yet final, and compute this month's provisional
+    scores once a day; how many months were computed (0 when all is up to date)."""
+    return len(scores_compute_due(now=now, actor=SCORES_ACTOR))

@@ -557,3 +557,24 @@ def office_fees_charged_between(*, office_id: int, since: dt.datetime, until: dt
         state=TransactionState.COMPLETED,
     ).aggregate(total=Sum("fee_charged"))["total"]
     return int(total or 0)
+
+
+def overcharges_by_office(*, start: dt.datetime, end: dt.datetime) -> dict[int, int]:
+    """How many transactions each office received in ``[start, end)`` that charged more than the
+    tariff in force (``fee_charged > fee_tariff``), by office id; offices with none are absent.
+
+    For a monthly score: one grouped read of the period along the ``received_at`` index, not a
+    page's query.
+    """
+    rows = (
+        CounterTransaction.objects.filter(
+            received_at__gte=start,
+            received_at__lt=end,
+            fee_tariff__isnull=False,
+            fee_charged__gt=F("fee_tariff"),
+        )
+        .order_by()
+        .values_list("office_id")
+        .annotate(count=Count("pk"))
+    )
+    return dict(rows)

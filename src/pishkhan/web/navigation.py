@@ -111,15 +111,19 @@ MENU: list[MenuEntry] = [
     ),
     MenuEntry(_("Licences"), "licensing:licence_list", audience="licensing.view", group=LICENSING),
     MenuEntry(_("My licences"), "licensing:my_licences", audience="licensing.view_own", group=LICENSING),
-    MenuEntry(
-        _("Inactive licences"), "supervision:candidates", audience="supervision.view", group=SUPERVISION
-    ),
+    # Supervision as a directorate's day goes: the board, what the rules raised, what citizens
+    # complained of, the visits, the cases, the month's scores; then the campaigns and the rules.
     MenuEntry(_("Network board"), "supervision:board", audience="supervision.board", group=SUPERVISION),
+    MenuEntry(_("Alerts"), "supervision:alert_list", audience="supervision.view", group=SUPERVISION),
     MenuEntry(_("Complaints"), "supervision:complaint_list", audience="supervision.view", group=SUPERVISION),
     MenuEntry(
         _("Inspections"), "supervision:inspection_list", audience="supervision.view", group=SUPERVISION
     ),
-    MenuEntry(_("Alerts"), "supervision:alert_list", audience="supervision.view", group=SUPERVISION),
+    MenuEntry(_("Sanctions"), "supervision:sanction_list", audience="supervision.view", group=SUPERVISION),
+    MenuEntry(_("Office scores"), "supervision:score_list", audience="supervision.scores", group=SUPERVISION),
+    MenuEntry(
+        _("Inactive licences"), "supervision:candidates", audience="supervision.view", group=SUPERVISION
+    ),
     MenuEntry(_("Rules"), "supervision:rule_list", audience="supervision.view", group=SUPERVISION),
     MenuEntry(
         _("Complaints about your office"),
@@ -128,7 +132,6 @@ MENU: list[MenuEntry] = [
         jurisdictions=frozenset({JurisdictionKind.OFFICE}),
         group=SUPERVISION,
     ),
-    MenuEntry(_("Sanctions"), "supervision:sanction_list", audience="supervision.view", group=SUPERVISION),
     MenuEntry(_("Your account"), "accounts:account_detail", audience="accounts.view_self", group=ACCOUNT),
     MenuEntry(_("Administration"), "admin:index", audience=STAFF, group=ACCOUNT),
 ]

@@ -222,12 +222,14 @@ PISHKHAN_JOBS = [
     {
         "name": "supervision.alerts_periodic",
         "path": "pishkhan.supervision.tasks.alerts_periodic",
-        "every": 600,
+        "every": 300,
     },
     # Complaints: answers texted, unanswered complaints escalated, unconfirmed refunds flagged overdue.
     {"name": "supervision.complaints", "path": "pishkhan.supervision.tasks.complaints_advance", "every": 60},
     # Sanction cases' notice SMS to the holder (ADR 0010).
     {"name": "supervision.sanctions", "path": "pishkhan.supervision.tasks.sanction_notices_due", "every": 60},
+    # Offices' scores: this month's provisional ones once a day, the previous month closed once.
+    {"name": "supervision.scores", "path": "pishkhan.supervision.tasks.scores_compute", "every": 3600},
 ]
 # The network board (supervision/liveness.py): an office open by its hours and not heard from
 # (heartbeat or transaction) for QUIET minutes is quiet, for OFFLINE minutes of its hours offline.

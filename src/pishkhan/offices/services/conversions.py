@@ -23,12 +23,15 @@ from pishkhan.common.bulk import IN_BATCH
 from pishkhan.common.errors import ApplicationError, ConflictError, NotFoundError, ValidationError
 from pishkhan.common.persian import as_written, has_control_characters, to_latin_digits
 from pishkhan.offices.models import Conversion, Office
+from pishkhan.offices.services.serving import ServingChange, office_serving_set, offices_serving_set_many
 from pishkhan.offices.states import (
     CONVERSION_TRANSITIONS,
     DECIDED_CONVERSION_STATES,
     OPEN_CONVERSION_STATES,
     ConversionState,
     OfficeStatus,
+    ServingHold,
+    unlicensed_hold,
 )
 
 # POLICY VALUE, not a law's wording: the time an organisation has to decide a conversion request,
@@ -205,6 +208,11 @@ def conversion_decide(
                 after=office.kind,
                 basis=basis,
             )
+            if unlicensed_hold(office.kind) and not unlicensed_hold(office_kind_before):
+                # Now of a kind the regulator licenses, holding no licence yet: not offered to
+                # citizens until licensing issues its Pishkhan licence (an ICT office keeps its
+                # ICT licence's state until then).
+                office_serving_set(office=office, hold=ServingHold.UNLICENSED, actor=actor)
     return conversion
 
 
@@ -360,6 +368,16 @@ def conversions_create_many(
                 converted.append(office)
         Conversion.objects.bulk_create(conversions, batch_size=IN_BATCH)
         Office.objects.bulk_update(converted, ["kind"], batch_size=IN_BATCH)
+        # Offices now of a kind the regulator licenses, holding no licence yet, serve no citizen until
+        # licensing issues one (as conversion_decide); an ICT office keeps its ICT licence's state.
+        offices_serving_set_many(
+            changes=[
+                ServingChange(c.office_id, ServingHold.UNLICENSED)
+                for c in conversions
+                if c.state == ConversionState.CONVERTED and not unlicensed_hold(c.from_kind)
+            ],
+            actor=actor,
+        )
         audit_record_many(
             actor=actor,
             action="conversion.record",

@@ -50,7 +50,7 @@ from pishkhan.offices.models import (
     Operator,
     OperatorKind,
 )
-from pishkhan.offices.states import OfficeStatus
+from pishkhan.offices.states import OfficeStatus, unlicensed_hold
 
 _CODE = re.compile(OFFICE_CODE_PATTERN)
 _COMPANY_ID = re.compile(r"^[0-9]{11}$")
@@ -272,6 +272,9 @@ class _RowChecker:
             organisation_id=organisation,
             created_at=draft.created_at or timezone.now(),
             search_key=office_search_key(name, code),
+            # Registered, not yet licensed: a kind the regulator licenses serves only once licensing
+            # says so (``services.serving``). An update re-checks the row but never writes this.
+            serving_hold=unlicensed_hold(kind),
         )
         return RowCheck(office=office, operator=operator)
 

@@ -4,7 +4,7 @@ own mounted here."""
 from ninja import Router
 
 from pishkhan.accounts.auth import api_auth
-from pishkhan.supervision.api import alerts, board, campaigns, complaints, inspections, sanctions
+from pishkhan.supervision.api import alerts, board, campaigns, complaints, inspections, sanctions, scores
 
 router = Router(auth=api_auth, tags=["supervision"])
 router.add_router("", campaigns.router)
@@ -13,3 +13,4 @@ router.add_router("", inspections.router)
 router.add_router("", alerts.router)
 router.add_router("", board.router)
 router.add_router("", sanctions.router)
+router.add_router("", scores.router)

@@ -45,6 +45,14 @@ from pishkhan.supervision.models.sanctions import (
     SanctionCase,
     SanctionGround,
 )
+from pishkhan.supervision.models.scores import (
+    SCORE_MAX,
+    OfficeScore,
+    ScoreComponent,
+    ScoreMethod,
+    ScoreMonth,
+    ScoreWeight,
+)
 
 __all__ = [
     "CAMPAIGN_NUMBER_LENGTH",
@@ -58,6 +66,7 @@ __all__ = [
     "RULE_TITLES",
     "SANCTION_NUMBER_LENGTH",
     "SANCTION_NUMBER_PATTERN",
+    "SCORE_MAX",
     "SOURCE_PATTERN",
     "Alert",
     "AlertCursor",
@@ -73,8 +82,13 @@ __all__ = [
     "InspectionPhoto",
     "InspectionResult",
     "ItemOutcome",
+    "OfficeScore",
     "PlannedHow",
     "Rule",
     "SanctionCase",
     "SanctionGround",
+    "ScoreComponent",
+    "ScoreMethod",
+    "ScoreMonth",
+    "ScoreWeight",
 ]

@@ -11,6 +11,7 @@
   reviewed
 - ``sanctions``: sanction cases with due process: open (notice), SMS notices, answer, hearing,
   minutes, decision on the fine table's ladder, appeal, appeal decision, enforcement, close (ADR 0010)
+- ``scores``: offices' monthly scores: the regulator's weights, the month's computation in bulk
 """
 
 from pishkhan.supervision.services.alerts import (
@@ -79,6 +80,13 @@ from pishkhan.supervision.services.sanctions import (
     sanction_proposal,
     source_clean,
 )
+from pishkhan.supervision.services.scores import (
+    ScoresComputed,
+    score_rules,
+    score_weights_set,
+    scores_compute,
+    scores_compute_due,
+)
 
 __all__ = [
     "BASIS_DEFAULT",
@@ -91,6 +99,7 @@ __all__ = [
     "ItemDraft",
     "Proposal",
     "QuotaExceededError",
+    "ScoresComputed",
     "alert_acknowledge",
     "alert_dismiss",
     "alert_raise",
@@ -136,5 +145,9 @@ __all__ = [
     "sanction_notices_send",
     "sanction_open",
     "sanction_proposal",
+    "score_rules",
+    "score_weights_set",
+    "scores_compute",
+    "scores_compute_due",
     "source_clean",
 ]

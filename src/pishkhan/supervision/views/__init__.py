@@ -3,7 +3,8 @@ live counts, the map, terminals), rules and alerts (``alerts``), the inactivity
 campaigns (``campaigns``), citizens' complaints about offices (``complaints``: the public form and
 tracking page, the supervisors' queues and pages, the office operator's complaints and refunds),
 inspections of offices (``inspections``: planning, the random draw, the inspector's form, photos),
-sanction cases (``sanctions``: the supervisors' pages and the holder's "my cases")."""
+sanction cases (``sanctions``: the supervisors' pages and the holder's "my cases"), offices' monthly
+scores (``scores``)."""
 
 from pishkhan.supervision.views.alerts import (
     alert_acknowledge,
@@ -55,6 +56,7 @@ from pishkhan.supervision.views.sanctions import (
     sanction_new,
     sanction_step,
 )
+from pishkhan.supervision.views.scores import score_list, score_office, score_weights
 
 __all__ = [
     "alert_acknowledge",
@@ -99,4 +101,7 @@ __all__ = [
     "sanction_list",
     "sanction_new",
     "sanction_step",
+    "score_list",
+    "score_office",
+    "score_weights",
 ]

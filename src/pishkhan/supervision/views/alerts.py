@@ -10,6 +10,7 @@ every supervisor and changed by the regulator (``supervision.configure``).
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -255,7 +256,9 @@ def _detail(
             "note_form": (note_form or AlertNoteForm()) if may_act else None,
             "dismiss_form": (dismiss_form or AlertDismissForm()) if may_act else None,
             "sanction_url": (
-                f"/supervision/sanctions/new/?office={alert.office.code}&source=alert:{alert.pk}"
+                reverse("supervision:sanction_new")
+                + "?"
+                + urlencode({"office": alert.office.code, "source": f"alert:{alert.pk}"}, safe=":")
                 if may_sanction
                 else ""
             ),

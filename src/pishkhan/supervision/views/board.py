@@ -32,10 +32,14 @@ from pishkhan.offices import map as office_map
 from pishkhan.offices.selectors import office_get
 from pishkhan.supervision import liveness
 from pishkhan.supervision.liveness import LivenessState, OfficeLive
+from pishkhan.supervision.models import Alert
+from pishkhan.supervision.selectors import alert_list, alert_scope
+from pishkhan.supervision.states import AlertStatus
 from pishkhan.transactions.selectors import office_terminals
 
 PAGE_SIZE = 50
 VERSIONS_SHOWN = 12
+ALERTS_SHOWN = 8
 TERMINALS_DAYS = 7
 
 
@@ -121,6 +125,12 @@ def _live_context(
     polled: bool = False,
 ) -> dict:
     offline = liveness.offline_in_hours(rows)
+    scope = alert_scope(_principal(request))  # None: the caller reads no alerts
+    open_alerts = (
+        alert_list(scope=scope, province=province or None, status=AlertStatus.OPEN)
+        if scope is not None
+        else Alert.objects.none()
+    )
     query = request.GET.copy()
     query.pop("export", None)
     return {
@@ -138,6 +148,10 @@ def _live_context(
         "quiet_minutes": settings.PISHKHAN_LIVENESS_QUIET_MINUTES,
         "offline_minutes": settings.PISHKHAN_LIVENESS_OFFLINE_MINUTES,
         "national": national,
+        # The newest open alerts of the scope, refreshed with the rest: a rule's alert shows here
+        # within seconds of the transaction that raised it.
+        "alerts": list(open_alerts[:ALERTS_SHOWN]),
+        "alerts_open": open_alerts.count(),
         "polled": polled,  # a poll leaves out what never changes (the map's outlines)
     }
 

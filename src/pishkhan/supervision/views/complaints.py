@@ -320,8 +320,8 @@ def _follow_up_url(principal: Principal, complaint: Complaint, perm: str, page: 
     a sanction case), when the caller may open one for its office; "" otherwise."""
     if not has_perm(principal, perm, province=complaint.office.province.code):
         return ""
-    query = urlencode({"office": complaint.office.code, "source": f"complaint:{complaint.number}"})
-    return f"/supervision/{page}/new/?{query}"
+    query = urlencode({"office": complaint.office.code, "source": f"complaint:{complaint.number}"}, safe=":")
+    return f"{reverse(page)}?{query}"
 
 
 def _detail(
@@ -349,8 +349,12 @@ def _detail(
             "may_review": may_act and complaint.status == ComplaintStatus.RECEIVED,
             "answer_form": answer_form if may_act else None,
             "form": close_form if may_act else None,
-            "inspection_url": _follow_up_url(principal, complaint, "supervision.inspections", "inspections"),
-            "sanction_url": _follow_up_url(principal, complaint, "supervision.sanction", "sanctions"),
+            "inspection_url": _follow_up_url(
+                principal, complaint, "supervision.inspections", "supervision:inspection_plan"
+            ),
+            "sanction_url": _follow_up_url(
+                principal, complaint, "supervision.sanction", "supervision:sanction_new"
+            ),
         },
         status=status,
     )
