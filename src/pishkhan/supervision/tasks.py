@@ -40,7 +40,7 @@ def alerts_evaluate(*, now: dt.datetime) -> int:
 
 
 def alerts_periodic(*, now: dt.datetime) -> int:
-    """The heavy alert rules (abnormal volume; offices offline in their hours once wired), every few
+    """The heavy alert rules (abnormal volume, offices offline in their hours), every few
     minutes; how many alerts were raised or folded. Always 0 for the worker: one round is enough."""
     services.alerts_evaluate_periodic(now=now)
     return 0

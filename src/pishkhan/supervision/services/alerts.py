@@ -195,7 +195,7 @@ def alerts_evaluate(*, now: dt.datetime | None = None, limit: int = BATCH) -> in
 
 
 def alerts_evaluate_periodic(*, now: dt.datetime | None = None) -> int:
-    """One round of the periodic rules (abnormal volume, offices offline in their hours once wired):
+    """One round of the periodic rules (abnormal volume, offices offline in their hours):
     each enabled rule with a periodic evaluator; how many alerts were raised or folded."""
     now = now or timezone.now()
     raised = 0
