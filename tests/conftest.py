@@ -52,7 +52,8 @@ def pytest_runtest_teardown(item, nextitem):
     result = yield
     marker = item.get_closest_marker("django_db")
     flushed = {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
-    if flushed or (marker is not None and marker.kwargs.get("transaction")):
+    # After the last test the session's fixtures are gone too, the test database with them.
+    if nextitem is not None and (flushed or (marker is not None and marker.kwargs.get("transaction"))):
         with item.config.stash[blocking_manager_key].unblock():
             for module in MIGRATION_SEEDS:
                 try:

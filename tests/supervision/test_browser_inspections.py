@@ -91,6 +91,9 @@ def test_an_inspector_completes_an_inspection_on_a_phone_with_a_photo_and_sees_t
         expect(page.locator("#score")).to_have_text("۸۳")
         expect(page.locator("#inspection-state")).to_have_attribute("data-state", "submitted")
         expect(page.locator('[data-item="rate_board"] .photos img')).to_have_count(1)
+        # the photo comes back through its permission-checked view: wait for it to load, then measure
+        page.locator('[data-item="rate_board"] .photos img').scroll_into_view_if_needed()
+        page.wait_for_function("document.querySelector('[data-item=rate_board] .photos img').complete")
         loaded = page.evaluate("document.querySelector('[data-item=rate_board] .photos img').naturalWidth")
         assert _fits(page)
         _shoot(page, "submitted")
