@@ -10,7 +10,6 @@ every supervisor and changed by the regulator (``supervision.configure``).
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -33,6 +32,7 @@ from pishkhan.supervision import selectors, services
 from pishkhan.supervision.models import RULE_TITLES, Alert, Rule
 from pishkhan.supervision.rulebook import THRESHOLDS
 from pishkhan.supervision.states import AlertStatus, Severity
+from pishkhan.supervision.views.links import follow_up_url
 
 PAGE_SIZE = 50
 TEXT_MAX = 2000
@@ -241,7 +241,6 @@ def _detail(
     status: int = 200,
 ) -> HttpResponse:
     may_act = _may_act(principal, alert) and alert.is_live
-    may_sanction = has_perm(principal, "supervision.sanction", province=alert.province.code)
     return render(
         request,
         "supervision/alert_detail.html",
@@ -255,12 +254,12 @@ def _detail(
             "may_acknowledge": may_act and alert.status == AlertStatus.OPEN,
             "note_form": (note_form or AlertNoteForm()) if may_act else None,
             "dismiss_form": (dismiss_form or AlertDismissForm()) if may_act else None,
-            "sanction_url": (
-                reverse("supervision:sanction_new")
-                + "?"
-                + urlencode({"office": alert.office.code, "source": f"alert:{alert.pk}"}, safe=":")
-                if may_sanction
-                else ""
+            "sanction_url": follow_up_url(
+                principal,
+                "sanction",
+                office_code=alert.office.code,
+                province=alert.province.code,
+                source=f"alert:{alert.pk}",
             ),
             "may_see_transactions": has_perm(principal, "transactions.view"),
         },

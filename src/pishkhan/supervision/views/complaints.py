@@ -15,8 +15,6 @@ operator (``supervision.respond``) sees the complaints about their office and co
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
@@ -56,6 +54,7 @@ from pishkhan.supervision.forms import (
 )
 from pishkhan.supervision.models import Complaint
 from pishkhan.supervision.states import ComplaintStatus, RefundStatus
+from pishkhan.supervision.views.links import follow_up_url
 
 PAGE_SIZE = 50
 _SENT_KEY = "supervision:complaint-sent"
@@ -315,15 +314,6 @@ def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
     return _detail(request, principal, complaint)
 
 
-def _follow_up_url(principal: Principal, complaint: Complaint, perm: str, page: str) -> str:
-    """The page of another part of supervision that opens a follow-up of this complaint (an inspection,
-    a sanction case), when the caller may open one for its office; "" otherwise."""
-    if not has_perm(principal, perm, province=complaint.office.province.code):
-        return ""
-    query = urlencode({"office": complaint.office.code, "source": f"complaint:{complaint.number}"}, safe=":")
-    return f"{reverse(page)}?{query}"
-
-
 def _detail(
     request: HttpRequest,
     principal: Principal,
@@ -334,6 +324,11 @@ def _detail(
     status: int = 200,
 ) -> HttpResponse:
     may_act = _may_act(principal, complaint)
+    follow_up = {
+        "office_code": complaint.office.code,
+        "province": complaint.office.province.code,
+        "source": f"complaint:{complaint.number}",
+    }
     open_to_close = complaint.status in {ComplaintStatus.UNDER_REVIEW, ComplaintStatus.ANSWERED}
     if answer_form is None and may_act and complaint.status == ComplaintStatus.UNDER_REVIEW:
         answer_form = ComplaintAnswerForm()
@@ -349,12 +344,8 @@ def _detail(
             "may_review": may_act and complaint.status == ComplaintStatus.RECEIVED,
             "answer_form": answer_form if may_act else None,
             "form": close_form if may_act else None,
-            "inspection_url": _follow_up_url(
-                principal, complaint, "supervision.inspections", "supervision:inspection_plan"
-            ),
-            "sanction_url": _follow_up_url(
-                principal, complaint, "supervision.sanction", "supervision:sanction_new"
-            ),
+            "inspection_url": follow_up_url(principal, "inspection", **follow_up),
+            "sanction_url": follow_up_url(principal, "sanction", **follow_up),
         },
         status=status,
     )

@@ -38,6 +38,7 @@ from pishkhan.supervision.models import Inspection, InspectionPhoto, ItemOutcome
 from pishkhan.supervision.models.inspections import NOTE_MAX
 from pishkhan.supervision.services.inspections import jalali_quarter, quota_used
 from pishkhan.supervision.states import InspectionStatus
+from pishkhan.supervision.views.links import follow_up_url
 
 PAGE_SIZE = 50
 
@@ -325,7 +326,13 @@ def _detail_context(principal: Principal, inspection: Inspection) -> dict[str, A
         "inspection": inspection,
         "rows": rows,
         "has_failures": any(row["result"] and row["result"].outcome == ItemOutcome.FAIL for row in rows),
-        "may_sanction": has_perm(principal, "supervision.sanction", province=province),
+        "sanction_url": follow_up_url(
+            principal,
+            "sanction",
+            office_code=inspection.office.code,
+            province=province,
+            source=f"inspection:{inspection.pk}",
+        ),
         "may_conduct": assigned
         and inspection.status in (InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS),
         "may_cancel": directorate
