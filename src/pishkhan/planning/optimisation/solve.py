@@ -1,0 +1,197 @@
+"""``solve``: an instance in, a result out. A greedy answer first (a warm start and a bound), then the
+exact programme with HiGHS in the time that is left.
+
+Statuses: ``optimal`` (proven, within HiGHS's 1e-6 relative gap), ``time_limit`` (HiGHS stopped at
+the limit; the better of its incumbent and the greedy answer, with the better bound), ``greedy`` (the
+exact programme was not run — too large for the time left, or no time left — or proved nothing).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pishkhan.planning.optimisation import coverage, median
+from pishkhan.planning.optimisation.geometry import coverage_matrix
+from pishkhan.planning.optimisation.highs import programme_solve
+from pishkhan.planning.optimisation.instances import Instance, InstanceError, Result, Status, gap_of
+
+DEFAULT_TIME_LIMIT = 60.0
+# Past this many non-zeros a programme takes longer to build and relax than any sensible time limit;
+# the greedy answer is returned instead.
+MAX_NONZEROS = 40_000_000
+# The capacitated p-median is solved over every demand × site pair.
+MAX_CAPACITATED_PAIRS = 2_000_000
+
+
+@dataclass
+class _Run:
+    """One solve's instance, its arrays, and its clock."""
+
+    instance: Instance
+    points: median.Points
+    time_limit: float
+    started: float = field(default_factory=time.perf_counter)
+
+    def left(self) -> float:
+        return self.time_limit - (time.perf_counter() - self.started)
+
+    def result(
+        self, status: Status, objective: float, bound: float, chosen: np.ndarray, notes: list[str]
+    ) -> Result:
+        ids = self.instance.sites
+        return Result(
+            model=self.instance.model,
+            status=status,
+            objective=float(objective),
+            bound=float(bound),
+            gap=gap_of(objective, bound),
+            chosen=tuple(ids[j].id for j in sorted(int(c) for c in chosen)),
+            seconds=time.perf_counter() - self.started,
+            notes=tuple(notes),
+        )
+
+
+def solve(instance: Instance, *, time_limit: float = DEFAULT_TIME_LIMIT, k: int = median.DEFAULT_K) -> Result:
+    """Solve an instance within about ``time_limit`` seconds (0: the greedy answer only).
+
+    ``k``: p-median's nearest sites per demand point (see ``median``). Raises ``InstanceError`` for an
+    instance with no solution (LSCP with a demand point no site covers; a capacitated p-median whose
+    capacities cannot hold the demand).
+    """
+    started = time.perf_counter()
+    points = median.Points(
+        d_lat=np.fromiter((d.lat for d in instance.demand), dtype=np.float64),
+        d_lon=np.fromiter((d.lon for d in instance.demand), dtype=np.float64),
+        weight=np.fromiter((d.weight for d in instance.demand), dtype=np.float64),
+        s_lat=np.fromiter((s.lat for s in instance.sites), dtype=np.float64),
+        s_lon=np.fromiter((s.lon for s in instance.sites), dtype=np.float64),
+        existing=np.fromiter((s.existing for s in instance.sites), dtype=bool),
+    )
+    run = _Run(instance=instance, points=points, time_limit=time_limit, started=started)
+    if instance.model == "pmedian":
+        return _median(run, k)
+    return _coverage(run)
+
+
+def _coverage(run: _Run) -> Result:
+    instance, pts = run.instance, run.points
+    cover = coverage_matrix(pts.d_lat, pts.d_lon, pts.s_lat, pts.s_lon, instance.radius_km)
+    red, uncoverable = coverage.coverage_reduce(
+        cover, pts.weight, pts.existing, keep_uncoverable=instance.model == "lscp"
+    )
+    notes = [f"reduced to {red.matrix.shape[0]} demand groups × {red.matrix.shape[1]} useful candidates"]
+    maximise = instance.model == "mclp"
+    if maximise:
+        greedy = coverage.mclp_greedy(red, instance.p)
+        useful = red.matrix.shape[1] > 0 and instance.p > 0
+        programme = coverage.mclp_programme(red, instance.p) if useful else None
+    else:
+        if len(uncoverable):
+            first = instance.demand[int(uncoverable[0])]
+            raise InstanceError(
+                f"demand: {len(uncoverable)} demand points (first {first.id!r}) are within "
+                f"{instance.radius_km:g} km of no site, so no choice of sites covers everyone"
+            )
+        greedy = coverage.lscp_greedy(red)
+        programme = coverage.lscp_programme(red) if red.matrix.shape[0] else None
+    chosen = red.candidates[greedy.chosen]
+    if greedy.bound == greedy.objective:
+        return run.result("optimal", greedy.objective, greedy.bound, chosen, notes)
+    if programme is None or programme.matrix.nnz > MAX_NONZEROS or run.left() <= 0:
+        notes.append("the exact programme was not run: too large for the time left")
+        return run.result("greedy", greedy.objective, greedy.bound, chosen, notes)
+    n_cols = red.matrix.shape[1]
+    if maximise:
+        start = coverage.mclp_start(red, greedy.chosen)
+    else:
+        start = np.isin(np.arange(n_cols), greedy.chosen).astype(np.float64)
+    solved = programme_solve(programme, start=start, time_limit=run.left())
+    if solved.x is None:
+        notes.append("HiGHS found no solution in the time left")
+        return run.result("greedy", greedy.objective, greedy.bound, chosen, notes)
+    cols = np.flatnonzero(solved.x[:n_cols] > 0.5)
+    if maximise:
+        objective = coverage.mclp_value(red, cols)
+        bound = min(greedy.bound, red.base + solved.bound)
+        if objective < greedy.objective:
+            objective, cols = greedy.objective, greedy.chosen
+    else:
+        objective = float(len(cols))
+        bound = max(greedy.bound, math.ceil(solved.bound - 1e-6))
+        if objective > greedy.objective:
+            objective, cols = greedy.objective, greedy.chosen
+    status: Status = "optimal" if solved.stopped == "optimal" else "time_limit"
+    if status != "optimal" and not math.isfinite(solved.bound) and objective == greedy.objective:
+        status = "greedy"
+    return run.result(status, objective, bound, red.candidates[cols], notes)
+
+
+def _median(run: _Run, k: int) -> Result:
+    instance, points = run.instance, run.points
+    existing = points.existing
+    m = len(points.s_lat)
+    lower = median.median_lower_bound(points)
+    capacity = None
+    if instance.sites[0].capacity is not None:
+        capacity = np.fromiter((s.capacity or 0.0 for s in instance.sites), dtype=np.float64)
+        pairs = len(points.d_lat) * m
+        if pairs > MAX_CAPACITATED_PAIRS:
+            raise InstanceError(
+                f"sites: a capacitated p-median is solved over every pair; {pairs} pairs is more "
+                f"than {MAX_CAPACITATED_PAIRS}"
+            )
+        if np.sort(capacity)[-instance.p :].sum() < points.weight.sum():
+            raise InstanceError(
+                f"sites: the {instance.p} largest capacities hold less than the total demand "
+                f"{points.weight.sum():g}"
+            )
+        k = m
+    notes: list[str] = []
+    is_new = ~existing
+    chosen = np.empty(0, dtype=np.int64)
+    objective = math.inf
+    if capacity is None:
+        near = median.nearest_build(points, k)
+        chosen = median.median_greedy(points, near, instance.p)
+        objective = median.median_cost(points, np.concatenate([np.flatnonzero(existing), chosen]))
+    bound = lower
+    status: Status = "greedy"
+    while True:
+        near = median.nearest_build(points, k)
+        programme = median.median_programme(points, near, instance.p, capacity)
+        if programme.matrix.nnz > MAX_NONZEROS or run.left() <= 0:
+            notes.append("the exact programme was not run: too large for the time left")
+            break
+        start = None
+        if capacity is None:
+            start = median.median_start(points, near, np.concatenate([np.flatnonzero(existing), chosen]))
+        solved = programme_solve(programme, start=start, time_limit=run.left())
+        if math.isfinite(solved.bound):
+            bound = max(bound, solved.bound)
+        if solved.x is None:
+            notes.append("HiGHS found no solution in the time left")
+            break
+        open_sites = np.flatnonzero(solved.x[:m] > 0.5)
+        cost = solved.objective if capacity is not None else median.median_cost(points, open_sites)
+        if cost < objective:
+            objective, chosen = cost, open_sites[is_new[open_sites]]
+        status = "time_limit"
+        used = median.fallback_used(near, solved.x) if capacity is None else 0
+        if solved.stopped == "optimal" and used == 0:
+            status = "optimal"
+            break
+        if solved.stopped != "optimal" or k >= m:
+            break
+        notes.append(f"{used} demand points beyond their {k} nearest sites: k doubled")
+        k *= 2
+    if near.fallback is not None:
+        notes.append(
+            f"assignment restricted to each point's {min(k, m)} nearest sites; the bound holds for all"
+        )
+    if not math.isfinite(objective):
+        raise InstanceError("sites: no assignment within the capacities was found in the time limit")
+    return run.result(status, objective, bound, chosen, notes)
