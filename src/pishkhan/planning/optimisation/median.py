@@ -1,16 +1,24 @@
 """The p-median: open sites (``p`` in total, the existing ones among them) so that the total weighted
 distance from every demand point to its nearest open site is least; optionally with capacities.
 
-**Assignment restricted to the k nearest sites, with a proven bound all the same.** A full model has
-one assignment variable per demand × site pair (10 million at 5,000 × 2,000). Here a demand point may
-be assigned to one of its ``k`` nearest sites, or to a *fallback* that costs its distance to the
-(k+1)-th nearest site, the least that any site beyond its list could cost. The fallback makes the
+**Assignment restricted to each point's nearest sites, with a proven bound all the same.** A full
+model has one assignment variable per demand × site pair (10 million at 5,000 × 2,000). Here a demand
+point may be assigned to one of the sites on its list — its nearest, as many as lie within 1.5 × its
+distance to its site in the greedy plan, at least ``k`` — or to a *fallback* that costs its distance
+to the first site beyond its list, the least that any site beyond could cost. The fallback makes the
 programme a relaxation of the full one, so its dual bound is a true lower bound; the answer's
 objective is always the real cost of the chosen sites (every point to its nearest open site). When no
 point takes its fallback the two agree and the answer is optimal for the full problem; when some do,
-``k`` is doubled and the programme solved again while time remains. When ``k`` covers every site the
-model is the full one. The capacitated model is always solved over every pair (single assignment, as
-spopt's), so it is meant for instances of a few hundred thousand pairs.
+their lists are doubled and the programme solved again while time remains. Where a list holds every
+site, that point's part of the model is the full one.
+
+**Existing sites end the lists.** An existing site is always open, so (without capacities) no point is
+ever served farther than its nearest existing site: a list stops there, and its fallback is that
+site's distance, which is then exact, not a relaxation. Where offices already stand close to most
+people, as in the national network, most lists are empty and the programme is small.
+
+The capacitated model is always solved over every pair (single assignment, as spopt's), so it is
+meant for instances of a few hundred thousand pairs.
 """
 
 from __future__ import annotations
@@ -30,7 +38,9 @@ from pishkhan.planning.optimisation.highs import Programme
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]
 
-DEFAULT_K = 24
+# The shortest list of sites a demand point may be assigned from, and the greedy's list.
+DEFAULT_K = 16
+GREEDY_K = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,17 +75,22 @@ def nearest_build(points: Points, k: int) -> Nearest:
     return Nearest(idx=idx[:, :k], km=km[:, :k], fallback=km[:, k])
 
 
-def median_cost(points: Points, open_sites: Ints) -> float:
-    """The real cost of a set of open sites: every demand point to its nearest open site."""
-    if len(open_sites) == 0:
-        return math.inf
+def median_distances(points: Points, open_sites: Ints) -> Floats:
+    """Every demand point's distance (km) to its nearest open site."""
     tree = cKDTree(unit_vectors(points.s_lat[open_sites], points.s_lon[open_sites]))
     _, j = tree.query(unit_vectors(points.d_lat, points.d_lon), k=min(2, len(open_sites)))
     j = np.asarray(j).reshape(len(points.d_lat), -1)
     # Two nearest by chord, measured by haversine: rounding may order a near-tie either way.
     sites = open_sites[j]
     km = haversine_km(points.d_lat[:, None], points.d_lon[:, None], points.s_lat[sites], points.s_lon[sites])
-    return float(points.weight @ km.min(axis=1))
+    return km.min(axis=1)
+
+
+def median_cost(points: Points, open_sites: Ints) -> float:
+    """The real cost of a set of open sites: every demand point to its nearest open site."""
+    if len(open_sites) == 0:
+        return math.inf
+    return float(points.weight @ median_distances(points, open_sites))
 
 
 def median_lower_bound(points: Points) -> float:
@@ -126,32 +141,83 @@ def _distances_to(points: Points, sites: Ints) -> Floats:
     return haversine_km(points.d_lat, points.d_lon, points.s_lat[j], points.s_lon[j])
 
 
-def median_programme(points: Points, near: Nearest, p: int, capacity: Floats | None) -> Programme:
-    """p-median over the k-nearest pairs.
+@dataclass(frozen=True, slots=True)
+class Lists:
+    """The sites each demand point may be assigned to in the programme, nearest first, as pairs:
+    point ``i``'s are ``site[start[i]:start[i+1]]`` at ``km[...]``. ``fallback[i]``: the cost of
+    leaving its list (``inf`` when the list holds every site); ``relaxed[i]``: whether that fallback is
+    a bound (the first site beyond the list) rather than exact (its nearest existing site)."""
 
-    Columns: x_j per site (existing fixed to 1), y_ik per listed pair, f_i per point (the fallback,
-    only when the lists are partial). Rows: Σ_k y_ik + f_i = 1 per point; y_ik ≤ x_j per pair (the
-    strong form, whose relaxation is nearly integral); Σ x_j = p; with capacities Σ_i w_i y_ij ≤ c_j x_j
-    per site and y integral (single assignment).
-    """
-    n, k = near.idx.shape
+    start: Ints
+    site: Ints
+    km: Floats
+    fallback: Floats
+    relaxed: NDArray[np.bool_]
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.relaxed.any())
+
+
+def lists_build(points: Points, counts: Ints, *, existing_ends: bool = True) -> Lists:
+    """Each point's ``counts[i]`` nearest sites (every site where ``counts[i]`` reaches their number),
+    cut short at its nearest existing site when ``existing_ends`` (see the module's note)."""
     m = len(points.s_lat)
-    n_pairs = n * k
-    has_fallback = near.fallback is not None
-    n_fall = n if has_fallback else 0
+    n = len(points.d_lat)
+    counts = np.clip(counts, 1, m)
+    depth = int(min(m, counts.max() + 1))
+    idx, km = nearest_sites(points.d_lat, points.d_lon, points.s_lat, points.s_lon, depth)
+    counts = np.minimum(counts, depth)
+    nearest_existing = np.full(n, math.inf)
+    existing = np.flatnonzero(points.existing)
+    if existing_ends and len(existing):
+        nearest_existing = _distances_to(points, existing)
+        counts = np.minimum(counts, (km < nearest_existing[:, None]).sum(axis=1))
+    keep = np.arange(depth)[None, :] < counts[:, None]
+    beyond = np.full(n, math.inf)
+    more = counts < depth
+    beyond[more] = km[np.flatnonzero(more), counts[more]]
+    fallback = np.minimum(beyond, nearest_existing)
+    relaxed = beyond < nearest_existing
+    start = np.concatenate([[0], np.cumsum(counts)])
+    return Lists(start=start, site=idx[keep], km=km[keep], fallback=fallback, relaxed=relaxed)
+
+
+def lists_reaching(points: Points, distance: Floats, *, minimum: int, slack: float = 1.5) -> Ints:
+    """How many sites each point should list: those within ``slack`` × ``distance`` (its distance to
+    its site in a good plan), at least ``minimum``."""
+    m = len(points.s_lat)
+    depth = int(min(m, 4 * minimum))
+    _, km = nearest_sites(points.d_lat, points.d_lon, points.s_lat, points.s_lon, depth)
+    counts = (km <= (distance * slack)[:, None] + 1e-9).sum(axis=1)
+    counts = np.maximum(counts, minimum)
+    # A point whose reach runs past the depth looked at gets twice the depth.
+    return np.where(counts >= depth, 2 * depth, counts).astype(np.int64)
+
+
+def median_programme(points: Points, lists: Lists, p: int, capacity: Floats | None) -> Programme:
+    """p-median over the listed pairs.
+
+    Columns: x_j per site (existing fixed to 1), y per listed pair, f_i per point whose list is partial
+    (its fallback). Rows: Σ y_i· + f_i = 1 per point; y_ij ≤ x_j per pair (the strong form, whose
+    relaxation is nearly integral); Σ x_j = p; with capacities Σ_i w_i y_ij ≤ c_j x_j per site and y
+    integral (single assignment).
+    """
+    n = len(points.d_lat)
+    m = len(points.s_lat)
+    counts = np.diff(lists.start)
+    n_pairs = len(lists.site)
+    with_fallback = np.flatnonzero(np.isfinite(lists.fallback))
+    n_fall = len(with_fallback)
     n_cols = m + n_pairs + n_fall
     pair = np.arange(n_pairs)
-    point_of_pair = np.repeat(np.arange(n), k)
-    site_of_pair = near.idx.ravel()
+    point_of_pair = np.repeat(np.arange(n), counts)
+    site_of_pair = lists.site
 
     # Assignment rows (n): Σ y + f = 1.
-    a_rows = [point_of_pair]
-    a_cols = [m + pair]
-    a_vals = [np.ones(n_pairs)]
-    if has_fallback:
-        a_rows.append(np.arange(n))
-        a_cols.append(m + n_pairs + np.arange(n))
-        a_vals.append(np.ones(n))
+    a_rows = [point_of_pair, with_fallback]
+    a_cols = [m + pair, m + n_pairs + np.arange(n_fall)]
+    a_vals = [np.ones(n_pairs), np.ones(n_fall)]
     # Linking rows (n_pairs): y_ij − x_j ≤ 0.
     link = n + pair
     a_rows += [link, link]
@@ -178,8 +244,8 @@ def median_programme(points: Points, near: Nearest, p: int, capacity: Floats | N
     cost = np.concatenate(
         [
             np.zeros(m),
-            (points.weight[:, None] * near.km).ravel(),
-            points.weight * near.fallback if has_fallback else np.zeros(0),
+            points.weight[point_of_pair] * lists.km,
+            points.weight[with_fallback] * lists.fallback[with_fallback],
         ]
     )
     lower = np.zeros(n_cols)
@@ -200,28 +266,29 @@ def median_programme(points: Points, near: Nearest, p: int, capacity: Floats | N
     )
 
 
-def median_start(points: Points, near: Nearest, open_sites: Ints) -> Floats:
+def median_start(points: Points, lists: Lists, open_sites: Ints) -> Floats:
     """The programme's variables for a set of open sites (uncapacitated): each point to its nearest
     open listed site, or its fallback."""
-    n, k = near.idx.shape
+    n = len(points.d_lat)
     m = len(points.s_lat)
     is_open = np.zeros(m, dtype=bool)
     is_open[open_sites] = True
-    listed_open = is_open[near.idx]
-    first = np.where(listed_open.any(axis=1), listed_open.argmax(axis=1), -1)
-    y = np.zeros((n, k))
-    assigned = first >= 0
-    y[np.flatnonzero(assigned), first[assigned]] = 1.0
-    parts = [is_open.astype(np.float64), y.ravel()]
-    if near.fallback is not None:
-        parts.append((~assigned).astype(np.float64))
-    return np.concatenate(parts)
+    listed_open = is_open[lists.site]
+    point_of_pair = np.repeat(np.arange(n), np.diff(lists.start))
+    # The first open pair of each point: pairs are nearest first within a point.
+    candidates = np.flatnonzero(listed_open)
+    first_pairs = candidates[np.unique(point_of_pair[candidates], return_index=True)[1]]
+    y = np.zeros(len(lists.site))
+    y[first_pairs] = 1.0
+    assigned = np.zeros(n, dtype=bool)
+    assigned[point_of_pair[first_pairs]] = True
+    with_fallback = np.flatnonzero(np.isfinite(lists.fallback))
+    return np.concatenate([is_open.astype(np.float64), y, (~assigned[with_fallback]).astype(np.float64)])
 
 
-def fallback_used(near: Nearest, x: Floats) -> int:
-    """How many demand points a solution sends to their fallback."""
-    if near.fallback is None:
-        return 0
-    n, k = near.idx.shape
-    m = len(x) - n * k - n
-    return int((x[m + n * k :] > 0.5).sum())
+def fallback_points(points: Points, lists: Lists, x: Floats) -> Ints:
+    """The demand points a solution sends to a relaxed fallback (beyond their list)."""
+    m = len(points.s_lat)
+    with_fallback = np.flatnonzero(np.isfinite(lists.fallback))
+    sent = with_fallback[x[m + len(lists.site) :] > 0.5]
+    return sent[lists.relaxed[sent]]

@@ -133,12 +133,12 @@ def _coverage(run: _Run) -> Result:
 def _median(run: _Run, k: int) -> Result:
     instance, points = run.instance, run.points
     existing = points.existing
-    m = len(points.s_lat)
+    n, m = len(points.d_lat), len(points.s_lat)
     lower = median.median_lower_bound(points)
     capacity = None
     if instance.sites[0].capacity is not None:
         capacity = np.fromiter((s.capacity or 0.0 for s in instance.sites), dtype=np.float64)
-        pairs = len(points.d_lat) * m
+        pairs = n * m
         if pairs > MAX_CAPACITATED_PAIRS:
             raise InstanceError(
                 f"sites: a capacitated p-median is solved over every pair; {pairs} pairs is more "
@@ -149,26 +149,30 @@ def _median(run: _Run, k: int) -> Result:
                 f"sites: the {instance.p} largest capacities hold less than the total demand "
                 f"{points.weight.sum():g}"
             )
-        k = m
     notes: list[str] = []
     is_new = ~existing
     chosen = np.empty(0, dtype=np.int64)
     objective = math.inf
     if capacity is None:
-        near = median.nearest_build(points, k)
+        near = median.nearest_build(points, max(k, median.GREEDY_K))
         chosen = median.median_greedy(points, near, instance.p)
-        objective = median.median_cost(points, np.concatenate([np.flatnonzero(existing), chosen]))
+        distance = median.median_distances(points, np.concatenate([np.flatnonzero(existing), chosen]))
+        objective = float(points.weight @ distance)
+        counts = median.lists_reaching(points, distance, minimum=k)
+    else:
+        counts = np.full(n, m, dtype=np.int64)
     bound = lower
     status: Status = "greedy"
+    lists = None
     while True:
-        near = median.nearest_build(points, k)
-        programme = median.median_programme(points, near, instance.p, capacity)
+        lists = median.lists_build(points, counts, existing_ends=capacity is None)
+        programme = median.median_programme(points, lists, instance.p, capacity)
         if programme.matrix.nnz > MAX_NONZEROS or run.left() <= 0:
             notes.append("the exact programme was not run: too large for the time left")
             break
         start = None
         if capacity is None:
-            start = median.median_start(points, near, np.concatenate([np.flatnonzero(existing), chosen]))
+            start = median.median_start(points, lists, np.concatenate([np.flatnonzero(existing), chosen]))
         solved = programme_solve(programme, start=start, time_limit=run.left())
         if math.isfinite(solved.bound):
             bound = max(bound, solved.bound)
@@ -180,17 +184,19 @@ def _median(run: _Run, k: int) -> Result:
         if cost < objective:
             objective, chosen = cost, open_sites[is_new[open_sites]]
         status = "time_limit"
-        used = median.fallback_used(near, solved.x) if capacity is None else 0
-        if solved.stopped == "optimal" and used == 0:
+        beyond = median.fallback_points(points, lists, solved.x)
+        if solved.stopped == "optimal" and len(beyond) == 0:
             status = "optimal"
             break
-        if solved.stopped != "optimal" or k >= m:
+        if solved.stopped != "optimal" or not lists.partial:
             break
-        notes.append(f"{used} demand points beyond their {k} nearest sites: k doubled")
-        k *= 2
-    if near.fallback is not None:
+        notes.append(f"{len(beyond)} demand points assigned beyond their lists: those lists doubled")
+        counts = np.diff(lists.start)
+        counts[beyond] *= 2
+    if lists is not None and lists.partial:
         notes.append(
-            f"assignment restricted to each point's {min(k, m)} nearest sites; the bound holds for all"
+            f"assignment restricted to each point's nearest sites ({len(lists.site) / n:.1f} on average, "
+            f"at least {min(k, m)} unless an existing site is nearer); the bound holds for the full problem"
         )
     if not math.isfinite(objective):
         raise InstanceError("sites: no assignment within the capacities was found in the time limit")
