@@ -1,6 +1,7 @@
 """The optimiser's pure core, without a database: distances, coverage, the models on instances small
 enough to check by hand or by enumeration, the greedy answer and its bound."""
 
+import importlib
 import itertools
 import math
 
@@ -216,3 +217,20 @@ def test_pmedian_is_the_same_whatever_k(seed, k):
     instance = random_instance(seed, model="pmedian", n=50, m=12, existing=seed % 2, p=3)
 
     assert solve(instance, k=k).objective == pytest.approx(solve(instance, k=12).objective)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_pmedian_past_the_exact_size_answers_with_a_lagrangian_bound(monkeypatch, seed):
+    # The package's ``solve`` is the function; the module holds the threshold.
+    solve_module = importlib.import_module("pishkhan.planning.optimisation.solve")
+    instance = random_instance(seed, model="pmedian", n=300, m=80, existing=5, p=12)
+    exact = solve(instance)
+    monkeypatch.setattr(solve_module, "MAX_EXACT_PAIRS", 0)
+
+    large = solve(instance)
+
+    assert exact.status == "optimal"
+    assert large.status in {"greedy", "optimal"}
+    assert large.bound <= exact.objective + 1e-6 <= large.objective + 2e-6
+    assert "Lagrangian" in large.notes[0]
+    assert len(large.chosen) == 12 - 5

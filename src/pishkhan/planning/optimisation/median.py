@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -292,3 +293,61 @@ def fallback_points(points: Points, lists: Lists, x: Floats) -> Ints:
     with_fallback = np.flatnonzero(np.isfinite(lists.fallback))
     sent = with_fallback[x[m + len(lists.site) :] > 0.5]
     return sent[lists.relaxed[sent]]
+
+
+def median_lagrangian(
+    points: Points, lists: Lists, p: int, *, upper: float, seconds: float, iterations: int = 6000
+) -> tuple[float, Ints | None]:
+    """A lower bound by Lagrangian relaxation of the assignment rows, and the best plan met on the way.
+
+    With a multiplier λ_i per point, the relaxed problem splits: a point takes every listed pair and
+    its fallback that cost less than λ_i, and the ``p − existing`` candidates whose pairs save the
+    most are opened. Its value, Σ λ_i + Σ_i min(0, fallback_i − λ_i) + the sum of the opened
+    candidates' Σ min(0, w_i d_ij − λ_i), is a lower bound for the listed programme, so for the full
+    problem (the fallbacks make it a relaxation). The multipliers follow subgradient steps towards
+    ``upper`` (Polyak's rule); every 25 steps the opened candidates are valued as a plan.
+    """
+    started = time.perf_counter()
+    n = len(points.d_lat)
+    m = len(points.s_lat)
+    existing = np.flatnonzero(points.existing)
+    to_open = p - len(existing)
+    point_of_pair = np.repeat(np.arange(n), np.diff(lists.start))
+    pair_cost = points.weight[point_of_pair] * lists.km
+    fall_cost = np.where(np.isfinite(lists.fallback), points.weight * lists.fallback, np.inf)
+    lam = np.where(np.isfinite(fall_cost), fall_cost, 0.0)
+    if len(pair_cost):
+        lam = np.maximum(lam, np.bincount(point_of_pair, weights=pair_cost, minlength=n) / 1e9)
+    best_bound, best_plan, best_cost = -math.inf, None, upper
+    theta = 2.0
+    stale = 0
+    for step in range(iterations):
+        if time.perf_counter() - started > seconds:
+            break
+        reduced = np.minimum(pair_cost - lam[point_of_pair], 0.0)
+        rho = np.bincount(lists.site, weights=reduced, minlength=m)
+        rho[existing] = np.inf
+        opened = np.argpartition(rho, to_open - 1)[:to_open] if to_open > 0 else np.empty(0, dtype=np.int64)
+        fall_term = np.minimum(fall_cost - lam, 0.0)
+        value = float(lam.sum() + fall_term.sum() + rho[opened].sum())
+        if value > best_bound + 1e-9 * abs(value):
+            best_bound, stale = value, 0
+        else:
+            stale += 1
+            if stale >= 40:
+                theta, stale = theta / 2, 0
+        # Subgradient: 1 − what each point takes in the relaxed solution.
+        is_open = np.zeros(m, dtype=bool)
+        is_open[opened] = True
+        taken = np.bincount(point_of_pair, weights=(reduced < 0) & is_open[lists.site], minlength=n)
+        g = 1.0 - taken - (fall_term < 0)
+        if step % 25 == 0 and to_open > 0:
+            plan = np.concatenate([existing, opened])
+            cost = median_cost(points, plan)
+            if cost < best_cost:
+                best_cost, best_plan = cost, np.sort(opened)
+        norm = float(g @ g)
+        if norm == 0 or best_cost - best_bound <= 1e-6 * best_cost or theta < 1e-6:
+            break
+        lam = lam + theta * (best_cost - value) / norm * g
+    return best_bound, best_plan
