@@ -234,3 +234,20 @@ def test_pmedian_past_the_exact_size_answers_with_a_lagrangian_bound(monkeypatch
     assert large.bound <= exact.objective + 1e-6 <= large.objective + 2e-6
     assert "Lagrangian" in large.notes[0]
     assert len(large.chosen) == 12 - 5
+
+
+@pytest.mark.parametrize("model", ["mclp", "lscp", "pmedian"])
+def test_a_time_limit_too_short_for_any_bound_still_answers_with_a_finite_one(model):
+    instance = random_instance(
+        5, model=model, n=2_000, m=600, p=30, radius_km=8.0 if model == "mclp" else 40.0
+    )
+
+    result = solve(instance, time_limit=0.02)
+
+    assert result.status in {"greedy", "time_limit", "optimal"}
+    assert math.isfinite(result.objective)
+    assert math.isfinite(result.bound)
+    if model == "mclp":
+        assert result.bound >= result.objective
+    else:
+        assert result.bound <= result.objective

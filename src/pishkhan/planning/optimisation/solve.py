@@ -126,7 +126,9 @@ def _coverage(run: _Run) -> Result:
             objective, cols = greedy.objective, greedy.chosen
     else:
         objective = float(len(cols))
-        bound = max(greedy.bound, math.ceil(solved.bound - 1e-6))
+        # The count of sites is whole, so a fractional bound rounds up (when HiGHS proved one at all).
+        proven = math.ceil(solved.bound - 1e-6) if math.isfinite(solved.bound) else -math.inf
+        bound = max(greedy.bound, proven)
         if objective > greedy.objective:
             objective, cols = greedy.objective, greedy.chosen
     status: Status = "optimal" if solved.stopped == "optimal" else "time_limit"
