@@ -35,6 +35,7 @@ from pishkhan.demo.complaints import complaints_build
 from pishkhan.demo.heartbeats import heartbeats_history_build
 from pishkhan.demo.history import UP_DAYS, UP_SCALE, history_build
 from pishkhan.demo.licences import licences_build
+from pishkhan.demo.sanctions import demo_sanctions_build
 from pishkhan.demo.services import DEMO_JURISDICTIONS
 from pishkhan.geo.models import County, Place, PlaceKind, Province
 from pishkhan.offices.models import Office, OfficeSetting, StaffPosition
@@ -457,6 +458,10 @@ def network_build(
     started = time.perf_counter()
     report.counts["complaints"] = complaints_build(now=now)
     step("complaints", started)
+    # A few sanction cases in the demo province at different steps of their due process.
+    started = time.perf_counter()
+    report.counts["sanction cases"] = demo_sanctions_build(now=now)
+    step("sanctions", started)
     # Signs of life for the network board: most offices alive, some flaky, a few hundred dark.
     started = time.perf_counter()
     report.counts["heartbeats"] = heartbeats_history_build(seed=seed, days=history_days, now=timezone.now())

@@ -9,7 +9,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from pishkhan.common.errors import ApplicationError
 from pishkhan.demo.history import NATIONAL_YEAR, UP_DAYS, UP_SCALE, history_build
 from pishkhan.demo.network import DEFAULT_OFFICES, DEFAULT_SEED, network_build, network_is_built
-from pishkhan.demo.sanctions import demo_sanctions_build
 from pishkhan.geo.selectors import geo_is_loaded
 
 MAX_DAYS = 3650
@@ -89,4 +88,3 @@ class Command(BaseCommand):
         except ApplicationError as exc:
             raise CommandError(f"The demo could not be built: {exc.detail}") from None
         self.stdout.write(self.style.SUCCESS(f"Demo network built: {report}."))
-        self.stdout.write(f"Demo sanction cases: {demo_sanctions_build()}.")
