@@ -15,10 +15,17 @@ SETTINGS_MODULE = "pishkhan.config.settings.base"
 HELP_SETTINGS_MODULE = "pishkhan.config.settings.help"
 HELP_COMMANDS = {"help", "--help", "-h", "--version"}
 HELP_OPTIONS = {"--help", "-h"}
+# Commands that read and write no data of the installation (the optimiser reads one JSON file and
+# writes another) need no configuration either, so an integrator can run them anywhere.
+DATALESS_COMMANDS = {"plan_solve"}
 
 
 def _wants_help(argv: list[str]) -> bool:
     return len(argv) < 2 or argv[1] in HELP_COMMANDS or bool(HELP_OPTIONS & set(argv[2:]))
+
+
+def _needs_no_configuration(argv: list[str]) -> bool:
+    return _wants_help(argv) or argv[1] in DATALESS_COMMANDS
 
 
 def _prepare_up(argv: list[str]) -> None:
@@ -41,7 +48,7 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script."""
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "pishkhan"
-    settings_module = HELP_SETTINGS_MODULE if _wants_help(argv) else SETTINGS_MODULE
+    settings_module = HELP_SETTINGS_MODULE if _needs_no_configuration(argv) else SETTINGS_MODULE
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
     if len(argv) > 1 and argv[1] == "up":
         _prepare_up(argv[2:])

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "pishkhan.transactions",
     "pishkhan.gateway",
     "pishkhan.supervision",
+    "pishkhan.planning",
     "pishkhan.api",
     "pishkhan.web",
     "pishkhan.demo",

@@ -1,7 +1,8 @@
-"""Settings for asking for help (``pishkhan help``, ``pishkhan COMMAND --help``): no configuration needed.
+"""Settings for asking for help (``pishkhan help``, ``pishkhan COMMAND --help``) and for the commands
+that touch no data (``pishkhan plan_solve``, ``cli.DATALESS_COMMANDS``): no configuration needed.
 
 The production settings, with a secret and a sealing key made up for this process only (never
-written anywhere) where the environment gives none: help reads and writes no data. A configured
+written anywhere) where the environment gives none: these commands read and write no data. A configured
 installation's own variables still win.
 """
 
