@@ -35,7 +35,7 @@ def threshold_km(setting: str) -> float:
     )
 
 
-def _offices() -> list[tuple[int, int, str, float, float]]:
+def offices_in_force() -> list[tuple[int, int, str, float, float]]:
     """(province id, county id, kind, lat, lon) of every Pishkhan and rural ICT office in force."""
     return list(
         office_list(status=OfficeStatus.ACTIVE)
@@ -61,7 +61,7 @@ def coverage_compute(*, now: dt.datetime | None = None, plans: bool = True) -> C
     and (``plans``) propose a plan per province and setting."""
     started = time.perf_counter()
     now = now or timezone.now()
-    offices = _offices()
+    offices = offices_in_force()
     points = list(
         DemandPoint.objects.order_by("id").values_list(
             "id", "province_id", "county_id", "setting", "lat", "lon", "population", "demand"
@@ -161,7 +161,7 @@ def plan_propose(
         .order_by("id")
         .values("id", "name", "county__name_fa", "lat", "lon", "population", "estimated")
     )
-    offices = [o for o in _offices() if o[0] == province_id and o[2] == KIND_OF[Setting(setting)]]
+    offices = [o for o in offices_in_force() if o[0] == province_id and o[2] == KIND_OF[Setting(setting)]]
     population = sum(p["population"] for p in points)
     demand = tuple(Demand(f"d{p['id']}", p["lat"], p["lon"], float(p["population"])) for p in points)
     sites = tuple(Site(f"s{p['id']}", p["lat"], p["lon"]) for p in points) + tuple(
