@@ -36,16 +36,25 @@ def tiny(geo_loaded):
 
 def test_shares_and_counts_by_hand(tiny, settings):
     settings.PISHKHAN_COVERAGE_OFFICE_CAPACITY = 1000
+    settings.PISHKHAN_COVERAGE_SERVED_AGAINST = "absolute"
     county, near, far, village = tiny
     run = coverage_compute(plans=False)
 
     near.refresh_from_db(), far.refresh_from_db(), village.refresh_from_db()
-    assert near.covered and near.nearest_km == pytest.approx(1.112, abs=0.01)
-    assert not far.covered and far.nearest_km == pytest.approx(5.56, abs=0.02)
+    assert near.covered
+    assert near.nearest_km == pytest.approx(1.112, abs=0.01)
+    assert not far.covered
+    assert far.nearest_km == pytest.approx(5.56, abs=0.02)
     # No rural ICT office: the village is not covered, whatever Pishkhan office is near.
-    assert not village.covered and village.nearest_km is None
+    assert not village.covered
+    assert village.nearest_km is None
     row = CountyCoverage.objects.get(run=run, county=county)
-    assert (row.urban_population, row.urban_covered, row.rural_population, row.rural_covered) == (4000, 1000, 500, 0)
+    assert (row.urban_population, row.urban_covered, row.rural_population, row.rural_covered) == (
+        4000,
+        1000,
+        500,
+        0,
+    )
     assert (row.pishkhan_offices, row.ict_offices) == (1, 0)
     assert row.demand == pytest.approx(4500)
     assert row.capacity == 1000
@@ -53,11 +62,12 @@ def test_shares_and_counts_by_hand(tiny, settings):
 
 
 def test_a_rural_office_covers_the_village_within_the_rural_threshold(tiny):
-    county, _near, _far, village = tiny
+    _county, _near, _far, village = tiny
     make_office(2, kind=OfficeKind.ICT, lat=TEHRAN[0] - 0.12, lon=TEHRAN[1])  # ~7.8 km from the village
     coverage_compute(plans=False)
     village.refresh_from_db()
-    assert village.covered and village.nearest_km == pytest.approx(7.78, abs=0.02)
+    assert village.covered
+    assert village.nearest_km == pytest.approx(7.78, abs=0.02)
 
 
 def test_served_thresholds(settings):
@@ -66,6 +76,10 @@ def test_served_thresholds(settings):
     assert served_of(100, 100) == Served.BALANCED
     assert served_of(151, 100) == Served.OVER
     assert served_of(0, 0) == Served.BALANCED
+    # Against the nation: twice the national ratio is over-served, half of it under-served.
+    assert served_of(200, 100, norm=1.0) == Served.OVER
+    assert served_of(200, 100, norm=2.0) == Served.BALANCED
+    assert served_of(200, 100, norm=4.0) == Served.UNDER
 
 
 def test_the_plan_opens_an_office_at_the_uncovered_city(tiny):
@@ -87,9 +101,9 @@ def test_a_budget_larger_than_the_sites_is_clipped(tiny):
 
 
 def test_national_coverage_on_the_real_geography(geo_loaded):
-    import time  # noqa: PLC0415
+    import time
 
-    from pishkhan.planning.demand import demand_build  # noqa: PLC0415
+    from pishkhan.planning.demand import demand_build
 
     demand_build(seed=1)
     make_office(1)
@@ -102,3 +116,15 @@ def test_national_coverage_on_the_real_geography(geo_loaded):
     people = sum(c.population for c in CountyCoverage.objects.filter(run=run))
     unsettled = sum(Province.objects.values_list("unsettled_2016", flat=True))
     assert people == total - unsettled
+
+
+def test_counties_are_served_against_the_nation(geo_loaded):
+    tehran = County.objects.get(code="2301")
+    isfahan = County.objects.filter(province__code="10").first()
+    point(tehran, Setting.URBAN, TEHRAN[0], TEHRAN[1], 1000)
+    point(isfahan, Setting.URBAN, isfahan.lat, isfahan.lon, 1000)
+    make_office(1)
+    run = coverage_compute(plans=False)
+    # The nation: one office for 2,000 people; Tehran has it for 1,000 (twice), Isfahan none.
+    assert CountyCoverage.objects.get(run=run, county=tehran).served == Served.OVER
+    assert CountyCoverage.objects.get(run=run, county=isfahan).served == Served.UNDER

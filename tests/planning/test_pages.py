@@ -28,7 +28,8 @@ def test_the_regulator_sees_the_provinces_side_by_side(computed):
     page = signed_in("reg", "regulator").get("/planning/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'data-code="23"' in html and 'data-code="10"' in html
+    assert 'data-code="23"' in html
+    assert 'data-code="10"' in html
     assert "۲۵" in html  # Tehran's urban share, 1,000 of 4,000 people, in Persian digits
 
 
@@ -36,9 +37,11 @@ def test_a_province_page_has_the_map_counties_and_plan(computed):
     page = signed_in("reg", "regulator").get("/planning/provinces/23/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'id="coverage-map"' in html and "<svg" in html
+    assert 'id="coverage-map"' in html
+    assert "<svg" in html
     assert 'data-code="2301"' in html
-    assert 'id="plan-urban"' in html and 'class="proposed"' in html
+    assert 'id="plan-urban"' in html
+    assert 'class="proposed"' in html
 
 
 def test_a_directorate_sees_its_province_only(computed):
@@ -72,12 +75,15 @@ def test_unknown_or_malformed_provinces_are_404(computed):
 def test_exports(computed):
     client = signed_in("reg", "regulator")
     csv = client.get("/planning/?export=csv")
-    assert csv.status_code == 200 and "text/csv" in csv["Content-Type"]
+    assert csv.status_code == 200
+    assert "text/csv" in csv["Content-Type"]
     xlsx = client.get("/planning/provinces/23/?export=xlsx")
     assert xlsx.status_code == 200
     assert xlsx.content[:2] == b"PK"
-    county_csv = b"".join(client.get("/planning/provinces/23/?export=csv").streaming_content).decode("utf-8-sig")
-    assert len(county_csv.strip().splitlines()) == 2  # the header and Tehran county
+    county_csv = b"".join(client.get("/planning/provinces/23/?export=csv").streaming_content).decode(
+        "utf-8-sig"
+    )
+    assert len(county_csv.strip().splitlines()) == 2  # the header, then Tehran county
     assert "2301" in county_csv
     assert client.get("/planning/?export=pdf").status_code == 400
 
@@ -95,7 +101,8 @@ def test_a_budget_in_range_proposes_again(computed):
     response = signed_in("reg", "regulator").post("/planning/provinces/23/", {"budget": "1"})
     assert response.status_code == 302
     plan = Plan.objects.get(province__code="23", setting=Setting.URBAN)
-    assert plan.budget == 1 and plan.covered_after == 4000
+    assert plan.budget == 1
+    assert plan.covered_after == 4000
 
 
 def test_the_api_gives_the_counties_of_a_province(computed):

@@ -74,13 +74,20 @@ def coverage(request: HttpRequest, province: str = "") -> dict:
         provinces = [selectors.province_coverage(run=run, province=found)]
         counties = [
             {
-                "code": c.county.code, "name_fa": c.county.name_fa, "urban_population": c.urban_population,
-                "urban_covered": c.urban_covered, "rural_population": c.rural_population,
-                "rural_covered": c.rural_covered, "pishkhan_offices": c.pishkhan_offices,
-                "ict_offices": c.ict_offices, "demand": c.demand, "capacity": c.capacity, "served": c.served,
+                "code": c.county.code,
+                "name_fa": c.county.name_fa,
+                "urban_population": c.urban_population,
+                "urban_covered": c.urban_covered,
+                "rural_population": c.rural_population,
+                "rural_covered": c.rural_covered,
+                "pishkhan_offices": c.pishkhan_offices,
+                "ict_offices": c.ict_offices,
+                "demand": c.demand,
+                "capacity": c.capacity,
+                "served": c.served,
             }
             for c in selectors.county_coverages(run=run, province=found)
-        ]  # fmt: skip
+        ]
     else:
         provinces, counties = selectors.province_coverages(run=run, scope=scope), []
     return {
@@ -89,11 +96,18 @@ def coverage(request: HttpRequest, province: str = "") -> dict:
         "rural_km": run.rural_km,
         "provinces": [
             {
-                "code": p.code, "name_fa": p.name_fa, "name_en": p.name_en, "population": p.population,
-                "urban_share": p.urban_share, "rural_share": p.rural_share, "offices": p.offices,
-                "per_100k": p.per_100k, "underserved": p.underserved, "overserved": p.overserved,
+                "code": p.code,
+                "name_fa": p.name_fa,
+                "name_en": p.name_en,
+                "population": p.population,
+                "urban_share": p.urban_share,
+                "rural_share": p.rural_share,
+                "offices": p.offices,
+                "per_100k": p.per_100k,
+                "underserved": p.underserved,
+                "overserved": p.overserved,
             }
             for p in provinces
-        ],  # fmt: skip
+        ],
         "counties": counties,
     }

@@ -4,8 +4,9 @@ it (Pishkhan offices in cities, rural ICT offices in villages), through a KD-tre
 
 A person is covered within ``PISHKHAN_COVERAGE_URBAN_KM`` (cities) or ``PISHKHAN_COVERAGE_RURAL_KM``
 (villages). A county's capacity is its offices in force × ``PISHKHAN_COVERAGE_OFFICE_CAPACITY``
-transactions a year; it is under-served below ``UNDER_RATIO`` × its demand, over-served above
-``OVER_RATIO`` ×.
+transactions a year; it is under-served when its capacity-to-demand ratio is below ``UNDER_RATIO`` ×
+the nation's (``PISHKHAN_COVERAGE_SERVED_AGAINST = "national"``) or × 1 (``"absolute"``), over-served
+above ``OVER_RATIO`` ×.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ KIND_OF = {Setting.URBAN: OfficeKind.PISHKHAN, Setting.RURAL: OfficeKind.ICT}
 
 def threshold_km(setting: str) -> float:
     return float(
-        settings.PISHKHAN_COVERAGE_URBAN_KM if setting == Setting.URBAN else settings.PISHKHAN_COVERAGE_RURAL_KM
+        settings.PISHKHAN_COVERAGE_URBAN_KM
+        if setting == Setting.URBAN
+        else settings.PISHKHAN_COVERAGE_RURAL_KM
     )
 
 
@@ -45,7 +48,9 @@ def offices_in_force() -> list[tuple[int, int, str, float, float]]:
     )
 
 
-def nearest_km(lat: np.ndarray, lon: np.ndarray, office_lat: np.ndarray, office_lon: np.ndarray) -> np.ndarray:
+def nearest_km(
+    lat: np.ndarray, lon: np.ndarray, office_lat: np.ndarray, office_lon: np.ndarray
+) -> np.ndarray:
     """Each point's distance to its nearest office (km; infinity when there is none)."""
     if len(lat) == 0:
         return np.zeros(0)
@@ -119,12 +124,18 @@ def coverage_compute(*, now: dt.datetime | None = None, plans: bool = True) -> C
             row.ict_offices += 1
     for row in counties.values():
         row.capacity = float(row.offices * settings.PISHKHAN_COVERAGE_OFFICE_CAPACITY)
-        row.served = served_of(row.capacity, row.demand)
+    norm = served_norm(list(counties.values()))
+    for row in counties.values():
+        row.served = served_of(row.capacity, row.demand, norm=norm)
     CountyCoverage.objects.bulk_create(counties.values())
     run.rate_source = (
         "fallback"
         if not points
-        else ("history" if DemandPoint.objects.exclude(rate__in=list(_fallback_rates())).exists() else "fallback")
+        else (
+            "history"
+            if DemandPoint.objects.exclude(rate__in=list(_fallback_rates())).exists()
+            else "fallback"
+        )
     )
     if plans:
         plans_propose(run=run, now=now)
@@ -137,11 +148,21 @@ def _fallback_rates() -> list[float]:
     return [float(v) for v in settings.PISHKHAN_DEMAND_FALLBACK_RATE.values()]
 
 
-def served_of(capacity: float, demand: float) -> str:
-    """Under-, over-served or balanced: a county's capacity of offices against the demand on them."""
+def served_norm(rows: list[CountyCoverage]) -> float:
+    """What a county's capacity-to-demand ratio is compared with: 1 (``absolute``), or the nation's
+    ratio (``national``, the default: the demo's history is scaled down, and a real one may be thin)."""
+    if settings.PISHKHAN_COVERAGE_SERVED_AGAINST == "absolute":
+        return 1.0
+    capacity, demand = sum(r.capacity for r in rows), sum(r.demand for r in rows)
+    return capacity / demand if capacity > 0 and demand > 0 else 1.0
+
+
+def served_of(capacity: float, demand: float, *, norm: float = 1.0) -> str:
+    """Under-, over-served or balanced: a county's capacity of offices against the demand on them,
+    relative to ``norm`` (see ``served_norm``)."""
     if demand <= 0:
         return Served.OVER if capacity > 0 else Served.BALANCED
-    ratio = capacity / demand
+    ratio = capacity / demand / norm
     if ratio < settings.PISHKHAN_COVERAGE_UNDER_RATIO:
         return Served.UNDER
     if ratio > settings.PISHKHAN_COVERAGE_OVER_RATIO:
@@ -150,7 +171,12 @@ def served_of(capacity: float, demand: float) -> str:
 
 
 def plan_propose(
-    *, province_id: int, setting: str, budget: int, run: CoverageRun | None = None, now: dt.datetime | None = None
+    *,
+    province_id: int,
+    setting: str,
+    budget: int,
+    run: CoverageRun | None = None,
+    now: dt.datetime | None = None,
 ) -> Plan:
     """The MCLP plan for a province and setting: ``budget`` new offices at its demand points (cities or
     villages, estimated points included), existing offices of the serving kind fixed, each person
@@ -188,7 +214,11 @@ def plan_propose(
             for s in result.chosen
         ]  # fmt: skip
         after, status, bound, gap, seconds = (
-            int(round(result.objective)), result.status, result.bound, result.gap, result.seconds
+            round(result.objective),
+            result.status,
+            result.bound,
+            result.gap,
+            result.seconds,
         )
     else:
         chosen, after, status, bound, gap, seconds = [], before, "optimal", float(before), 0.0, 0.0

@@ -58,7 +58,9 @@ def use_rates(*, now: dt.datetime | None = None) -> UseRates:
     now = now or timezone.now()
     start = transaction_records_start()
     fallback = {
-        (p.code, s): float(settings.PISHKHAN_DEMAND_FALLBACK_RATE[s]) for p in province_list() for s in Setting
+        (p.code, s): float(settings.PISHKHAN_DEMAND_FALLBACK_RATE[s])
+        for p in province_list()
+        for s in Setting
     }
     if start is None:
         return UseRates(fallback, "fallback", 0.0)
@@ -163,12 +165,22 @@ def demand_build(*, seed: int | None = None, now: dt.datetime | None = None) -> 
         urban, rural = unit["urban_2016"] or 0, unit["rural_2016"] or 0
         # Cities: the unit's urban population by each city's own size.
         if cities:
-            weights = [p["population_2016"] or p["population_geonames"] or CITY_DEFAULT_POPULATION for p in cities]
+            weights = [
+                p["population_2016"] or p["population_geonames"] or CITY_DEFAULT_POPULATION for p in cities
+            ]
             for place, people in zip(cities, _split(urban, weights), strict=True):
                 add(county_of[place["county_id"]], Setting.URBAN, DemandMethod.CITY, place["name_fa"],
                     place["lat"], place["lon"], people, place["id"])  # fmt: skip
         elif urban:
-            add(unit, Setting.URBAN, DemandMethod.COUNTY_SEAT, unit["name_fa"], unit["lat"], unit["lon"], urban)
+            add(
+                unit,
+                Setting.URBAN,
+                DemandMethod.COUNTY_SEAT,
+                unit["name_fa"],
+                unit["lat"],
+                unit["lon"],
+                urban,
+            )
         # Villages with real coordinates, then the rest of the countryside at estimated points.
         located = sum(p["population_geonames"] or 0 for p in villages)
         cap = int(rural * VILLAGE_SHARE_MAX)
@@ -184,7 +196,9 @@ def demand_build(*, seed: int | None = None, now: dt.datetime | None = None) -> 
         n_total = int(np.clip(round(rest / settings.PISHKHAN_DEMAND_RURAL_PEOPLE_PER_POINT), 1,
                               settings.PISHKHAN_DEMAND_RURAL_MAX_POINTS))  # fmt: skip
         if not shaped:
-            add(unit, Setting.RURAL, DemandMethod.COUNTY_SEAT, unit["name_fa"], unit["lat"], unit["lon"], rest)
+            add(
+                unit, Setting.RURAL, DemandMethod.COUNTY_SEAT, unit["name_fa"], unit["lat"], unit["lon"], rest
+            )
             continue
         areas = [float(c["area_km2"] or 1) for c in shaped]
         rng = np.random.default_rng([seed, int(unit_code)])
@@ -192,7 +206,9 @@ def demand_build(*, seed: int | None = None, now: dt.datetime | None = None) -> 
         for county, n in zip(shaped, _split(n_total, areas), strict=True):
             drawn += [(county, lat, lon) for lat, lon in _random_points(county["boundary"], n, rng)]
         if not drawn:
-            add(unit, Setting.RURAL, DemandMethod.COUNTY_SEAT, unit["name_fa"], unit["lat"], unit["lon"], rest)
+            add(
+                unit, Setting.RURAL, DemandMethod.COUNTY_SEAT, unit["name_fa"], unit["lat"], unit["lon"], rest
+            )
             continue
         for i, ((county, lat, lon), people) in enumerate(
             zip(drawn, _split(rest, [1.0] * len(drawn)), strict=True), start=1

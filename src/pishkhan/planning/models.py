@@ -124,6 +124,9 @@ class CountyCoverage(models.Model):
             models.UniqueConstraint(fields=["run", "county"], name="planning_county_coverage_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.county_id} in {self.run_id}"
+
     @property
     def population(self) -> int:
         return self.urban_population + self.rural_population
@@ -166,3 +169,6 @@ class Plan(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["province", "setting"], name="planning_plan_one_per_setting"),
         ]
+
+    def __str__(self) -> str:
+        return f"plan {self.province_id} {self.setting}"

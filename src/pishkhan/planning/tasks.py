@@ -22,4 +22,3 @@ def coverage_compute_daily(*, now: dt.datetime) -> int:
     demand_build(now=now)
     coverage_compute(now=now)
     return 0
-

@@ -88,7 +88,9 @@ def planning_home(request: HttpRequest) -> HttpResponse:
     run = selectors.coverage_run_latest()
     rows = selectors.province_coverages(run=run, scope=scope) if run else []
     if wanted:
-        return export_response(rows=rows, columns=_province_columns(), filename="coverage-provinces", format=wanted)
+        return export_response(
+            rows=rows, columns=_province_columns(), filename="coverage-provinces", format=wanted
+        )
     return render(request, "planning/home.html", {"run": run, "rows": rows})
 
 
@@ -133,8 +135,14 @@ def _province_map(province: object, points: list, plans: list) -> ProvinceMap | 
         view_box=frame.view_box,
         counties=[(c.name_fa, path_d(c.boundary, frame)) for c in counties],
         points=[
-            dot(p.lat, p.lon, covered=p.covered, estimated=p.estimated, name=p.name,
-                r=round(2 + 8 * math.sqrt(p.population / top), 1))  # fmt: skip
+            dot(
+                p.lat,
+                p.lon,
+                covered=p.covered,
+                estimated=p.estimated,
+                name=p.name,
+                r=round(2 + 8 * math.sqrt(p.population / top), 1),
+            )
             for p in points
         ],
         pishkhan_d=dots_d(((o[3], o[4]) for o in offices if o[2] == "pishkhan"), frame)[0],

@@ -337,8 +337,10 @@ PISHKHAN_COMPLAINT_REFUND_MAX = 1_000_000_000
 PISHKHAN_COVERAGE_URBAN_KM = 2.0
 PISHKHAN_COVERAGE_RURAL_KM = 10.0
 # The capacity assumption: transactions a year one office can serve (a counter at ~40 a day over ~250
-# working days); a county is under-served below UNDER × demand of capacity, over-served above OVER ×.
+# working days). A county is under-served when its capacity ÷ demand is below UNDER × the national
+# ratio ("national": robust to a thin or scaled-down history) or × 1 ("absolute"), over-served above OVER ×.
 PISHKHAN_COVERAGE_OFFICE_CAPACITY = 10_000
+PISHKHAN_COVERAGE_SERVED_AGAINST = "national"
 PISHKHAN_COVERAGE_UNDER_RATIO = 0.8
 PISHKHAN_COVERAGE_OVER_RATIO = 1.5
 # Per-capita use (transactions per person a year) when the counter's history is too thin to measure.

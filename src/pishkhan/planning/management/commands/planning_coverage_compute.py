@@ -19,4 +19,6 @@ class Command(BaseCommand):
         if not DemandPoint.objects.exists():
             raise CommandError("No demand points: run `pishkhan planning_demand_build` first.")
         run = coverage_compute(plans=not options["no_plans"])
-        self.stdout.write(f"{run.demand_points} demand points, {run.counties.count()} counties in {run.seconds:.1f} s")
+        self.stdout.write(
+            f"{run.demand_points} demand points, {run.counties.count()} counties in {run.seconds:.1f} s"
+        )
