@@ -3,12 +3,28 @@ at known distances, so every share and count can be checked by hand."""
 
 from __future__ import annotations
 
+import datetime as dt
+import time
+from io import StringIO
+
 import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from pishkhan.catalogue.kinds import OfficeKind
 from pishkhan.geo.models import County, Province
 from pishkhan.planning.coverage import coverage_compute, plan_propose, served_of
-from pishkhan.planning.models import CountyCoverage, DemandMethod, DemandPoint, Plan, Served, Setting
+from pishkhan.planning.demand import demand_build
+from pishkhan.planning.models import (
+    CountyCoverage,
+    CoverageRun,
+    DemandMethod,
+    DemandPoint,
+    Plan,
+    Served,
+    Setting,
+)
+from pishkhan.planning.tasks import coverage_compute_daily
 from tests.offices.factories import make_office
 
 # Tehran city (35.69439, 51.42151); 0.01° of latitude is ~1.11 km.
@@ -101,9 +117,6 @@ def test_a_budget_larger_than_the_sites_is_clipped(tiny):
 
 
 def test_national_coverage_on_the_real_geography(geo_loaded):
-    import time
-
-    from pishkhan.planning.demand import demand_build
 
     demand_build(seed=1)
     make_office(1)
@@ -128,3 +141,21 @@ def test_counties_are_served_against_the_nation(geo_loaded):
     # The nation: one office for 2,000 people; Tehran has it for 1,000 (twice), Isfahan none.
     assert CountyCoverage.objects.get(run=run, county=tehran).served == Served.OVER
     assert CountyCoverage.objects.get(run=run, county=isfahan).served == Served.UNDER
+
+
+def test_the_commands_and_the_daily_job(geo_loaded):
+
+    with pytest.raises(CommandError, match="planning_demand_build"):
+        call_command("planning_coverage_compute")
+    out = StringIO()
+    call_command("planning_demand_build", "--seed", "5", stdout=out)
+    assert "demand points" in out.getvalue()
+    call_command("planning_coverage_compute", "--no-plans", stdout=out)
+    assert CoverageRun.objects.count() == 1
+    assert not Plan.objects.exists()
+    now = timezone.now()
+    coverage_compute_daily(now=now)  # a run exists today: nothing more
+    assert CoverageRun.objects.count() == 1
+    coverage_compute_daily(now=now + dt.timedelta(days=1))
+    assert CoverageRun.objects.count() == 2
+    assert Plan.objects.filter(setting=Setting.URBAN).count() == Province.objects.count()
