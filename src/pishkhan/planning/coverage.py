@@ -38,14 +38,15 @@ def threshold_km(setting: str) -> float:
     )
 
 
-def offices_in_force() -> list[tuple[int, int, str, float, float]]:
-    """(province id, county id, kind, lat, lon) of every Pishkhan and rural ICT office in force."""
-    return list(
-        office_list(status=OfficeStatus.ACTIVE)
-        .filter(kind__in=[OfficeKind.PISHKHAN, OfficeKind.ICT], serving_hold="")
-        .order_by()
-        .values_list("province_id", "county_id", "kind", "lat", "lon")
+def offices_in_force(*, province_id: int | None = None) -> list[tuple[int, int, str, float, float]]:
+    """(province id, county id, kind, lat, lon) of every Pishkhan and rural ICT office in force
+    (active and not held from serving), in one province if given."""
+    offices = office_list(status=OfficeStatus.ACTIVE).filter(
+        kind__in=[OfficeKind.PISHKHAN, OfficeKind.ICT], serving_hold=""
     )
+    if province_id is not None:
+        offices = offices.filter(province_id=province_id)
+    return list(offices.order_by().values_list("province_id", "county_id", "kind", "lat", "lon"))
 
 
 def nearest_km(
@@ -187,7 +188,7 @@ def plan_propose(
         .order_by("id")
         .values("id", "name", "county__name_fa", "lat", "lon", "population", "estimated")
     )
-    offices = [o for o in offices_in_force() if o[0] == province_id and o[2] == KIND_OF[Setting(setting)]]
+    offices = [o for o in offices_in_force(province_id=province_id) if o[2] == KIND_OF[Setting(setting)]]
     population = sum(p["population"] for p in points)
     demand = tuple(Demand(f"d{p['id']}", p["lat"], p["lon"], float(p["population"])) for p in points)
     sites = tuple(Site(f"s{p['id']}", p["lat"], p["lon"]) for p in points) + tuple(

@@ -124,7 +124,7 @@ def _province_map(province: object, points: list, plans: list) -> ProvinceMap | 
         west, south, east, north = min(west, w), min(south, s), max(east, e), max(north, n)
     pad = 0.05 * max(east - west, north - south)
     frame = Frame(west=west - pad, south=south - pad, east=east + pad, north=north + pad, width=MAP_WIDTH)
-    offices = [o for o in offices_in_force() if o[0] == province.pk]  # type: ignore[attr-defined]
+    offices = offices_in_force(province_id=province.pk)  # type: ignore[attr-defined]
 
     def dot(lat: float, lon: float, **kw: object) -> MapDot:
         x, y = frame.point(lon, lat)
