@@ -77,6 +77,7 @@ SAMPLE_KWARGS = {
     "supervision:my_case": lambda s: {"number": s.sanction.number},
     "supervision:my_case_step": lambda s: {"number": s.sanction.number, "step": "answer"},
     "supervision:score_office": lambda s: {"code": s.office.code},
+    "planning:province": lambda s: {"code": s.office.province.code},
     "licensing:licence_detail": lambda s: {"number": s.licence.number},
     "licensing:application_detail": lambda s: {"number": s.application.number},
     "licensing:application_document": lambda s: {

@@ -68,6 +68,7 @@ def test_only_staff_see_the_administration_entry(client):
         "/offices/",
         "/offices/conversions/",
         "/transactions/",
+        "/planning/",
         "/licensing/",
         "/supervision/board/",
         "/supervision/alerts/",
@@ -159,7 +160,7 @@ def test_the_bar_groups_a_regulators_entries_into_a_few_menus(english):
             "Public services",
             ["/services/", "/find/", "/track/", "/licences/check/", "/complaints/track/", "/api/v1/docs"],
         ),
-        ("Office network", ["/offices/", "/offices/conversions/", "/transactions/"]),
+        ("Office network", ["/offices/", "/offices/conversions/", "/transactions/", "/planning/"]),
         ("", ["/licensing/"]),  # a menu of which one sees a single entry is that entry alone
         (
             "Supervision",

@@ -70,6 +70,7 @@ PERMISSIONS: dict[str, str] = {
     "supervision.sanction": _("Open sanction cases and take their steps: notice, hearing, decision"),
     "supervision.appeals": _("Decide appeals against sanctions"),
     "supervision.scores": _("See offices' monthly scores and rankings"),
+    "planning.view": _("See demand, coverage and proposed plans"),
 }
 
 # Which jurisdiction kinds each role may be given.
@@ -104,6 +105,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {"supervision.view", "supervision.campaign", "supervision.complaints"}
         | {"supervision.board", "supervision.alerts", "supervision.configure", "supervision.inspections"}
         | {"supervision.sanction", "supervision.appeals", "supervision.scores"}
+        | {"planning.view"}
     ),
     Role.DIRECTORATE: frozenset(
         _EVERYONE
@@ -114,12 +116,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {"supervision.view", "supervision.complaints"}
         | {"supervision.board", "supervision.alerts", "supervision.inspections", "supervision.sanction"}
         | {"supervision.scores"}
+        | {"planning.view"}
     ),
-    Role.WORKING_GROUP: frozenset(_EVERYONE | {"offices.view"}),
+    Role.WORKING_GROUP: frozenset(_EVERYONE | {"offices.view", "planning.view"}),
     Role.INSPECTOR: frozenset(
         _EVERYONE
         | {"audit.view", "offices.view", "transactions.view", "licensing.view"}
         | {"supervision.view", "supervision.board", "supervision.inspect", "supervision.scores"}
+        | {"planning.view"}
     ),
     Role.AGENCY_STAFF: frozenset(_EVERYONE | {"catalogue.edit", "catalogue.report_visits"}),
     Role.OFFICE_OPERATOR: frozenset(

@@ -15,6 +15,7 @@ from pishkhan.gateway.api import router as gateway_router
 from pishkhan.geo.api import router as geo_router
 from pishkhan.licensing.api import router as licensing_router
 from pishkhan.offices.api import router as offices_router
+from pishkhan.planning.api import router as planning_router
 from pishkhan.supervision.api import router as supervision_router
 from pishkhan.transactions.api import router as transactions_router
 
@@ -38,5 +39,6 @@ api.add_router("", offices_router, tags=["offices"])
 api.add_router("", licensing_router, tags=["licensing"])
 api.add_router("", transactions_router, tags=["transactions"])
 api.add_router("", supervision_router, tags=["supervision"])
+api.add_router("", planning_router, tags=["planning"])
 # Agencies call back here; they authenticate by signing the body, not by an API key.
 api.add_router("", gateway_router, tags=["gateway"])

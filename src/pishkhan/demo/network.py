@@ -49,6 +49,8 @@ from pishkhan.offices.services import (
     staff_add_many,
 )
 from pishkhan.offices.states import ConversionState
+from pishkhan.planning.coverage import coverage_compute
+from pishkhan.planning.demand import demand_build
 from pishkhan.supervision.scores import JalaliMonth
 from pishkhan.supervision.services import scores_compute
 
@@ -472,4 +474,10 @@ def network_build(
     scored = scores_compute(month=JalaliMonth.of(now), actor=actor, now=timezone.now())
     report.counts["office scores"] = scored.offices
     step("scores", started)
+    # Demand, coverage and a proposed plan per province (planning/), so that a fresh `up` shows each
+    # province's coverage and its under-served counties; the worker recomputes them daily.
+    started = time.perf_counter()
+    report.counts["demand points"] = demand_build(seed=seed, now=timezone.now())
+    report.counts["plans"] = coverage_compute(now=timezone.now()).plans.count()
+    step("coverage", started)
     return report

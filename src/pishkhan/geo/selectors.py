@@ -184,3 +184,23 @@ def province_map() -> ProvinceMap:
         )
     frame = maps.IRAN
     return ProvinceMap(view_box=frame.view_box, width=frame.width, height=frame.height, provinces=shapes)
+
+
+def county_rows() -> list[dict]:
+    """Every county with its 2016 populations, seat, boundary and the 2016 county it was carved from
+    (for planning's demand)."""
+    return list(
+        County.objects.order_by("code").values(
+            "id", "code", "province_id", "province__code", "name_fa", "population_2016", "urban_2016",
+            "rural_2016", "lat", "lon", "area_km2", "boundary", "parent_code_2016",
+        )
+    )  # fmt: skip
+
+
+def place_points() -> list[dict]:
+    """Every city and village that has coordinates, with its populations (for planning's demand)."""
+    return list(
+        Place.objects.filter(lat__isnull=False)
+        .order_by("id")
+        .values("id", "kind", "name_fa", "county_id", "population_2016", "population_geonames", "lat", "lon")
+    )

@@ -578,3 +578,20 @@ def overcharges_by_office(*, start: dt.datetime, end: dt.datetime) -> dict[int, 
         .annotate(count=Count("pk"))
     )
     return dict(rows)
+
+
+# --- Use of the counter per person, for planning's demand --------------------------------------------
+
+
+def transaction_counts_by_province_setting(
+    *, start: dt.datetime, end: dt.datetime
+) -> dict[tuple[str, str], int]:
+    """Transactions received in [start, end) per office's province code and setting (urban, rural):
+    ``{(province_code, setting): count}``. One grouped query along the received_at index."""
+    rows = (
+        CounterTransaction.objects.filter(received_at__gte=start, received_at__lt=end)
+        .values("office__province__code", "office__setting")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(row["office__province__code"], row["office__setting"]): row["n"] for row in rows}

@@ -231,6 +231,8 @@ PISHKHAN_JOBS = [
     {"name": "supervision.sanctions", "path": "pishkhan.supervision.tasks.sanction_notices_due", "every": 60},
     # Offices' scores: this month's provisional ones once a day, the previous month closed once.
     {"name": "supervision.scores", "path": "pishkhan.supervision.tasks.scores_compute", "every": 3600},
+    # Planning: demand and coverage recomputed once a day (the job skips while today's run exists).
+    {"name": "planning.coverage", "path": "pishkhan.planning.tasks.coverage_compute_daily", "every": 3600},
 ]
 # The network board (supervision/liveness.py): an office open by its hours and not heard from
 # (heartbeat or transaction) for QUIET minutes is quiet, for OFFLINE minutes of its hours offline.
@@ -329,3 +331,25 @@ PISHKHAN_COMPLAINT_TRACK_RATE = "10/m"  # complaint look-ups (page and API) per 
 PISHKHAN_COMPLAINT_ANSWER_DAYS = 14
 PISHKHAN_COMPLAINT_REFUND_HOURS = 48
 PISHKHAN_COMPLAINT_REFUND_MAX = 1_000_000_000
+
+# Planning (docs/planning.md, "Demand and coverage"). A person is covered when an office of the kind
+# that serves their place (Pishkhan in cities, rural ICT in villages) is within these km.
+PISHKHAN_COVERAGE_URBAN_KM = 2.0
+PISHKHAN_COVERAGE_RURAL_KM = 10.0
+# The capacity assumption: transactions a year one office can serve (a counter at ~40 a day over ~250
+# working days). A county is under-served when its capacity ÷ demand is below UNDER × the national
+# ratio ("national": robust to a thin or scaled-down history) or × 1 ("absolute"), over-served above OVER ×.
+PISHKHAN_COVERAGE_OFFICE_CAPACITY = 10_000
+PISHKHAN_COVERAGE_SERVED_AGAINST = "national"
+PISHKHAN_COVERAGE_UNDER_RATIO = 0.8
+PISHKHAN_COVERAGE_OVER_RATIO = 1.5
+# Per-capita use (transactions per person a year) when the counter's history is too thin to measure.
+PISHKHAN_DEMAND_FALLBACK_RATE = {"urban": 1.0, "rural": 0.6}
+# Estimated rural points: one per this many rural people (at least 1, at most MAX per county).
+PISHKHAN_DEMAND_RURAL_PEOPLE_PER_POINT = 5_000
+PISHKHAN_DEMAND_RURAL_MAX_POINTS = 40
+PISHKHAN_DEMAND_SEED = 1405
+# Proposed plans: new offices per province (default, and the most a form may ask for) and the time limit.
+PISHKHAN_PLAN_BUDGET = 5
+PISHKHAN_PLAN_BUDGET_MAX = 200
+PISHKHAN_PLAN_TIME_LIMIT = 10.0

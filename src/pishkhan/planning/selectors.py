@@ -1,0 +1,116 @@
+"""Reading planning: who may see which provinces, the latest coverage run by province and county,
+the demand points and plans of a province."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from pishkhan.accounts.permissions import Principal, has_perm
+from pishkhan.common.errors import NotFoundError
+from pishkhan.geo.selectors import province_get, province_list
+from pishkhan.planning.models import CountyCoverage, CoverageRun, DemandPoint, Plan, Served
+
+Scope = dict[str, str]
+
+
+def planning_scope(principal: Principal | None) -> Scope | None:
+    """Where a caller may read planning (``planning.view``): ``{}`` nationally, ``{"province": code}``
+    for a province's directorate, working group or inspector; None where nowhere."""
+    if principal is None or not has_perm(principal, "planning.view"):
+        return None
+    scope = principal.scope
+    return scope if set(scope) <= {"province"} else None
+
+
+def coverage_run_latest() -> CoverageRun | None:
+    return CoverageRun.objects.order_by("-computed_at", "-id").first()
+
+
+@dataclass
+class ProvinceCoverage:
+    """A province's sums over its counties in a run."""
+
+    code: str
+    name_fa: str
+    name_en: str
+    urban_population: int = 0
+    urban_covered: int = 0
+    rural_population: int = 0
+    rural_covered: int = 0
+    pishkhan_offices: int = 0
+    ict_offices: int = 0
+    demand: float = 0.0
+    capacity: float = 0.0
+    counties: int = 0
+    underserved: int = 0
+    overserved: int = 0
+
+    @property
+    def population(self) -> int:
+        return self.urban_population + self.rural_population
+
+    @property
+    def offices(self) -> int:
+        return self.pishkhan_offices + self.ict_offices
+
+    @property
+    def urban_share(self) -> float | None:
+        return round(100 * self.urban_covered / self.urban_population, 1) if self.urban_population else None
+
+    @property
+    def rural_share(self) -> float | None:
+        return round(100 * self.rural_covered / self.rural_population, 1) if self.rural_population else None
+
+    @property
+    def per_100k(self) -> float | None:
+        return round(100_000 * self.offices / self.population, 1) if self.population else None
+
+
+def province_get_scoped(*, code: str, scope: Scope) -> object:
+    """The province with this code if the scope reaches it; ``NotFoundError`` otherwise (a malformed
+    code is a ``ValidationError``)."""
+    province = province_get(code=code)
+    if scope.get("province") not in (None, province.code):
+        raise NotFoundError("province")
+    return province
+
+
+def province_coverages(*, run: CoverageRun, scope: Scope) -> list[ProvinceCoverage]:
+    """The provinces in scope, side by side, from a run's counties (worst urban coverage first)."""
+    provinces = province_list()
+    if "province" in scope:
+        provinces = provinces.filter(code=scope["province"])
+    rows = {p.id: ProvinceCoverage(p.code, p.name_fa, p.name_en) for p in provinces}
+    for county in CountyCoverage.objects.filter(run=run, province_id__in=rows):
+        _add(rows[county.province_id], county)
+    return sorted(rows.values(), key=lambda r: (r.urban_share is None, r.urban_share or 0, r.code))
+
+
+def province_coverage(*, run: CoverageRun, province: object) -> ProvinceCoverage:
+    row = ProvinceCoverage(province.code, province.name_fa, province.name_en)  # type: ignore[attr-defined]
+    for county in county_coverages(run=run, province=province):
+        _add(row, county)
+    return row
+
+
+def _add(row: ProvinceCoverage, county: CountyCoverage) -> None:
+    for name in ("urban_population", "urban_covered", "rural_population", "rural_covered",
+                 "pishkhan_offices", "ict_offices", "demand", "capacity"):  # fmt: skip
+        setattr(row, name, getattr(row, name) + getattr(county, name))
+    row.counties += 1
+    row.underserved += county.served == Served.UNDER
+    row.overserved += county.served == Served.OVER
+
+
+def county_coverages(*, run: CoverageRun, province: object) -> QuerySet[CountyCoverage]:
+    return CountyCoverage.objects.filter(run=run, province=province).select_related("county")
+
+
+def demand_points(*, province: object) -> QuerySet[DemandPoint]:
+    return DemandPoint.objects.filter(province=province).select_related("county")
+
+
+def plans_of(*, province: object) -> list[Plan]:
+    return list(Plan.objects.filter(province=province).order_by("setting"))
