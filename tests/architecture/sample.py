@@ -39,7 +39,7 @@ from pishkhan.supervision.services import (
 from tests.accounts.factories import UserFactory
 from tests.licensing.factories import approved, as_principal, directorate, imported, licensee, regulator
 from tests.offices.factories import make_agency, make_office, make_service, make_tariff_since
-from tests.supervision.inspection_factories import checklist_ensure, photo
+from tests.supervision.inspection_factories import photo
 from tests.transactions.factories import make_transaction
 
 GOVERNMENT_FEE, OFFICE_FEE = 500_000, 150_000
@@ -84,7 +84,6 @@ def sample_build() -> Sample:
         criteria=InactivityCriteria(idle_days=0), grace_days=30, actor=as_principal(regulator())
     )
     complaint = complaint_submit(office_code=office.code, category="overcharging", description="بیش از تعرفه")
-    checklist_ensure()
     inspector = UserFactory(role="inspector", jurisdiction_code="23")
     inspection = inspection_plan(
         office_code=office.code,

@@ -5,7 +5,7 @@ from pishkhan.demo.inspections import demo_inspections_ensure
 from pishkhan.supervision.models import Inspection, InspectionPhoto
 from tests.accounts.factories import UserFactory
 from tests.offices.factories import make_office
-from tests.supervision.test_inspections import checklist, photo_dir  # noqa: F401 (fixtures)
+from tests.supervision.test_inspections import photo_dir  # noqa: F401 (fixtures)
 
 
 def test_the_demo_plans_visits_for_the_inspector_and_submits_one(geo_loaded):

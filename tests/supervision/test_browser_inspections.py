@@ -18,7 +18,7 @@ from pishkhan.supervision.services import inspection_plan
 from tests.browser import PASSWORD, PHONE, SCREENSHOTS
 from tests.licensing.factories import as_principal, directorate
 from tests.offices.factories import make_office
-from tests.supervision.inspection_factories import checklist_ensure, image_bytes
+from tests.supervision.inspection_factories import image_bytes
 from tests.supervision.test_inspections import CODES
 
 
@@ -38,7 +38,6 @@ def test_an_inspector_completes_an_inspection_on_a_phone_with_a_photo_and_sees_t
     settings.PISHKHAN_INSPECTION_PHOTO_DIR = tmp_path / "photos"
     if not geo_is_loaded():
         geo_load()
-    checklist_ensure()
     office = make_office(1, name="دفتر پیشخوان آزادی")
     user_create(username="insp", password=PASSWORD, role="inspector", jurisdiction_code="23", actor=None)
     inspection = inspection_plan(

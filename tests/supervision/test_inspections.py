@@ -38,7 +38,7 @@ from pishkhan.supervision.states import INSPECTION_TRANSITIONS, InspectionStatus
 from tests.accounts.factories import UserFactory
 from tests.licensing.factories import as_principal, directorate, regulator
 from tests.offices.factories import ARDESTAN, ARDESTAN_COUNTY, ISFAHAN_PROVINCE, make_office
-from tests.supervision.inspection_factories import checklist_ensure, image_bytes, photo
+from tests.supervision.inspection_factories import image_bytes, photo
 
 CODES = [
     "licence_displayed",
@@ -50,11 +50,6 @@ CODES = [
     "catalogue_only",
     "citizen_data",
 ]
-
-
-@pytest.fixture(autouse=True)
-def checklist(db):
-    checklist_ensure()
 
 
 @pytest.fixture(autouse=True)

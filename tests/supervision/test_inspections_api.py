@@ -14,7 +14,6 @@ from pishkhan.supervision.models import Inspection, InspectionPhoto
 from tests.accounts.factories import UserFactory
 from tests.supervision.test_inspections import (  # noqa: F401 (fixtures)
     CODES,
-    checklist,
     image_bytes,
     people,
     photo,

@@ -122,6 +122,21 @@ def _scoped(queryset: QuerySet, scope: Scope | None, lookups: dict[str, str]) ->
     return queryset
 
 
+def _by_choice(
+    queryset: QuerySet, field: str, value: str, choices: type, unknown: str, *, name: str = ""
+) -> QuerySet:
+    """``queryset`` narrowed to rows whose ``field`` is ``value``, one of ``choices``' values; an
+    unknown value is a ``ValidationError`` on the filter ``name`` (``field`` unless given)."""
+    if value not in choices.values:
+        raise ValidationError(unknown, fields={name or field: unknown})
+    return queryset.filter(**{field: value})
+
+
+def _office_code(text: str) -> str:
+    """An office code as typed in a filter (Persian digits, lower case, spaces) as stored: P23-0001."""
+    return to_latin_digits(text.strip()).upper()
+
+
 # --- Candidates -----------------------------------------------------------------------------------
 
 
@@ -345,10 +360,7 @@ def case_list(
     """A campaign's cases in scope, by province then office code, filtered by outcome and province."""
     cases = _scoped(_cases().filter(campaign=campaign), scope, _CASE_SCOPES)
     if outcome:
-        if outcome not in CaseOutcome.values:
-            message = _("Unknown outcome.")
-            raise ValidationError(message, fields={"outcome": message})
-        cases = cases.filter(outcome=outcome)
+        cases = _by_choice(cases, "outcome", outcome, CaseOutcome, _("Unknown outcome."))
     if province:
         code = to_latin_digits(province.strip())
         if len(code) != 2 or not code.isdigit():
@@ -453,27 +465,20 @@ def complaint_list(
     the office has not confirmed in time), refund state (``none``/``ordered``/``confirmed``)."""
     complaints = _scoped(_complaints(), scope, _COMPLAINT_SCOPES)
     if status:
-        if status not in ComplaintStatus.values:
-            message = _("Unknown state.")
-            raise ValidationError(message, fields={"status": message})
-        complaints = complaints.filter(status=status)
+        complaints = _by_choice(complaints, "status", status, ComplaintStatus, _("Unknown state."))
     if category:
-        if category not in ComplaintCategory.values:
-            message = _("Unknown category.")
-            raise ValidationError(message, fields={"category": message})
-        complaints = complaints.filter(category=category)
+        complaints = _by_choice(complaints, "category", category, ComplaintCategory, _("Unknown category."))
     if office:
-        complaints = complaints.filter(office__code=to_latin_digits(office.strip()).upper())
+        complaints = complaints.filter(office__code=_office_code(office))
     if escalated is not None:
         complaints = complaints.filter(escalated_at__isnull=not escalated)
     if overdue is not None:
         late = complaint_overdue_q(now or timezone.now())
         complaints = complaints.filter(late) if overdue else complaints.exclude(late)
     if refund:
-        if refund not in RefundStatus.values:
-            message = _("Unknown refund state.")
-            raise ValidationError(message, fields={"refund": message})
-        complaints = complaints.filter(refund_status=refund)
+        complaints = _by_choice(
+            complaints, "refund_status", refund, RefundStatus, _("Unknown refund state."), name="refund"
+        )
     return complaints.order_by("-created_at", "-id")
 
 
@@ -552,17 +557,13 @@ def inspection_list(
     office code and planned dates (``start`` to ``end``, both included)."""
     inspections = _scoped(_inspections(), scope, _INSPECTION_SCOPES)
     if status:
-        if status not in InspectionStatus.values:
-            message = _("Unknown state.")
-            raise ValidationError(message, fields={"status": message})
-        inspections = inspections.filter(status=status)
+        inspections = _by_choice(inspections, "status", status, InspectionStatus, _("Unknown state."))
     if planned_how:
-        if planned_how not in PlannedHow.values:
-            message = _("Unknown way of planning.")
-            raise ValidationError(message, fields={"planned_how": message})
-        inspections = inspections.filter(planned_how=planned_how)
+        inspections = _by_choice(
+            inspections, "planned_how", planned_how, PlannedHow, _("Unknown way of planning.")
+        )
     if office:
-        inspections = inspections.filter(office__code=to_latin_digits(office.strip()).upper())
+        inspections = inspections.filter(office__code=_office_code(office))
     if start:
         inspections = inspections.filter(planned_for__gte=start)
     if end:
@@ -662,7 +663,7 @@ def alert_list(
     alerts = _scoped(_alerts(), scope, _ALERT_SCOPES)
     problems: dict[str, str] = {}
     if office:
-        code = to_latin_digits(office.strip()).upper()
+        code = _office_code(office)
         if not re.fullmatch(r"[A-Z][0-9]{2}-[0-9]{4}", code):
             problems["office"] = _("An office code looks like P23-0001.")
         alerts = alerts.filter(office__code=code)
@@ -902,17 +903,11 @@ def sanction_list(
     """Sanction cases in scope, newest first, filtered by state, ground and office code."""
     cases = _scoped(_sanctions(), scope, _SANCTION_SCOPES)
     if status:
-        if status not in SanctionStatus.values:
-            message = _("Unknown state.")
-            raise ValidationError(message, fields={"status": message})
-        cases = cases.filter(status=status)
+        cases = _by_choice(cases, "status", status, SanctionStatus, _("Unknown state."))
     if ground:
-        if ground not in SanctionGround.values:
-            message = _("Unknown ground.")
-            raise ValidationError(message, fields={"ground": message})
-        cases = cases.filter(ground=ground)
+        cases = _by_choice(cases, "ground", ground, SanctionGround, _("Unknown ground."))
     if office:
-        cases = cases.filter(office__code=to_latin_digits(office.strip()).upper())
+        cases = cases.filter(office__code=_office_code(office))
     if open_only:
         cases = cases.filter(status__in=OPEN_SANCTION_STATES)
     return cases.order_by("-opened_at", "-id")

@@ -317,12 +317,8 @@ PISHKHAN_INSPECTION_PHOTO_DIR = MEDIA_ROOT / "inspections"
 PISHKHAN_INSPECTION_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PISHKHAN_INSPECTION_PHOTO_MAX_SIDE = 10_000  # pixels, either side
 PISHKHAN_INSPECTION_PHOTO_MAX_PIXELS = 40_000_000  # width × height
-# Who makes an office "risky" for the random draw: functions (dotted paths) taking ``province=`` and
-# returning a set of office ids; each one an office is in adds to its weight.
-PISHKHAN_INSPECTION_RISK_PROVIDERS = [
-    "pishkhan.supervision.selectors.offices_with_open_complaints",
-    "pishkhan.supervision.selectors.offices_with_open_alerts",
-]
+# What each list of risky offices an office is on (open complaints, open alerts) adds to its weight in
+# the random draw, where an office weighs 1.
 PISHKHAN_INSPECTION_RISK_WEIGHT = 3
 PISHKHAN_COMPLAINT_TRACK_RATE = "10/m"  # complaint look-ups (page and API) per client address
 # Citizens' complaints: the directorate answers within these days, or the complaint escalates to the

@@ -3,8 +3,8 @@ submission and its score), cancelling and reviewing it.
 
 - The directorate plans a visit to an office of its province, on a day not in the past, for an
   inspector who may inspect there; or draws visits at random within its quarter's quota
-  (``PISHKHAN_INSPECTION_QUOTA_PER_QUARTER``), weighted towards risky offices (open complaints, and
-  whatever else ``PISHKHAN_INSPECTION_RISK_PROVIDERS`` names), reproducibly from a seed kept with
+  (``PISHKHAN_INSPECTION_QUOTA_PER_QUARTER``), weighted towards risky offices (open complaints, open alerts:
+  ``RISK_PROVIDERS``), reproducibly from a seed kept with
   the draw.
 - The inspector records each item's pass / fail / not applicable with a note and photos, and submits
   once every item is answered; the score is the weighted share of applicable items passed.
@@ -38,7 +38,6 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -285,9 +284,12 @@ def weighted_draw(weights: Mapping[int, float], count: int, seed: int) -> list[i
 RiskProvider = Callable[..., set[int]]
 
 
-def risk_providers() -> list[RiskProvider]:
-    """The functions that name risky offices (``province=`` → office ids), from the settings."""
-    return [import_string(path) for path in settings.PISHKHAN_INSPECTION_RISK_PROVIDERS]
+# The lists of risky offices the draw favours (``province=`` → office ids): each one an office is on
+# adds ``PISHKHAN_INSPECTION_RISK_WEIGHT`` to its weight.
+RISK_PROVIDERS: tuple[RiskProvider, ...] = (
+    selectors.offices_with_open_complaints,
+    selectors.offices_with_open_alerts,
+)
 
 
 def draw_weights(
@@ -383,7 +385,7 @@ def inspections_draw(
         )
         if not office_ids:
             raise ConflictError(_("No office of this province can be drawn (each has an open visit)."))
-        risky_sets = [set(provider(province=code)) for provider in risk_providers()]
+        risky_sets = [set(provider(province=code)) for provider in RISK_PROVIDERS]
         weights = draw_weights(office_ids, risky_sets, risk_weight=settings.PISHKHAN_INSPECTION_RISK_WEIGHT)
         picked = weighted_draw(weights, count, seed)
         draw = InspectionDraw.objects.create(
