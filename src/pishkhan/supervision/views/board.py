@@ -32,7 +32,6 @@ from pishkhan.offices import map as office_map
 from pishkhan.offices.selectors import office_get
 from pishkhan.supervision import liveness
 from pishkhan.supervision.liveness import LivenessState, OfficeLive
-from pishkhan.supervision.models import Alert
 from pishkhan.supervision.selectors import alert_list, alert_scope
 from pishkhan.supervision.states import AlertStatus
 from pishkhan.transactions.selectors import office_terminals
@@ -125,12 +124,9 @@ def _live_context(
     polled: bool = False,
 ) -> dict:
     offline = liveness.offline_in_hours(rows)
-    scope = alert_scope(_principal(request))  # None: the caller reads no alerts
-    open_alerts = (
-        alert_list(scope=scope, province=province or None, status=AlertStatus.OPEN)
-        if scope is not None
-        else Alert.objects.none()
-    )
+    # A caller who reads no alerts has the scope None, which lists none.
+    scope = alert_scope(_principal(request))
+    open_alerts = alert_list(scope=scope, province=province or None, status=AlertStatus.OPEN)
     query = request.GET.copy()
     query.pop("export", None)
     return {
