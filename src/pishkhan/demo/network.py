@@ -4,11 +4,34 @@ Everything is written through the domains' services (catalogue seed, ``office_re
 ``users_create_many``, ``staff_add_many``, ``conversions_create_many``), so the demo passes the same checks
 as real data. The same seed gives the same network on every run and on every database.
 
-Where the offices go: each province gets a share of the network in proportion to its 2016
-population; within a province, offices serving towns (Pishkhan and the parallel networks) follow the
-counties' urban population and, inside a county, the towns' sizes; rural ICT offices follow the
-counties' rural population and stand in villages. Villages without coordinates in the data get a
-point drawn inside their county (marked as an estimated location).
+The network looks like the product of years of uneven growth that planning has to correct:
+
+* **Kinds follow their people.** The national total is split by kind (``KIND_SHARES``). Pishkhan offices
+  and the parallel networks (e-city, social security, health insurance) follow the provinces' and
+  counties' 2016 *urban* population; rural ICT offices follow the *rural* population.
+* **Uneven growth** (seeded, all multipliers lognormal with median 1, clipped): each province gets a
+  multiplier of how well served it is (``PROVINCE_SPREAD``: σ 0.25, within 0.65–1.5), each province
+  and kind one for its mix of kinds (``KIND_SPREAD``: σ 0.15, within 0.8–1.25), and each county one
+  within its province (``COUNTY_SPREAD``: σ 0.35, within 0.5–2). A kind's national total goes to the
+  provinces by population × province × kind multiplier, then to the counties by population × county
+  multiplier (largest remainders). With seed 1405 provinces range from about 8 to 27 offices per
+  100,000 people (the nation ≈ 16), so coverage shows under- and over-served provinces and counties.
+* **Towns**: inside a county, offices go to its towns by their population (census figure, GeoNames',
+  or ``SMALL_TOWN``), towns with coordinates only (unless the county has none). A town's offices spread
+  over its built-up area: offset from the town's point by a normal draw of σ = radius / 2, redrawn
+  beyond the radius or outside the county's outline, radius = ``CITY_RADIUS_KM`` (2.5 km) ×
+  √(population / 100,000), between 0.6 and 12 km (Tehran: 12 km, a town of 100,000: 2.5 km). A town
+  whose point lies outside its county's outline (a few coastal towns) keeps its offices at its point.
+* **Villages**: rural ICT offices stand only in villages. First the villages with a recorded
+  population (the 1,250 GeoNames villages, each at its own point), in a random order weighted by size,
+  one office each and one more per ``VILLAGE_PEOPLE_PER_OFFICE`` people; then, when a county needs
+  more, other villages of the official list drawn at random — never an entry that is no settlement
+  by its name (farms, wells, cafés, factories, stations, an airport: ``NOT_A_SETTLEMENT``). The data
+  has no population for those; the registry gives each a point drawn inside its county, marked as an
+  estimated location.
+* **Contacts**: a landline with the province's area code and an 8-digit local number, a postal code
+  starting with one of the province's prefixes (both from ``geo/data/province_numbering.csv``), and a
+  street address from ``names.street_address`` (streets, alleys, landmarks, a plate number).
 """
 
 from __future__ import annotations

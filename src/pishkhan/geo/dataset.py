@@ -91,7 +91,7 @@ def provinces() -> list[Row]:
 @dataclass(frozen=True)
 class ProvinceNumbering:
     """A province's telephone area code (with the trunk 0, e.g. ``021``) and the first two digits its
-    postal codes start with (see ``data/README.md``, "province_numbering.csv")."""
+    postal codes start with (``data/province_numbering.csv``; provenance in ``data/NOTICE.md``)."""
 
     area_code: str
     postal_prefixes: tuple[str, ...]
