@@ -14,8 +14,8 @@ The network looks like the product of years of uneven growth that planning has t
   and kind one for its mix of kinds (``KIND_SPREAD``: σ 0.15, within 0.8–1.25), and each county one
   within its province (``COUNTY_SPREAD``: σ 0.35, within 0.5–2). A kind's national total goes to the
   provinces by population × province × kind multiplier, then to the counties by population × county
-  multiplier (largest remainders). With seed 1405 provinces range from about 8 to 27 offices per
-  100,000 people (the nation ≈ 16), so coverage shows under- and over-served provinces and counties.
+  multiplier (largest remainders). With seed 1405 provinces range from about 9.5 to 25 offices per
+  100,000 people (the nation 16.3), so coverage shows under- and over-served provinces and counties.
 * **Towns**: inside a county, offices go to its towns by their population (census figure, GeoNames',
   or ``SMALL_TOWN``), towns with coordinates only (unless the county has none). A town's offices spread
   over its built-up area: offset from the town's point by a normal draw of σ = radius / 2, redrawn
