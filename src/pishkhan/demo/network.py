@@ -4,23 +4,49 @@ Everything is written through the domains' services (catalogue seed, ``office_re
 ``users_create_many``, ``staff_add_many``, ``conversions_create_many``), so the demo passes the same checks
 as real data. The same seed gives the same network on every run and on every database.
 
-Where the offices go: each province gets a share of the network in proportion to its 2016
-population; within a province, offices serving towns (Pishkhan and the parallel networks) follow the
-counties' urban population and, inside a county, the towns' sizes; rural ICT offices follow the
-counties' rural population and stand in villages. Villages without coordinates in the data get a
-point drawn inside their county (marked as an estimated location).
+The network looks like the product of years of uneven growth that planning has to correct:
+
+* **Kinds follow their people.** The national total is split by kind (``KIND_SHARES``). Pishkhan offices
+  and the parallel networks (e-city, social security, health insurance) follow the provinces' and
+  counties' 2016 *urban* population; rural ICT offices follow the *rural* population.
+* **Uneven growth** (seeded, all multipliers lognormal with median 1, clipped): each province gets a
+  multiplier of how well served it is (``PROVINCE_SPREAD``: σ 0.25, within 0.65–1.5), each province
+  and kind one for its mix of kinds (``KIND_SPREAD``: σ 0.15, within 0.8–1.25), and each county one
+  within its province (``COUNTY_SPREAD``: σ 0.35, within 0.5–2). A kind's national total goes to the
+  provinces by population × province × kind multiplier, then to the counties by population × county
+  multiplier (largest remainders). With seed 1405 provinces range from about 9.5 to 25 offices per
+  100,000 people (the nation 16.3), so coverage shows under- and over-served provinces and counties.
+* **Towns**: inside a county, offices go to its towns by their population (census figure, GeoNames',
+  or ``SMALL_TOWN``), towns with coordinates only (unless the county has none). A town's offices spread
+  over its built-up area: offset from the town's point by a normal draw of σ = radius / 2, redrawn
+  beyond the radius or outside the county's outline, radius = ``CITY_RADIUS_KM`` (2.5 km) ×
+  √(population / 100,000), between 0.6 and 12 km (Tehran: 12 km, a town of 100,000: 2.5 km). A town
+  whose point lies outside its county's outline (a few coastal towns) keeps its offices at its point.
+* **Villages**: rural ICT offices stand only in villages. First the villages with a recorded
+  population (the 1,250 GeoNames villages, each at its own point), in a random order weighted by size,
+  one office each and one more per ``VILLAGE_PEOPLE_PER_OFFICE`` people; then, when a county needs
+  more, other villages of the official list drawn at random — never an entry that is no settlement
+  by its name (farms, wells, cafés, factories, stations, an airport: ``NOT_A_SETTLEMENT``). The data
+  has no population for those; the registry gives each a point drawn inside its county, marked as an
+  estimated location.
+* **Contacts**: a landline with the province's area code and an 8-digit local number, a postal code
+  starting with one of the province's prefixes (both from ``geo/data/province_numbering.csv``), and a
+  street address from ``names.street_address`` (streets, alleys, landmarks, a plate number).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import random
+import re
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
@@ -37,7 +63,9 @@ from pishkhan.demo.history import UP_DAYS, UP_SCALE, history_build
 from pishkhan.demo.licences import licences_build
 from pishkhan.demo.sanctions import demo_sanctions_build
 from pishkhan.demo.services import DEMO_JURISDICTIONS
+from pishkhan.geo.dataset import ProvinceNumbering, province_numbering
 from pishkhan.geo.models import County, Place, PlaceKind, Province
+from pishkhan.offices.locations import KM_PER_DEGREE, locations_prepare, points_in_county
 from pishkhan.offices.models import Office, OfficeSetting, StaffPosition
 from pishkhan.offices.services import (
     ConversionDraft,
@@ -107,6 +135,43 @@ ROUND_THE_CLOCK_SHARE = 0.02
 # Fallback size of a town GeoNames has no population for (small towns mostly).
 SMALL_TOWN = 3_000
 
+# Uneven growth (see the module's docstring): multipliers drawn from a lognormal distribution of median
+# 1 and the given sigma, clipped to [low, high]. One per province (how well served it is overall), one
+# per province and kind (its mix of kinds), one per county (how well served it is within its province).
+PROVINCE_SPREAD = (0.25, 0.65, 1.5)  # sigma, low, high
+KIND_SPREAD = (0.15, 0.8, 1.25)
+COUNTY_SPREAD = (0.35, 0.5, 2.0)
+
+# A town's offices spread over its built-up area: a radius of CITY_RADIUS_KM × √(population / 100,000),
+# between CITY_RADIUS_MIN_KM and CITY_RADIUS_MAX_KM; each office at a normally distributed offset from
+# the town's point (σ = radius / 2), redrawn if beyond the radius or outside the county's outline.
+CITY_RADIUS_KM = 2.5
+CITY_RADIUS_MIN_KM = 0.6
+CITY_RADIUS_MAX_KM = 12.0
+_SPREAD_ROUNDS = 8
+
+# A village with a recorded population takes one rural office, and one more per this many people.
+VILLAGE_PEOPLE_PER_OFFICE = 5_000
+
+# Entries of the official village list (every «آبادی») that are no settlements: farms, wells, cafés,
+# factories, stations, camps, an airport — and names that are codes (digits, slashes).
+NOT_A_SETTLEMENT = re.compile(
+    "|".join(
+        (
+            "مزرعه", "کافه", "قهوه", "رستوران", "هتل", "فرودگاه", "پاسگاه", "ایستگاه", "پایگاه",
+            "قرارگاه", "پادگان", "اردوگاه", "شرکت", "معدن", "دامداری", "مرغداری", "گاوداری",
+            "دامپروری", "پرورش", "کشتارگاه", "کارخانه", "کارگاه", "کشت و صنعت", "شهرک صنعتی",
+            "آجرپزی", "گلخانه", "سردخانه", "پمپ", "جایگاه", "تعمیرگاه", "تلمبه", "موتور", "چاه عمیق",
+            "مجتمع", "زندان", "آسایشگاه", r"[0-9۰-۹٠-٩/\]\[]",
+        )
+    )
+)  # fmt: skip
+
+
+def is_settlement(name: str) -> bool:
+    """Whether an entry of the official village list is a settlement by its name (see NOT_A_SETTLEMENT)."""
+    return NOT_A_SETTLEMENT.search(name) is None
+
 
 @dataclass
 class NetworkReport:
@@ -122,58 +187,160 @@ class NetworkReport:
 
 
 @dataclass(frozen=True)
+class Spread:
+    """The seeded multipliers of uneven growth: by province code, (province code, kind), county code."""
+
+    province: dict[str, float]
+    kind: dict[tuple[str, str], float]
+    county: dict[str, float]
+
+
+def spread_draw(rng: random.Random, provinces: list[Province], counties: list[County]) -> Spread:
+    """The multipliers, drawn from ``rng`` (provinces and counties in code order)."""
+    generator = np.random.default_rng(rng.getrandbits(64))
+
+    def factors(n: int, spec: tuple[float, float, float]) -> list[float]:
+        sigma, low, high = spec
+        return [float(x) for x in np.clip(generator.lognormal(0.0, sigma, n), low, high)]
+
+    codes = [province.code for province in provinces]
+    kinds = list(KIND_SHARES)
+    by_kind = factors(len(codes) * len(kinds), KIND_SPREAD)
+    return Spread(
+        province=dict(zip(codes, factors(len(codes), PROVINCE_SPREAD), strict=True)),
+        kind={
+            (code, kind): by_kind[i * len(kinds) + j]
+            for i, code in enumerate(codes)
+            for j, kind in enumerate(kinds)
+        },
+        county=dict(zip([c.code for c in counties], factors(len(counties), COUNTY_SPREAD), strict=True)),
+    )
+
+
+@dataclass(frozen=True)
 class _Site:
     county: str
     place: str  # official code, or a city's SCI city code
     name: str
     lat: float | None
     lon: float | None
-    weight: float
+    weight: float  # people: recorded, or SMALL_TOWN for a town without a figure, 0 for a village without
 
 
-def _sites(province: Province, counties: list[County], places: list[Place]) -> tuple[dict, dict]:
-    """The towns and villages of a province, grouped by county, with their weights."""
-    towns: dict[str, list[_Site]] = defaultdict(list)
-    villages: dict[str, list[_Site]] = defaultdict(list)
-    county_codes = {county.pk: county.code for county in counties}
-    for place in places:
-        county = county_codes.get(place.county_id)
-        if county is None:
-            continue
-        site = _Site(
-            county=county,
-            place=place.code or place.city_code,
-            name=place.name_fa,
-            lat=place.lat,
-            lon=place.lon,
-            weight=float(place.population_2016 or place.population_geonames or SMALL_TOWN),
+@dataclass
+class _Sites:
+    """A province's places that can hold offices, by county code."""
+
+    towns: dict[str, list[_Site]] = field(default_factory=lambda: defaultdict(list))
+    villages: dict[str, list[_Site]] = field(default_factory=lambda: defaultdict(list))  # with people
+    unrecorded: dict[str, list[_Place]] = field(default_factory=lambda: defaultdict(list))  # the others
+
+    def has_towns(self, county: str) -> bool:
+        return bool(self.towns.get(county))
+
+    def rural(self, county: str) -> bool:
+        return bool(self.villages.get(county)) or any(
+            is_settlement(place.name_fa) for place in self.unrecorded.get(county, ())
         )
-        (towns if place.kind == PlaceKind.CITY else villages)[county].append(site)
-    return towns, villages
+
+    def hamlets(self, county: str) -> list[_Place]:
+        """The county's villages without a recorded population whose names are settlements'."""
+        return [place for place in self.unrecorded.get(county, ()) if is_settlement(place.name_fa)]
 
 
-def _county_weights(counties: list[County], attribute: str, usable: dict) -> list[tuple[County, float]]:
-    """Counties that have sites of the needed kind, weighted by their 2016 population of that kind.
+def _site(county: str, place: _Place) -> _Site:
+    return _Site(
+        county=county,
+        place=place.code or place.city_code,
+        name=place.name_fa,
+        lat=place.lat,
+        lon=place.lon,
+        weight=float(
+            place.population_2016
+            or place.population_geonames
+            or (SMALL_TOWN if place.kind == PlaceKind.CITY else 0)
+        ),
+    )
 
-    Counties created after 2016 have no census figure: they get the province's median county.
+
+def _sites(counties: list[County], places: dict[int, list[_Place]]) -> _Sites:
+    """The towns and villages of a province that can hold an office, grouped by county.
+
+    Towns: those with coordinates (all of a county's towns if none has any). Villages: those with a
+    recorded population (GeoNames, all located), then the other settlements of the official list.
     """
+    sites = _Sites()
+    for county in counties:
+        unlocated = []
+        for place in places.get(county.pk, ()):
+            if place.kind == PlaceKind.CITY:
+                (sites.towns[county.code] if place.lat is not None else unlocated).append(
+                    _site(county.code, place)
+                )
+            elif place.population_geonames and place.lat is not None:
+                sites.villages[county.code].append(_site(county.code, place))
+            else:
+                sites.unrecorded[county.code].append(place)
+        if unlocated and not sites.towns.get(county.code):
+            sites.towns[county.code] = unlocated
+    return sites
+
+
+def _county_weights(
+    counties: list[County], attribute: str, usable: Callable[[str], bool], spread: Spread
+) -> list[tuple[County, float]]:
+    """Counties that have sites of the needed kind, weighted by their 2016 population of that kind ×
+    their multiplier. Counties created after 2016 have no census figure: they get the province's median
+    county."""
     known = [getattr(county, attribute) for county in counties if getattr(county, attribute)]
     median = sorted(known)[len(known) // 2] if known else 1
     return [
-        (county, float(getattr(county, attribute) or median))
+        (county, float(getattr(county, attribute) or median) * spread.county[county.code])
         for county in counties
-        if usable.get(county.code)
+        if usable(county.code)
     ]
 
 
-def _jitter(rng: random.Random, lat: float, lon: float) -> tuple[float, float]:
-    # Offices of one town spread over its streets (±1 km) instead of stacking on one point.
-    return round(lat + rng.uniform(-0.009, 0.009), 5), round(lon + rng.uniform(-0.011, 0.011), 5)
+def city_radius_km(people: float) -> float:
+    """The radius of a town's built-up area the demo spreads its offices over (see CITY_RADIUS_KM)."""
+    return min(CITY_RADIUS_MAX_KM, max(CITY_RADIUS_MIN_KM, CITY_RADIUS_KM * math.sqrt(people / 100_000)))
 
 
-def _postal_code(rng: random.Random) -> str:
-    head = "".join(rng.choice("13456789") for _ in range(5))
-    return head + "".join(str(rng.randrange(10)) for _ in range(5))
+def _spread_points(generator: np.random.Generator, site: _Site, n: int) -> list[tuple[float, float]]:
+    """``n`` points over a town's built-up area, inside its county (the town's point if none fits)."""
+    if site.lat is None or site.lon is None:
+        return [(None, None)] * n  # the registry draws a point inside the county (estimated)
+    radius = city_radius_km(site.weight)
+    km_lon = KM_PER_DEGREE * math.cos(math.radians(site.lat))
+    points: list[tuple[float, float]] = []
+    for _round in range(_SPREAD_ROUNDS):
+        size = 2 * (n - len(points)) + 4
+        dy, dx = generator.normal(0.0, radius / 2, size), generator.normal(0.0, radius / 2, size)
+        lat = np.round(site.lat + dy / KM_PER_DEGREE, 5)
+        lon = np.round(site.lon + dx / km_lon, 5)
+        keep = (np.hypot(dx, dy) <= radius) & points_in_county(site.county, lat, lon)
+        points += [(float(a), float(b)) for a, b in zip(lat[keep], lon[keep], strict=True)]
+        if len(points) >= n:
+            return points[:n]
+    # A town whose point lies outside its county's outline (a few coastal towns): at the town's point.
+    return points + [(site.lat, site.lon)] * (n - len(points))
+
+
+def _villages_chosen(rng: random.Random, sites: _Sites, county: str, n: int) -> list[_Site]:
+    """``n`` villages of a county for rural offices: villages with people first, in a random order
+    weighted by their size (one office each, one more per VILLAGE_PEOPLE_PER_OFFICE people), then other
+    settlements of the official list (their points estimated by the registry)."""
+    villages = sites.villages.get(county, [])
+    order = sorted(villages, key=lambda site: -(rng.random() ** (1.0 / site.weight)))
+    extra = [site for site in order for _ in range(int(site.weight // VILLAGE_PEOPLE_PER_OFFICE))]
+    chosen = (order + extra)[:n]
+    if len(chosen) < n:
+        hamlets = sites.hamlets(county)
+        picked = rng.sample(hamlets, min(n - len(chosen), len(hamlets)))
+        chosen += [_site(county, place) for place in picked]
+    if len(chosen) < n:  # more offices than settlements: some share one
+        chosen += rng.choices(chosen, k=n - len(chosen))
+    return chosen
 
 
 def _operator(rng: random.Random, place: str) -> OperatorDraft:
@@ -200,65 +367,93 @@ def plan_offices(*, total: int, rng: random.Random) -> list[OfficeDraft]:
     return _plan(total=total, rng=rng, provinces=provinces, counties=counties)
 
 
-def _places_of(province: Province) -> list[Place]:
-    return list(
-        Place.objects.filter(county__province=province)
-        .only(
-            "kind",
-            "code",
-            "city_code",
-            "name_fa",
-            "lat",
-            "lon",
-            "population_2016",
-            "population_geonames",
-            "county_id",
-        )
-        .order_by("id")
-    )
+@dataclass(frozen=True)
+class _Place:
+    county_id: int
+    kind: str
+    code: str | None
+    city_code: str | None
+    name_fa: str
+    lat: float | None
+    lon: float | None
+    population_2016: int | None
+    population_geonames: int | None
+
+
+def _places_by_county() -> dict[int, list[_Place]]:
+    """Every place, as plain rows (100,000 model instances would cost seconds), by county id."""
+    places: dict[int, list[_Place]] = defaultdict(list)
+    fields = [f.name for f in dataclasses.fields(_Place)]
+    for row in Place.objects.order_by("id").values_list(*fields):
+        places[row[0]].append(_Place(*row))
+    return places
 
 
 def _plan(*, total: int, rng: random.Random, provinces: list[Province], counties: dict) -> list[OfficeDraft]:
-    per_province = allocate(total, [province.population_2016 for province in provinces])
+    numbering = province_numbering()
+    spread = spread_draw(rng, provinces, [c for p in provinces for c in counties[p.pk]])
+    generator = np.random.default_rng(rng.getrandbits(64))  # the points inside towns
+    kinds = list(KIND_SHARES)
+    national = dict(zip(kinds, allocate(total, list(KIND_SHARES.values())), strict=True))
+    per_province: dict[str, list[int]] = {}
+    for kind in kinds:
+        people = [p.rural_2016 if kind == OfficeKind.ICT else p.urban_2016 for p in provinces]
+        weights = [
+            n * spread.province[p.code] * spread.kind[p.code, kind]
+            for n, p in zip(people, provinces, strict=True)
+        ]
+        per_province[kind] = allocate(national[kind], weights)
+    locations_prepare([c.code for p in provinces for c in counties[p.pk]])
+    places = _places_by_county()
     drafts: list[OfficeDraft] = []
-    for province, share in zip(provinces, per_province, strict=True):
+    for index, province in enumerate(provinces):
         province_counties = counties[province.pk]
-        towns, villages = _sites(province, province_counties, _places_of(province))
-        kinds = list(KIND_SHARES)
-        per_kind = dict(zip(kinds, allocate(share, list(KIND_SHARES.values())), strict=True))
+        sites = _sites(province_counties, places)
+        facts = numbering[province.code]
         for kind in kinds:
             rural = kind == OfficeKind.ICT
-            pool = villages if rural else towns
-            weighted = _county_weights(province_counties, "rural_2016" if rural else "urban_2016", pool)
-            if not weighted:  # a province without villages in the data: ICT offices go to small towns
-                pool, weighted = towns, _county_weights(province_counties, "urban_2016", towns)
-            per_county = allocate(per_kind[kind], [weight for _, weight in weighted])
+            if rural and any(sites.rural(c.code) for c in province_counties):
+                weighted = _county_weights(province_counties, "rural_2016", sites.rural, spread)
+            else:  # a province without villages in the data: its ICT offices go to small towns
+                rural = False
+                weighted = _county_weights(province_counties, "urban_2016", sites.has_towns, spread)
+            per_county = allocate(per_province[kind][index], [weight for _, weight in weighted])
             for (county, _), count in zip(weighted, per_county, strict=True):
-                sites = pool[county.code]
+                if not count:
+                    continue
                 if rural:
-                    chosen = rng.sample(sites, count) if count <= len(sites) else rng.choices(sites, k=count)
-                else:
-                    chosen = rng.choices(sites, weights=[site.weight for site in sites], k=count)
-                for site in chosen:
-                    drafts.append(_draft(kind=kind, province=province, site=site, rural=rural, rng=rng))
+                    for site in _villages_chosen(rng, sites, county.code, count):
+                        drafts.append(_draft(kind=kind, province=province, site=site, rural=True,
+                                             point=(site.lat, site.lon), facts=facts, rng=rng))  # fmt: skip
+                    continue
+                towns = sites.towns[county.code]
+                chosen = Counter(rng.choices(range(len(towns)), weights=[t.weight for t in towns], k=count))
+                for town_index, n in sorted(chosen.items()):
+                    site = towns[town_index]
+                    for point in _spread_points(generator, site, n):
+                        drafts.append(_draft(kind=kind, province=province, site=site, rural=False,
+                                             point=point, facts=facts, rng=rng))  # fmt: skip
     return drafts
 
 
-def _draft(*, kind: str, province: Province, site: _Site, rural: bool, rng: random.Random) -> OfficeDraft:
-    lat = lon = None
-    if site.lat is not None and site.lon is not None:
-        lat, lon = (site.lat, site.lon) if rural else _jitter(rng, site.lat, site.lon)
+def _draft(
+    *,
+    kind: str,
+    province: Province,
+    site: _Site,
+    rural: bool,
+    point: tuple[float | None, float | None],
+    facts: ProvinceNumbering,
+    rng: random.Random,
+) -> OfficeDraft:
     if rural:
         hours, counters = HOURS_VILLAGE, 1
     else:
         hours = HOURS_CITY if kind == OfficeKind.PISHKHAN and rng.random() < 0.6 else HOURS_CITY_SHORT
         counters = rng.randint(2, 8) if kind == OfficeKind.PISHKHAN else rng.randint(1, 4)
-    title = KIND_TITLES[kind]
-    street = rng.choice(
-        ("خیابان امام", "خیابان انقلاب", "بلوار آزادی", "خیابان شهدا", "میدان اصلی", "خیابان بهار")
-    )
+    lat, lon = point
     return OfficeDraft(
-        name=f"{title} {site.name}",
+        name=f"{KIND_TITLES[kind]} {site.name}",
         kind=kind,
         province=province.code,
         county=site.county,
@@ -266,11 +461,11 @@ def _draft(*, kind: str, province: Province, site: _Site, rural: bool, rng: rand
         lat=lat,
         lon=lon,
         setting=OfficeSetting.RURAL if rural else OfficeSetting.URBAN,
-        address=f"{site.name}، {street}، پلاک {rng.randint(1, 400)}" if not rural else f"روستای {site.name}",
-        postal_code=_postal_code(rng),
+        address=names.village_address(rng, site.name) if rural else names.street_address(rng, site.name),
+        postal_code=names.postal_code(rng, facts.postal_prefixes),
         counters=counters,
         opening_hours=hours,
-        phone="0" + "".join(str(rng.randrange(10)) for _ in range(10)),
+        phone=names.phone(rng, facts.area_code),
         organisation=ORGANISATION_OF_KIND.get(kind),
         operator=_operator(rng, site.name),
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
@@ -85,6 +86,23 @@ def provinces() -> list[Row]:
         }
         for row in _csv_rows(_shipped("provinces.csv"))
     ]
+
+
+@dataclass(frozen=True)
+class ProvinceNumbering:
+    """A province's telephone area code (with the trunk 0, e.g. ``021``) and the first two digits its
+    postal codes start with (``data/province_numbering.csv``; provenance in ``data/NOTICE.md``)."""
+
+    area_code: str
+    postal_prefixes: tuple[str, ...]
+
+
+def province_numbering() -> dict[str, ProvinceNumbering]:
+    """Each province's area code and postal-code prefixes, by province code."""
+    return {
+        row["code"]: ProvinceNumbering(row["area_code"], tuple(row["postal_prefixes"].split()))
+        for row in _csv_rows(_shipped("province_numbering.csv"))
+    }
 
 
 def counties() -> list[Row]:

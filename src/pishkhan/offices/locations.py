@@ -116,6 +116,12 @@ def point_in_county(
     return haversine_km(lat, lon, nearest.y, nearest.x) <= tolerance_km
 
 
+def points_in_county(county_code: str, lat: Any, lon: Any) -> Any:
+    """Which of many points (arrays of lat and lon) lie inside a county's outline (its province's when
+    it has none): one vectorised test, no tolerance. A boolean array."""
+    return shapely.contains_xy(_area(county_code).geometry, lon, lat)
+
+
 def random_point_in_county(county: County | str, rng: random.Random) -> tuple[float, float]:
     """A point (lat, lon) drawn uniformly inside a county, for a village whose coordinates are unknown.
 
