@@ -110,10 +110,10 @@ def group_detail(request: HttpRequest, code: str) -> HttpResponse:
     form = ScheduleForm()
     if request.method == "POST":
         action = request.POST.get("action", "")
-        _permit(principal, action, GROUP_ACTIONS, province.code)
         if action == "schedule":
             form = ScheduleForm(request.POST)
         try:
+            _permit(principal, action, GROUP_ACTIONS, province.code)
             group = group or groups.working_group_ensure(province=province, actor=principal)
             if action == "member_add":
                 groups.member_add(
@@ -261,8 +261,8 @@ def session_detail(request: HttpRequest, code: str, number: int) -> HttpResponse
     error, status = "", 200
     if request.method == "POST":
         action = request.POST.get("action", "")
-        _permit(principal, action, SESSION_ACTIONS, province.code)
         try:
+            _permit(principal, action, SESSION_ACTIONS, province.code)
             _session_act(request, session, principal, action)
         except ApplicationError as refused:
             if refused.status == 404:
