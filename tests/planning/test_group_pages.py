@@ -151,3 +151,16 @@ def test_a_session_held_through_the_pages(world):  # noqa: F811
     assert xlsx.status_code == 200
     assert xlsx.content[:2] == b"PK"
     assert WorkingGroup.objects.count() == 1
+
+
+def test_the_api_gives_the_sessions_in_jurisdiction_only(world):  # noqa: F811
+    _schedule(_chair())
+    body = signed_in("cra", "regulator").get("/api/v1/planning/working-groups/23/sessions").json()
+    assert body["province"] == "23"
+    assert {m["role"] for m in body["members"]} == {"chair", "governorate", "employment"}
+    assert body["sessions"][0]["number"] == 1
+    assert body["sessions"][0]["items"][0]["votes"] == {"yes": 0, "no": 0, "abstain": 0}
+    isfahan = signed_in("dir10", "directorate", "10")
+    assert isfahan.get("/api/v1/planning/working-groups/23/sessions").status_code == 404
+    assert isfahan.get("/api/v1/planning/working-groups/10/sessions").json()["sessions"] == []
+    assert signed_in("op", "licensee").get("/api/v1/planning/working-groups/23/sessions").status_code == 403
