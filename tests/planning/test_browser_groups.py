@@ -158,5 +158,5 @@ def test_the_tehran_working_group_decides_a_quota_that_refuses_an_approval(
 
     quota = CountyQuota.objects.get(county__code="2301", office_kind="pishkhan")
     assert quota.maximum == 1
-    assert "session 1" in quota.basis
+    assert "جلسه 1" in quota.basis  # "Working group of تهران, session 1, item …", in Persian
     assert LicenceApplication.objects.get(number=number).status == "recommended"

@@ -358,6 +358,18 @@ def session_schedule(
     return session
 
 
+def _session_in(session: Session, status: str, message: str) -> None:
+    """Refuse (409, in words a person reads) a step the session's stored state does not allow; the
+    transition table checks again on the locked row."""
+    if Session.objects.filter(pk=session.pk).values_list("status", flat=True).first() != status:
+        raise ConflictError(message)
+
+
+def _item_carried(item: AgendaItem) -> None:
+    if AgendaItem.objects.filter(pk=item.pk).values_list("status", flat=True).first() != ItemStatus.CARRIED:
+        raise ConflictError(_("Only a carried decision awaiting review can be confirmed or returned."))
+
+
 def _session_editable(session: Session) -> None:
     if session.status not in (SessionStatus.SCHEDULED, SessionStatus.OPEN):
         raise ConflictError(_("The session is over: its agenda can no longer change."))
@@ -420,7 +432,7 @@ def agenda_item_edit(
     """Change an open item's title and proposed quotas, before anyone has voted on it."""
     fields = _item_fields(title, pishkhan_quota, ict_quota, item.county)
     with transaction.atomic():
-        locked = AgendaItem.objects.select_for_update().select_related("session").get(pk=item.pk)
+        locked = AgendaItem.objects.select_for_update(of=("self",)).select_related("session").get(pk=item.pk)
         _session_editable(locked.session)
         if locked.status != ItemStatus.OPEN:
             raise ConflictError(_("This item is decided: it can no longer change."))
@@ -441,6 +453,7 @@ def session_open(
 ) -> Session:
     """Open a scheduled session with the members present (their ids): only they vote."""
     members = _present_members(session, present)
+    _session_in(session, SessionStatus.SCHEDULED, _("Only a scheduled session can be opened."))
     with transaction.atomic():
         opened = transition_apply(
             session,
@@ -501,6 +514,7 @@ def attendance_set(*, session: Session, present: list[int], actor: Actor) -> Ses
 def session_close(*, session: Session, minutes: str, actor: Actor, now: dt.datetime | None = None) -> Session:
     """Close an open session with its minutes; items still open are deferred to a later session."""
     minutes = _text(minutes, "minutes", limit=MINUTES_MAX, required=True)
+    _session_in(session, SessionStatus.OPEN, _("Only an open session can be closed."))
     with transaction.atomic():
         closed = transition_apply(
             session,
@@ -519,6 +533,7 @@ def session_close(*, session: Session, minutes: str, actor: Actor, now: dt.datet
 def session_cancel(*, session: Session, reason: str, actor: Actor) -> Session:
     """Cancel a scheduled session (it never met)."""
     reason = _text(reason, "reason", limit=2000, required=True)
+    _session_in(session, SessionStatus.SCHEDULED, _("Only a scheduled session can be cancelled."))
     return transition_apply(
         session,
         table=SESSION_TRANSITIONS,
@@ -577,7 +592,12 @@ def vote_cast(*, item: AgendaItem, choice: str, actor: Actor, now: dt.datetime |
     if choice not in VoteChoice.values:
         _refuse("choice", _("Vote yes, no or abstain."))
     with transaction.atomic():
-        locked = AgendaItem.objects.select_for_update().select_related("session").filter(pk=item.pk).first()
+        locked = (
+            AgendaItem.objects.select_for_update(of=("self",))
+            .select_related("session")
+            .filter(pk=item.pk)
+            .first()
+        )
         if locked is None:
             raise NotFoundError("item")
         member = member_of(group=locked.session.group, actor=actor)
@@ -611,7 +631,7 @@ def item_decide(*, item: AgendaItem, actor: Actor, now: dt.datetime | None = Non
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            AgendaItem.objects.select_for_update()
+            AgendaItem.objects.select_for_update(of=("self",))
             .select_related("session", "session__group", "session__group__province", "county")
             .filter(pk=item.pk)
             .first()
@@ -668,6 +688,7 @@ def item_decide(*, item: AgendaItem, actor: Actor, now: dt.datetime | None = Non
 
 def decision_confirm(*, item: AgendaItem, actor: Actor, now: dt.datetime | None = None) -> AgendaItem:
     """The regulator confirms a carried decision (it stays in force)."""
+    _item_carried(item)
     return transition_apply(
         item,
         table=ITEM_TRANSITIONS,
@@ -685,9 +706,10 @@ def decision_return(
     """The regulator returns a carried decision with a reason: the county's quotas go back to what
     they were (through licensing, audited), and the county may come up at a later session."""
     reason = _text(reason, "reason", limit=2000, required=True)
+    _item_carried(item)
     with transaction.atomic():
         locked = (
-            AgendaItem.objects.select_for_update()
+            AgendaItem.objects.select_for_update(of=("self",))
             .select_related("session", "session__group", "session__group__province", "county")
             .filter(pk=item.pk)
             .first()
