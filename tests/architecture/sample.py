@@ -15,6 +15,8 @@ from django.utils import timezone
 from pishkhan.accounts.models import User
 from pishkhan.licensing.models import LicenceApplication
 from pishkhan.offices.services import conversion_request
+from pishkhan.planning import groups as working_groups
+from pishkhan.planning.models import Session
 from pishkhan.supervision.criteria import InactivityCriteria
 from pishkhan.supervision.evaluators import Finding
 from pishkhan.supervision.models import (
@@ -65,6 +67,7 @@ class Sample:
     photo_id: int
     alert: Alert  # an overcharge alert about the office
     sanction: SanctionCase  # against the office's licence
+    session: Session  # of Tehran's working group, scheduled, its agenda generated
 
 
 def sample_build() -> Sample:
@@ -100,6 +103,11 @@ def sample_build() -> Sample:
     )
     sanction = sanction_open(office_code=office.code, ground="overcharge", facts="بیش از تعرفه", actor=None)
     scores_compute(month=JalaliMonth.of(timezone.now()), actor=None)  # the office's score page
+    group = working_groups.working_group_ensure(province=office.province, actor=None)
+    working_groups.member_add(group=group, username=directorate().username, role="chair", actor=None)
+    session = working_groups.session_schedule(
+        group=group, scheduled_at=timezone.now() + dt.timedelta(days=1), actor=None
+    )
     return Sample(
         agency=agency,
         service=service,
@@ -122,6 +130,7 @@ def sample_build() -> Sample:
             ),
         ),
         sanction=sanction,
+        session=session,
     )
 
 

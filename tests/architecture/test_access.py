@@ -78,6 +78,9 @@ SAMPLE_KWARGS = {
     "supervision:my_case_step": lambda s: {"number": s.sanction.number, "step": "answer"},
     "supervision:score_office": lambda s: {"code": s.office.code},
     "planning:province": lambda s: {"code": s.office.province.code},
+    "planning:group": lambda s: {"code": s.office.province.code},
+    "planning:session": lambda s: {"code": s.office.province.code, "number": s.session.number},
+    "planning:session_report": lambda s: {"code": s.office.province.code, "number": s.session.number},
     "licensing:licence_detail": lambda s: {"number": s.licence.number},
     "licensing:application_detail": lambda s: {"number": s.application.number},
     "licensing:application_document": lambda s: {

@@ -69,6 +69,7 @@ def test_only_staff_see_the_administration_entry(client):
         "/offices/conversions/",
         "/transactions/",
         "/planning/",
+        "/planning/working-groups/",
         "/licensing/",
         "/supervision/board/",
         "/supervision/alerts/",
@@ -160,7 +161,16 @@ def test_the_bar_groups_a_regulators_entries_into_a_few_menus(english):
             "Public services",
             ["/services/", "/find/", "/track/", "/licences/check/", "/complaints/track/", "/api/v1/docs"],
         ),
-        ("Office network", ["/offices/", "/offices/conversions/", "/transactions/", "/planning/"]),
+        (
+            "Office network",
+            [
+                "/offices/",
+                "/offices/conversions/",
+                "/transactions/",
+                "/planning/",
+                "/planning/working-groups/",
+            ],
+        ),
         ("", ["/licensing/"]),  # a menu of which one sees a single entry is that entry alone
         (
             "Supervision",

@@ -71,6 +71,11 @@ PERMISSIONS: dict[str, str] = {
     "supervision.appeals": _("Decide appeals against sanctions"),
     "supervision.scores": _("See offices' monthly scores and rankings"),
     "planning.view": _("See demand, coverage and proposed plans"),
+    "planning.vote": _("Vote in one's province's working group, as a member present at its session"),
+    "planning.sessions": _(
+        "Manage a province's working group: its members, sessions, agenda, attendance, decisions and minutes"
+    ),
+    "planning.confirm": _("Confirm or return the decisions of provinces' working groups"),
 }
 
 # Which jurisdiction kinds each role may be given.
@@ -105,7 +110,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {"supervision.view", "supervision.campaign", "supervision.complaints"}
         | {"supervision.board", "supervision.alerts", "supervision.configure", "supervision.inspections"}
         | {"supervision.sanction", "supervision.appeals", "supervision.scores"}
-        | {"planning.view"}
+        | {"planning.view", "planning.confirm"}
     ),
     Role.DIRECTORATE: frozenset(
         _EVERYONE
@@ -116,9 +121,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {"supervision.view", "supervision.complaints"}
         | {"supervision.board", "supervision.alerts", "supervision.inspections", "supervision.sanction"}
         | {"supervision.scores"}
-        | {"planning.view"}
+        | {"planning.view", "planning.vote", "planning.sessions"}
     ),
-    Role.WORKING_GROUP: frozenset(_EVERYONE | {"offices.view", "planning.view"}),
+    Role.WORKING_GROUP: frozenset(_EVERYONE | {"offices.view", "planning.view", "planning.vote"}),
     Role.INSPECTOR: frozenset(
         _EVERYONE
         | {"audit.view", "offices.view", "transactions.view", "licensing.view"}

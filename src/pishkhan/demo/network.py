@@ -63,6 +63,7 @@ from pishkhan.demo.history import UP_DAYS, UP_SCALE, history_build
 from pishkhan.demo.licences import licences_build
 from pishkhan.demo.sanctions import demo_sanctions_build
 from pishkhan.demo.services import DEMO_JURISDICTIONS
+from pishkhan.demo.workgroups import working_groups_build
 from pishkhan.geo.dataset import ProvinceNumbering, province_numbering
 from pishkhan.geo.models import County, Place, PlaceKind, Province
 from pishkhan.offices.locations import KM_PER_DEGREE, locations_prepare, points_in_county
@@ -675,4 +676,5 @@ def network_build(
     report.counts["demand points"] = demand_build(seed=seed, now=timezone.now())
     report.counts["plans"] = coverage_compute(now=timezone.now()).plans.count()
     step("coverage", started)
+    report.counts["working group agenda items"] = working_groups_build(actor=actor)  # planning's groups
     return report

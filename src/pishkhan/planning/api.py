@@ -1,5 +1,6 @@
 """Planning in the API: ``GET /planning/coverage`` — the latest coverage run, per province and, with
-``?province=``, per county of that province.
+``?province=``, per county of that province; ``GET /planning/working-groups/{province}/sessions`` — a
+province's working group, its sessions, votes and decisions.
 
 Readers hold ``planning.view`` and see their jurisdiction (``selectors.planning_scope``): the regulator
 every province, a directorate, working group or provincial inspector their own; any other province
@@ -110,4 +111,107 @@ def coverage(request: HttpRequest, province: str = "") -> dict:
             for p in provinces
         ],
         "counties": counties,
+    }
+
+
+class VotesOut(Schema):
+    yes: int
+    no: int
+    abstain: int
+
+
+class AgendaItemOut(Schema):
+    number: int
+    title: str
+    county: str | None
+    pishkhan_quota: int | None
+    ict_quota: int | None
+    status: str
+    votes: VotesOut
+    decided_at: dt.datetime | None
+    return_reason: str
+
+
+class MemberOut(Schema):
+    username: str
+    name: str
+    role: str
+
+
+class SessionOut(Schema):
+    number: int
+    status: str
+    scheduled_at: dt.datetime
+    place: str
+    opened_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    minutes: str
+    present: list[str]
+    items: list[AgendaItemOut]
+
+
+class WorkingGroupSessionsOut(Schema):
+    province: str
+    members: list[MemberOut]
+    sessions: list[SessionOut]
+
+
+@router.get(
+    "/planning/working-groups/{province}/sessions",
+    response=WorkingGroupSessionsOut,
+    summary="A province's working group: members and sessions",
+)
+def working_group_sessions(request: HttpRequest, province: str) -> dict:
+    """The working group of a province in your jurisdiction: its members, and its sessions (newest
+    first) with attendance, agenda items, their votes and decisions. Another province is a 404."""
+    principal: Principal = request.auth  # type: ignore[attr-defined]
+    require(principal, "planning.view")
+    scope = selectors.planning_scope(principal)
+    if scope is None:
+        raise PermissionDeniedError(_("You may not see planning."))
+    found = selectors.province_get_scoped(code=province, scope=scope)
+    group = selectors.working_group_of(province=found)
+    if group is None:
+        return {"province": found.code, "members": [], "sessions": []}  # type: ignore[attr-defined]
+    members = list(selectors.members_of(group=group))
+    sessions = []
+    for session in selectors.sessions_of(group=group):
+        present = selectors.attendance_of(session=session)
+        votes = selectors.votes_of(session=session)
+        items = []
+        for item in selectors.items_of(session=session):
+            counted = {"yes": 0, "no": 0, "abstain": 0}
+            for member_id, choice in votes.get(item.pk, {}).items():
+                if member_id in present:
+                    counted[choice] += 1
+            items.append(
+                {
+                    "number": item.number,
+                    "title": item.title,
+                    "county": item.county.code if item.county else None,
+                    "pishkhan_quota": item.pishkhan_quota,
+                    "ict_quota": item.ict_quota,
+                    "status": item.status,
+                    "votes": counted,
+                    "decided_at": item.decided_at,
+                    "return_reason": item.return_reason,
+                }
+            )
+        sessions.append(
+            {
+                "number": session.number,
+                "status": session.status,
+                "scheduled_at": session.scheduled_at,
+                "place": session.place,
+                "opened_at": session.opened_at,
+                "closed_at": session.closed_at,
+                "minutes": session.minutes,
+                "present": sorted(m.user.username for m in members if m.pk in present),
+                "items": items,
+            }
+        )
+    return {
+        "province": found.code,  # type: ignore[attr-defined]
+        "members": [{"username": m.user.username, "name": m.name, "role": m.role} for m in members],
+        "sessions": sessions,
     }

@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pishkhan.planning.states import ItemStatus, MemberRole, SessionStatus, VoteChoice
+
 
 class Setting(models.TextChoices):
     """Whether people live in a city or in the countryside (and which office kind serves them)."""
@@ -172,3 +174,158 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return f"plan {self.province_id} {self.setting}"
+
+
+# --- Working groups (docs/planning.md, "Working groups") -------------------------------------------
+
+
+class WorkingGroup(models.Model):
+    """A province's working group: it assesses how many offices the province's counties need and
+    decides their quotas."""
+
+    province = models.OneToOneField(
+        "geo.Province", on_delete=models.PROTECT, related_name="+", verbose_name=_("province")
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        ordering = ["province__code"]
+        verbose_name = _("working group")
+        verbose_name_plural = _("working groups")
+
+    def __str__(self) -> str:
+        return f"working group {self.province_id}"
+
+
+class Member(models.Model):
+    """A person sitting in a working group, in a role; a member who left is kept (``active`` off) so
+    that past attendance and votes still name them."""
+
+    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    role = models.CharField(_("role in the group"), max_length=12, choices=MemberRole.choices)
+    active = models.BooleanField(_("active"), default=True)
+    added_at = models.DateTimeField(_("added at"))
+
+    class Meta:
+        ordering = ["group_id", "role", "id"]
+        verbose_name = _("working group member")
+        verbose_name_plural = _("working group members")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="planning_member_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.group_id}"
+
+    @property
+    def name(self) -> str:
+        return self.user.get_full_name() or self.user.username
+
+
+class Session(models.Model):
+    """A meeting of a working group: scheduled, opened with its attendance, closed with its minutes."""
+
+    group = models.ForeignKey(WorkingGroup, on_delete=models.PROTECT, related_name="sessions")
+    number = models.PositiveIntegerField(_("number"))
+    scheduled_at = models.DateTimeField(_("scheduled for"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
+    )
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    created_by = models.CharField(_("scheduled by"), max_length=150)
+
+    class Meta:
+        ordering = ["group_id", "-number"]
+        verbose_name = _("working group session")
+        verbose_name_plural = _("working group sessions")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "number"], name="planning_session_number_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"session {self.number} of {self.group_id}"
+
+
+class Attendance(models.Model):
+    """A member present at a session (only they vote)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["session_id", "member_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "member"], name="planning_attendance_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} at {self.session_id}"
+
+
+class AgendaItem(models.Model):
+    """One item of a session's agenda. A quota item proposes the most Pishkhan and rural ICT offices
+    a county may have in force; carried, those become the county's quotas (licensing)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="items")
+    number = models.PositiveIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+    county = models.ForeignKey(
+        "geo.County",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("county"),
+    )
+    pishkhan_quota = models.PositiveIntegerField(_("Pishkhan offices"), null=True, blank=True)
+    ict_quota = models.PositiveIntegerField(_("rural ICT offices"), null=True, blank=True)
+    # What the agenda was generated from: {"served", "proposed_urban", "proposed_rural",
+    # "pending_pishkhan", "pending_ict", "in_force_pishkhan", "in_force_ict", "conversions_due",
+    # "quota_pishkhan", "quota_ict"} (absent keys: not known).
+    facts = models.JSONField(_("facts"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=ItemStatus.choices, default=ItemStatus.OPEN)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # The quotas before the decision, {"pishkhan": n | None, "ict": n | None}: what a return restores.
+    quotas_before = models.JSONField(_("quotas before"), default=dict, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.CharField(_("reviewed by"), max_length=150, blank=True)
+    return_reason = models.TextField(_("reason for the return"), blank=True)
+
+    class Meta:
+        ordering = ["session_id", "number"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "number"], name="planning_item_number_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"item {self.number} of {self.session_id}"
+
+    @property
+    def is_quota(self) -> bool:
+        return self.county_id is not None
+
+
+class Vote(models.Model):
+    """A present member's vote on an item: one each, changeable until the item is decided."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="votes")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(_("vote"), max_length=8, choices=VoteChoice.choices)
+    cast_at = models.DateTimeField(_("cast at"))
+
+    class Meta:
+        ordering = ["item_id", "member_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "member"], name="planning_vote_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.choice} on {self.item_id}"

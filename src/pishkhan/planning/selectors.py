@@ -5,12 +5,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from pishkhan.accounts.permissions import Principal, has_perm
 from pishkhan.common.errors import NotFoundError
 from pishkhan.geo.selectors import province_get, province_list
-from pishkhan.planning.models import CountyCoverage, CoverageRun, DemandPoint, Plan, Served
+from pishkhan.planning.models import (
+    AgendaItem,
+    Attendance,
+    CountyCoverage,
+    CoverageRun,
+    DemandPoint,
+    Member,
+    Plan,
+    Served,
+    Session,
+    Vote,
+    WorkingGroup,
+)
+from pishkhan.planning.states import ItemStatus
 
 Scope = dict[str, str]
 
@@ -114,3 +127,76 @@ def demand_points(*, province: object) -> QuerySet[DemandPoint]:
 
 def plans_of(*, province: object) -> list[Plan]:
     return list(Plan.objects.filter(province=province).order_by("setting"))
+
+
+# --- Working groups -------------------------------------------------------------------------------
+
+
+def working_group_of(*, province: object) -> WorkingGroup | None:
+    return WorkingGroup.objects.filter(province=province).first()
+
+
+def working_groups(*, scope: Scope) -> QuerySet[WorkingGroup]:
+    """The working groups in scope, with their counts of active members and of sessions."""
+    groups = WorkingGroup.objects.select_related("province").defer("province__boundary")
+    if "province" in scope:
+        groups = groups.filter(province__code=scope["province"])
+    return groups.annotate(
+        member_count=Count("members", filter=Q(members__active=True), distinct=True),
+        session_count=Count("sessions", distinct=True),
+    ).order_by("province__code")
+
+
+def members_of(*, group: WorkingGroup, active: bool = True) -> QuerySet[Member]:
+    return group.members.filter(active=active).select_related("user").order_by("role", "id")
+
+
+def sessions_of(*, group: WorkingGroup) -> QuerySet[Session]:
+    return group.sessions.annotate(item_count=Count("items")).order_by("-number")
+
+
+def session_get(*, group: WorkingGroup, number: int) -> Session:
+    session = group.sessions.select_related("group", "group__province").filter(number=number).first()
+    if session is None:
+        raise NotFoundError("session")
+    return session
+
+
+def items_of(*, session: Session) -> QuerySet[AgendaItem]:
+    return session.items.select_related("county").defer("county__boundary").order_by("number")
+
+
+def item_get(*, session: Session, number: object) -> AgendaItem:
+    try:
+        wanted = int(str(number))
+    except ValueError:
+        raise NotFoundError("item") from None
+    item = session.items.select_related("session", "county").filter(number=wanted).first()
+    if item is None:
+        raise NotFoundError("item")
+    return item
+
+
+def attendance_of(*, session: Session) -> set[int]:
+    """The ids of the members present."""
+    return set(Attendance.objects.filter(session=session).values_list("member_id", flat=True))
+
+
+def votes_of(*, session: Session) -> dict[int, dict[int, str]]:
+    """item id → member id → choice."""
+    votes: dict[int, dict[int, str]] = {}
+    for item_id, member_id, choice in Vote.objects.filter(item__session=session).values_list(
+        "item_id", "member_id", "choice"
+    ):
+        votes.setdefault(item_id, {})[member_id] = choice
+    return votes
+
+
+def decisions_awaiting_review(*, scope: Scope) -> QuerySet[AgendaItem]:
+    """Carried decisions the regulator has neither confirmed nor returned, oldest first."""
+    items = AgendaItem.objects.filter(status=ItemStatus.CARRIED).select_related(
+        "session", "session__group", "session__group__province", "county"
+    )
+    if "province" in scope:
+        items = items.filter(session__group__province__code=scope["province"])
+    return items.defer("county__boundary", "session__group__province__boundary").order_by("decided_at", "id")

@@ -110,6 +110,7 @@ MENU: list[MenuEntry] = [
         group=NETWORK,
     ),
     MenuEntry(_("Coverage and needs"), "planning:home", audience="planning.view", group=NETWORK),
+    MenuEntry(_("Working groups"), "planning:groups", audience="planning.view", group=NETWORK),
     MenuEntry(_("Licences"), "licensing:licence_list", audience="licensing.view", group=LICENSING),
     MenuEntry(_("My licences"), "licensing:my_licences", audience="licensing.view_own", group=LICENSING),
     # Supervision as a directorate's day goes: the board, what the rules raised, what citizens

@@ -349,3 +349,8 @@ PISHKHAN_DEMAND_SEED = 1405
 PISHKHAN_PLAN_BUDGET = 5
 PISHKHAN_PLAN_BUDGET_MAX = 200
 PISHKHAN_PLAN_TIME_LIMIT = 10.0
+# Provinces' working groups (docs/planning.md, "Working groups"): an item is decided only when the members
+# present are more than QUORUM × the group's members, and carried when its yes votes are more than
+# MAJORITY × the votes cast (yes and no; abstentions are not cast).
+PISHKHAN_WORKING_GROUP_QUORUM = 0.5
+PISHKHAN_WORKING_GROUP_MAJORITY = 0.5

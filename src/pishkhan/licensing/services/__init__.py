@@ -53,11 +53,12 @@ from pishkhan.licensing.services.proceedings import (
     proceeding_hearing_schedule,
     proceeding_open,
 )
-from pishkhan.licensing.services.quotas import county_quota_set
+from pishkhan.licensing.services.quotas import MAX_QUOTA, county_quota_clear, county_quota_set
 
 __all__ = [
     "BASIS_IMPORT",
     "MAX_DOCUMENT_BYTES",
+    "MAX_QUOTA",
     "ApplicantDraft",
     "LicenceDraft",
     "application_decide",
@@ -66,6 +67,7 @@ __all__ = [
     "application_submit",
     "application_take",
     "application_withdraw",
+    "county_quota_clear",
     "county_quota_set",
     "holder_key",
     "insert_numbered",

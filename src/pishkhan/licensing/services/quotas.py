@@ -79,6 +79,35 @@ def county_quota_set(
     return quota
 
 
+def county_quota_clear(*, county: str, office_kind: str, reason: str, actor: Actor, basis: str = "") -> bool:
+    """Remove a county's quota for a kind (no limit again), audited; False when there was none.
+
+    What a decision returned by the regulator restores when the county had no quota before it.
+    """
+    code = to_latin_digits(str(county or "").strip())
+    found = County.objects.filter(code=code).first()
+    if found is None:
+        _refuse("county", _("No county has the code %(code)s.") % {"code": county})
+    if office_kind not in LICENSED_KINDS:
+        _refuse("office_kind", _("The regulator licenses Pishkhan and rural ICT offices only."))
+    reason, basis = text_clean(reason, "reason", required=True), text_clean(basis, "basis")
+    with transaction.atomic():
+        quota = CountyQuota.objects.select_for_update().filter(county=found, office_kind=office_kind).first()
+        if quota is None:
+            return False
+        audit_record(
+            actor=actor,
+            action="county_quota.clear",
+            target=quota,
+            before={"maximum": quota.maximum},
+            after={"county": found.code, "office_kind": office_kind, "maximum": None},
+            reason=reason,
+            basis=basis,
+        )
+        quota.delete()
+    return True
+
+
 def quota_check(*, county: County, office_kind: str) -> None:
     """Refuse (409) one more licence of a kind in a county whose quota is reached. Inside the caller's
     transaction: the quota row stays locked until it commits, so concurrent approvals in the county
