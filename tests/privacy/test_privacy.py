@@ -225,3 +225,72 @@ def test_the_export_command_writes_an_owner_only_file(held, tmp_path, capsys):
         call_command("privacy_export", CITIZEN, "--out", str(out))
     with pytest.raises(CommandError, match="national ID"):
         call_command("privacy_export", "12345")
+
+
+# --- the privacy officer's pages -------------------------------------------------------------------
+
+
+def test_the_regulator_sees_the_policy_and_others_may_not(held, client):
+    from tests.licensing.factories import directorate, regulator
+
+    client.force_login(directorate())
+    assert client.get("/privacy/").status_code == 403
+    client.force_login(regulator())
+    page = client.get("/privacy/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'data-kind="transactions.mobile"' in body
+    assert 'id="subject-form"' in body
+    client.logout()
+    assert client.get("/privacy/").status_code == 302  # to sign in
+
+
+def _persian(text: str) -> str:
+    return text.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+
+
+def test_the_export_page_shows_a_persons_data_and_audits_it(held, client):
+    from tests.licensing.factories import regulator
+
+    officer = regulator()
+    client.force_login(officer)
+    form = {"national_id": CITIZEN, "mobile": COMPLAINANT, "reason": "SAR-9", "format": "page"}
+    page = client.post("/privacy/export/", form)
+    assert page.status_code == 200
+    assert page["Cache-Control"] == "no-store"
+    body = page.content.decode()
+    assert 'id="counter_transactions"' in body
+    assert _persian(held["old"].tracking_code) in body  # shown in Persian digits
+    assert _persian(held["old_complaint"].number) in body
+    entry = AuditEntry.objects.filter(action="privacy.subject_exported").get()
+    assert entry.actor_id == officer.pk
+    assert CITIZEN not in json.dumps(entry.after)
+
+    download = client.post("/privacy/export/", form | {"format": "json"})
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert len(json.loads(download.content)["sections"]["counter_transactions"]) == 2
+
+
+def test_the_export_form_refuses_an_invalid_id_or_a_missing_reference(held, client):
+    from tests.licensing.factories import regulator
+
+    client.force_login(regulator())
+    entries = AuditEntry.objects.count()
+    bad = client.post("/privacy/export/", {"national_id": "1234567890", "reason": "SAR-9"})
+    assert bad.status_code == 422
+    assert 'id="id_national_id_error"' in bad.content.decode()
+    missing = client.post("/privacy/export/", {"national_id": CITIZEN, "reason": ""})
+    assert missing.status_code == 422
+    assert AuditEntry.objects.count() == entries
+    assert client.get("/privacy/export/").status_code == 405
+
+
+@pytest.mark.django_db
+def test_the_retention_command_prints_and_changes_the_policy(capsys):
+    call_command("privacy_retention_set")
+    assert "supervision.complaint_mobile: 90 days after: The complaint is closed" in capsys.readouterr().out
+    call_command("privacy_retention_set", "supervision.complaint_mobile", "120", "--reason", "decision 12")
+    assert RetentionRule.objects.get(kind="supervision.complaint_mobile").days == 120
+    with pytest.raises(CommandError, match="reason"):
+        call_command("privacy_retention_set", "supervision.complaint_mobile", "30")
