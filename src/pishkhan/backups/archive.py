@@ -404,8 +404,12 @@ def backup_verify(directory: Path) -> dict[str, Any]:
             f"{path}: unknown backup format {manifest['format']!r} {manifest['format_version']!r}"
         )
     listed = {}
+    if not isinstance(manifest["files"], list) or not all(
+        isinstance(entry, dict) and {"path", "bytes", "sha256"} <= set(entry) for entry in manifest["files"]
+    ):
+        raise BackupError(f"{path} is not a Pishkhan backup manifest (its list of files is malformed)")
     for entry in manifest["files"]:
-        relative = Path(entry["path"])
+        relative = Path(str(entry["path"]))
         if relative.is_absolute() or ".." in relative.parts:
             raise BackupError(f"{path} names a file outside the backup: {entry['path']}")
         listed[relative.as_posix()] = entry
