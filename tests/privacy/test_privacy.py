@@ -294,3 +294,39 @@ def test_the_retention_command_prints_and_changes_the_policy(capsys):
     assert RetentionRule.objects.get(kind="supervision.complaint_mobile").days == 120
     with pytest.raises(CommandError, match="reason"):
         call_command("privacy_retention_set", "supervision.complaint_mobile", "30")
+
+
+def test_inspection_photos_past_their_years_go_with_their_files_and_the_inspection_stays(
+    held, settings, tmp_path
+):
+    from pishkhan.supervision.models import Inspection, InspectionPhoto
+    from pishkhan.supervision.services import Answer, inspection_conduct, inspection_plan
+    from tests.accounts.factories import UserFactory
+    from tests.licensing.factories import as_principal, directorate
+    from tests.supervision.inspection_factories import photo
+
+    settings.PISHKHAN_INSPECTION_PHOTO_DIR = tmp_path / "photos"
+    inspector = UserFactory(role="inspector", jurisdiction_code="23", username="insp-privacy")
+    inspection = inspection_plan(
+        office_code=held["office"].code,
+        planned_for=timezone.localdate() + dt.timedelta(days=1),
+        inspector=inspector.username,
+        actor=as_principal(directorate("23")),
+    )
+    inspection_conduct(
+        inspection=inspection,
+        actor=as_principal(inspector),
+        answers={"signboard": Answer("pass")},
+        photos=[("signboard", photo())],
+    )
+    old = InspectionPhoto.objects.get()
+    path = Path(old.file.path)
+    assert path.is_file()
+    assert _counts(privacy_purge(actor=OFFICER))["supervision.inspection_photos"] == 0
+    InspectionPhoto.objects.filter(pk=old.pk).update(uploaded_at=_ago(6 * 365))  # years pass
+
+    assert _counts(privacy_purge(actor=OFFICER))["supervision.inspection_photos"] == 1
+    assert not InspectionPhoto.objects.exists()
+    assert not path.exists()
+    assert Inspection.objects.filter(pk=inspection.pk).exists()
+    assert AuditEntry.objects.filter(action="supervision.inspection_photos_purged").count() == 1
