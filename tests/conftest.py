@@ -42,6 +42,7 @@ MIGRATION_SEEDS = [
     "pishkhan.supervision.migrations.0006_alert_rules",
     "pishkhan.supervision.migrations.0009_fine_table",
     "pishkhan.supervision.migrations.0011_score_weights",
+    "pishkhan.privacy.migrations.0002_retention_seed",
 ]
 
 

@@ -70,6 +70,10 @@ PERMISSIONS: dict[str, str] = {
     "supervision.sanction": _("Open sanction cases and take their steps: notice, hearing, decision"),
     "supervision.appeals": _("Decide appeals against sanctions"),
     "supervision.scores": _("See offices' monthly scores and rankings"),
+    "privacy.export": _(
+        "See the retention policy of personal data and export everything held about a person "
+        "(subject access requests)"
+    ),
     "planning.view": _("See demand, coverage and proposed plans"),
     "planning.vote": _("Vote in one's province's working group, as a member present at its session"),
     "planning.sessions": _(
@@ -111,6 +115,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {"supervision.board", "supervision.alerts", "supervision.configure", "supervision.inspections"}
         | {"supervision.sanction", "supervision.appeals", "supervision.scores"}
         | {"planning.view", "planning.confirm"}
+        | {"privacy.export"}
     ),
     Role.DIRECTORATE: frozenset(
         _EVERYONE

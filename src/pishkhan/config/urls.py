@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("pishkhan.supervision.urls")),
     path("", include("pishkhan.licensing.urls")),
     path("", include("pishkhan.planning.urls")),
+    path("", include("pishkhan.privacy.urls")),
     path("accounts/", include("pishkhan.accounts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

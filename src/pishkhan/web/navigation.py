@@ -135,6 +135,7 @@ MENU: list[MenuEntry] = [
         group=SUPERVISION,
     ),
     MenuEntry(_("Your account"), "accounts:account_detail", audience="accounts.view_self", group=ACCOUNT),
+    MenuEntry(_("Personal data"), "privacy:home", audience="privacy.export", group=ACCOUNT),
     MenuEntry(_("Administration"), "admin:index", audience=STAFF, group=ACCOUNT),
 ]
 

@@ -44,9 +44,11 @@ INSTALLED_APPS = [
     "pishkhan.gateway",
     "pishkhan.supervision",
     "pishkhan.planning",
+    "pishkhan.privacy",
     "pishkhan.api",
     "pishkhan.web",
     "pishkhan.demo",
+    "pishkhan.backups",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +235,8 @@ PISHKHAN_JOBS = [
     {"name": "supervision.scores", "path": "pishkhan.supervision.tasks.scores_compute", "every": 3600},
     # Planning: demand and coverage recomputed once a day (the job skips while today's run exists).
     {"name": "planning.coverage", "path": "pishkhan.planning.tasks.coverage_compute_daily", "every": 3600},
+    # The retention policy (privacy.RetentionRule): personal data past its period purged once a day.
+    {"name": "privacy.retention", "path": "pishkhan.privacy.tasks.retention_purge", "every": 86400},
 ]
 # The network board (supervision/liveness.py): an office open by its hours and not heard from
 # (heartbeat or transaction) for QUIET minutes is quiet, for OFFLINE minutes of its hours offline.
