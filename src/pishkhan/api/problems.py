@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -111,6 +112,15 @@ def install(api: NinjaAPI) -> None:
             code="bad-request",
             title="The request cannot be read",
             detail="The request is malformed.",
+        )
+
+    @api.exception_handler(MultiPartParserError)
+    def unreadable_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return problem(
+            status=400,
+            code="bad-request",
+            title="The request cannot be read",
+            detail="The multipart body cannot be read (is its boundary missing?).",
         )
 
     @api.exception_handler(Http404)
