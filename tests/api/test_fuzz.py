@@ -36,7 +36,7 @@ from pishkhan.transactions.lane import counter_lane
 from tests.accounts.factories import UserFactory
 from tests.transactions.conftest import counter  # noqa: F401 (a fixture)
 
-EXAMPLES = 5
+EXAMPLES = 4
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 
 
