@@ -19,7 +19,9 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -56,7 +58,8 @@ def _failures(error: BaseException) -> list[Failure]:
 
 @contextlib.contextmanager
 def _quiet():
-    """Django's log of every refused request (thousands) left out of the test's output."""
+    """Django's log of every refused request (thousands) left out of the test's output (entered after
+    Django's setup, which configures logging)."""
     logger = logging.getLogger("django.request")
     level = logger.level
     logger.setLevel(logging.ERROR)
@@ -64,6 +67,20 @@ def _quiet():
         yield
     finally:
         logger.setLevel(level)
+
+
+@contextlib.contextmanager
+def _kept_connection():
+    """The test's connection kept across requests, as Django's test client keeps it: a request's end
+    would otherwise close it (inside the test's transaction, autocommit is off), and with it the test
+    data on PostgreSQL."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 class Tally:
@@ -121,7 +138,7 @@ def test_no_server_error_undocumented_status_or_schema_violation(counter):  # no
     tally = Tally()
     started = time.monotonic()
 
-    with _quiet():  # after Django's setup, which configures logging
+    with _quiet(), _kept_connection():
         for result in schema.get_all_operations():
             operation = result.ok()
             for key in (counter["office_key"], regulator_key):

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.utils.translation import gettext
+
 PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
 ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
 LATIN_DIGITS = "0123456789"
@@ -75,11 +77,11 @@ def text_refusal(text: str) -> str | None:
     page can hold it), a control character other than whitespace (NUL among them), or a character of
     :data:`_SPOOFING`. The API asks it of every string it is sent (``pishkhan.api.middleware``)."""
     if _SURROGATE.search(text):
-        return "contains a lone surrogate, which is not text"
+        return gettext("contains a lone surrogate, which is not text")
     if _CONTROL.search(text):
-        return "contains a control character"
+        return gettext("contains a control character")
     if _SPOOFING.search(text):
-        return "contains a bidirectional override or a zero-width character"
+        return gettext("contains a bidirectional override or a zero-width character")
     return None
 
 
