@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 
 from pishkhan.api.problems import PROBLEM_CONTENT_TYPE, problem
 from pishkhan.common.persian import text_refusal
@@ -44,7 +45,7 @@ def _refused(pairs: Iterator[tuple[str, str]]) -> HttpResponse | None:
     for field, text in pairs:
         refusal = text_refusal(text)
         if refusal is not None:
-            errors.setdefault(field or "request", []).append(refusal)
+            errors.setdefault(field or "request", []).append(gettext(refusal))
     if not errors:
         return None
     return problem(

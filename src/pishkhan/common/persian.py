@@ -15,8 +15,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from django.utils.translation import gettext
-
 PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
 ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
 LATIN_DIGITS = "0123456789"
@@ -72,16 +70,23 @@ _SPOOFING = re.compile("[\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for the catalogue (makemessages reads this name) without Django, which this
+    pure module does not import; the caller translates it."""
+    return message
+
+
 def text_refusal(text: str) -> str | None:
     """Why ``text`` cannot be taken, or None: a lone surrogate (not Unicode text at all: no database or
     page can hold it), a control character other than whitespace (NUL among them), or a character of
-    :data:`_SPOOFING`. The API asks it of every string it is sent (``pishkhan.api.middleware``)."""
+    :data:`_SPOOFING`. The API asks it of every string it is sent (``pishkhan.api.middleware``). The
+    reason is in English, marked for the catalogue: the caller shows it through ``gettext``."""
     if _SURROGATE.search(text):
-        return gettext("contains a lone surrogate, which is not text")
+        return gettext_noop("contains a lone surrogate, which is not text")
     if _CONTROL.search(text):
-        return gettext("contains a control character")
+        return gettext_noop("contains a control character")
     if _SPOOFING.search(text):
-        return gettext("contains a bidirectional override or a zero-width character")
+        return gettext_noop("contains a bidirectional override or a zero-width character")
     return None
 
 

@@ -95,7 +95,7 @@ def text_clean(value: Any, name: str, *, max_length: int, required: bool) -> str
         raise ValidationError(_("%(field)s must be text.") % {"field": name}, fields={name: _("not text")})
     refusal = text_refusal(value)
     if refusal is not None:
-        message = _("%(field)s %(refusal)s.") % {"field": name, "refusal": refusal}
+        message = _("%(field)s %(refusal)s.") % {"field": name, "refusal": _(refusal)}
         raise ValidationError(message, fields={name: message})
     value = value.strip()
     if required and not value:
