@@ -375,6 +375,9 @@ LANE_MIDDLEWARE = {
     "django.contrib.messages.middleware.MessageMiddleware": "not its concern: the API shows no messages",
     "django.middleware.clickjacking.XFrameOptionsMiddleware": "applied: lane._headers runs it too",
     "django_htmx.middleware.HtmxMiddleware": "not its concern: it marks requests from htmx pages",
+    "pishkhan.api.middleware.ApiRequestMiddleware": (
+        "applied: transaction_check's text_clean refuses the same text (persian.text_refusal)"
+    ),
     "axes.middleware.AxesMiddleware": "not its concern: it locks out failed sign-ins",
 }
 

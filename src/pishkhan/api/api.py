@@ -5,8 +5,6 @@ session unless its router or operation says ``auth=None`` on purpose (public ref
 OpenAPI: ``/api/v1/openapi.json``; interactive docs: ``/api/v1/docs`` (Swagger UI shipped by ninja).
 """
 
-from ninja import NinjaAPI
-
 from pishkhan.accounts.api import router as accounts_router
 from pishkhan.accounts.auth import api_auth
 from pishkhan.api import problems
@@ -19,7 +17,7 @@ from pishkhan.planning.api import router as planning_router
 from pishkhan.supervision.api import router as supervision_router
 from pishkhan.transactions.api import router as transactions_router
 
-api = NinjaAPI(
+api = problems.ProblemsAPI(
     title="Pishkhan API",
     version="1",
     description=(

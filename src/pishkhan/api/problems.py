@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -113,6 +115,15 @@ def install(api: NinjaAPI) -> None:
             detail="The request is malformed.",
         )
 
+    @api.exception_handler(MultiPartParserError)
+    def unreadable_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return problem(
+            status=400,
+            code="bad-request",
+            title="The request cannot be read",
+            detail="The multipart body cannot be read (is its boundary missing?).",
+        )
+
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return problem(status=404, code="not-found", title="Not found", detail=str(exc) or "Not found.")
@@ -137,3 +148,73 @@ def install(api: NinjaAPI) -> None:
             title="Internal error",
             detail="The server failed to answer; the error was logged.",
         )
+
+
+# --- The error answers in the OpenAPI document ---------------------------------------------------
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "An RFC 9457 problem: every refusal of the API, whatever its status.",
+    "type": "object",
+    "required": ["type", "title", "status", "detail", "errors"],
+    "properties": {
+        "type": {"type": "string", "description": "urn:pishkhan:problem:CODE, CODE stable for machines"},
+        "title": {"type": "string"},
+        "status": {"type": "integer", "description": "the HTTP status, repeated"},
+        "detail": {"type": "string", "description": "what went wrong, in the caller's language"},
+        "errors": {
+            "type": "object",
+            "description": "per field (dotted for nested ones), its messages",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+}
+
+ERROR_ANSWERS = {
+    400: "The request cannot be read (malformed JSON or multipart body).",
+    401: "No valid API key or session.",
+    403: "The caller may not do this (permission, or a rule of the domain).",
+    404: "Not found, or outside the caller's jurisdiction.",
+    409: "A conflict with the current state (an illegal change, a taken code, a replayed key).",
+    413: "The request body is too large.",
+    422: "The input is not valid: ``errors`` names each field.",
+    429: "Too many requests; try again after the Retry-After header's seconds.",
+}
+
+
+def _errors_of(operation: Mapping[str, Any], method: str) -> list[int]:
+    """The statuses an operation may refuse with: every operation 400, 404 (a path is also checked
+    for its jurisdiction, a query for its references), 422 and 429; 401 and 403 behind
+    authentication; 409 and 413 for a write; and those an operation lists in ``x-problems`` (its
+    ``openapi_extra``), such as the gateway's 401 for a bad signature."""
+    statuses = [400, 404, 422, 429, *operation.get("x-problems", ())]
+    if operation.get("security"):
+        statuses += [401, 403]
+    if method != "get":
+        statuses += [403, 409, 413]
+    return sorted(set(statuses))
+
+
+def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` (an OpenAPI document) with every operation's error answers and the Problem schema."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    reference = {"$ref": "#/components/schemas/Problem"}
+    for item in schema.get("paths", {}).values():
+        for method, operation in item.items():
+            responses = operation.setdefault("responses", {})
+            for status in _errors_of(operation, method):
+                responses.setdefault(
+                    str(status),
+                    {
+                        "description": ERROR_ANSWERS[status],
+                        "content": {PROBLEM_CONTENT_TYPE: {"schema": reference}},
+                    },
+                )
+    return schema
+
+
+class ProblemsAPI(NinjaAPI):
+    """The NinjaAPI whose OpenAPI document lists each operation's error answers with the Problem schema."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        return document_errors(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))

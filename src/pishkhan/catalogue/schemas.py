@@ -6,12 +6,14 @@ import datetime as dt
 from typing import Annotated
 
 from ninja import Field, Schema
-from ninja.pagination import PageNumberPagination
 from pydantic import StringConstraints
 
 from pishkhan.catalogue.kinds import OfficeKind
 from pishkhan.catalogue.models import AgencyKind, BackendAdapter, OutsourcingStatus, Service, Tariff
 from pishkhan.catalogue.services import MAX_VISIT_ROWS
+from pishkhan.common.calendar import Day
+from pishkhan.common.money import Rials
+from pishkhan.common.pagination import Pagination
 
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Name = Annotated[str, StringConstraints(max_length=200)]
@@ -19,15 +21,8 @@ LongText = Annotated[str, StringConstraints(max_length=5000)]
 SearchText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 
 
-class CataloguePagination(PageNumberPagination):
-    """Pages of a list ordered by code: the same query gives the same pages."""
-
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=1_000_000)
-        page_size: int | None = Field(None, ge=1, le=200)
-
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(page_size=50, max_page_size=200, **kwargs)
+# The API's pagination, under the name the catalogue's operations know it by.
+CataloguePagination = Pagination
 
 
 # --- Agencies -------------------------------------------------------------------------------------
@@ -152,7 +147,7 @@ class ServiceCreateIn(Schema):
     office_kinds: list[OfficeKind] = Field(max_length=10)
     outsourcing: OutsourcingStatus = OutsourcingStatus.OUTSOURCED
     legal_basis: LongText = ""
-    legal_date: dt.date | None = None
+    legal_date: Day | None = None
     active: bool = True
 
 
@@ -170,7 +165,7 @@ class ServiceUpdateIn(Schema):
     office_kinds: list[OfficeKind] | None = Field(None, max_length=10)
     outsourcing: OutsourcingStatus | None = None
     legal_basis: LongText | None = None
-    legal_date: dt.date | None = None
+    legal_date: Day | None = None
     active: bool | None = None
     reason: Annotated[str, StringConstraints(max_length=1000)] = ""
 
@@ -186,7 +181,7 @@ class TariffOut(Schema):
     government_fee: int = Field(description="the agency's fee, rials")
     office_fee: int = Field(description="the office's fee, rials")
     total: int = Field(description="what the citizen pays, rials")
-    effective_from: dt.date
+    effective_from: Day
 
     @staticmethod
     def resolve_service(tariff: Tariff) -> str:
@@ -204,7 +199,7 @@ class TariffListIn(Schema):
 class TariffsInForceIn(Schema):
     """Which services' tariffs in force to list, and on what day."""
 
-    on: dt.date | None = Field(None, description="the day (default: today in Tehran)")
+    on: Day | None = Field(None, description="the day (default: today in Tehran)")
     agency: Annotated[str, StringConstraints(max_length=16)] | None = None
     office_kind: OfficeKind | None = None
 
@@ -214,9 +209,9 @@ class TariffSetIn(Schema):
 
     service: Code
     jalali_year: int = Field(ge=1300, le=1600)
-    government_fee: int = Field(ge=0, description="rials")
-    office_fee: int = Field(ge=0, description="rials")
-    effective_from: dt.date
+    government_fee: Rials = Field(description="rials")
+    office_fee: Rials = Field(description="rials")
+    effective_from: Day
 
 
 # --- Visit reports --------------------------------------------------------------------------------

@@ -7,11 +7,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import jdatetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from pydantic import AfterValidator
 
 from pishkhan.common.errors import ValidationError
 from pishkhan.common.persian import to_latin_digits, to_persian_digits
@@ -126,8 +128,16 @@ def jalali_year(value: dt.date | dt.datetime) -> int:
 
 
 def format_jalali_date(value: dt.date | dt.datetime, *, long: bool = False, persian: bool = True) -> str:
-    """``1405/09/07``, or ``7 Azar 1405`` / ``۷ آذر ۱۴۰۵`` with ``long=True``."""
-    jd = jalali_date(value)
+    """``1405/09/07``, or ``7 Azar 1405`` / ``۷ آذر ۱۴۰۵`` with ``long=True``.
+
+    Total: a date that the Jalali calendar or Tehran time cannot hold (0001-01-01, 9999-12-31, stored
+    before dates were bounded) is shown as its ISO date, never an error that would break a page.
+    """
+    try:
+        jd = jalali_date(value)
+    except (ValueError, OverflowError):
+        text = value.isoformat()[:10]
+        return to_persian_digits(text) if persian else text
     if long:
         months = MONTHS_FA if persian else MONTHS_EN
         text = f"{jd.day} {months[jd.month - 1]} {jd.year}"
@@ -137,7 +147,38 @@ def format_jalali_date(value: dt.date | dt.datetime, *, long: bool = False, pers
 
 
 def format_jalali_datetime(value: dt.datetime, *, persian: bool = True) -> str:
-    """``1405/09/07 14:05`` in Tehran time."""
-    local = to_tehran(value)
+    """``1405/09/07 14:05`` in Tehran time; total, as :func:`format_jalali_date`."""
+    try:
+        local = to_tehran(value)
+    except (ValueError, OverflowError):
+        text = value.isoformat(sep=" ", timespec="minutes")[:16]
+        return to_persian_digits(text) if persian else text
     text = f"{format_jalali_date(local, persian=False)} {local:%H:%M}"
     return to_persian_digits(text) if persian else text
+
+
+# --- Bounds of every date a request may give -----------------------------------------------------
+# A date outside FIRST_DAY..LAST_DAY (1921-03-21 to 2121-03-20, the Jalali years 1300 to 1499) is
+# refused where it is taken: by the API's schemas (``Day``, ``Instant``), the forms' JalaliDateField
+# and the query filters. Nothing real lies outside, and inside every date has a Jalali form and a
+# Tehran time (9999-12-31 23:59 UTC has no Tehran time: Python's datetime ends that year).
+
+
+def day_bounded(value: dt.date) -> dt.date:
+    """``value`` if it lies within FIRST_DAY..LAST_DAY, else a ``ValueError`` saying the range
+    (pydantic turns it into a 422 naming the field)."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"the date must lie between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}")
+    return value
+
+
+def instant_bounded(value: dt.datetime) -> dt.datetime:
+    """``value`` if its day (in UTC) lies within FIRST_DAY..LAST_DAY, else a ``ValueError``."""
+    day_bounded(value.astimezone(dt.UTC).date() if value.tzinfo else value.date())
+    return value
+
+
+# The annotated types of the API's input schemas: a date, and an instant, within the bounds.
+Day = Annotated[dt.date, AfterValidator(day_bounded)]
+Instant = Annotated[dt.datetime, AfterValidator(instant_bounded)]

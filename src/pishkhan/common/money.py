@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import pydantic
+from pydantic import Strict
+
 from pishkhan.common.errors import ValidationError
 from pishkhan.common.persian import to_persian_digits
 
@@ -27,3 +32,8 @@ def format_rials(value: int, *, persian: bool = True) -> str:
     if persian:
         return to_persian_digits(grouped.replace(",", "٬")).replace("-", "−")
     return grouped
+
+
+# The type of every amount an API schema takes: a JSON integer only (``true``, ``1.0`` and
+# ``"1100000"`` are refused, not read as numbers), from 0 to MAX_RIALS.
+Rials = Annotated[int, Strict(), pydantic.Field(ge=0, le=MAX_RIALS)]

@@ -60,6 +60,36 @@ _ZWNJS = re.compile(f"{ZWNJ}+")
 _LONE_ZWNJ = re.compile(f"{ZWNJ}(?=\\s)|(?<=\\s){ZWNJ}")  # beside a space it joins nothing
 
 
+# Characters no text a person writes needs, refused by the API (:func:`text_refusal`) and dropped by
+# :func:`as_written`: the bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069),
+# which make a name read as another («‮gnp.exe»), and the zero-width space, word joiner and byte-order
+# mark (U+200B, U+2060, U+FEFF), which make two names look alike. Kept: ZWNJ (U+200C), which Persian
+# needs (می‌کنند), ZWJ (U+200D, joining in some scripts and emoji) and the marks LRM/RLM (U+200E/F),
+# which order mixed Persian and Latin text without overriding it.
+_SPOOFING = re.compile("[\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for the catalogue (makemessages reads this name) without Django, which this
+    pure module does not import; the caller translates it."""
+    return message
+
+
+def text_refusal(text: str) -> str | None:
+    """Why ``text`` cannot be taken, or None: a lone surrogate (not Unicode text at all: no database or
+    page can hold it), a control character other than whitespace (NUL among them), or a character of
+    :data:`_SPOOFING`. The API asks it of every string it is sent (``pishkhan.api.middleware``). The
+    reason is in English, marked for the catalogue: the caller shows it through ``gettext``."""
+    if _SURROGATE.search(text):
+        return gettext_noop("contains a lone surrogate, which is not text")
+    if _CONTROL.search(text):
+        return gettext_noop("contains a control character")
+    if _SPOOFING.search(text):
+        return gettext_noop("contains a bidirectional override or a zero-width character")
+    return None
+
+
 def has_control_characters(text: str) -> bool:
     """Whether text holds control characters other than whitespace (NUL among them).
 
@@ -79,7 +109,8 @@ def to_persian_digits(text: str) -> str:
 
 
 def as_written(text: str, *, lines: bool = False) -> str:
-    """Text to store as its author wrote it: canonical Unicode (NFC), trimmed, control characters dropped.
+    """Text to store as its author wrote it: canonical Unicode (NFC), trimmed, control characters and
+    the bidi overrides and zero-width characters of :data:`_SPOOFING` dropped.
 
     Marks and words stay as typed: the hamza mark (ٔ) and other diacritics, a ZWNJ inside a word,
     digits of any script. Arabic ي/ك/ى/ە become the Persian code points of the same letters (as Iran's
@@ -88,7 +119,7 @@ def as_written(text: str, *, lines: bool = False) -> str:
     description) line breaks are kept as ``\n`` and each line loses its trailing spaces.
     Entry points that refuse control characters ask :func:`has_control_characters` first.
     """
-    text = _CONTROL.sub("", unicodedata.normalize("NFC", text)).translate(_LETTERS)
+    text = _CONTROL.sub("", unicodedata.normalize("NFC", _SPOOFING.sub("", text))).translate(_LETTERS)
     text = _LONE_ZWNJ.sub("", _ZWNJS.sub(ZWNJ, text)).strip(ZWNJ)
     if lines:
         rows = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")

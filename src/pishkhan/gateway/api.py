@@ -37,6 +37,8 @@ class CallbackOut(Schema):
 
 
 _CALLBACK_BODY = {
+    # Refused 401 without a key: a bad signature (the API documents it with its other problems).
+    "x-problems": [401],
     "requestBody": {
         "required": True,
         "content": {
@@ -51,7 +53,7 @@ _CALLBACK_BODY = {
                 }
             }
         },
-    }
+    },
 }
 
 

@@ -9,16 +9,16 @@ No ``from __future__ import annotations`` here: ninja's ``@paginate`` wraps a vi
 cannot resolve string annotations against this module.
 """
 
-import datetime as dt
-
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from pishkhan.accounts.auth import api_auth
 from pishkhan.accounts.permissions import Principal, has_perm, require
+from pishkhan.common.calendar import Day
 from pishkhan.common.errors import PermissionDeniedError
+from pishkhan.common.pagination import Pagination
 from pishkhan.licensing import selectors, services
 from pishkhan.licensing.models import Licence, LicenceApplication
 from pishkhan.licensing.schemas import (
@@ -97,7 +97,7 @@ def application_submit(request: HttpRequest, payload: ApplicationSubmitIn) -> St
 @router.get(
     "/licence-applications", response=list[ApplicationOut], summary="Licence applications you may see"
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def application_list(request: HttpRequest, filters: Query[ApplicationListIn]):
     """Applications newest first: a directorate's province, the regulator's all, an applicant's own."""
     return selectors.application_list(scope=_scope(_principal(request)), **filters.model_dump())
@@ -119,7 +119,7 @@ def application_document_add(
     number: str,
     kind: Form[str],
     file: File[UploadedFile],
-    expires_on: Form[dt.date | None] = None,
+    expires_on: Form[Day | None] = None,
 ) -> Status:
     """Upload one document (multipart: ``kind``, ``file``, ``expires_on`` where it expires).
 
@@ -229,7 +229,7 @@ def application_withdraw(request: HttpRequest, number: str, payload: ReasonIn) -
 
 
 @router.get("/licences", response=list[LicenceOut], summary="Licences you may see")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def licence_list(request: HttpRequest, filters: Query[LicenceListIn]):
     """Licences by number, filtered by status, province, county, kind and office."""
     return selectors.licence_list(scope=_scope(_principal(request)), **filters.model_dump())

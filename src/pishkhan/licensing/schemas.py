@@ -10,6 +10,7 @@ from ninja import Field, Schema
 from pydantic import StringConstraints
 
 from pishkhan.audit.models import AuditEntry
+from pishkhan.common.calendar import Day
 from pishkhan.licensing.models import ApplicationDocument, CountyQuota, Licence, LicenceApplication
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
@@ -230,7 +231,7 @@ class LicenceListIn(Schema):
 class LicenceSuspendIn(Schema):
     """A suspension: its last day (in the future), reason and legal basis (both required)."""
 
-    until: dt.date
+    until: Day
     reason: LongText = ""
     basis: LongText = ""
 

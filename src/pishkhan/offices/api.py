@@ -11,10 +11,11 @@ cannot resolve string annotations against this module (``QueryParams is not full
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from pishkhan.accounts.auth import api_auth
 from pishkhan.accounts.permissions import Principal, require
+from pishkhan.common.pagination import Pagination
 from pishkhan.common.persian import to_latin_digits
 from pishkhan.offices import selectors, services
 from pishkhan.offices.schemas import (
@@ -50,7 +51,7 @@ def _operator(payload: OperatorIn) -> OperatorDraft:
 
 
 @router.get("/offices", response=list[OfficeOut], summary="Offices in your jurisdiction")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def office_list(request: HttpRequest, filters: Query[OfficeListIn]):
     """Offices by code, filtered by province, county, kind, status and a name or code search."""
     principal = _principal(request)
@@ -122,7 +123,7 @@ def office_rate_board(request: HttpRequest, code: str) -> RateBoardOut:
 
 
 @router.get("/conversions", response=list[ConversionOut], summary="Conversions in your jurisdiction")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def conversion_list(request: HttpRequest, filters: Query[ConversionListIn]):
     """Conversions of parallel and ICT offices into Pishkhan offices, the newest request first."""
     principal = _principal(request)

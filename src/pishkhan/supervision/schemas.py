@@ -9,6 +9,7 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
+from pishkhan.common.money import Rials
 from pishkhan.supervision.criteria import DEFAULT_GRACE_DAYS, DEFAULT_IDLE_DAYS, DEFAULT_NEVER_ACTIVATED_DAYS
 from pishkhan.supervision.models import (
     CampaignCase,
@@ -389,7 +390,7 @@ class ComplaintCloseIn(Schema):
 
     outcome: ShortText = Field(description=", ".join(ComplaintOutcome.values))
     reason: LongText
-    refund_amount: int | None = Field(None, description="rials; required on an upheld overcharge")
+    refund_amount: Rials | None = Field(None, description="rials; required on an upheld overcharge")
 
 
 class RefundConfirmIn(Schema):

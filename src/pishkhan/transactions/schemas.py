@@ -8,6 +8,8 @@ from typing import Any
 import pydantic
 from ninja import Field, Schema
 
+from pishkhan.common.calendar import Instant
+from pishkhan.common.money import Rials
 from pishkhan.transactions.services import BATCH_MAX
 
 
@@ -19,10 +21,10 @@ class TransactionRecordIn(pydantic.BaseModel):
     service: str = Field(description="the service's code in the catalogue")
     national_id: str = Field(description="the citizen's national ID (stored hashed and masked only)")
     mobile: str = Field(description="the citizen's mobile number (stored masked only)")
-    fee_charged: int = Field(description="what the office charged, in rials")
+    fee_charged: Rials = Field(description="what the office charged, in rials")
     office_reference: str = Field(description="the office's own reference, unique within the office")
     clerk: str = ""
-    recorded_at: dt.datetime | None = Field(None, description="when the office recorded it; now if absent")
+    recorded_at: Instant | None = Field(None, description="when the office recorded it; now if absent")
 
 
 class TransactionOut(Schema):
@@ -104,7 +106,7 @@ class HeartbeatIn(Schema):
 
     terminal_id: str
     software_version: str
-    at: dt.datetime | None = None
+    at: Instant | None = None
 
 
 class HeartbeatOut(Schema):

@@ -17,11 +17,12 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from pishkhan.accounts.auth import api_auth
 from pishkhan.accounts.permissions import Principal, require
 from pishkhan.common.errors import PermissionDeniedError
+from pishkhan.common.pagination import Pagination
 from pishkhan.supervision import selectors, services
 from pishkhan.supervision.models import Alert, Rule
 from pishkhan.supervision.rulebook import THRESHOLDS
@@ -175,7 +176,7 @@ def _acting(principal: Principal, alert_id: int) -> Alert:
 
 
 @router.get("/alerts", response=list[AlertOut], summary="Alerts you may see", tags=["alerts"])
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def alert_list(request: HttpRequest, filters: Query[AlertListIn]):
     """Alerts of your jurisdiction, the latest seen first, filtered by office, province, rule,
     severity and state (422 naming a malformed filter)."""

@@ -16,11 +16,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from pishkhan.accounts.auth import api_auth
 from pishkhan.accounts.permissions import Principal, require
 from pishkhan.common.errors import PermissionDeniedError, ValidationError
+from pishkhan.common.pagination import Pagination
 from pishkhan.common.persian import to_latin_digits
 from pishkhan.supervision import liveness
 from pishkhan.supervision.liveness import LivenessState, OfficeLive, StateCounts
@@ -88,7 +89,7 @@ class _LazyOut:
     response=list[OfficeLivenessOut],
     summary="Offices' liveness now: state, last seen, terminals",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def liveness_list(request: HttpRequest, filters: Query[LivenessIn]):
     """Every serving office in your jurisdiction (``province`` narrows the regulator's), by code, with
     its state now (``state`` filters: online, quiet, offline, closed), when it was last heard from

@@ -14,11 +14,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from pishkhan.accounts.auth import api_auth
 from pishkhan.accounts.permissions import Principal, require
 from pishkhan.common.errors import PermissionDeniedError
+from pishkhan.common.pagination import Pagination
 from pishkhan.supervision import selectors, services
 from pishkhan.supervision.criteria import InactivityCriteria
 from pishkhan.supervision.models import CampaignCase, InactivityCampaign
@@ -130,7 +131,7 @@ def campaign_conclude(request: HttpRequest, number: str) -> CampaignOut:
 @router.get(
     "/inactivity-campaigns/{number}/cases", response=list[CaseOut], summary="A campaign's cases you may see"
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def case_list(request: HttpRequest, number: str, filters: Query[CaseListIn]):
     """The cases by province and office, filtered by outcome and province: a supervisor's
     jurisdiction, or a holder's own licence."""

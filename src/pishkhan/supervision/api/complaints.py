@@ -24,12 +24,13 @@ from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from pishkhan.accounts.auth import api_auth
 from pishkhan.accounts.permissions import Principal, require
 from pishkhan.common.errors import PermissionDeniedError, ValidationError
 from pishkhan.common.identifiers import mobile_clean
+from pishkhan.common.pagination import Pagination
 from pishkhan.supervision import selectors, services
 from pishkhan.supervision.models import Complaint
 from pishkhan.supervision.schemas import (
@@ -85,7 +86,7 @@ def _may_handle(principal: Principal, complaint: Complaint) -> None:
 
 
 @router.get("/complaints", response=list[ComplaintOut], summary="Complaints you may see")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def complaint_list(request: HttpRequest, filters: Query[ComplaintListIn]):
     """Newest first: a supervisor's jurisdiction, or an operator's own office. Filters: ``status``,
     ``category``, ``office``, ``escalated``, ``overdue`` (an answer or a refund past its due time),

@@ -19,12 +19,14 @@ from typing import Annotated
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import StringConstraints
 
 from pishkhan.accounts.auth import api_auth
 from pishkhan.accounts.permissions import Principal, require
+from pishkhan.common.calendar import Day
 from pishkhan.common.errors import PermissionDeniedError
+from pishkhan.common.pagination import Pagination
 from pishkhan.supervision import selectors, services
 from pishkhan.supervision.models import (
     ChecklistItem,
@@ -199,15 +201,15 @@ class InspectionListIn(Schema):
     status: ShortText | None = Field(None, description=", ".join(InspectionStatus.values))
     planned_how: ShortText | None = Field(None, description=", ".join(PlannedHow.values))
     office: ShortText | None = Field(None, description="office code")
-    start: dt.date | None = Field(None, description="planned on or after")
-    end: dt.date | None = Field(None, description="planned on or before")
+    start: Day | None = Field(None, description="planned on or after")
+    end: Day | None = Field(None, description="planned on or before")
 
 
 class PlanIn(Schema):
     """A visit the directorate plans."""
 
     office: ShortText = Field(description="office code, e.g. P23-0001")
-    planned_for: dt.date = Field(description="the day of the visit, not in the past")
+    planned_for: Day = Field(description="the day of the visit, not in the past")
     inspector: ShortText = Field(description="the user name of an inspector of the office's province")
     source: ShortText = Field("", description="complaint:<number> or alert:<id> it is opened from")
 
@@ -217,7 +219,7 @@ class DrawIn(Schema):
 
     province: ShortText = Field(description="province code, two digits")
     count: int = Field(description="visits to draw, within the quarter's quota")
-    planned_for: dt.date = Field(description="the day of the visits, not in the past")
+    planned_for: Day = Field(description="the day of the visits, not in the past")
     inspector: ShortText = Field("", description="one inspector for all; empty: the province's in turn")
     seed: int | None = Field(None, description="to repeat a draw; made up when empty")
 
@@ -294,7 +296,7 @@ def checklist(request: HttpRequest) -> ChecklistOut:
 
 
 @router.get("/inspections", response=list[InspectionSummaryOut], summary="Inspections you may see")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def inspection_list(request: HttpRequest, filters: Query[InspectionListIn]):
     """Visits, latest planned first: the regulator's all, a directorate's province, an inspector's own."""
     return selectors.inspection_list(scope=_scope(_principal(request)), **filters.model_dump())

@@ -18,12 +18,15 @@ from typing import Annotated
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import StringConstraints
 
 from pishkhan.accounts.auth import api_auth
 from pishkhan.accounts.permissions import Principal, has_perm, require
+from pishkhan.common.calendar import Instant
 from pishkhan.common.errors import ApplicationError, PermissionDeniedError, ValidationError
+from pishkhan.common.money import Rials
+from pishkhan.common.pagination import Pagination
 from pishkhan.offices.selectors import office_get
 from pishkhan.supervision import selectors, services
 from pishkhan.supervision.models import SanctionCase
@@ -66,7 +69,7 @@ class AnswerIn(Schema):
 class HearingIn(Schema):
     """When and where the holder is heard (not in the past; after the remedy window)."""
 
-    at: dt.datetime
+    at: Instant
     place: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
 
 
@@ -83,7 +86,7 @@ class DecideIn(Schema):
     measure: ShortText
     reason: LongText
     basis: LongText = ""
-    fine_rials: int | None = Field(None, ge=1)
+    fine_rials: Rials | None = Field(None, ge=1)
     suspension_days: int | None = Field(None, ge=1, le=365)
 
 
@@ -184,7 +187,7 @@ def _acting(principal: Principal, number: str, perm: str) -> SanctionCase:
 
 
 @router.get("/sanctions", response=list[SanctionOut], summary="Sanction cases you may see")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def sanction_list(request: HttpRequest, filters: Query[SanctionListIn]):
     """Newest first: a supervisor's jurisdiction, or a holder's own licence or office."""
     principal = _principal(request)

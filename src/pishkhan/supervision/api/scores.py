@@ -11,11 +11,12 @@ cannot resolve string annotations against this module.
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from pishkhan.accounts.auth import api_auth
 from pishkhan.accounts.permissions import Principal, require
 from pishkhan.common.errors import PermissionDeniedError
+from pishkhan.common.pagination import Pagination
 from pishkhan.supervision import selectors
 from pishkhan.supervision.models import OfficeScore
 from pishkhan.supervision.schemas import (
@@ -40,7 +41,7 @@ def _scope(request: HttpRequest) -> dict[str, str]:
 
 
 @router.get("/scores", response=list[OfficeScoreOut], summary="Offices' scores for a month, ranked")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def score_list(request: HttpRequest, filters: Query[ScoreListIn]):
     """A Jalali month's scores (by default the latest scored) in your jurisdiction, by province and
     rank (best first), each with its breakdown. 422 for a malformed month or province."""

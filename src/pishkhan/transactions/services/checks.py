@@ -23,6 +23,7 @@ from pishkhan.common.calendar import to_tehran
 from pishkhan.common.errors import NotFoundError, PermissionDeniedError, ValidationError
 from pishkhan.common.identifiers import mobile_clean, national_id_clean
 from pishkhan.common.money import rials_check
+from pishkhan.common.persian import text_refusal
 from pishkhan.licensing.selectors import office_may_transact
 from pishkhan.offices.models import Office
 from pishkhan.offices.states import OfficeStatus
@@ -86,11 +87,16 @@ def office_operational_check(office: Office) -> None:
 
 
 def text_clean(value: Any, name: str, *, max_length: int, required: bool) -> str:
-    """A text field, stripped: refused when not text, missing but required, or too long."""
+    """A text field, stripped: refused when not text, missing but required, too long, or holding what no
+    text needs (a lone surrogate, a control character, a bidi override: ``persian.text_refusal``)."""
     if value is None:
         value = ""
     if not isinstance(value, str):
         raise ValidationError(_("%(field)s must be text.") % {"field": name}, fields={name: _("not text")})
+    refusal = text_refusal(value)
+    if refusal is not None:
+        message = _("%(field)s %(refusal)s.") % {"field": name, "refusal": _(refusal)}
+        raise ValidationError(message, fields={name: message})
     value = value.strip()
     if required and not value:
         raise ValidationError(_("%(field)s is required.") % {"field": name}, fields={name: _("required")})
@@ -120,7 +126,10 @@ def _recorded_at_clean(value: Any, now: dt.datetime) -> dt.datetime:
     if value is None or value == "":
         return now
     if isinstance(value, str):
-        parsed = parse_datetime(value)
+        try:
+            parsed = parse_datetime(value)
+        except ValueError:  # well-formed but no such day: 2026-02-30
+            parsed = None
         if parsed is None:
             message = _("Not a date and time (ISO 8601).")
             raise ValidationError(message, fields={"recorded_at": message})
