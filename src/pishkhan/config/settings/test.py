@@ -16,6 +16,7 @@ env.use_profile_defaults(
         "PISHKHAN_HTTPS": "0",
         "PISHKHAN_DEMO": "0",
         "PISHKHAN_SEALING_KEYS": "dGVzdC1vbmx5LXNlYWxpbmcta2V5LTMyLWJ5dGVzLSE=",
+        "PISHKHAN_AUDIT_KEYS": "dGVzdC1vbmx5LWF1ZGl0LWNoYWluLWtleS0zMmJ5dGU=",
     }
 )
 
