@@ -42,7 +42,8 @@ def _rewrite_from(seq, *, key=None, key_name=None, change=True):
             entry.prev_hash = previous
             entry.hash = previous = entry_hash(previous, entry.hashed_fields(), key)
             cursor.execute(
-                "UPDATE audit_auditentry SET after = %s, prev_hash = %s, hash = %s, key_id = %s WHERE seq = %s",
+                "UPDATE audit_auditentry SET after = %s, prev_hash = %s, hash = %s, key_id = %s"
+                " WHERE seq = %s",
                 [json.dumps(entry.after), entry.prev_hash, entry.hash, entry.key_id, entry.seq],
             )
         cursor.execute("UPDATE audit_audithead SET last_hash = %s", [previous])
@@ -112,7 +113,9 @@ def test_a_checkpoint_is_a_signed_line_appended_to_a_file_readable_by_the_owner_
     _record(1)
     later = checkpoint_take(path=path)
 
-    assert first.written and not again.written and later.written
+    assert first.written
+    assert not again.written
+    assert later.written
     assert [(c.seq, c.hash) for c in checkpoints_read(path)] == [
         (2, first.checkpoint.hash),
         (3, later.checkpoint.hash),

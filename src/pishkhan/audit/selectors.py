@@ -110,12 +110,13 @@ def audit_chain_verify(
             detail = f"the head names entry #{head_seq} but the log ends at #{last_seq} (entries deleted)"
             return broken(last_seq + 1, "head-mismatch", detail)
         return broken(last_seq, "head-mismatch", f"the head does not name the last entry #{last_seq}")
-    if head is not None and AuditEntry.objects.filter(seq__gt=head_seq).exists():
-        if AuditHead.objects.filter(id=AuditHead.SINGLETON_ID, last_seq=head_seq).exists():
-            # The head stayed put while entries lie beyond it: it was set back.
-            return broken(
-                head_seq + 1, "head-mismatch", f"entries follow #{head_seq}, which the head names last"
-            )
+    # Entries beyond the head while the head stayed put (not a new append meanwhile): it was set back.
+    if (
+        head is not None
+        and AuditEntry.objects.filter(seq__gt=head_seq).exists()
+        and AuditHead.objects.filter(id=AuditHead.SINGLETON_ID, last_seq=head_seq).exists()
+    ):
+        return broken(head_seq + 1, "head-mismatch", f"entries follow #{head_seq}, which the head names last")
     beyond = sorted(seq for seq in checkpoints if seq > last_seq)
     if beyond:
         detail = (
