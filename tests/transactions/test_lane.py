@@ -128,7 +128,14 @@ def test_the_lane_records_what_the_api_records_and_answers_alike(client, counter
     assert stored.idempotency_key == "idem-1"
     assert len(stored.request_fingerprint) == 64
     # The headers Django's middleware adds to every answer.
-    for name in ("X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options", "Content-Language"):
+    for name in (
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "X-Frame-Options",
+        "Content-Language",
+        "Content-Security-Policy",
+        "Cache-Control",
+    ):
         assert fast.headers[name] == slow.headers[name], name
     assert "Accept-Language" in fast.headers["Vary"]
 
@@ -372,6 +379,8 @@ LANE_MIDDLEWARE = {
     "django.middleware.common.CommonMiddleware": "not its concern: the lane's path is exact, no slash added",
     "django.middleware.csrf.CsrfViewMiddleware": "not its concern: a bearer key, which no forged form sends",
     "django.contrib.auth.middleware.AuthenticationMiddleware": "replaced: counter_caller and the guard",
+    "pishkhan.common.headers.ContentSecurityPolicyMiddleware": "applied: lane._headers adds the policy",
+    "pishkhan.common.headers.NoStoreMiddleware": "applied: lane._headers adds no-store (an API answer)",
     "django.contrib.messages.middleware.MessageMiddleware": "not its concern: the API shows no messages",
     "django.middleware.clickjacking.XFrameOptionsMiddleware": "applied: lane._headers runs it too",
     "django_htmx.middleware.HtmxMiddleware": "not its concern: it marks requests from htmx pages",

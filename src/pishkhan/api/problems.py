@@ -55,8 +55,14 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(ApplicationError)
     def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+        retry_after = getattr(exc, "retry_after", None)  # a ThrottledError: when to try again
         return problem(
-            status=exc.status, code=exc.code, title=exc.title, detail=exc.detail, errors=exc.fields
+            status=exc.status,
+            code=exc.code,
+            title=exc.title,
+            detail=exc.detail,
+            errors=exc.fields,
+            headers={"Retry-After": str(retry_after)} if retry_after else None,
         )
 
     @api.exception_handler(NinjaValidationError)

@@ -62,3 +62,15 @@ class TransitionError(ConflictError):
 
     code = "illegal-transition"
     title = "This change of state is not allowed"
+
+
+class ThrottledError(ApplicationError):
+    """Too many failed attempts from one address: try again after ``retry_after`` seconds."""
+
+    status = 429
+    code = "too-many-requests"
+    title = "Too many failed attempts"
+
+    def __init__(self, detail: str = "", *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, int(retry_after))

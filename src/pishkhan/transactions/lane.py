@@ -54,6 +54,7 @@ from pishkhan.accounts.services import apikey_touch, apikey_touch_due
 from pishkhan.catalogue.lookups import lookups_shared
 from pishkhan.common.calendar import to_tehran
 from pishkhan.common.errors import ApplicationError
+from pishkhan.common.headers import no_store_apply, policy_apply
 from pishkhan.common.languages import api_language
 from pishkhan.licensing.selectors import licence_permits
 from pishkhan.offices.states import OfficeStatus
@@ -179,6 +180,8 @@ def _headers(secure: bool) -> tuple[tuple[str, str], ...]:
     request, response = Sample(), HttpResponse(status=201, content_type=CONTENT_TYPE)
     SecurityMiddleware(lambda request: response).process_response(request, response)
     XFrameOptionsMiddleware(lambda request: response).process_response(request, response)
+    policy_apply(response)
+    no_store_apply(response)  # an API answer: the headers module's rule, a constant here
     patch_vary_headers(response, ("Accept-Language",))
     return tuple(response.items())
 

@@ -57,6 +57,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The Content-Security-Policy on every answer; no-store on personal data (common/headers.py).
+    "pishkhan.common.headers.ContentSecurityPolicyMiddleware",
+    "pishkhan.common.headers.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -151,6 +154,12 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# And from one address whatever the user names (accounts/throttle.py): 20 failed sign-ins in 15 minutes
+# refuse that address's sign-ins until the 15 minutes are over; 20 failed API keys likewise (429).
+PISHKHAN_LOGIN_ADDRESS_FAILURES = 20
+PISHKHAN_LOGIN_ADDRESS_WINDOW = 15 * 60  # seconds
+PISHKHAN_APIKEY_ADDRESS_FAILURES = 20
+PISHKHAN_APIKEY_ADDRESS_WINDOW = 15 * 60
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if ENV.behind_proxy else ["REMOTE_ADDR"]
 )
@@ -198,6 +207,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Public pages that show one person's data: never kept by a cache (common/headers.py). Signed-in pages
+# and the API are never cached anyway.
+PISHKHAN_NO_STORE_VIEWS = [
+    "transactions:track",
+    "supervision:complaint_new",
+    "supervision:complaint_sent",
+    "supervision:complaint_track",
+]
 if ENV.behind_proxy:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -24,3 +24,8 @@ from pishkhan.config.settings.base import *  # noqa: E402,F403
 
 # Hashing passwords slowly is the point in production and only slows tests down.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tests sign in and send keys from one address by the hundred (fuzzing the API among them): the
+# per-address limits are the tests' own business there (tests/accounts/test_throttle.py lowers them).
+PISHKHAN_LOGIN_ADDRESS_FAILURES = 10_000
+PISHKHAN_APIKEY_ADDRESS_FAILURES = 10_000
