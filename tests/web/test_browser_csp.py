@@ -53,7 +53,11 @@ def _pages_of(name, fields, sample):
     pages = [item.url for item in navigation_for(request).items if not item.url.startswith("/admin/")]
     extra = {
         "stranger": ["/", f"/track/?code={sample.transaction.tracking_code}", "/complaints/new/"],
-        "regulator": ["/offices/conversions/", "/planning/", f"/planning/{sample.office.province.code}/"],
+        "regulator": [
+            "/offices/conversions/",
+            "/planning/",
+            f"/planning/provinces/{sample.office.province.code}/",
+        ],
         "directorate": ["/supervision/board/"],
         "office_operator": [f"/counter/{sample.transaction.tracking_code}/receipt/"],
     }

@@ -28,6 +28,7 @@ api = NinjaAPI(
     ),
     auth=api_auth,
     urls_namespace="api",
+    parser=problems.JsonOnlyParser(),
 )
 problems.install(api)
 

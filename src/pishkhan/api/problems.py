@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from pishkhan.common.errors import ApplicationError
 
@@ -21,6 +22,25 @@ logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:pishkhan:problem:"
+JSON_CONTENT_TYPE = "application/json"
+
+
+class UnsupportedMediaType(Exception):
+    """A JSON body sent under another content type (a form's text/plain, say): refused with 415."""
+
+
+class JsonOnlyParser(Parser):
+    """ninja's JSON parser, for bodies sent as ``application/json`` only.
+
+    A body of another type is not read as JSON: a page of another site can post ``text/plain`` to us
+    without the browser asking first, never ``application/json``. Form and file operations (a licence
+    document upload) are read by Django's own form parsing and never come here.
+    """
+
+    def parse_body(self, request: HttpRequest) -> dict:
+        if request.content_type != JSON_CONTENT_TYPE:
+            raise UnsupportedMediaType(request.content_type)
+        return super().parse_body(request)
 
 
 def problem(
@@ -125,6 +145,14 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, UnsupportedMediaType):  # ninja wraps what its parser raises
+            return problem(
+                status=415,
+                code="unsupported-media-type",
+                title="The body must be JSON sent as application/json",
+                detail=f"This operation reads a JSON body with Content-Type: {JSON_CONTENT_TYPE}; "
+                f"the request's was {request.content_type or 'missing'}.",
+            )
         code = {
             400: "bad-request",
             405: "method-not-allowed",

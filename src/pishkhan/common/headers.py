@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control
 
 # Scripts, styles, fonts and images from this site only (images also as data: URLs, which the date
@@ -65,3 +65,41 @@ class NoStoreMiddleware:
         ):
             no_store_apply(response)
         return response
+
+
+class ChunkedBodyRefusedMiddleware:
+    """Refuse a request body sent in chunks (``Transfer-Encoding: chunked``) with 411 Length Required.
+
+    Django reads a body by its Content-Length; under a WSGI server that passes a chunked body through,
+    it would read nothing and an API operation would answer as if the body were empty. Every client
+    of ours (browsers, offices' systems, agencies) sends a length, so the rule is explicit: send a
+    Content-Length (the API's answer is a problem body).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            return _length_required(request)
+        return self.get_response(request)
+
+
+def _length_required(request: HttpRequest) -> HttpResponse:
+    detail = "Send the request body with a Content-Length header, not in chunks (Transfer-Encoding)."
+    if request.path.startswith(API_PREFIX):
+        response: HttpResponse = JsonResponse(
+            {
+                "type": "urn:pishkhan:problem:length-required",
+                "title": "Length required",
+                "status": 411,
+                "detail": detail,
+                "errors": {},
+            },
+            status=411,
+            content_type="application/problem+json",
+        )
+    else:
+        response = HttpResponse(detail, status=411, content_type="text/plain; charset=utf-8")
+    policy_apply(response)
+    return response

@@ -84,6 +84,9 @@ def counter_lane(application: WSGIApp) -> WSGIApp:
         length = environ.get("CONTENT_LENGTH") or ""
         if not authorization.startswith("Bearer ") or not length.isdigit() or int(length) > BODY_MAX:
             return application(environ, start_response)
+        content_type = environ.get("CONTENT_TYPE", "")
+        if content_type != "application/json" and not content_type.lower().startswith("application/json;"):
+            return application(environ, start_response)  # Django's API refuses it (415)
         body = environ["wsgi.input"].read(int(length))
         try:
             answered = _record(environ, authorization[7:], body)

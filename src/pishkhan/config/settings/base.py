@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -12,6 +13,11 @@ from pishkhan.config import env
 
 ENV = env.read()
 PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent
+
+# What this process creates is readable by its owner only: the SQLite database and its -wal/-shm files,
+# sms.log, uploaded documents and photos, checkpoints, generated keys (docs/operations.md). Set before
+# anything is opened, and inherited by the server's worker processes.
+os.umask(0o077)
 
 DEBUG = ENV.debug
 PISHKHAN_DEMO = ENV.demo
@@ -51,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A chunked request body is refused (411) before anything reads the body (common/headers.py).
+    "pishkhan.common.headers.ChunkedBodyRefusedMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pishkhan.web.middleware.LanguageMiddleware",
@@ -104,6 +112,15 @@ if ENV.database_url:
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 else:
     ENV.data_dir.mkdir(parents=True, exist_ok=True)
+    # A data directory (and database) made before this rule, or by another tool, is closed up too.
+    for _private, _mode in (
+        (ENV.data_dir, 0o700),
+        *((ENV.data_dir / f"pishkhan.sqlite3{suffix}", 0o600) for suffix in ("", "-wal", "-shm")),
+        (ENV.data_dir / "sms.log", 0o600),
+    ):
+        with contextlib.suppress(OSError):  # absent, or not ours: nothing to close up
+            if _private.exists() and _private.stat().st_mode & 0o077:
+                _private.chmod(_mode)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -191,8 +208,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Never served from a URL of their own: the licensing API streams a document only after checking
 # that the caller may review its application (no MEDIA_URL route exists).
 MEDIA_ROOT = ENV.media_dir
-FILE_UPLOAD_PERMISSIONS = 0o640
-FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # --- Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = ENV.https
