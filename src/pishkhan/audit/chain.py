@@ -1,6 +1,6 @@
 """The hash chain: how an audit entry's fields become bytes, and how each hash covers the one before.
 
-``hash = HMAC-SHA256(audit key, prev_hash + canonical_json(fields))`` (ADR 0013). Canonical JSON has
+``hash = HMAC-SHA256(audit key, prev_hash + canonical_json(fields))`` (ADR 0011). Canonical JSON has
 sorted keys, no spaces, UTF-8 text and a fixed UTC timestamp format, so the same row hashes the same on
 SQLite and PostgreSQL, today and after a dump and reload. Editing any hashed field, or removing a row,
 breaks the chain at that row; removing rows from the end is caught by the head (see ``AuditHead``).

@@ -1,4 +1,4 @@
-"""Checkpoints: the chain's head, signed and kept outside the database (ADR 0013).
+"""Checkpoints: the chain's head, signed and kept outside the database (ADR 0011).
 
 A checkpoint is one line of JSON: the head's ``seq`` and ``hash``, when it was taken, and an HMAC of
 those under the audit key (``key_id`` names it). ``pishkhan audit_checkpoint`` and the worker's

@@ -138,7 +138,7 @@ class RekeyRefused(Exception):
 
 
 def audit_rekey(*, checkpoints: dict[int, str] | None = None, chunk_size: int = 2000) -> int:
-    """Sign again, with the current audit key, every entry not signed by it (ADR 0013); how many.
+    """Sign again, with the current audit key, every entry not signed by it (ADR 0011); how many.
 
     For entries from before the chain was keyed (plain sha256), and for retiring an old key: the chain
     is verified first as it stands (old entries by their plain hash, others by the key they name) and

@@ -12,7 +12,7 @@ logger = logging.getLogger(__name__)
 
 def checkpoint_append(*, now: dt.datetime) -> int:
     """Verify what the chain gained since the last checkpoint and append a signed checkpoint of its head
-    to the checkpoint file (ADR 0013); 1 when one was written. A chain that does not hold is logged as
+    to the checkpoint file (ADR 0011); 1 when one was written. A chain that does not hold is logged as
     an error and gets no checkpoint."""
     outcome = checkpoint_take()
     if not outcome.verdict.intact:

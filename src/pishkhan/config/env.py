@@ -168,7 +168,7 @@ def _sealing_keys(data_dir: Path, relaxed: bool) -> list[str]:
 
 
 def _audit_keys(data_dir: Path, relaxed: bool) -> list[str]:
-    """The keys that sign the audit chain (ADR 0013): the first signs new entries, every one verifies."""
+    """The keys that sign the audit chain (ADR 0011): the first signs new entries, every one verifies."""
     keys = _list("PISHKHAN_AUDIT_KEYS", default=[])
     bad = [index + 1 for index, key in enumerate(keys) if not sealing.key_valid(key)]
     if bad:

@@ -240,7 +240,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PISHKHAN_SMS_BACKEND = ENV.sms_backend
 # What `pishkhan worker` runs: each job's function (called with now=) and its pause when idle, seconds.
 PISHKHAN_JOBS = [
-    # A signed checkpoint of the audit chain's head, outside the database (ADR 0013).
+    # A signed checkpoint of the audit chain's head, outside the database (ADR 0011).
     {"name": "audit.checkpoint", "path": "pishkhan.audit.tasks.checkpoint_append", "every": 3600},
     {"name": "gateway.deliver", "path": "pishkhan.gateway.tasks.outbox_deliver", "every": 1},
     {"name": "transactions.notify", "path": "pishkhan.transactions.tasks.notifications_send", "every": 5},
@@ -301,7 +301,7 @@ PISHKHAN_SANCTION_APPEAL_DAYS = 10
 PISHKHAN_SANCTION_REPEAT_YEARS = 3
 # Keys that seal citizens' identifiers and agencies' secrets at rest (pishkhan.common.sealing).
 PISHKHAN_SEALING_KEYS = ENV.sealing_keys
-# Keys that sign the audit chain (pishkhan.audit.chain, ADR 0013): the first signs, every one verifies.
+# Keys that sign the audit chain (pishkhan.audit.chain, ADR 0011): the first signs, every one verifies.
 PISHKHAN_AUDIT_KEYS = ENV.audit_keys
 # Where `pishkhan audit_checkpoint` (and the worker's audit.checkpoint job) append signed heads of the
 # chain: a file outside the database, best on other storage or copied off the machine.
