@@ -16,17 +16,12 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
-from pishkhan.common.errors import ApplicationError
+from pishkhan.common.errors import ApplicationError, UnsupportedMediaTypeError, json_content_type_require
 
 logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:pishkhan:problem:"
-JSON_CONTENT_TYPE = "application/json"
-
-
-class UnsupportedMediaType(Exception):
-    """A JSON body sent under another content type (a form's text/plain, say): refused with 415."""
 
 
 class JsonOnlyParser(Parser):
@@ -38,8 +33,7 @@ class JsonOnlyParser(Parser):
     """
 
     def parse_body(self, request: HttpRequest) -> dict:
-        if request.content_type != JSON_CONTENT_TYPE:
-            raise UnsupportedMediaType(request.content_type)
+        json_content_type_require(request.content_type)
         return super().parse_body(request)
 
 
@@ -145,14 +139,9 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        if isinstance(exc.__cause__, UnsupportedMediaType):  # ninja wraps what its parser raises
-            return problem(
-                status=415,
-                code="unsupported-media-type",
-                title="The body must be JSON sent as application/json",
-                detail=f"This operation reads a JSON body with Content-Type: {JSON_CONTENT_TYPE}; "
-                f"the request's was {request.content_type or 'missing'}.",
-            )
+        cause = exc.__cause__
+        if isinstance(cause, UnsupportedMediaTypeError):  # ninja wraps what its parser raises
+            return problem(status=cause.status, code=cause.code, title=cause.title, detail=cause.detail)
         code = {
             400: "bad-request",
             405: "method-not-allowed",

@@ -104,7 +104,7 @@ def entry_hash(prev_hash: str, fields: Mapping[str, Any], key: bytes | None = No
     message = (prev_hash + canonical_json(fields)).encode("utf-8")
     if key is None:
         return hashlib.sha256(message).hexdigest()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+    return hmac.digest(key, message, "sha256").hex()
 
 
 def entry_hash_keyed(prev_hash: str, fields: Mapping[str, Any], key_name: str) -> str:
