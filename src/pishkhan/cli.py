@@ -16,8 +16,9 @@ HELP_SETTINGS_MODULE = "pishkhan.config.settings.help"
 HELP_COMMANDS = {"help", "--help", "-h", "--version"}
 HELP_OPTIONS = {"--help", "-h"}
 # Commands that read and write no data of the installation (the optimiser reads one JSON file and
-# writes another) need no configuration either, so an integrator can run them anywhere.
-DATALESS_COMMANDS = {"plan_solve"}
+# writes another; a new key is only printed) need no configuration either, so an integrator or an
+# operator preparing an installation can run them anywhere.
+DATALESS_COMMANDS = {"plan_solve", "sealing_key_new"}
 
 
 def _wants_help(argv: list[str]) -> bool:

@@ -1,7 +1,9 @@
 """The audit log: entries chain by hash, the ORM cannot change them, and verification finds any tampering."""
 
+import base64
 import datetime as dt
 import hashlib
+import hmac
 import json
 import threading
 from decimal import Decimal
@@ -9,7 +11,14 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
-from pishkhan.audit.chain import GENESIS_HASH, canonical_json, entry_hash, timestamp_text
+from pishkhan.audit.chain import (
+    GENESIS_HASH,
+    canonical_json,
+    entry_hash,
+    key_id,
+    keys_configured,
+    timestamp_text,
+)
 from pishkhan.audit.models import AppendOnlyError, AuditEntry, AuditHead
 from pishkhan.audit.selectors import audit_chain_verify, audit_entry_list_for_target
 from pishkhan.audit.services import audit_record
@@ -35,14 +44,16 @@ def _sql(statement, params):
         cursor.execute(statement, params)
 
 
-def test_each_entry_hashes_its_fields_after_the_previous_hash():
+def test_each_entry_signs_its_fields_after_the_previous_hash_with_the_audit_key(settings):
     first, second = audit_record(actor=None, action="test.a"), audit_record(actor=None, action="test.b")
 
     assert (first.seq, second.seq) == (1, 2)
     assert first.prev_hash == GENESIS_HASH
     assert second.prev_hash == first.hash
-    expected = hashlib.sha256((first.hash + canonical_json(second.hashed_fields())).encode()).hexdigest()
-    assert second.hash == expected
+    key = base64.urlsafe_b64decode(settings.PISHKHAN_AUDIT_KEYS[0])
+    message = (first.hash + canonical_json(second.hashed_fields())).encode()
+    assert second.hash == hmac.new(key, message, hashlib.sha256).hexdigest()
+    assert second.key_id == second.hashed_fields()["key_id"] == key_id(settings.PISHKHAN_AUDIT_KEYS[0])
 
 
 def test_the_head_follows_the_last_entry():
@@ -71,8 +82,9 @@ def test_the_hash_covers_the_canonical_fields_in_a_fixed_form():
         "after",
         "reason",
         "basis",
+        "key_id",
     }
-    assert entry_hash(entry.prev_hash, fields) == entry.hash
+    assert entry_hash(entry.prev_hash, fields, keys_configured()[entry.key_id]) == entry.hash
 
 
 def test_actor_may_be_a_user_a_principal_like_object_text_or_the_system():
@@ -148,9 +160,10 @@ def test_a_row_edited_with_a_recomputed_hash_breaks_the_next_link():
     _record_three()
     forged = AuditEntry.objects.get(seq=2)
     forged.after = {"n": 99}
+    key = keys_configured()[forged.key_id]  # even by someone holding the key
     _sql(
         "UPDATE audit_auditentry SET after = %s, hash = %s WHERE seq = %s",
-        [json.dumps({"n": 99}), entry_hash(forged.prev_hash, forged.hashed_fields()), 2],
+        [json.dumps({"n": 99}), entry_hash(forged.prev_hash, forged.hashed_fields(), key), 2],
     )
 
     verdict = audit_chain_verify()

@@ -115,6 +115,7 @@ def test_up_without_demo_mode_prints_no_password(tmp_path):
         PISHKHAN_ALLOWED_HOSTS="127.0.0.1",
         PISHKHAN_HTTPS="0",
         PISHKHAN_SEALING_KEYS="cHJvZHVjdGlvbi1zZWFsaW5nLWtleS0zMi1ieXRlcyE=",
+        PISHKHAN_AUDIT_KEYS="cHJvZHVjdGlvbi1hdWRpdC1jaGFpbi1rZXktMzJieXQ=",
     )
     (tmp_path / "demo-mode").write_text("left by an earlier demo run")
     result = _run("up", "--no-demo", "--no-serve", "--data-dir", str(tmp_path), env=env)

@@ -12,6 +12,7 @@ PRODUCTION_ENV = {
     "PISHKHAN_ALLOWED_HOSTS": "pishkhan.example.ir",
     "PISHKHAN_DEBUG": "0",
     "PISHKHAN_SEALING_KEYS": "cHJvZHVjdGlvbi1zZWFsaW5nLWtleS0zMi1ieXRlcyE=",
+    "PISHKHAN_AUDIT_KEYS": "cHJvZHVjdGlvbi1hdWRpdC1jaGFpbi1rZXktMzJieXQ=",
 }
 
 
@@ -126,3 +127,53 @@ def test_the_servers_application_keeps_what_it_loaded_out_of_the_collector():
     assert settings.ROOT_URLCONF in sys.modules  # loaded with the application, not by a first request
     assert gc.get_freeze_count() > 10_000
     assert gc.get_threshold()[0] == 10_000  # the youngest generation collected less often
+
+
+@pytest.mark.parametrize(
+    ("override", "check_id"),
+    [
+        ({"PISHKHAN_SECRET_KEY": "short-secret"}, "pishkhan.E001"),
+        ({"PISHKHAN_SECRET_KEY": "ab" * 40}, "pishkhan.E001"),
+        ({"PISHKHAN_DEBUG": "1", "PISHKHAN_DEMO": "0"}, "pishkhan.E002"),
+        ({"PISHKHAN_ALLOWED_HOSTS": "pishkhan.example.ir,*"}, "pishkhan.E003"),
+    ],
+)
+def test_check_deploy_fails_in_production_on_unsafe_settings(tmp_path, override, check_id):
+    result = _pishkhan("check", "--deploy", env_extra={**PRODUCTION_ENV, **override}, tmp_path=tmp_path)
+
+    assert result.returncode != 0
+    assert check_id in result.stderr + result.stdout
+
+
+def test_check_deploy_leaves_demo_mode_to_djangos_warnings(tmp_path):
+    env = {"PISHKHAN_DEMO": "1", "PISHKHAN_DEBUG": "1", "PISHKHAN_ALLOWED_HOSTS": "*"}
+    result = _pishkhan("check", "--deploy", env_extra=env, tmp_path=tmp_path)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "pishkhan.E0" not in result.stdout + result.stderr
+
+
+def test_production_without_audit_keys_stops_with_a_clear_message(tmp_path):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "PISHKHAN_AUDIT_KEYS"}
+    result = _pishkhan("check", env_extra=env, tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "PISHKHAN_AUDIT_KEYS is not set" in result.stderr
+
+
+def test_sealing_key_new_needs_no_configuration_at_all(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PISHKHAN_", "DJANGO_"))}
+    env.pop("DATABASE_URL", None)
+    env["HOME"] = str(tmp_path)  # not even a default data directory
+    env.pop("XDG_DATA_HOME", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "pishkhan", "sealing_key_new"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    from pishkhan.common.sealing import key_valid
+
+    assert key_valid(result.stdout.strip())

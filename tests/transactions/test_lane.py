@@ -65,13 +65,14 @@ def wsgi():
         path: str = "/api/v1/transactions",
         host: str = "testserver",
         language: str | None = None,
+        content_type: str = "application/json",
     ) -> Answer:
         data = raw if raw is not None else json.dumps(body).encode()
         environ = {
             "REQUEST_METHOD": "POST", "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": "",
             "SERVER_NAME": "testserver", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
             "HTTP_HOST": host, "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(data),
-            "wsgi.errors": io.StringIO(), "CONTENT_TYPE": "application/json",
+            "wsgi.errors": io.StringIO(), "CONTENT_TYPE": content_type,
             "CONTENT_LENGTH": str(len(data)),
         }  # fmt: skip
         if key is not None:
@@ -128,9 +129,26 @@ def test_the_lane_records_what_the_api_records_and_answers_alike(client, counter
     assert stored.idempotency_key == "idem-1"
     assert len(stored.request_fingerprint) == 64
     # The headers Django's middleware adds to every answer.
-    for name in ("X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options", "Content-Language"):
+    for name in (
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "X-Frame-Options",
+        "Content-Language",
+        "Content-Security-Policy",
+        "Cache-Control",
+    ):
         assert fast.headers[name] == slow.headers[name], name
     assert "Accept-Language" in fast.headers["Vary"]
+
+
+def test_a_json_body_of_another_content_type_is_left_to_django_which_refuses_it(counter, wsgi):
+    refused = wsgi(counter["office_key"], _body(), content_type="text/plain")
+    with_charset = wsgi(counter["office_key"], _body(), content_type="application/json; charset=utf-8")
+
+    assert refused.status_code == 415
+    assert refused.headers["Content-Type"] == "application/problem+json"
+    assert with_charset.status_code == 201
+    assert CounterTransaction.objects.filter(office=counter["office"]).count() == 1  # the second only
 
 
 def test_a_retry_through_either_path_gets_the_first_answer(client, counter, wsgi):
@@ -366,12 +384,15 @@ def test_a_write_failing_half_way_leaves_nothing_and_the_next_attempt_commits(co
 # (apply it in ``lane._headers``, or say why it does not concern a new transaction posted with a key).
 LANE_MIDDLEWARE = {
     "django.middleware.security.SecurityMiddleware": "applied: lane._headers runs it on a sample answer",
+    "pishkhan.common.headers.ChunkedBodyRefusedMiddleware": "applied: no Content-Length goes on to Django",
     "whitenoise.middleware.WhiteNoiseMiddleware": "not its concern: it serves static files",
     "django.contrib.sessions.middleware.SessionMiddleware": "not its concern: a key, no session, no cookie",
     "pishkhan.web.middleware.LanguageMiddleware": "applied: Content-Language (api_language) and Vary",
     "django.middleware.common.CommonMiddleware": "not its concern: the lane's path is exact, no slash added",
     "django.middleware.csrf.CsrfViewMiddleware": "not its concern: a bearer key, which no forged form sends",
     "django.contrib.auth.middleware.AuthenticationMiddleware": "replaced: counter_caller and the guard",
+    "pishkhan.common.headers.ContentSecurityPolicyMiddleware": "applied: lane._headers adds the policy",
+    "pishkhan.common.headers.NoStoreMiddleware": "applied: lane._headers adds no-store (an API answer)",
     "django.contrib.messages.middleware.MessageMiddleware": "not its concern: the API shows no messages",
     "django.middleware.clickjacking.XFrameOptionsMiddleware": "applied: lane._headers runs it too",
     "django_htmx.middleware.HtmxMiddleware": "not its concern: it marks requests from htmx pages",

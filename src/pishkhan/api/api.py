@@ -26,6 +26,7 @@ api = problems.ProblemsAPI(
     ),
     auth=api_auth,
     urls_namespace="api",
+    parser=problems.JsonOnlyParser(),
 )
 problems.install(api)
 

@@ -16,13 +16,27 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
-from pishkhan.common.errors import ApplicationError
+from pishkhan.common.errors import ApplicationError, UnsupportedMediaTypeError, json_content_type_require
 
 logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:pishkhan:problem:"
+
+
+class JsonOnlyParser(Parser):
+    """ninja's JSON parser, for bodies sent as ``application/json`` only.
+
+    A body of another type is not read as JSON: a page of another site can post ``text/plain`` to us
+    without the browser asking first, never ``application/json``. Form and file operations (a licence
+    document upload) are read by Django's own form parsing and never come here.
+    """
+
+    def parse_body(self, request: HttpRequest) -> dict:
+        json_content_type_require(request.content_type)
+        return super().parse_body(request)
 
 
 def problem(
@@ -57,8 +71,14 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(ApplicationError)
     def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+        retry_after = getattr(exc, "retry_after", None)  # a ThrottledError: when to try again
         return problem(
-            status=exc.status, code=exc.code, title=exc.title, detail=exc.detail, errors=exc.fields
+            status=exc.status,
+            code=exc.code,
+            title=exc.title,
+            detail=exc.detail,
+            errors=exc.fields,
+            headers={"Retry-After": str(retry_after)} if retry_after else None,
         )
 
     @api.exception_handler(NinjaValidationError)
@@ -130,6 +150,9 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        cause = exc.__cause__
+        if isinstance(cause, UnsupportedMediaTypeError):  # ninja wraps what its parser raises
+            return problem(status=cause.status, code=cause.code, title=cause.title, detail=cause.detail)
         code = {
             400: "bad-request",
             405: "method-not-allowed",

@@ -70,6 +70,9 @@ class AuditEntry(models.Model):
     basis = models.TextField(_("legal basis"), blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
+    # The id of the audit key whose HMAC ``hash`` is (``chain.key_id``); empty on entries written before
+    # the chain was keyed, whose hash is a plain sha256 until ``pishkhan audit_rekey`` signs them.
+    key_id = models.CharField(_("key id"), max_length=8, blank=True, default="")
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -94,8 +97,8 @@ class AuditEntry(models.Model):
         raise AppendOnlyError(f"audit entry #{self.seq} cannot be deleted")
 
     def hashed_fields(self) -> dict[str, Any]:
-        """The fields the hash covers, in their canonical form."""
-        return {
+        """The fields the hash covers, in their canonical form (the key's id too, once keyed)."""
+        fields = {
             "seq": self.seq,
             "at": timestamp_text(self.at),
             "actor_id": self.actor_id,
@@ -108,6 +111,9 @@ class AuditEntry(models.Model):
             "reason": self.reason,
             "basis": self.basis,
         }
+        if self.key_id:
+            fields["key_id"] = self.key_id
+        return fields
 
 
 class AuditHead(models.Model):

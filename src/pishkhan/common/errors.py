@@ -62,3 +62,36 @@ class TransitionError(ConflictError):
 
     code = "illegal-transition"
     title = "This change of state is not allowed"
+
+
+class ThrottledError(ApplicationError):
+    """Too many failed attempts from one address: try again after ``retry_after`` seconds."""
+
+    status = 429
+    code = "too-many-requests"
+    title = "Too many failed attempts"
+
+    def __init__(self, detail: str = "", *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, int(retry_after))
+
+
+class UnsupportedMediaTypeError(ApplicationError):
+    """A JSON body sent under another content type than ``application/json``."""
+
+    status = 415
+    code = "unsupported-media-type"
+    title = "The body must be JSON sent as application/json"
+
+
+JSON_CONTENT_TYPE = "application/json"
+
+
+def json_content_type_require(content_type: str | None) -> None:
+    """Refuse (415) a body whose content type is not ``application/json`` (parameters such as the
+    charset aside): a page of another site can post ``text/plain`` without the browser asking first."""
+    if content_type != JSON_CONTENT_TYPE:
+        raise UnsupportedMediaTypeError(
+            f"This operation reads a JSON body sent with Content-Type: {JSON_CONTENT_TYPE}; "
+            f"the request's was {content_type or 'missing'}."
+        )

@@ -78,6 +78,7 @@ def use_throwaway_defaults() -> None:
         {
             "PISHKHAN_SECRET_KEY": secrets.token_urlsafe(64),
             "PISHKHAN_SEALING_KEYS": sealing.key_new(),
+            "PISHKHAN_AUDIT_KEYS": sealing.key_new(),
             "PISHKHAN_ALLOWED_HOSTS": "localhost",
         }
     )
@@ -108,6 +109,8 @@ class Env:
     log_level: str
     sms_backend: str
     sealing_keys: list[str]
+    audit_keys: list[str]
+    audit_checkpoint_file: Path
 
     @property
     def relaxed(self) -> bool:
@@ -164,6 +167,33 @@ def _sealing_keys(data_dir: Path, relaxed: bool) -> list[str]:
     return [key]
 
 
+def _audit_keys(data_dir: Path, relaxed: bool) -> list[str]:
+    """The keys that sign the audit chain (ADR 0011): the first signs new entries, every one verifies."""
+    keys = _list("PISHKHAN_AUDIT_KEYS", default=[])
+    bad = [index + 1 for index, key in enumerate(keys) if not sealing.key_valid(key)]
+    if bad:
+        raise ImproperlyConfigured(
+            f"PISHKHAN_AUDIT_KEYS: key number {bad[0]} is not 32 bytes of URL-safe base64. Make one with "
+            "`pishkhan sealing_key_new`."
+        )
+    if keys:
+        return keys
+    if not relaxed:
+        raise ImproperlyConfigured(
+            "PISHKHAN_AUDIT_KEYS is not set. Production needs a key, kept outside the database, that signs "
+            "the audit log so that whoever can write the database cannot rewrite it; make one with "
+            "`pishkhan sealing_key_new` (several keys, comma-separated: the first signs, all verify)."
+        )
+    path = data_dir / "audit_key"
+    if path.exists():
+        return [path.read_text().strip()]
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = sealing.key_new()
+    path.write_text(key)
+    path.chmod(0o600)
+    return [key]
+
+
 def read() -> Env:
     """Read and check the whole configuration; a wrong value stops start-up with a clear message."""
     debug = _flag("PISHKHAN_DEBUG", default=False)
@@ -194,4 +224,10 @@ def read() -> Env:
         log_level=(_get("PISHKHAN_LOG_LEVEL") or "INFO").upper(),
         sms_backend=_get("PISHKHAN_SMS_BACKEND") or "log",
         sealing_keys=_sealing_keys(data_dir, relaxed),
+        audit_keys=_audit_keys(data_dir, relaxed),
+        audit_checkpoint_file=Path(
+            _get("PISHKHAN_AUDIT_CHECKPOINT_FILE") or data_dir / "audit-checkpoints.jsonl"
+        )
+        .expanduser()
+        .resolve(),
     )

@@ -19,7 +19,12 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pishkhan.accounts.auth import api_auth
 from pishkhan.accounts.permissions import Principal, has_perm, require
 from pishkhan.accounts.roles import JurisdictionKind
-from pishkhan.common.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from pishkhan.common.errors import (
+    ApplicationError,
+    NotFoundError,
+    PermissionDeniedError,
+    json_content_type_require,
+)
 from pishkhan.offices.models import Office
 from pishkhan.offices.selectors import office_for_counter
 from pishkhan.transactions import selectors, services
@@ -60,6 +65,7 @@ def _body(request: HttpRequest, schema: type[In]) -> In:
     Read here rather than by ninja, because Django's refusal of an oversized body
     (``RequestDataTooBig``) would otherwise reach the API's catch-all as a 500.
     """
+    json_content_type_require(request.content_type)
     try:
         raw = request.body
     except RequestDataTooBig:

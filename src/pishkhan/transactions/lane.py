@@ -54,6 +54,7 @@ from pishkhan.accounts.services import apikey_touch, apikey_touch_due
 from pishkhan.catalogue.lookups import lookups_shared
 from pishkhan.common.calendar import to_tehran
 from pishkhan.common.errors import ApplicationError
+from pishkhan.common.headers import no_store_apply, policy_apply
 from pishkhan.common.languages import api_language
 from pishkhan.licensing.selectors import licence_permits
 from pishkhan.offices.states import OfficeStatus
@@ -83,6 +84,9 @@ def counter_lane(application: WSGIApp) -> WSGIApp:
         length = environ.get("CONTENT_LENGTH") or ""
         if not authorization.startswith("Bearer ") or not length.isdigit() or int(length) > BODY_MAX:
             return application(environ, start_response)
+        content_type = environ.get("CONTENT_TYPE", "")
+        if content_type != "application/json" and not content_type.lower().startswith("application/json;"):
+            return application(environ, start_response)  # Django's API refuses it (415)
         body = environ["wsgi.input"].read(int(length))
         try:
             answered = _record(environ, authorization[7:], body)
@@ -179,6 +183,8 @@ def _headers(secure: bool) -> tuple[tuple[str, str], ...]:
     request, response = Sample(), HttpResponse(status=201, content_type=CONTENT_TYPE)
     SecurityMiddleware(lambda request: response).process_response(request, response)
     XFrameOptionsMiddleware(lambda request: response).process_response(request, response)
+    policy_apply(response)
+    no_store_apply(response)  # an API answer: the headers module's rule, a constant here
     patch_vary_headers(response, ("Accept-Language",))
     return tuple(response.items())
 

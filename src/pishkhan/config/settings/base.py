@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -12,6 +13,11 @@ from pishkhan.config import env
 
 ENV = env.read()
 PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent
+
+# What this process creates is readable by its owner only: the SQLite database and its -wal/-shm files,
+# sms.log, uploaded documents and photos, checkpoints, generated keys (docs/operations.md). Set before
+# anything is opened, and inherited by the server's worker processes.
+os.umask(0o077)
 
 DEBUG = ENV.debug
 PISHKHAN_DEMO = ENV.demo
@@ -53,12 +59,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A chunked request body is refused (411) before anything reads the body (common/headers.py).
+    "pishkhan.common.headers.ChunkedBodyRefusedMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pishkhan.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The Content-Security-Policy on every answer; no-store on personal data (common/headers.py).
+    "pishkhan.common.headers.ContentSecurityPolicyMiddleware",
+    "pishkhan.common.headers.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -105,6 +116,15 @@ if ENV.database_url:
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 else:
     ENV.data_dir.mkdir(parents=True, exist_ok=True)
+    # A data directory (and database) made before this rule, or by another tool, is closed up too.
+    for _private, _mode in (
+        (ENV.data_dir, 0o700),
+        *((ENV.data_dir / f"pishkhan.sqlite3{suffix}", 0o600) for suffix in ("", "-wal", "-shm")),
+        (ENV.data_dir / "sms.log", 0o600),
+    ):
+        with contextlib.suppress(OSError):  # absent, or not ours: nothing to close up
+            if _private.exists() and _private.stat().st_mode & 0o077:
+                _private.chmod(_mode)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -155,6 +175,12 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# And from one address whatever the user names (accounts/throttle.py): 20 failed sign-ins in 15 minutes
+# refuse that address's sign-ins until the 15 minutes are over; 20 failed API keys likewise (429).
+PISHKHAN_LOGIN_ADDRESS_FAILURES = 20
+PISHKHAN_LOGIN_ADDRESS_WINDOW = 15 * 60  # seconds
+PISHKHAN_APIKEY_ADDRESS_FAILURES = 20
+PISHKHAN_APIKEY_ADDRESS_WINDOW = 15 * 60
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if ENV.behind_proxy else ["REMOTE_ADDR"]
 )
@@ -186,8 +212,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Never served from a URL of their own: the licensing API streams a document only after checking
 # that the caller may review its application (no MEDIA_URL route exists).
 MEDIA_ROOT = ENV.media_dir
-FILE_UPLOAD_PERMISSIONS = 0o640
-FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # --- Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = ENV.https
@@ -202,6 +228,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Public pages that show one person's data: never kept by a cache (common/headers.py). Signed-in pages
+# and the API are never cached anyway.
+PISHKHAN_NO_STORE_VIEWS = [
+    "transactions:track",
+    "supervision:complaint_new",
+    "supervision:complaint_sent",
+    "supervision:complaint_track",
+]
 if ENV.behind_proxy:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -210,6 +244,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PISHKHAN_SMS_BACKEND = ENV.sms_backend
 # What `pishkhan worker` runs: each job's function (called with now=) and its pause when idle, seconds.
 PISHKHAN_JOBS = [
+    # A signed checkpoint of the audit chain's head, outside the database (ADR 0011).
+    {"name": "audit.checkpoint", "path": "pishkhan.audit.tasks.checkpoint_append", "every": 3600},
     {"name": "gateway.deliver", "path": "pishkhan.gateway.tasks.outbox_deliver", "every": 1},
     {"name": "transactions.notify", "path": "pishkhan.transactions.tasks.notifications_send", "every": 5},
     {
@@ -271,6 +307,11 @@ PISHKHAN_SANCTION_APPEAL_DAYS = 10
 PISHKHAN_SANCTION_REPEAT_YEARS = 3
 # Keys that seal citizens' identifiers and agencies' secrets at rest (pishkhan.common.sealing).
 PISHKHAN_SEALING_KEYS = ENV.sealing_keys
+# Keys that sign the audit chain (pishkhan.audit.chain, ADR 0011): the first signs, every one verifies.
+PISHKHAN_AUDIT_KEYS = ENV.audit_keys
+# Where `pishkhan audit_checkpoint` (and the worker's audit.checkpoint job) append signed heads of the
+# chain: a file outside the database, best on other storage or copied off the machine.
+PISHKHAN_AUDIT_CHECKPOINT_FILE = ENV.audit_checkpoint_file
 
 # A refused request (403, 404, 400) is logged on one line; a server error keeps its traceback
 # (config/logs.py). The filter sits on Django's request logger, and on the console for the records of

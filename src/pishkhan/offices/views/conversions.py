@@ -46,7 +46,19 @@ class BoardRow:
     kind_label: str
     not_started: int
     converted_share: float
-    segments: list[tuple[str, float]]  # (state, percentage of the network)
+    # (state, where it starts, its width): percentages of the network, drawn as SVG rectangles (a style
+    # attribute would be refused by the Content-Security-Policy).
+    segments: list[tuple[str, float, float]]
+
+
+def _segments(parts: list[tuple[str, int]], total: int) -> list[tuple[str, float, float]]:
+    segments, start = [], 0.0
+    for state, count in parts:
+        if count and total:
+            width = round(100 * count / total, 2)
+            segments.append((state, round(start, 2), width))
+            start += width
+    return segments
 
 
 def _board_rows(rows: list[selectors.ConversionBoardRow]) -> list[BoardRow]:
@@ -70,9 +82,7 @@ def _board_rows(rows: list[selectors.ConversionBoardRow]) -> list[BoardRow]:
                 kind_label=OfficeKind(row.kind).label if row.kind in OfficeKind.values else row.kind,
                 not_started=not_started,
                 converted_share=row.converted / network if network else 0.0,
-                segments=[
-                    (state, round(100 * count / total, 2)) for state, count in parts if count and total
-                ],
+                segments=_segments(parts, total),
             )
         )
     return shown

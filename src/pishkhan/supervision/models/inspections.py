@@ -263,7 +263,7 @@ class PhotoStorage(FileSystemStorage):
 
 def _photo_storage() -> FileSystemStorage:
     """The photos' storage (a callable, so that migrations name it rather than freeze a path)."""
-    return PhotoStorage(file_permissions_mode=0o640, directory_permissions_mode=0o750)
+    return PhotoStorage(file_permissions_mode=0o600, directory_permissions_mode=0o700)
 
 
 def photo_upload_to(photo: InspectionPhoto, filename: str) -> str:
