@@ -17,7 +17,7 @@ from pishkhan.licensing.models import CountyQuota
 from pishkhan.licensing.services import application_decide, county_quota_set
 from pishkhan.planning import groups
 from pishkhan.planning.coverage import coverage_compute
-from pishkhan.planning.models import AgendaItem, Setting, Vote
+from pishkhan.planning.models import AgendaItem, Member, Setting, Vote
 from pishkhan.planning.states import ItemStatus, SessionStatus
 from tests.accounts.factories import UserFactory
 from tests.licensing.factories import (
@@ -298,3 +298,23 @@ def test_members_are_people_of_the_province_in_their_roles(world):
     with pytest.raises(ConflictError):
         groups.member_remove(member=world["members"]["emp"], actor=chair)
     assert group.members.filter(active=True).count() == 2
+
+
+def test_seating_many_refuses_all_when_one_seat_is_wrong(geo_loaded):
+    tehran, isfahan = Province.objects.get(code="23"), Province.objects.get(code="10")
+    UserFactory(username="a23", role="directorate", jurisdiction_code="23")
+    UserFactory(username="b23", role="working_group", jurisdiction_code="23")
+    UserFactory(username="b10", role="working_group", jurisdiction_code="10")
+
+    with pytest.raises(ValidationError):
+        groups.working_groups_seat_many(
+            seats=[(tehran, "a23", "chair"), (tehran, "b10", "governorate")], actor=None
+        )
+    assert not Member.objects.exists()
+    seated = groups.working_groups_seat_many(
+        seats=[(tehran, "a23", "chair"), (tehran, "b23", "governorate"), (isfahan, "b10", "invited")],
+        actor=None,
+    )
+    assert seated == 3
+    assert groups.working_groups_seat_many(seats=[(tehran, "a23", "chair")], actor=None) == 0  # held already
+    assert AuditEntry.objects.filter(action="working_group.member_add").count() == 3

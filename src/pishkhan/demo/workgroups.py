@@ -2,25 +2,24 @@
 scheduled session of Tehran's, its agenda generated from the plan the coverage step just proposed.
 
 Tehran's chair and governorate representative are the demo logins ``directorate`` and
-``working_group`` (created here when missing, with a throwaway password that ``demo_users_ensure``
-replaces with the one ``up`` prints), so a fresh ``up`` can hold the session from the browser. The
+``working_group`` (created here when missing, without a usable password: ``demo_users_ensure`` then
+sets the one ``up`` prints), so a fresh ``up`` can hold the session from the browser. The
 other provinces' members are created without a usable password, as the network's clerks are.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from django.utils import timezone
 
-from pishkhan.accounts import selectors as account_selectors
 from pishkhan.accounts.models import User
 from pishkhan.accounts.roles import Role
-from pishkhan.accounts.services import UserRow, user_create, users_create_many
+from pishkhan.accounts.services import UserRow, users_create_many
 from pishkhan.demo.services import DEMO_JURISDICTIONS
 from pishkhan.geo.models import Province
 from pishkhan.planning import groups
+from pishkhan.planning.models import WorkingGroup
 from pishkhan.planning.states import MemberRole
 
 TEHRAN = DEMO_JURISDICTIONS[Role.WORKING_GROUP]  # "23"
@@ -36,17 +35,6 @@ TEHRAN_LOGINS = {MemberRole.CHAIR: str(Role.DIRECTORATE), MemberRole.GOVERNORATE
 
 def _username(code: str, suffix: str) -> str:
     return f"wg{code}-{suffix}"
-
-
-def _tehran_login(username: str, role: str) -> None:
-    if account_selectors.user_get_by_username(username=username) is None:
-        user_create(
-            username=username,
-            password=secrets.token_urlsafe(16),
-            role=role,
-            jurisdiction_code=DEMO_JURISDICTIONS[role],
-            actor=None,
-        )
 
 
 def working_groups_build(*, actor: object = None, now: dt.datetime | None = None) -> int:
@@ -66,23 +54,24 @@ def working_groups_build(*, actor: object = None, now: dt.datetime | None = None
         for seat, role, suffix, name in SEATS
         if not (p.code == TEHRAN and seat in TEHRAN_LOGINS)
     ]
+    rows += [
+        UserRow(username=username, role=username, jurisdiction_code=DEMO_JURISDICTIONS[username])
+        for username in TEHRAN_LOGINS.values()
+    ]
     taken = set(
         User.objects.filter(username__in=[r.username for r in rows]).values_list("username", flat=True)
     )
     users_create_many(rows=[r for r in rows if r.username not in taken], actor=actor)
-    for username in TEHRAN_LOGINS.values():
-        _tehran_login(username, username)
-    tehran = None
-    for province in provinces:
-        group = groups.working_group_ensure(province=province, actor=actor, now=now)
-        seated = set(group.members.values_list("user__username", flat=True))
-        for seat, _role, suffix, _name in SEATS:
-            username = TEHRAN_LOGINS.get(seat) if province.code == TEHRAN else None
-            username = username or _username(province.code, suffix)
-            if username not in seated:
-                groups.member_add(group=group, username=username, role=seat, actor=actor, now=now)
-        if province.code == TEHRAN:
-            tehran = group
+    groups.working_groups_seat_many(
+        seats=[
+            (p, (TEHRAN_LOGINS.get(seat) if p.code == TEHRAN else None) or _username(p.code, suffix), seat)
+            for p in provinces
+            for seat, _role, suffix, _name in SEATS
+        ],
+        actor=actor,
+        now=now,
+    )
+    tehran = WorkingGroup.objects.filter(province__code=TEHRAN).first()
     if tehran is None or tehran.sessions.exists():
         return 0
     day = timezone.localdate(now) + dt.timedelta(days=7)

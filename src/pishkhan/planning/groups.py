@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from pishkhan.accounts.models import User
 from pishkhan.accounts.roles import Role
 from pishkhan.audit.actors import Actor, actor_label, actor_user
-from pishkhan.audit.services import audit_record
+from pishkhan.audit.services import AuditItem, audit_record, audit_record_many
 from pishkhan.audit.transitions import transition_apply
 from pishkhan.catalogue.kinds import OfficeKind
 from pishkhan.common.errors import ConflictError, NotFoundError, ValidationError
@@ -173,6 +173,68 @@ def member_add(
             after={"province": group.province.code, "user": user.username, "role": role},
         )
     return member
+
+
+def working_groups_seat_many(
+    *, seats: list[tuple[Province, str, str]], actor: Actor, now: dt.datetime | None = None
+) -> int:
+    """Seat many members at once — (province, username, role in the group) — creating the groups that
+    are missing: a demo's or an installation's first setup. Each seat is checked as ``member_add``
+    checks it; one refused refuses them all (nothing written). Seats already held are left alone.
+    Returns the members seated."""
+    now = now or timezone.now()
+    users = {u.username: u for u in User.objects.filter(username__in={s[1] for s in seats}, is_active=True)}
+    with transaction.atomic():
+        have = {g.province_id: g for g in WorkingGroup.objects.filter(province__in={s[0].pk for s in seats})}
+        new_groups = [
+            WorkingGroup(province=p, created_at=now) for p in {s[0] for s in seats} if p.pk not in have
+        ]
+        WorkingGroup.objects.bulk_create(new_groups)
+        have |= {g.province_id: g for g in WorkingGroup.objects.filter(province__in={s[0].pk for s in seats})}
+        seated = set(Member.objects.filter(group__in=have.values()).values_list("group_id", "user__username"))
+        chairs = set(
+            Member.objects.filter(group__in=have.values(), role=MemberRole.CHAIR, active=True).values_list(
+                "group_id", flat=True
+            )
+        )
+        members = []
+        for province, username, role in seats:
+            group = have[province.pk]
+            if (group.pk, username) in seated:
+                continue
+            user = users.get(username)
+            if role not in MemberRole.values:
+                _refuse("role", _("Choose a role in the group."))
+            if user is None:
+                _refuse("username", _("No active user is called %(name)s.") % {"name": username})
+            if user.jurisdiction_code != province.code or user.role not in (
+                Role.DIRECTORATE,
+                Role.WORKING_GROUP,
+            ):
+                _refuse("username", _("A member is a working-group or directorate user of this province."))
+            if role == MemberRole.CHAIR:
+                if user.role != Role.DIRECTORATE:
+                    _refuse(
+                        "role",
+                        _("The chair is the Director-General of ICT: a directorate user of the province."),
+                    )
+                if group.pk in chairs:
+                    raise ConflictError(_("The group has a chair; remove them first."), fields={"role": ""})
+                chairs.add(group.pk)
+            seated.add((group.pk, username))
+            members.append((Member(group=group, user=user, role=role, added_at=now), province.code))
+        Member.objects.bulk_create([m for m, _code in members])
+        audit_record_many(
+            actor=actor,
+            action="working_group.member_add",
+            items=[
+                AuditItem(
+                    target=m, before=None, after={"province": code, "user": m.user.username, "role": m.role}
+                )
+                for m, code in members
+            ],
+        )
+    return len(members)
 
 
 def member_remove(*, member: Member, actor: Actor) -> Member:
