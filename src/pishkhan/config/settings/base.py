@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "pishkhan.gateway",
     "pishkhan.supervision",
     "pishkhan.planning",
+    "pishkhan.kpis",
     "pishkhan.api",
     "pishkhan.web",
     "pishkhan.demo",
@@ -233,6 +234,8 @@ PISHKHAN_JOBS = [
     {"name": "supervision.scores", "path": "pishkhan.supervision.tasks.scores_compute", "every": 3600},
     # Planning: demand and coverage recomputed once a day (the job skips while today's run exists).
     {"name": "planning.coverage", "path": "pishkhan.planning.tasks.coverage_compute_daily", "every": 3600},
+    # KPIs: the daily rollups follow the counter's transaction events (kpis/services.py).
+    {"name": "kpis.rollups", "path": "pishkhan.kpis.tasks.rollups_advance", "every": 2},
 ]
 # The network board (supervision/liveness.py): an office open by its hours and not heard from
 # (heartbeat or transaction) for QUIET minutes is quiet, for OFFLINE minutes of its hours offline.
