@@ -71,6 +71,7 @@ PERMISSIONS: dict[str, str] = {
     "supervision.appeals": _("Decide appeals against sanctions"),
     "supervision.scores": _("See offices' monthly scores and rankings"),
     "planning.view": _("See demand, coverage and proposed plans"),
+    "kpis.view": _("See the key performance indicators: trips avoided, visits, outsourcing, the network"),
 }
 
 # Which jurisdiction kinds each role may be given.
@@ -105,7 +106,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {"supervision.view", "supervision.campaign", "supervision.complaints"}
         | {"supervision.board", "supervision.alerts", "supervision.configure", "supervision.inspections"}
         | {"supervision.sanction", "supervision.appeals", "supervision.scores"}
-        | {"planning.view"}
+        | {"planning.view", "kpis.view"}
     ),
     Role.DIRECTORATE: frozenset(
         _EVERYONE
@@ -116,7 +117,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {"supervision.view", "supervision.complaints"}
         | {"supervision.board", "supervision.alerts", "supervision.inspections", "supervision.sanction"}
         | {"supervision.scores"}
-        | {"planning.view"}
+        | {"planning.view", "kpis.view"}
     ),
     Role.WORKING_GROUP: frozenset(_EVERYONE | {"offices.view", "planning.view"}),
     Role.INSPECTOR: frozenset(
@@ -125,13 +126,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {"supervision.view", "supervision.board", "supervision.inspect", "supervision.scores"}
         | {"planning.view"}
     ),
-    Role.AGENCY_STAFF: frozenset(_EVERYONE | {"catalogue.edit", "catalogue.report_visits"}),
+    Role.AGENCY_STAFF: frozenset(_EVERYONE | {"catalogue.edit", "catalogue.report_visits", "kpis.view"}),
     Role.OFFICE_OPERATOR: frozenset(
         _EVERYONE
         | {"offices.view", "offices.manage_staff", "conversions.request"}
         | {"transactions.record", "transactions.view"}
         | {"licensing.view"}
         | {"supervision.respond", "supervision.scores"}
+        | {"kpis.view"}
     ),
     Role.LICENSEE: frozenset(
         _EVERYONE | {"licensing.apply", "licensing.view_own", "licensing.surrender"} | {"supervision.respond"}
