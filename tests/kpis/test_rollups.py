@@ -188,3 +188,24 @@ def test_the_rebuild_command_takes_a_period_in_either_calendar_and_refuses_bad_d
         call_command("kpis_rebuild", "--from", "1403/13/40", stdout=StringIO())
     with pytest.raises(CommandError):
         call_command("kpis_rebuild", "--from", str(today), "--to", str(today - dt.timedelta(days=2)))
+
+
+def test_an_event_committed_after_the_cursor_passed_its_id_is_still_rolled_up(counter):
+    """Ids are taken at insert and rows appear at commit: the cursor remembers the ids it skipped and
+    reads them once committed; an id never committed (a rolled-back insert) is forgotten in time."""
+    make_transaction(counter["office"])
+    catch_up()
+    late = make_transaction(counter["other"])
+    [event_id] = late.events.values_list("pk", flat=True)
+    now = timezone.now()
+    # As if the cursor had moved past this event's id while its insert was not yet committed.
+    RollupCursor.objects.update(
+        last_id=event_id + 5, pending=[[event_id, now.timestamp()], [event_id + 3, 0]]
+    )
+    assert not DailyRollup.objects.filter(office=counter["other"]).exists()
+
+    assert rollups_update(now=now) == 1
+
+    assert rollups() == expected_from_raw()
+    # The found id is no longer awaited, nor the one awaited for too long.
+    assert RollupCursor.objects.get().pending == []
