@@ -78,6 +78,7 @@ def test_a_period_without_work_and_a_comparison_period(work):
     body = client.get(TRIPS, long_ago).json()
 
     assert (body["trips_avoided"], body["by"]) == (0, [])
+    assert (body["place"]["from"], body["place"]["to"]) == ("2020-01-01", "2020-01-31")
     assert body["previous"] == {"trips_avoided": 6, "transactions_completed": 6}
 
 
