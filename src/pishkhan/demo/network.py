@@ -38,7 +38,6 @@ from pishkhan.demo.licences import licences_build
 from pishkhan.demo.sanctions import demo_sanctions_build
 from pishkhan.demo.services import DEMO_JURISDICTIONS
 from pishkhan.geo.models import County, Place, PlaceKind, Province
-from pishkhan.kpis.services import rollups_rebuild
 from pishkhan.offices.models import Office, OfficeSetting, StaffPosition
 from pishkhan.offices.services import (
     ConversionDraft,
@@ -481,9 +480,4 @@ def network_build(
     report.counts["demand points"] = demand_build(seed=seed, now=timezone.now())
     report.counts["plans"] = coverage_compute(now=timezone.now()).plans.count()
     step("coverage", started)
-    # The KPI rollups of the whole history at once (one GROUP BY a month), the upkeep's cursor moved
-    # past the history's events, so the worker only follows what comes next.
-    started = time.perf_counter()
-    report.counts["KPI rollups"] = rollups_rebuild().cells
-    step("rollups", started)
     return report

@@ -15,7 +15,9 @@ the day the server received it: a batch an office sends when it comes back onlin
 its work was done.
 
 **Rebuild** (``rollups_rebuild``, ``pishkhan kpis_rebuild``): the cells of a period recomputed by one
-GROUP BY per month; without a period, every cell, and the cursor moved to the newest event.
+GROUP BY per month; without a period, every cell, and the cursor moved to the newest event. The
+upkeep's first round on a database (no cursor yet) is such a full rebuild: a database upgraded with
+years of history, or the demo's bulk-imported week, is rolled up at once, off ``pishkhan up``'s path.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pishkhan.catalogue.models import Service
+from pishkhan.common.bulk import insert_dicts
 from pishkhan.common.calendar import TEHRAN, to_tehran
 from pishkhan.kpis.models import DailyRollup, RollupCursor
 from pishkhan.offices.models import Office
@@ -94,29 +97,34 @@ class _Keys:
         }
         return cls(offices, services)
 
-    def rollup(self, row: dict[str, Any]) -> DailyRollup:
+    def values(self, row: dict[str, Any]) -> dict[str, Any]:
+        """A rollup row's columns (by attribute name) from a cell's aggregate."""
         office, service = self.offices[row["office_id"]], self.services[row["service_id"]]
-        return DailyRollup(
-            day=row["day"],
-            office_id=row["office_id"],
-            service_id=row["service_id"],
-            province_id=office["province_id"],
-            county_id=office["county_id"],
-            office_kind=office["kind"],
-            agency_id=service["agency_id"],
-            total=row["total"],
-            received=row["received"],
-            submitted=row["submitted"],
-            completed=row["completed"],
-            rejected=row["rejected"],
-            failed=row["failed"],
-            fees_charged=row["fees_charged"] or 0,
-            fees_tariff=row["fees_tariff"],
-            overcharges=row["overcharges"],
-            overcharged=row["overcharged"],
-            trips_saved=row["completed"] * service["trips_saved"],
-            delivery_seconds=int(row["delivery"].total_seconds()),
-        )
+        return {
+            "day": row["day"],
+            "office_id": row["office_id"],
+            "service_id": row["service_id"],
+            "province_id": office["province_id"],
+            "county_id": office["county_id"],
+            "office_kind": office["kind"],
+            "agency_id": service["agency_id"],
+            "total": row["total"],
+            "received": row["received"],
+            "submitted": row["submitted"],
+            "completed": row["completed"],
+            "rejected": row["rejected"],
+            "failed": row["failed"],
+            "fees_charged": row["fees_charged"] or 0,
+            "fees_tariff": row["fees_tariff"],
+            "overcharges": row["overcharges"],
+            "overcharged": row["overcharged"],
+            "trips_saved": row["completed"] * service["trips_saved"],
+            "delivery_seconds": int(row["delivery"].total_seconds()),
+        }
+
+    def rollup(self, row: dict[str, Any]) -> DailyRollup:
+        """A rollup row (unsaved) from a cell's aggregate."""
+        return DailyRollup(**self.values(row))
 
 
 def _upsert(rollups: list[DailyRollup]) -> None:
@@ -157,8 +165,7 @@ def cells_recompute(cells: set[Cell]) -> int:
 
 
 def _cursor(now: dt.datetime) -> RollupCursor:
-    """The upkeep's cursor, locked; made at 0 on the first round (a database with history should be
-    rebuilt once with ``kpis_rebuild``, which moves it to the newest event)."""
+    """The upkeep's cursor, locked; made at 0 if missing (the rebuild then moves it)."""
     cursor = RollupCursor.objects.select_for_update().filter(name=CURSOR).first()
     if cursor is not None:
         return cursor
@@ -188,8 +195,13 @@ def _pending_after(
 def rollups_update(*, now: dt.datetime | None = None, limit: int = BATCH) -> int:
     """One round of the rollups' upkeep: the events after the cursor (and any it skipped that have
     committed since), the cells they touched recomputed, the cursor moved, in one database
-    transaction. How many events were read."""
+    transaction. How many events were read (the first round ever: a full rebuild, and how many cells
+    it wrote)."""
     now = now or timezone.now()
+    if not RollupCursor.objects.filter(name=CURSOR).exists():
+        # The first round on this database: whatever history it holds (an upgrade, the demo's bulk
+        # import) is rolled up at once, and the cursor starts after its newest event.
+        return rollups_rebuild().cells
     with transaction.atomic():
         cursor = _cursor(now)
         rows = transaction_events_after(after_id=cursor.last_id, limit=limit)
@@ -258,10 +270,10 @@ def rollups_rebuild(*, first: dt.date | None = None, last: dt.date | None = None
         for start, end in _months(first, last):
             rows = list(transaction_day_aggregates(start=day_start(start), end=day_start(end)))
             keys = _Keys.of({row["office_id"] for row in rows}, {row["service_id"] for row in rows})
-            rollups = [keys.rollup(row) for row in rows]
-            for chunk in range(0, len(rollups), WRITE_CHUNK):
-                DailyRollup.objects.bulk_create(rollups[chunk : chunk + WRITE_CHUNK])
-            cells += len(rollups)
+            # Through the bulk writer (COPY on PostgreSQL), not bulk_create: a year of a national
+            # network is millions of cells. The day as ISO text, which both databases read as a date.
+            insert_dicts(DailyRollup, [keys.values(row) | {"day": row["day"].isoformat()} for row in rows])
+            cells += len(rows)
         if whole:
             cursor.last_id, cursor.pending, cursor.updated_at = newest_event, [], now
             cursor.save(update_fields=["last_id", "pending", "updated_at"])
