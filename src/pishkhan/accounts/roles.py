@@ -80,6 +80,7 @@ PERMISSIONS: dict[str, str] = {
         "Manage a province's working group: its members, sessions, agenda, attendance, decisions and minutes"
     ),
     "planning.confirm": _("Confirm or return the decisions of provinces' working groups"),
+    "kpis.view": _("See the key performance indicators: trips avoided, visits, outsourcing, the network"),
 }
 
 # Which jurisdiction kinds each role may be given.
@@ -114,7 +115,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {"supervision.view", "supervision.campaign", "supervision.complaints"}
         | {"supervision.board", "supervision.alerts", "supervision.configure", "supervision.inspections"}
         | {"supervision.sanction", "supervision.appeals", "supervision.scores"}
-        | {"planning.view", "planning.confirm"}
+        | {"planning.view", "planning.confirm", "kpis.view"}
         | {"privacy.export"}
     ),
     Role.DIRECTORATE: frozenset(
@@ -126,7 +127,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {"supervision.view", "supervision.complaints"}
         | {"supervision.board", "supervision.alerts", "supervision.inspections", "supervision.sanction"}
         | {"supervision.scores"}
-        | {"planning.view", "planning.vote", "planning.sessions"}
+        | {"planning.view", "planning.vote", "planning.sessions", "kpis.view"}
     ),
     Role.WORKING_GROUP: frozenset(_EVERYONE | {"offices.view", "planning.view", "planning.vote"}),
     Role.INSPECTOR: frozenset(
@@ -135,13 +136,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {"supervision.view", "supervision.board", "supervision.inspect", "supervision.scores"}
         | {"planning.view"}
     ),
-    Role.AGENCY_STAFF: frozenset(_EVERYONE | {"catalogue.edit", "catalogue.report_visits"}),
+    Role.AGENCY_STAFF: frozenset(_EVERYONE | {"catalogue.edit", "catalogue.report_visits", "kpis.view"}),
     Role.OFFICE_OPERATOR: frozenset(
         _EVERYONE
         | {"offices.view", "offices.manage_staff", "conversions.request"}
         | {"transactions.record", "transactions.view"}
         | {"licensing.view"}
         | {"supervision.respond", "supervision.scores"}
+        | {"kpis.view"}
     ),
     Role.LICENSEE: frozenset(
         _EVERYONE | {"licensing.apply", "licensing.view_own", "licensing.surrender"} | {"supervision.respond"}

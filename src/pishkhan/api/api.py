@@ -11,6 +11,7 @@ from pishkhan.api import problems
 from pishkhan.catalogue.api import router as catalogue_router
 from pishkhan.gateway.api import router as gateway_router
 from pishkhan.geo.api import router as geo_router
+from pishkhan.kpis.api import router as kpis_router
 from pishkhan.licensing.api import router as licensing_router
 from pishkhan.offices.api import router as offices_router
 from pishkhan.planning.api import router as planning_router
@@ -39,5 +40,6 @@ api.add_router("", licensing_router, tags=["licensing"])
 api.add_router("", transactions_router, tags=["transactions"])
 api.add_router("", supervision_router, tags=["supervision"])
 api.add_router("", planning_router, tags=["planning"])
+api.add_router("", kpis_router, tags=["kpis"])
 # Agencies call back here; they authenticate by signing the body, not by an API key.
 api.add_router("", gateway_router, tags=["gateway"])

@@ -19,7 +19,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import TruncDate, TruncHour
 from django.utils.translation import gettext as _
 
@@ -53,6 +66,7 @@ from pishkhan.offices.selectors import (
 )
 from pishkhan.transactions.models import CounterTransaction, Heartbeat, OfficeLiveness, TransactionEvent
 from pishkhan.transactions.services import citizen_key
+from pishkhan.transactions.services.checks import CLOCK_SKEW
 from pishkhan.transactions.states import TransactionState
 
 Scope = dict[str, str] | None
@@ -595,3 +609,112 @@ def transaction_counts_by_province_setting(
         .order_by()
     )
     return {(row["office__province__code"], row["office__setting"]): row["n"] for row in rows}
+
+
+# --- What the KPI rollups read (kpis/services.py) ----------------------------------------------------
+
+# The fields of a transaction's event that tell the rollups which (day, office, service) cell it touched.
+ROLLUP_EVENT_FIELDS = ("pk", "transaction__office_id", "transaction__service_id", "transaction__recorded_at")
+
+
+def _event_touches(rows: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": row["pk"],
+            "office_id": row["transaction__office_id"],
+            "service_id": row["transaction__service_id"],
+            "recorded_at": row["transaction__recorded_at"],
+        }
+        for row in rows
+    ]
+
+
+def transaction_events_after(*, after_id: int, limit: int) -> list[dict[str, Any]]:
+    """Up to ``limit`` transaction events (every change of state, a transaction's creation included)
+    whose id is above ``after_id``, by id, each as ``{"id", "office_id", "service_id", "recorded_at"}``
+    of its transaction. Along the events' primary key and the transactions' primary key."""
+    rows = TransactionEvent.objects.filter(pk__gt=after_id).order_by("pk").values(*ROLLUP_EVENT_FIELDS)
+    return _event_touches(rows[:limit])
+
+
+def transaction_events_by_ids(*, ids: list[int]) -> list[dict[str, Any]]:
+    """The events with these ids that exist, as :func:`transaction_events_after`."""
+    if not ids:
+        return []
+    rows = TransactionEvent.objects.filter(pk__in=ids).order_by("pk").values(*ROLLUP_EVENT_FIELDS)
+    return _event_touches(rows)
+
+
+def transaction_event_last_id() -> int:
+    """The id of the newest transaction event; 0 while there is none."""
+    return TransactionEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def transaction_day_aggregates(
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    office_ids: set[int] | None = None,
+    service_ids: set[int] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """The transactions recorded (at the office) in [start, end), per office, service and Tehran day of
+    recording: ``{"office_id", "service_id", "day", "total", "received", "submitted", "completed",
+    "rejected", "failed", "fees_charged", "fees_tariff", "overcharges", "overcharged",
+    "delivery"}`` (fees in rials; ``overcharges`` counts the fees charged above a known tariff and
+    ``overcharged`` sums the excess; ``delivery`` is the sum of recording → finish of the completed
+    ones, a ``timedelta``).
+
+    With ``office_ids`` (the rollups' upkeep of a few cells) the read goes along the offices' index on
+    ``received_at``: no transaction is received before the office recorded it less the clock skew the
+    counter allows (``checks.CLOCK_SKEW``; the history import refuses it outright), so the offices'
+    rows received since ``start`` less that skew hold every row of the period, a late offline batch's
+    included.
+    """
+    rows = CounterTransaction.objects.filter(recorded_at__gte=start, recorded_at__lt=end)
+    if office_ids is not None:
+        rows = rows.filter(office_id__in=office_ids, received_at__gte=start - CLOCK_SKEW)
+    if service_ids is not None:
+        rows = rows.filter(service_id__in=service_ids)
+    over = Q(fee_tariff__isnull=False) & Q(fee_charged__gt=F("fee_tariff"))
+    completed = Q(state=TransactionState.COMPLETED)
+    by_state = {
+        state.value: Count("pk", filter=Q(state=state.value))
+        for state in (
+            TransactionState.RECEIVED,
+            TransactionState.SUBMITTED,
+            TransactionState.COMPLETED,
+            TransactionState.REJECTED,
+            TransactionState.FAILED,
+        )
+    }
+    grouped = (
+        rows.annotate(day=TruncDate("recorded_at", tzinfo=TEHRAN))
+        .values("office_id", "service_id", "day")
+        .annotate(
+            total=Count("pk"),
+            **by_state,
+            fees_charged=Sum("fee_charged"),
+            fees_tariff=Sum("fee_tariff"),
+            overcharges=Count("pk", filter=over),
+            overcharged=Sum(F("fee_charged") - F("fee_tariff"), filter=over),
+            delivery=Sum(
+                ExpressionWrapper(F("finished_at") - F("recorded_at"), output_field=DurationField()),
+                filter=completed & Q(finished_at__isnull=False),
+            ),
+        )
+        .order_by()
+    )
+    for row in grouped.iterator(chunk_size=5000):
+        row["fees_tariff"] = row["fees_tariff"] or 0
+        row["overcharged"] = row["overcharged"] or 0
+        row["delivery"] = row["delivery"] or dt.timedelta(0)
+        yield row
+
+
+def transaction_recorded_span() -> tuple[dt.datetime, dt.datetime] | None:
+    """The first and last moments of recording among all transactions; None while there is none. A
+    scan of the table (no index on ``recorded_at``): for a full rebuild of the rollups only."""
+    span = CounterTransaction.objects.aggregate(first=Min("recorded_at"), last=Max("recorded_at"))
+    if span["first"] is None:
+        return None
+    return span["first"], span["last"]

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "pishkhan.gateway",
     "pishkhan.supervision",
     "pishkhan.planning",
+    "pishkhan.kpis",
     "pishkhan.privacy",
     "pishkhan.api",
     "pishkhan.web",
@@ -273,6 +274,8 @@ PISHKHAN_JOBS = [
     {"name": "supervision.scores", "path": "pishkhan.supervision.tasks.scores_compute", "every": 3600},
     # Planning: demand and coverage recomputed once a day (the job skips while today's run exists).
     {"name": "planning.coverage", "path": "pishkhan.planning.tasks.coverage_compute_daily", "every": 3600},
+    # KPIs: the daily rollups follow the counter's transaction events (kpis/services.py).
+    {"name": "kpis.rollups", "path": "pishkhan.kpis.tasks.rollups_advance", "every": 2},
     # The retention policy (privacy.RetentionRule): personal data past its period purged once a day.
     {"name": "privacy.retention", "path": "pishkhan.privacy.tasks.retention_purge", "every": 86400},
 ]

@@ -10,6 +10,7 @@ from pishkhan.common.errors import ApplicationError
 from pishkhan.demo.history import NATIONAL_YEAR, UP_DAYS, UP_SCALE, history_build
 from pishkhan.demo.network import DEFAULT_OFFICES, DEFAULT_SEED, network_build, network_is_built
 from pishkhan.geo.selectors import geo_is_loaded
+from pishkhan.kpis.services import rollups_rebuild
 
 MAX_DAYS = 3650
 
@@ -77,6 +78,8 @@ class Command(BaseCommand):
                     days=days, scale=scale, seed=options["seed"], progress=self.stdout.write
                 )
                 self.stdout.write(self.style.SUCCESS(f"Demo history built: {report}."))
+                rebuilt = rollups_rebuild()  # the added days' KPI rollups, the cursor past them
+                self.stdout.write(f"KPI rollups: {rebuilt.cells} cells.")
                 return
             report = network_build(
                 offices=offices,

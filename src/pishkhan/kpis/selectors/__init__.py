@@ -1,0 +1,84 @@
+"""The KPI measures: one selector per measure, each returning typed rows, scoped by the caller's
+jurisdiction, over a period (and, where it means something, against a comparison period).
+
+Every figure of the counter's work is read from the daily rollups (``DailyRollup``), never from the
+counter's table: a province's year is one GROUP BY over a few hundred thousand rows at most. The other
+measures read the small tables of the domains below (visit reports, services, offices, conversions,
+licences, scores). The arithmetic of targets, projections and scores is ``formulas`` (pure).
+
+A *place* is where a measure looks (``level`` and ``code``: the nation, a province, a county, an
+agency or an office); the caller's *jurisdiction* narrows every read further (``Jurisdiction``): a
+directorate reads its province only, an agency its own services only, an office operator its office.
+"""
+
+from pishkhan.kpis.selectors.agencies import (
+    OutsourcingMeasure,
+    OutsourcingRow,
+    ProhibitedService,
+    VisitsMeasure,
+    VisitsRow,
+    outsourcing_measure,
+    visits_measure,
+)
+from pishkhan.kpis.selectors.counter import (
+    ServiceFigures,
+    ServiceMeasure,
+    TripsMeasure,
+    TripsRow,
+    service_measure,
+    trips_measure,
+)
+from pishkhan.kpis.selectors.network import (
+    ConversionRow,
+    ConversionsMeasure,
+    NetworkMeasure,
+    NetworkRow,
+    OfficeRank,
+    conversions_measure,
+    network_measure,
+)
+from pishkhan.kpis.selectors.places import (
+    DEFAULT_BY,
+    GROUPS,
+    LEVELS,
+    PERIOD_MAX_DAYS,
+    Jurisdiction,
+    Period,
+    Place,
+    group_check,
+    jurisdiction_of,
+    place_resolve,
+)
+
+__all__ = [
+    "DEFAULT_BY",
+    "GROUPS",
+    "LEVELS",
+    "PERIOD_MAX_DAYS",
+    "ConversionRow",
+    "ConversionsMeasure",
+    "Jurisdiction",
+    "NetworkMeasure",
+    "NetworkRow",
+    "OfficeRank",
+    "OutsourcingMeasure",
+    "OutsourcingRow",
+    "Period",
+    "Place",
+    "ProhibitedService",
+    "ServiceFigures",
+    "ServiceMeasure",
+    "TripsMeasure",
+    "TripsRow",
+    "VisitsMeasure",
+    "VisitsRow",
+    "conversions_measure",
+    "group_check",
+    "jurisdiction_of",
+    "network_measure",
+    "outsourcing_measure",
+    "place_resolve",
+    "service_measure",
+    "trips_measure",
+    "visits_measure",
+]

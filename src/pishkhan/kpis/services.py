@@ -1,0 +1,288 @@
+"""Writes of the KPI rollups: the worker's incremental upkeep and the exact rebuild.
+
+**Upkeep** (``rollups_update``, the worker's ``kpis.rollups`` job). The counter's hot path does no
+extra work: every change of a transaction's state — its creation by the single POST, a batch (a late
+offline batch included) or the history import, and each move to submitted, completed, rejected or
+failed — writes a ``TransactionEvent`` already. A round reads the events after its cursor in a bounded
+batch, finds the (day, office, service) cells they touched, recomputes exactly those cells from the
+counter's rows (``transactions.selectors.transaction_day_aggregates``) and upserts them (deleting a
+cell left empty), and moves the cursor, all in one database transaction: a failure leaves the cursor
+where it was and the round is done again, to the same result. Exact by construction, idempotent.
+
+**The day** is the Tehran day on which the office *recorded* the transaction (``recorded_at``, the
+office's clock, checked by the counter to lie no later than a few minutes ahead of the server's), not
+the day the server received it: a batch an office sends when it comes back online lands on the days
+its work was done.
+
+**Rebuild** (``rollups_rebuild``, ``pishkhan kpis_rebuild``): the cells of a period recomputed by one
+GROUP BY per month; without a period, every cell, and the cursor moved to the newest event. The
+upkeep's first round on a database (no cursor yet) is such a full rebuild: a database upgraded with
+years of history, or the demo's bulk-imported week, is rolled up at once, off ``pishkhan up``'s path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from pishkhan.catalogue.models import Service
+from pishkhan.common.bulk import insert_dicts
+from pishkhan.common.calendar import TEHRAN, to_tehran
+from pishkhan.kpis.models import DailyRollup, RollupCursor
+from pishkhan.offices.models import Office
+from pishkhan.transactions.selectors import (
+    transaction_day_aggregates,
+    transaction_event_last_id,
+    transaction_events_after,
+    transaction_events_by_ids,
+    transaction_recorded_span,
+)
+
+CURSOR = "events"
+# Events one round reads; the worker runs the job again at once while it finds work.
+BATCH = 5000
+# An event id skipped by the cursor (its insert not yet committed) is looked for again this long, then
+# taken for a rolled-back insert; at most this many are remembered.
+PENDING_FOR = dt.timedelta(minutes=2)
+PENDING_MAX = 5000
+# Rows a rebuild writes per statement.
+WRITE_CHUNK = 2000
+
+FIGURES = (
+    "total", "received", "submitted", "completed", "rejected", "failed", "fees_charged", "fees_tariff",
+    "overcharges", "overcharged", "trips_saved", "delivery_seconds",
+)  # fmt: skip
+KEYS = ("province_id", "county_id", "agency_id", "office_kind")
+
+Cell = tuple[dt.date, int, int]  # (day, office id, service id)
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """The first moment of a Tehran day."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=TEHRAN)
+
+
+def tehran_day(moment: dt.datetime) -> dt.date:
+    """The Tehran day of a moment."""
+    return to_tehran(moment).date()
+
+
+@dataclass
+class _Keys:
+    """The grouping keys the rollups copy from offices and services, read once per round."""
+
+    offices: dict[int, dict[str, Any]]
+    services: dict[int, dict[str, Any]]
+
+    @classmethod
+    def of(cls, office_ids: Iterable[int], service_ids: Iterable[int]) -> _Keys:
+        offices = {
+            row["pk"]: row
+            for row in Office.objects.filter(pk__in=set(office_ids)).values(
+                "pk", "province_id", "county_id", "kind"
+            )
+        }
+        services = {
+            row["pk"]: row
+            for row in Service.objects.filter(pk__in=set(service_ids)).values(
+                "pk", "agency_id", "trips_saved"
+            )
+        }
+        return cls(offices, services)
+
+    def values(self, row: dict[str, Any]) -> dict[str, Any]:
+        """A rollup row's columns (by attribute name) from a cell's aggregate."""
+        office, service = self.offices[row["office_id"]], self.services[row["service_id"]]
+        return {
+            "day": row["day"],
+            "office_id": row["office_id"],
+            "service_id": row["service_id"],
+            "province_id": office["province_id"],
+            "county_id": office["county_id"],
+            "office_kind": office["kind"],
+            "agency_id": service["agency_id"],
+            "total": row["total"],
+            "received": row["received"],
+            "submitted": row["submitted"],
+            "completed": row["completed"],
+            "rejected": row["rejected"],
+            "failed": row["failed"],
+            "fees_charged": row["fees_charged"] or 0,
+            "fees_tariff": row["fees_tariff"],
+            "overcharges": row["overcharges"],
+            "overcharged": row["overcharged"],
+            "trips_saved": row["completed"] * service["trips_saved"],
+            "delivery_seconds": int(row["delivery"].total_seconds()),
+        }
+
+    def rollup(self, row: dict[str, Any]) -> DailyRollup:
+        """A rollup row (unsaved) from a cell's aggregate."""
+        return DailyRollup(**self.values(row))
+
+
+def _upsert(rollups: list[DailyRollup]) -> None:
+    for first in range(0, len(rollups), WRITE_CHUNK):
+        DailyRollup.objects.bulk_create(
+            rollups[first : first + WRITE_CHUNK],
+            update_conflicts=True,
+            unique_fields=["day", "office", "service"],
+            update_fields=[*FIGURES, *KEYS],
+        )
+
+
+def cells_recompute(cells: set[Cell]) -> int:
+    """Recompute these cells exactly from the counter's rows: upsert those with transactions, delete
+    those without; how many cells were written. Call it inside the caller's transaction."""
+    by_day: dict[dt.date, set[Cell]] = defaultdict(set)
+    for cell in cells:
+        by_day[cell[0]].add(cell)
+    found: list[dict[str, Any]] = []
+    for day, day_cells in by_day.items():
+        start = day_start(day)
+        rows = transaction_day_aggregates(
+            start=start,
+            end=day_start(day + dt.timedelta(days=1)),
+            office_ids={office for _day, office, _service in day_cells},
+            service_ids={service for _day, _office, service in day_cells},
+        )
+        found += [row for row in rows if (row["day"], row["office_id"], row["service_id"]) in day_cells]
+    keys = _Keys.of((row["office_id"] for row in found), (row["service_id"] for row in found))
+    _upsert([keys.rollup(row) for row in found])
+    gone = cells - {(row["day"], row["office_id"], row["service_id"]) for row in found}
+    if gone:
+        empty = Q()
+        for day, office, service in gone:
+            empty |= Q(day=day, office_id=office, service_id=service)
+        DailyRollup.objects.filter(empty).delete()
+    return len(found)
+
+
+def _cursor(now: dt.datetime) -> RollupCursor:
+    """The upkeep's cursor, locked; made at 0 if missing (the rebuild then moves it)."""
+    cursor = RollupCursor.objects.select_for_update().filter(name=CURSOR).first()
+    if cursor is not None:
+        return cursor
+    try:
+        with transaction.atomic():
+            RollupCursor.objects.create(name=CURSOR, last_id=0, updated_at=now)
+    except IntegrityError:
+        pass  # another worker made it meanwhile
+    return RollupCursor.objects.select_for_update().get(name=CURSOR)
+
+
+def _pending_after(
+    cursor: RollupCursor, rows: list[dict[str, Any]], late: set[int], now: dt.datetime
+) -> list[list[Any]]:
+    """The event ids still awaited after this round: the old ones not found and not expired, and the
+    gaps among this batch's ids (each with when it was first missed, as epoch seconds)."""
+    horizon = (now - PENDING_FOR).timestamp()
+    pending = [[pk, since] for pk, since in cursor.pending if pk not in late and since >= horizon]
+    if rows:
+        seen = {row["id"] for row in rows}
+        stamp = now.timestamp()
+        first = max(cursor.last_id + 1, rows[-1]["id"] - PENDING_MAX)
+        pending += [[pk, stamp] for pk in range(first, rows[-1]["id"]) if pk not in seen]
+    return pending[-PENDING_MAX:]
+
+
+def rollups_update(*, now: dt.datetime | None = None, limit: int = BATCH) -> int:
+    """One round of the rollups' upkeep: the events after the cursor (and any it skipped that have
+    committed since), the cells they touched recomputed, the cursor moved, in one database
+    transaction. How many events were read (the first round ever: a full rebuild, and how many cells
+    it wrote)."""
+    now = now or timezone.now()
+    if not RollupCursor.objects.filter(name=CURSOR).exists():
+        # The first round on this database: whatever history it holds (an upgrade, the demo's bulk
+        # import) is rolled up at once, and the cursor starts after its newest event.
+        return rollups_rebuild().cells
+    with transaction.atomic():
+        cursor = _cursor(now)
+        rows = transaction_events_after(after_id=cursor.last_id, limit=limit)
+        awaited = [pk for pk, _since in cursor.pending]
+        late = transaction_events_by_ids(ids=awaited) if awaited else []
+        if not rows and not late and not awaited:
+            return 0
+        touched = {
+            (tehran_day(row["recorded_at"]), row["office_id"], row["service_id"]) for row in late + rows
+        }
+        if touched:
+            cells_recompute(touched)
+        cursor.pending = _pending_after(cursor, rows, {row["id"] for row in late}, now)
+        if rows:
+            cursor.last_id = rows[-1]["id"]
+        cursor.updated_at = now
+        cursor.save(update_fields=["last_id", "pending", "updated_at"])
+    return len(rows) + len(late)
+
+
+def _months(first: dt.date, last: dt.date) -> Iterator[tuple[dt.date, dt.date]]:
+    """[first, last] in spans of at most a month, each as (first day, day after its last)."""
+    start = first
+    while start <= last:
+        following = (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        end = min(following, last + dt.timedelta(days=1))
+        yield start, end
+        start = end
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    """What a rebuild did."""
+
+    first: dt.date | None
+    last: dt.date | None
+    cells: int
+    deleted: int
+
+
+def rollups_rebuild(*, first: dt.date | None = None, last: dt.date | None = None) -> RebuildReport:
+    """Recompute the rollups of the days [first, last] (Tehran days of recording; both None: every
+    day) exactly from the counter's rows, in one database transaction with the upkeep's cursor locked
+    (so the worker waits). Without a period the cursor moves to the newest event: every event so far
+    is in the rebuilt rows."""
+    now = timezone.now()
+    with transaction.atomic():
+        cursor = _cursor(now)
+        whole = first is None and last is None
+        newest_event = transaction_event_last_id()
+        if whole:
+            span = transaction_day_span()
+            if span is None:
+                deleted = DailyRollup.objects.all().delete()[0]
+                cursor.last_id, cursor.pending, cursor.updated_at = newest_event, [], now
+                cursor.save(update_fields=["last_id", "pending", "updated_at"])
+                return RebuildReport(None, None, 0, deleted)
+            first, last = span
+        first = first or dt.date(1921, 3, 21)
+        last = last or tehran_day(now) + dt.timedelta(days=1)
+        stale = (
+            DailyRollup.objects.all() if whole else DailyRollup.objects.filter(day__gte=first, day__lte=last)
+        )
+        deleted = stale.delete()[0]
+        cells = 0
+        for start, end in _months(first, last):
+            rows = list(transaction_day_aggregates(start=day_start(start), end=day_start(end)))
+            keys = _Keys.of({row["office_id"] for row in rows}, {row["service_id"] for row in rows})
+            # Through the bulk writer (COPY on PostgreSQL), not bulk_create: a year of a national
+            # network is millions of cells. The day as ISO text, which both databases read as a date.
+            insert_dicts(DailyRollup, [keys.values(row) | {"day": row["day"].isoformat()} for row in rows])
+            cells += len(rows)
+        if whole:
+            cursor.last_id, cursor.pending, cursor.updated_at = newest_event, [], now
+            cursor.save(update_fields=["last_id", "pending", "updated_at"])
+    return RebuildReport(first, last, cells, deleted)
+
+
+def transaction_day_span() -> tuple[dt.date, dt.date] | None:
+    """The first and last Tehran days of recording among the counter's transactions; None if none."""
+    span = transaction_recorded_span()
+    if span is None:
+        return None
+    return tehran_day(span[0]), tehran_day(span[1])
