@@ -161,7 +161,7 @@ def test_an_operator_records_at_the_web_counter_once_whatever_the_clicks(
         page.wait_for_url(f"{live_server.url}/counter/new/")
         expect(page.locator("html")).to_have_attribute("dir", "rtl")
         # Picking the service fills the fee with its tariff, shown in Persian digits.
-        page.select_option("select[name=service]", "pension-statement")
+        page.select_option("select[name=service]", overcharged.service.code)
         expect(page.locator("input[name=fee_charged]")).to_have_value(str(TARIFF))
         expect(page.locator("[data-fee-tariff]")).to_have_text(
             to_persian_digits(f"{TARIFF:,}".replace(",", "٬"))
