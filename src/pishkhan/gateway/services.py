@@ -38,12 +38,12 @@ from django.utils import timezone
 from pishkhan.audit.actors import Actor
 from pishkhan.audit.services import audit_record
 from pishkhan.catalogue.models import Agency
-from pishkhan.common.bulk import Ready, insert_ready, rows_ready
+from pishkhan.common.bulk import Ready, insert_ready, objects_update, rows_ready
 from pishkhan.common.errors import NotFoundError, ValidationError
 from pishkhan.common.sealing import seal, seal_json
 from pishkhan.gateway import backoff
 from pishkhan.gateway.adapters import Adapter, Answer, DeliveryFailed, Envelope, adapter_named
-from pishkhan.gateway.events import DEAD, DELIVERED, RESULT, event_tell
+from pishkhan.gateway.events import DEAD, DELIVERED, RESULT, event_tell, events_tell
 from pishkhan.gateway.models import (
     ERROR_LENGTH,
     IDEMPOTENCY_KEY_LENGTH,
@@ -348,6 +348,7 @@ class _Settling:
     attempt: DeliveryAttempt
     request_fields: set[str] = field(default_factory=set)
     attempt_fields: set[str] = field(default_factory=set)
+    events: list[tuple[OutboundRequest, str, dict[str, Any] | None]] = field(default_factory=list)
 
 
 def _settle_one(
@@ -361,8 +362,8 @@ def _settle_one(
 ) -> str:
     """Record in memory how an attempt ended and move its locked row on; the new state.
 
-    The submitting domain's handler is told inside the caller's transaction; the rows' own changes are
-    written by the caller, for the whole batch at once.
+    What to tell the submitting domain is noted in ``settling.events``; the caller tells it and writes
+    the rows' changes, for the whole batch at once, inside its transaction.
     """
     request, attempt = settling.request, settling.attempt
     if attempt.outcome != AttemptOutcome.RUNNING or request.state != OutboundState.IN_FLIGHT:
@@ -388,11 +389,11 @@ def _settle_one(
         settling.request_fields |= {
             "state", "delivered_at", "next_attempt_at", "last_error", "payload_sealed"
         }  # fmt: skip
-        _event(request=request, event=DELIVERED)
+        settling.events.append((request, DELIVERED, None))
         if answer.status in FINAL_ANSWERS and request.result_applied_at is None:
             request.result, request.result_applied_at = answer.result, timezone.now()
             settling.request_fields |= {"result", "result_applied_at"}
-            _event(request=request, event=RESULT, result=answer.result)
+            settling.events.append((request, RESULT, answer.result))
         return request.state
     if failure is None:
         raise RuntimeError("an attempt ends with an answer or a failure")
@@ -409,7 +410,7 @@ def _settle_one(
     request.state, request.next_attempt_at, request.last_error = target, next_at, error
     settling.request_fields |= {"state", "next_attempt_at", "last_error"}
     if target == OutboundState.DEAD:
-        _event(request=request, event=DEAD)
+        settling.events.append((request, DEAD, None))
     return request.state
 
 
@@ -421,7 +422,8 @@ def _settle(
     rng: random.Random,
 ) -> list[str]:
     """Record how a batch's attempts ended, in one transaction: the rows locked in one statement, each
-    moved on (and its handler told), their changes written in a few statements; the new states."""
+    moved on, the submitting domain told of the batch's events at once, the changes written in a few
+    statements; the new states."""
     with transaction.atomic():
         ids = [row.pk for row, _attempt in claimed]
         # Locked in id order, as every batch locks them, so two settling workers never deadlock.
@@ -440,6 +442,8 @@ def _settle(
                 _settle_one(settling, answer=answer, failure=failure, now=now, finished=finished, rng=rng)
             )
             settled.append(settling)
+        # The submitting domain hears the batch's events at once, in order (events.events_tell).
+        events_tell([told for s in settled for told in s.events])
         _rows_save([s.request for s in settled], set().union(*(s.request_fields for s in settled)))
         _rows_save([s.attempt for s in settled], set().union(*(s.attempt_fields for s in settled)))
     return states
@@ -448,8 +452,7 @@ def _settle(
 def _rows_save(rows: Sequence[Any], fields: set[str]) -> None:
     """Write the changed fields of a batch's rows in one statement (a row not changed is written as it
     is: it is locked, so nobody else changed it meanwhile)."""
-    if rows and fields:
-        type(rows[0]).objects.bulk_update(rows, sorted(fields))
+    objects_update(rows, fields)
 
 
 def _settle_each(
