@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 from pishkhan.common.persian import to_persian_digits
 from pishkhan.gateway.models import OutboundRequest
@@ -82,7 +84,13 @@ def test_the_same_form_sent_again_with_other_values_is_refused(counter, operator
     operator.post("/counter/new/", _form(counter))
     response = operator.post("/counter/new/", _form(counter, fee_charged="700000"))
     assert response.status_code == 400
-    assert "already sent with other values" in response.content.decode()
+    with translation.override("fa"):
+        expected = gettext(
+            "This form was already sent with other values, and that transaction is recorded. Open a "
+            "new form to record another."
+        )
+    assert expected != ""
+    assert response.context["form"].non_field_errors() == [expected]
     assert CounterTransaction.objects.count() == 1
 
 
