@@ -57,11 +57,15 @@ def test_two_worker_processes_deliver_each_request_once(http_agency, reference):
     assert worker.returncode == 0, err
     assert "and 1 more processes delivering" in out
     assert OutboundRequest.objects.filter(state=OutboundState.DELIVERED).count() == REQUESTS
-    # The agency received each request once, and each has one attempt, answered.
+    # The agency received each request once, and each has one answered attempt. (On a loaded machine
+    # a connection to the agency may fail before it is made: that attempt is retried, not abandoned.)
     assert len(reference.state.received) == REQUESTS
     assert set(reference.state.received.values()) == {1}
-    assert DeliveryAttempt.objects.count() == REQUESTS
-    assert set(DeliveryAttempt.objects.values_list("outcome", flat=True)) == {AttemptOutcome.ANSWERED}
+    answered = DeliveryAttempt.objects.filter(outcome=AttemptOutcome.ANSWERED)
+    assert sorted(answered.values_list("request_id", flat=True)) == sorted(
+        OutboundRequest.objects.values_list("id", flat=True)
+    )
+    assert not DeliveryAttempt.objects.exclude(outcome__in=[AttemptOutcome.ANSWERED, AttemptOutcome.RETRY])
 
 
 def test_worker_refuses_a_concurrency_out_of_range(db):
