@@ -91,3 +91,15 @@ def test_worker_once_runs_only_the_named_job(sandbox_agency, capsys):
     out = capsys.readouterr().out
     assert "gateway.deliver: DeliveryReport(claimed=1, delivered=1" in out
     assert "transactions.notify" not in out
+
+
+def test_up_starts_one_delivering_process_on_sqlite_and_two_to_four_on_postgresql():
+    from django.core.management import CommandError
+
+    from pishkhan.demo.management.commands.up import worker_concurrency
+
+    assert worker_concurrency(None, vendor="sqlite") == 1
+    assert 2 <= worker_concurrency(None, vendor="postgresql") <= 4
+    assert worker_concurrency(3, vendor="postgresql") == 3
+    with pytest.raises(CommandError, match="--worker-concurrency"):
+        worker_concurrency(0, vendor="postgresql")
