@@ -169,9 +169,9 @@ def test_an_operator_records_at_the_web_counter_once_whatever_the_clicks(
 
         # Bad input: the form comes back with the field's error, nothing stored.
         page.fill("input[name=national_id]", "0012345670")
-        page.locator("[data-record-submit]").click()
-        page.wait_for_load_state()
-        expect(page.locator(".field--invalid input[name=national_id]")).to_be_visible()
+        with page.expect_navigation():
+            page.locator("[data-record-submit]").click()
+        expect(page.locator(".field--invalid input[name=national_id]")).to_be_visible(timeout=30_000)
         assert CounterTransaction.objects.count() == before
         _shoot(page, "record-error")
 
@@ -183,7 +183,7 @@ def test_an_operator_records_at_the_web_counter_once_whatever_the_clicks(
         )
         page.locator("[data-record-submit]").dblclick()
         page.wait_for_url("**/receipt/?recorded=1")
-        expect(page.locator("#recorded")).to_be_visible()
+        expect(page.locator("#recorded")).to_be_visible(timeout=30_000)
         code = page.locator(".receipt__code .tracking").get_attribute("data-code")
         _shoot(page, "record-receipt")
 

@@ -99,6 +99,7 @@ def test_the_same_form_sent_again_with_other_values_is_refused(counter, operator
     [
         ({"national_id": "0012345670"}, "national_id"),  # a bad check digit
         ({"mobile": "0912"}, "mobile"),
+        ({"mobile": ""}, "mobile"),
         ({"fee_charged": "12.5"}, "fee_charged"),
         ({"fee_charged": "-5"}, "fee_charged"),
         ({"fee_charged": "9" * 30}, "fee_charged"),
