@@ -21,7 +21,10 @@ history, an office's API key), then:
    ``finished_at`` (completed) of the rate's transactions: p50, p99 and max.
 The machine's load average is printed beside each rate: this is a shared 2-core machine.
 
-Results (benchmarks/README.md, "End to end"), 2026-12-06 on a machine at load 20-30 (not quiet): the
+Results (benchmarks/README.md, "End to end"), 2026-12-07 at load 1.7-3.4, --concurrency 2: every
+rate achieved (225, 300, 400/s), all completed; recorded->completed at 300/s p50 0.30 s, p99 0.74 s;
+at 400/s p50 0.87 s, p99 2.25 s; at 225/s (first, load still falling) p50 0.14 s, p99 4.9 s.
+Earlier, 2026-12-06 on a machine at load 20-30 (not quiet): the
 server accepted 113-132 posts/s of the 225-400 offered; all completed; recorded->completed p50
 0.8-3.8 s, p99 3.6-7.8 s; backlog drained within 7 s of the end. To be re-run on a quiet machine.
 """
