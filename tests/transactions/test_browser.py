@@ -137,3 +137,68 @@ def test_an_operator_prints_a_receipt_and_a_citizen_tracks_the_request(
         expect(page.locator("#tracked")).to_have_count(0)
         _shoot(page, "not-found")
         citizen.close()
+
+
+def test_an_operator_records_at_the_web_counter_once_whatever_the_clicks(
+    live_server, transactional_db, chromium
+):
+    from playwright.sync_api import expect
+
+    from pishkhan.transactions.models import CounterTransaction
+
+    cache.clear()
+    first, overcharged = _counter()
+    before = CounterTransaction.objects.count()
+
+    with chromium() as browser:
+        context = browser.new_context(viewport=DESKTOP, locale="fa-IR")
+        page = context.new_page()
+        page.goto(f"{live_server.url}/counter/new/")
+        page.wait_for_url("**/accounts/login/**")
+        page.fill("input[name=username]", "op1")
+        page.fill("input[name=password]", PASSWORD)
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(f"{live_server.url}/counter/new/")
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        # Picking the service fills the fee with its tariff, shown in Persian digits.
+        page.select_option("select[name=service]", overcharged.service.code)
+        expect(page.locator("input[name=fee_charged]")).to_have_value(str(TARIFF))
+        expect(page.locator("[data-fee-tariff]")).to_have_text(
+            to_persian_digits(f"{TARIFF:,}".replace(",", "٬"))
+        )
+
+        # Bad input: the form comes back with the field's error, nothing stored.
+        page.fill("input[name=national_id]", "0012345670")
+        with page.expect_navigation():
+            page.locator("[data-record-submit]").click()
+        expect(page.locator(".field--invalid input[name=national_id]")).to_be_visible(timeout=30_000)
+        assert CounterTransaction.objects.count() == before
+        _shoot(page, "record-error")
+
+        # Corrected, sent with a double click: one transaction, its receipt at once.
+        page.fill("input[name=national_id]", to_persian_digits(CITIZEN))
+        page.fill("input[name=mobile]", "۰۹۱۲۱۲۳۴۵۶۷")
+        sent = page.evaluate(
+            "() => Object.fromEntries(new FormData(document.querySelector('[data-record-form]')))"
+        )
+        page.locator("[data-record-submit]").dblclick()
+        page.wait_for_url("**/receipt/?recorded=1")
+        expect(page.locator("#recorded")).to_be_visible(timeout=30_000)
+        code = page.locator(".receipt__code .tracking").get_attribute("data-code")
+        _shoot(page, "record-receipt")
+
+        # The same form sent again (a resend after a dropped connection): the same transaction.
+        again = page.evaluate(
+            """async (sent) => {
+                const body = new URLSearchParams(sent);
+                const response = await fetch("/counter/new/", {method: "POST", body: body});
+                return response.url;
+            }""",
+            sent,
+        )
+        assert f"/counter/{code}/receipt/" in again
+        context.close()
+
+    recorded = CounterTransaction.objects.exclude(pk__in=[first.pk, overcharged.pk])
+    assert [row.tracking_code for row in recorded] == [code]
+    assert recorded.get().fee_charged == TARIFF

@@ -242,3 +242,35 @@ def rows_matching(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [tuple(row) for row in cursor.fetchall()]
+
+
+def objects_update(objects: Sequence[models.Model], field_names: Iterable[str]) -> None:
+    """Write the named fields of many rows of one model, each its own values, by primary key, in one
+    statement: on PostgreSQL ``UPDATE … FROM (VALUES …)``; elsewhere Django's ``bulk_update``.
+
+    Not ``bulk_update`` on PostgreSQL: its ``CASE … WHEN`` per row and field costs milliseconds of
+    Python per row (a batch of 200 outbox rows: seconds), this a few microseconds.
+    """
+    names = sorted(set(field_names))
+    if not objects or not names:
+        return
+    model = type(objects[0])
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_update(objects, names)
+        return
+    meta = model._meta
+    fields = [meta.pk, *(meta.get_field(name) for name in names)]
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    holders = "(" + ", ".join(f"%s::{field.db_type(connection)}" for field in fields) + ")"
+    params: list[Any] = []
+    for instance in objects:
+        params += [field.get_db_prep_save(getattr(instance, field.attname), connection) for field in fields]
+    aliases = ", ".join(f"c{index}" for index in range(len(fields)))
+    sets = ", ".join(f"{quote(field.column)} = v.c{index}" for index, field in enumerate(fields) if index)
+    sql = (
+        f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([holders] * len(objects))}) AS v({aliases}) "  # noqa: S608
+        f"WHERE {table}.{quote(meta.pk.column)} = v.c0"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)

@@ -5,6 +5,8 @@ registers its handler when Django starts (``transactions/apps.py``: ``handler_re
 and the gateway calls it as ``handler(request=..., event=..., result=...)`` inside the transaction that
 records the event. The events: ``delivered`` (the agency took the request), ``result`` (its final
 answer, at most once per request) and ``dead`` (delivery gave up; a replay may still bring a result).
+A handler may offer a ``many`` attribute, the same for a list of events: a batch of deliveries tells
+it once (:func:`events_tell`).
 
 An event with no handler registered is an error, not a no-op: the transaction that records it rolls
 back and the event comes again once the wiring is fixed, rather than a transaction left ``received``
@@ -61,3 +63,17 @@ def event_tell(*, request: Any, event: str, result: dict[str, Any] | None = None
             "in its AppConfig.ready() (pishkhan.transactions.apps)."
         )
     _handler(request=request, event=event, result=result)
+
+
+def events_tell(items: list[tuple[Any, str, dict[str, Any] | None]]) -> None:
+    """Tell the registered handler of many events at once, in order (a batch of deliveries): through
+    its ``many`` form (``handler.many(items)``, items of (request, event, result)) when it has one,
+    else one call per event. Raises when no handler is registered."""
+    if not items:
+        return
+    many = getattr(_handler, "many", None)
+    if many is None:
+        for request, event, result in items:
+            event_tell(request=request, event=event, result=result)
+        return
+    many(items)

@@ -22,26 +22,28 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 import random
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from pishkhan.audit.actors import Actor
 from pishkhan.audit.services import audit_record
 from pishkhan.catalogue.models import Agency
-from pishkhan.common.bulk import Ready, insert_ready, rows_ready
+from pishkhan.common.bulk import Ready, insert_ready, objects_update, rows_ready
 from pishkhan.common.errors import NotFoundError, ValidationError
 from pishkhan.common.sealing import seal, seal_json
 from pishkhan.gateway import backoff
 from pishkhan.gateway.adapters import Adapter, Answer, DeliveryFailed, Envelope, adapter_named
-from pishkhan.gateway.events import DEAD, DELIVERED, RESULT, event_tell
+from pishkhan.gateway.events import DEAD, DELIVERED, RESULT, event_tell, events_tell
 from pishkhan.gateway.models import (
     ERROR_LENGTH,
     IDEMPOTENCY_KEY_LENGTH,
@@ -60,9 +62,15 @@ from pishkhan.gateway.states import (
 # may take it over; generous, because delivering twice costs more than waiting.
 LEASE_MARGIN_SECONDS = 60
 DELIVER_LIMIT_MAX = 1000
+# Rows one worker claims at once: large enough that a busy outbox costs a few statements per batch,
+# small enough that a batch settles in well under a second.
+DELIVER_BATCH = 200
+# Agency calls over the network one worker makes at once (PISHKHAN_GATEWAY_CALL_THREADS).
+CALL_THREADS = 16
 SECRET_BYTES = 32
 
 _system_rng = random.SystemRandom()
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -220,10 +228,10 @@ def submissions_insert(ready: Ready) -> None:
 
 
 def _claim(*, now: dt.datetime, limit: int) -> tuple[list[tuple[OutboundRequest, DeliveryAttempt]], int]:
-    """Move up to ``limit`` due rows to ``in_flight`` under a lease; each with its new attempt row."""
+    """Move up to ``limit`` due rows to ``in_flight`` under a lease, in one short transaction; each
+    with its new attempt row. A handful of statements whatever the batch's size."""
     due = Q(state=OutboundState.PENDING) | Q(state=OutboundState.IN_FLIGHT)
     claimed: list[tuple[OutboundRequest, DeliveryAttempt]] = []
-    reclaimed = 0
     with transaction.atomic():
         # PostgreSQL: rows another worker holds are skipped, not waited for, so workers share the
         # queue. SQLite ignores the clause: its IMMEDIATE transactions let one writer in at a time.
@@ -232,109 +240,256 @@ def _claim(*, now: dt.datetime, limit: int) -> tuple[list[tuple[OutboundRequest,
             .filter(due, next_attempt_at__lte=now)
             .order_by("next_attempt_at", "id")[:limit]
         )
+        if not rows:
+            return [], 0
         agencies = Agency.objects.in_bulk({row.agency_id for row in rows})
         started = timezone.now()
+        ids = [row.pk for row in rows]
+        # The worker that held an in-flight row is gone (its lease ran out): its attempt never ended.
+        stale = [row.pk for row in rows if row.state == OutboundState.IN_FLIGHT]
+        if stale:
+            DeliveryAttempt.objects.filter(request_id__in=stale, outcome=AttemptOutcome.RUNNING).update(
+                outcome=AttemptOutcome.ABANDONED, finished_at=started, error="lease expired"
+            )
+        # Numbered over the request's whole life: ``attempts`` restarts at a replay, the log does not.
+        numbered = dict(
+            DeliveryAttempt.objects.filter(request_id__in=ids)
+            .values("request_id")
+            .annotate(last=Max("number"))
+            .values_list("request_id", "last")
+        )
+        by_lease: dict[dt.datetime, list[int]] = {}
         for row in rows:
             row.agency = agencies[row.agency_id]
-            if row.state == OutboundState.IN_FLIGHT:
-                # The worker that held this row is gone (its lease ran out): its attempt never ended.
-                reclaimed += 1
-                DeliveryAttempt.objects.filter(request=row, outcome=AttemptOutcome.RUNNING).update(
-                    outcome=AttemptOutcome.ABANDONED, finished_at=started, error="lease expired"
-                )
             OUTBOUND_TRANSITIONS.check(row.state, OutboundState.IN_FLIGHT)
             row.state = OutboundState.IN_FLIGHT
             row.attempts += 1
-            lease = row.agency.timeout_seconds + LEASE_MARGIN_SECONDS
-            row.next_attempt_at = now + dt.timedelta(seconds=lease)
-            row.save(update_fields=["state", "attempts", "next_attempt_at"])
-            # Numbered over the request's whole life: ``attempts`` restarts at a replay, the log does not.
-            number = DeliveryAttempt.objects.filter(request=row).count() + 1
-            attempt = DeliveryAttempt.objects.create(request=row, number=number, started_at=started)
-            claimed.append((row, attempt))
-    return claimed, reclaimed
+            lease = now + dt.timedelta(seconds=row.agency.timeout_seconds + LEASE_MARGIN_SECONDS)
+            row.next_attempt_at = lease
+            by_lease.setdefault(lease, []).append(row.pk)
+        for lease, pks in by_lease.items():  # one UPDATE per agency timeout, not one per row
+            OutboundRequest.objects.filter(pk__in=pks).update(
+                state=OutboundState.IN_FLIGHT, attempts=F("attempts") + 1, next_attempt_at=lease
+            )
+        attempts = DeliveryAttempt.objects.bulk_create(
+            DeliveryAttempt(request=row, number=numbered.get(row.pk, 0) + 1, started_at=started)
+            for row in rows
+        )
+        claimed = list(zip(rows, attempts, strict=True))
+    return claimed, len(stale)
 
 
-def _envelope(row: OutboundRequest) -> Envelope:
-    agency = row.agency
-    credential = AgencyCredential.objects.filter(agency_id=agency.pk).first()
-    return Envelope(
-        agency_code=agency.code,
-        request_id=row.idempotency_key,
-        payload=row.payload or {},
-        base_url=agency.base_url,
-        timeout_seconds=float(agency.timeout_seconds),
-        secret=credential.secret if credential else "",
-    )
+def _envelopes(rows: Sequence[OutboundRequest]) -> list[Envelope]:
+    """What each claimed row sends: its payload unsealed and its agency's secret (read once a batch)."""
+    secrets_by_agency = {
+        credential.agency_id: credential.secret
+        for credential in AgencyCredential.objects.filter(agency_id__in={row.agency_id for row in rows})
+    }
+    return [
+        Envelope(
+            agency_code=row.agency.code,
+            request_id=row.idempotency_key,
+            payload=row.payload or {},
+            base_url=row.agency.base_url,
+            timeout_seconds=float(row.agency.timeout_seconds),
+            secret=secrets_by_agency.get(row.agency_id, ""),
+        )
+        for row in rows
+    ]
 
 
-def _settle(
+Outcome = tuple[Answer | None, DeliveryFailed | None]
+
+
+def _call(adapter: Adapter, envelope: Envelope) -> Outcome:
+    try:
+        return adapter(envelope), None
+    except DeliveryFailed as error:
+        return None, error
+
+
+def call_threads() -> int:
+    """How many agency calls one worker makes at once (``PISHKHAN_GATEWAY_CALL_THREADS``)."""
+    return max(1, int(_setting("PISHKHAN_GATEWAY_CALL_THREADS", CALL_THREADS)))
+
+
+def _calls(rows: Sequence[OutboundRequest], pick: Callable[[Agency], Adapter]) -> list[Outcome]:
+    """Call the agencies, outside any transaction: the in-process adapters one after another, the
+    others (over the network) on a pool of threads, so a slow agency holds up one thread, not the batch.
+
+    The threads touch no database: an adapter sees plain data only.
+    """
+    envelopes = _envelopes(rows)
+    outcomes: list[Outcome | None] = [None] * len(rows)
+    remote: list[tuple[int, Adapter]] = []
+    for index, row in enumerate(rows):
+        try:
+            adapter = pick(row.agency)
+        except DeliveryFailed as error:
+            outcomes[index] = (None, error)
+            continue
+        if getattr(adapter, "in_process", False) or len(rows) == 1:
+            outcomes[index] = _call(adapter, envelopes[index])
+        else:
+            remote.append((index, adapter))
+    if remote:
+        with ThreadPoolExecutor(max_workers=min(call_threads(), len(remote))) as pool:
+            futures = {pool.submit(_call, adapter, envelopes[index]): index for index, adapter in remote}
+            for future, index in futures.items():
+                outcomes[index] = future.result()
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+@dataclass
+class _Settling:
+    """One claimed row on its way to being settled: what changed, to be written with the batch's own."""
+
+    request: OutboundRequest
+    attempt: DeliveryAttempt
+    request_fields: set[str] = field(default_factory=set)
+    attempt_fields: set[str] = field(default_factory=set)
+    events: list[tuple[OutboundRequest, str, dict[str, Any] | None]] = field(default_factory=list)
+
+
+def _settle_one(
+    settling: _Settling,
     *,
-    row: OutboundRequest,
-    attempt: DeliveryAttempt,
     answer: Answer | None,
     failure: DeliveryFailed | None,
     now: dt.datetime,
+    finished: dt.datetime,
     rng: random.Random,
 ) -> str:
-    """Record how an attempt ended and move the row on; the new state."""
-    with transaction.atomic():
-        request = OutboundRequest.objects.select_for_update().get(pk=row.pk)
-        attempt = DeliveryAttempt.objects.select_for_update().get(pk=attempt.pk)
-        finished = timezone.now()
-        if attempt.outcome != AttemptOutcome.RUNNING or request.state != OutboundState.IN_FLIGHT:
-            # Another worker took the row over (our lease ran out) or a callback settled it first:
-            # theirs is the record; ours only notes that it finished late.
-            if attempt.outcome == AttemptOutcome.RUNNING:
-                attempt.outcome, attempt.finished_at = AttemptOutcome.ABANDONED, finished
-                attempt.error = "settled by someone else meanwhile"
-                attempt.save(update_fields=["outcome", "finished_at", "error"])
-            return request.state
-        attempt.finished_at = finished
-        if answer is not None:
-            attempt.outcome, attempt.status_code = AttemptOutcome.ANSWERED, answer.status_code
-            attempt.save(update_fields=["outcome", "finished_at", "status_code"])
-            OUTBOUND_TRANSITIONS.check(request.state, OutboundState.DELIVERED)
-            request.state, request.delivered_at, request.next_attempt_at = (
-                OutboundState.DELIVERED,
-                finished,
-                None,
-            )
-            request.last_error, request.payload_sealed = "", ""
-            request.save(
-                update_fields=["state", "delivered_at", "next_attempt_at", "last_error", "payload_sealed"]
-            )
-            _event(request=request, event=DELIVERED)
-            if answer.status in FINAL_ANSWERS:
-                _result_apply(request=request, result=answer.result)
-            return request.state
-        if failure is None:
-            raise RuntimeError("an attempt ends with an answer or a failure")
-        error = failure.error[:ERROR_LENGTH]
-        attempt.status_code, attempt.error = failure.status_code, error
-        if failure.retryable and request.attempts < max_attempts():
-            attempt.outcome = AttemptOutcome.RETRY
-            target, next_at = OutboundState.PENDING, now + _retry_delay(request.attempts, rng)
-        else:
-            attempt.outcome = AttemptOutcome.FAILED
-            target, next_at = OutboundState.DEAD, None
-        attempt.save(update_fields=["outcome", "finished_at", "status_code", "error"])
-        OUTBOUND_TRANSITIONS.check(request.state, target)
-        request.state, request.next_attempt_at, request.last_error = target, next_at, error
-        request.save(update_fields=["state", "next_attempt_at", "last_error"])
-        if target == OutboundState.DEAD:
-            _event(request=request, event=DEAD)
+    """Record in memory how an attempt ended and move its locked row on; the new state.
+
+    What to tell the submitting domain is noted in ``settling.events``; the caller tells it and writes
+    the rows' changes, for the whole batch at once, inside its transaction.
+    """
+    request, attempt = settling.request, settling.attempt
+    if attempt.outcome != AttemptOutcome.RUNNING or request.state != OutboundState.IN_FLIGHT:
+        # Another worker took the row over (our lease ran out) or a callback settled it first:
+        # theirs is the record; ours only notes that it finished late.
+        if attempt.outcome == AttemptOutcome.RUNNING:
+            attempt.outcome, attempt.finished_at = AttemptOutcome.ABANDONED, finished
+            attempt.error = "settled by someone else meanwhile"
+            settling.attempt_fields |= {"outcome", "finished_at", "error"}
         return request.state
+    attempt.finished_at = finished
+    settling.attempt_fields.add("finished_at")
+    if answer is not None:
+        attempt.outcome, attempt.status_code = AttemptOutcome.ANSWERED, answer.status_code
+        settling.attempt_fields |= {"outcome", "status_code"}
+        OUTBOUND_TRANSITIONS.check(request.state, OutboundState.DELIVERED)
+        request.state, request.delivered_at, request.next_attempt_at = (
+            OutboundState.DELIVERED,
+            finished,
+            None,
+        )
+        request.last_error, request.payload_sealed = "", ""
+        settling.request_fields |= {
+            "state", "delivered_at", "next_attempt_at", "last_error", "payload_sealed"
+        }  # fmt: skip
+        settling.events.append((request, DELIVERED, None))
+        if answer.status in FINAL_ANSWERS and request.result_applied_at is None:
+            request.result, request.result_applied_at = answer.result, timezone.now()
+            settling.request_fields |= {"result", "result_applied_at"}
+            settling.events.append((request, RESULT, answer.result))
+        return request.state
+    if failure is None:
+        raise RuntimeError("an attempt ends with an answer or a failure")
+    error = failure.error[:ERROR_LENGTH]
+    attempt.status_code, attempt.error = failure.status_code, error
+    if failure.retryable and request.attempts < max_attempts():
+        attempt.outcome = AttemptOutcome.RETRY
+        target, next_at = OutboundState.PENDING, now + _retry_delay(request.attempts, rng)
+    else:
+        attempt.outcome = AttemptOutcome.FAILED
+        target, next_at = OutboundState.DEAD, None
+    settling.attempt_fields |= {"outcome", "status_code", "error"}
+    OUTBOUND_TRANSITIONS.check(request.state, target)
+    request.state, request.next_attempt_at, request.last_error = target, next_at, error
+    settling.request_fields |= {"state", "next_attempt_at", "last_error"}
+    if target == OutboundState.DEAD:
+        settling.events.append((request, DEAD, None))
+    return request.state
+
+
+def _settle(
+    claimed: Sequence[tuple[OutboundRequest, DeliveryAttempt]],
+    outcomes: Sequence[Outcome],
+    *,
+    now: dt.datetime,
+    rng: random.Random,
+) -> list[str]:
+    """Record how a batch's attempts ended, in one transaction: the rows locked in one statement, each
+    moved on, the submitting domain told of the batch's events at once, the changes written in a few
+    statements; the new states."""
+    with transaction.atomic():
+        ids = [row.pk for row, _attempt in claimed]
+        # Locked in id order, as every batch locks them, so two settling workers never deadlock.
+        requests = {
+            row.pk: row
+            for row in OutboundRequest.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+        }
+        attempts = DeliveryAttempt.objects.select_for_update().in_bulk([a.pk for _row, a in claimed])
+        finished = timezone.now()
+        states, settled = [], []
+        for (row, attempt), (answer, failure) in zip(claimed, outcomes, strict=True):
+            request = requests[row.pk]
+            request.agency = row.agency
+            settling = _Settling(request=request, attempt=attempts[attempt.pk])
+            states.append(
+                _settle_one(settling, answer=answer, failure=failure, now=now, finished=finished, rng=rng)
+            )
+            settled.append(settling)
+        # The submitting domain hears the batch's events at once, in order (events.events_tell).
+        events_tell([told for s in settled for told in s.events])
+        _rows_save([s.request for s in settled], set().union(*(s.request_fields for s in settled)))
+        _rows_save([s.attempt for s in settled], set().union(*(s.attempt_fields for s in settled)))
+    return states
+
+
+def _rows_save(rows: Sequence[Any], fields: set[str]) -> None:
+    """Write the changed fields of a batch's rows in one statement (a row not changed is written as it
+    is: it is locked, so nobody else changed it meanwhile)."""
+    objects_update(rows, fields)
+
+
+def _settle_each(
+    claimed: Sequence[tuple[OutboundRequest, DeliveryAttempt]],
+    outcomes: Sequence[Outcome],
+    *,
+    now: dt.datetime,
+    rng: random.Random,
+) -> list[str]:
+    """Settle a batch row by row, each in its own transaction, when the batch as a whole failed: a
+    row whose handler fails stays in flight until its lease runs out (and comes again); the others
+    are settled. The error of the first row that failed is raised once the rest are done."""
+    states: list[str] = []
+    first_error: Exception | None = None
+    for pair, outcome in zip(claimed, outcomes, strict=True):
+        try:
+            states += _settle([pair], [outcome], now=now, rng=rng)
+        except Exception as error:  # one row's failure must not keep the others unsettled
+            logger.exception("settling outbound request %s failed", pair[0].pk)
+            first_error = first_error or error
+    if first_error is not None:
+        raise first_error
+    return states
 
 
 def outbox_deliver_due(
     *,
     now: dt.datetime,
-    limit: int = 100,
+    limit: int = DELIVER_BATCH,
     adapter_for: Callable[[Agency], Adapter] | None = None,
     rng: random.Random | None = None,
 ) -> DeliveryReport:
     """Deliver up to ``limit`` requests due at ``now``; failures are retried later, then dead.
+
+    In three steps, no lock held while agencies answer: *claim* the batch under a lease (one short
+    transaction), *call* the agencies (the network ones on threads, :func:`call_threads`), *settle*
+    the batch (one short transaction; row by row if it fails as a whole).
 
     ``adapter_for`` picks the adapter of an agency (by default its ``adapter`` field names it);
     ``rng`` draws the retry jitter (a seeded one makes a test's schedule repeatable). Several workers
@@ -344,21 +499,19 @@ def outbox_deliver_due(
     rng = rng or _system_rng
     pick = adapter_for or (lambda agency: adapter_named(agency.adapter))
     claimed, reclaimed = _claim(now=now, limit=limit)
-    counts = {OutboundState.DELIVERED: 0, OutboundState.PENDING: 0, OutboundState.DEAD: 0}
-    for row, attempt in claimed:
-        answer, failure = None, None
-        try:
-            answer = pick(row.agency)(_envelope(row))
-        except DeliveryFailed as error:
-            failure = error
-        state = _settle(row=row, attempt=attempt, answer=answer, failure=failure, now=now, rng=rng)
-        if state in counts:
-            counts[state] += 1
+    if not claimed:
+        return DeliveryReport()
+    outcomes = _calls([row for row, _attempt in claimed], pick)
+    try:
+        states = _settle(claimed, outcomes, now=now, rng=rng)
+    except Exception:
+        logger.warning("settling a batch of %d failed; settling its rows one by one", len(claimed))
+        states = _settle_each(claimed, outcomes, now=now, rng=rng)
     return DeliveryReport(
         claimed=len(claimed),
-        delivered=counts[OutboundState.DELIVERED],
-        retrying=counts[OutboundState.PENDING],
-        dead=counts[OutboundState.DEAD],
+        delivered=states.count(OutboundState.DELIVERED),
+        retrying=states.count(OutboundState.PENDING),
+        dead=states.count(OutboundState.DEAD),
         reclaimed=reclaimed,
     )
 

@@ -118,3 +118,86 @@ class TransactionSearchForm(forms.Form):
 
     def clean_office(self) -> str:
         return to_latin_digits(self.cleaned_data["office"]).strip()
+
+
+# --- The web counter ------------------------------------------------------------------------------
+
+# The form's idempotency key: 32 hex digits drawn when the blank form is served.
+RECORD_KEY = re.compile(r"^[0-9a-f]{32}$")
+_RIAL_SEPARATORS = re.compile(r"[\s,٬،_]")
+
+
+class ServiceSelect(forms.Select):
+    """A select of services whose options carry their tariff's total (``data-fee``), so the page's
+    script can fill the fee when the operator picks one."""
+
+    def __init__(self, *args: Any, fees: dict[str, int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fees = fees or {}
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        fee = self.fees.get(str(value))
+        if fee is not None:
+            option["attrs"]["data-fee"] = str(fee)
+        return option
+
+
+class CounterRecordForm(forms.Form):
+    """The web counter: one transaction as an operator types it. The form only parses (Persian digits,
+    separators in an amount); the rules are the counter's own (``services.transaction_record``), and
+    their refusals come back onto the fields.
+
+    ``key``: drawn into the blank form; a second submission of the same form (a double click, a resend)
+    carries it again and gets the transaction the first one recorded.
+    """
+
+    key = forms.CharField(widget=forms.HiddenInput)
+    service = forms.ChoiceField(label=_("Service"))
+    national_id = forms.CharField(
+        label=_("Citizen's national ID"),
+        max_length=CODE_INPUT_MAX,
+        widget=_code_widget(placeholder="0012345678"),
+        help_text=_("Ten digits, Persian or Latin."),
+    )
+    # Required by the counter's rules (the API's too), which say so onto the field with every other
+    # refusal at once: not refused here first, which would hide the rest.
+    mobile = forms.CharField(
+        label=_("Citizen's mobile"),
+        max_length=CODE_INPUT_MAX,
+        required=False,
+        widget=_code_widget(placeholder="09121234567", inputmode="tel"),
+        help_text=_("The citizen is texted the outcome; the number is erased once the message is sent."),
+    )
+    fee_charged = forms.CharField(
+        label=_("Fee charged (rials)"),
+        max_length=CODE_INPUT_MAX,
+        widget=_code_widget(),
+        help_text=_("What the office charges, in whole rials; each service shows its tariff in force."),
+    )
+
+    def __init__(self, *args: Any, services: list[tuple[str, str, int]], **kwargs: Any) -> None:
+        """``services``: (code, label, tariff total) of each service the office may deliver today."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["service"]
+        field.choices = [("", _("Choose a service…"))] + [(code, label) for code, label, _fee in services]
+        field.widget = ServiceSelect(fees={code: fee for code, _label, fee in services})
+        field.widget.choices = field.choices
+
+    def clean_key(self) -> str:
+        key = self.cleaned_data["key"].strip()
+        if not RECORD_KEY.match(key):
+            raise forms.ValidationError(_("This form is damaged; open a new one."))
+        return key
+
+    def clean_national_id(self) -> str:
+        return _SEPARATORS.sub("", to_latin_digits(self.cleaned_data["national_id"]))
+
+    def clean_mobile(self) -> str:
+        return _SEPARATORS.sub("", to_latin_digits(self.cleaned_data["mobile"]))
+
+    def clean_fee_charged(self) -> int:
+        raw = _RIAL_SEPARATORS.sub("", to_latin_digits(self.cleaned_data["fee_charged"]))
+        if not raw.isascii() or not raw.isdigit():
+            raise forms.ValidationError(_("Enter a whole number of rials."))
+        return int(raw)

@@ -7,6 +7,7 @@ from pishkhan.transactions import views
 app_name = "transactions"
 urlpatterns = [
     path("counter/", views.counter_day, name="counter"),
+    path("counter/new/", views.transaction_record, name="record"),
     path("counter/<str:code>/", views.transaction_detail, name="transaction_detail"),
     path("counter/<str:code>/receipt/", views.transaction_receipt, {"layout": "a5"}, name="receipt"),
     path(

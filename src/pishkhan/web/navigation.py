@@ -103,6 +103,13 @@ MENU: list[MenuEntry] = [
         group=NETWORK,
     ),
     MenuEntry(
+        _("Record a transaction"),
+        "transactions:record",
+        audience="transactions.record",
+        jurisdictions=frozenset({JurisdictionKind.OFFICE}),
+        group=NETWORK,
+    ),
+    MenuEntry(
         _("Transactions"),
         "transactions:transaction_list",
         audience="transactions.view",

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pishkhan.audit.actors import Actor
+from pishkhan.common.bulk import objects_update
 from pishkhan.common.errors import ValidationError
 from pishkhan.common.sealing import UnsealError, unseal
 from pishkhan.common.sms import SmsError, sms_send
@@ -37,9 +38,17 @@ FAILED_MOBILE_KEPT = dt.timedelta(days=14)
 
 
 def state_change(
-    locked: CounterTransaction, to_state: str, *, now: dt.datetime, detail: str = ""
+    locked: CounterTransaction,
+    to_state: str,
+    *,
+    now: dt.datetime,
+    detail: str = "",
+    events: list[TransactionEvent] | None = None,
 ) -> list[str]:
-    """Change a locked transaction's state in memory and record the event; the fields changed."""
+    """Change a locked transaction's state in memory and record the event; the fields changed.
+
+    ``events``: a list the event is added to, for the caller to write with others in bulk; without
+    it, the event is written at once."""
     TRANSACTION_TRANSITIONS.check(locked.state, to_state)
     before, locked.state = locked.state, to_state
     fields = ["state"]
@@ -49,9 +58,13 @@ def state_change(
     if to_state in FINAL_STATES:
         locked.finished_at = now
         fields.append("finished_at")
-    TransactionEvent.objects.create(
+    event = TransactionEvent(
         transaction=locked, from_state=before, to_state=to_state, at=now, detail=(detail or "")[:500]
     )
+    if events is None:
+        event.save(force_insert=True)
+    else:
+        events.append(event)
     return fields
 
 
@@ -69,30 +82,78 @@ def transaction_advance(
     return locked
 
 
-def gateway_event(*, request: OutboundRequest, event: str, result: Mapping[str, Any] | None) -> None:
-    """Follow what the gateway reports of a transaction's submission (the gateway's event handler)."""
-    locked = (
-        CounterTransaction.objects.select_for_update().filter(tracking_code=request.idempotency_key).first()
-    )
-    if locked is None:
-        return  # not a counter transaction's submission
-    now = timezone.now()
+GatewayEvent = tuple[OutboundRequest, str, Mapping[str, Any] | None]
+
+
+def _event_follow(
+    locked: CounterTransaction,
+    *,
+    request: OutboundRequest,
+    event: str,
+    result: Mapping[str, Any] | None,
+    now: dt.datetime,
+    events: list[TransactionEvent],
+) -> list[str]:
+    """Move a locked transaction as one gateway event says, in memory; the fields changed."""
     fields: list[str] = []
     if event == DELIVERED and locked.state == TransactionState.RECEIVED:
-        fields += state_change(locked, TransactionState.SUBMITTED, now=now)
+        fields += state_change(locked, TransactionState.SUBMITTED, now=now, events=events)
     elif event == RESULT and result is not None:
         if locked.state == TransactionState.RECEIVED:
-            fields += state_change(locked, TransactionState.SUBMITTED, now=now)
+            fields += state_change(locked, TransactionState.SUBMITTED, now=now, events=events)
         status = str(result.get("status", ""))
         target = TransactionState.COMPLETED if status == "completed" else TransactionState.REJECTED
         detail = str(result.get("reason") or result.get("reference") or "")
-        fields += state_change(locked, target, now=now, detail=detail)
+        fields += state_change(locked, target, now=now, detail=detail, events=events)
         locked.agency_reference = str(result.get("reference") or "")[:AGENCY_REFERENCE_MAX]
         fields.append("agency_reference")
     elif event == DEAD and locked.state in {TransactionState.RECEIVED, TransactionState.SUBMITTED}:
-        fields += state_change(locked, TransactionState.FAILED, now=now, detail=request.last_error)
-    if fields:
-        locked.save(update_fields=sorted(set(fields)))
+        fields += state_change(
+            locked, TransactionState.FAILED, now=now, detail=request.last_error, events=events
+        )
+    return fields
+
+
+def gateway_events(items: Sequence[GatewayEvent]) -> None:
+    """Follow what the gateway reports of many submissions at once (its batch of deliveries), in the
+    gateway's transaction: the transactions locked in one statement (in id order, as every batch
+    locks them), their events written in one, their changes in one."""
+    codes = {request.idempotency_key for request, _event, _result in items}
+    locked = {
+        row.tracking_code: row
+        for row in CounterTransaction.objects.select_for_update()
+        .filter(tracking_code__in=codes)
+        .order_by("pk")
+    }
+    if not locked:
+        return  # not counter transactions' submissions
+    now = timezone.now()
+    events: list[TransactionEvent] = []
+    changed: dict[int, CounterTransaction] = {}
+    fields: set[str] = set()
+    for request, event, result in items:
+        row = locked.get(request.idempotency_key)
+        if row is None:
+            continue
+        moved = _event_follow(row, request=request, event=event, result=result, now=now, events=events)
+        if moved:
+            changed[row.pk] = row
+            fields.update(moved)
+    if events:
+        TransactionEvent.objects.bulk_create(events)
+    if changed:
+        # A row changed in fewer fields is written with its own values there: it is locked.
+        objects_update(list(changed.values()), fields)
+
+
+def gateway_event(*, request: OutboundRequest, event: str, result: Mapping[str, Any] | None) -> None:
+    """Follow what the gateway reports of a transaction's submission (the gateway's event handler;
+    :func:`gateway_events` is its form for a batch)."""
+    gateway_events([(request, event, result)])
+
+
+# The gateway tells a batch's events at once through this (``gateway.events.events_tell``).
+gateway_event.many = gateway_events  # type: ignore[attr-defined]
 
 
 def _message(transaction: CounterTransaction) -> str:

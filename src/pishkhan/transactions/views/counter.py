@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pishkhan.accounts.permissions import permission_required
+from pishkhan.accounts.permissions import has_perm, permission_required
 from pishkhan.accounts.roles import JurisdictionKind
 from pishkhan.common.calendar import FIRST_DAY, format_jalali_date
 from pishkhan.common.errors import ApplicationError
@@ -76,6 +76,7 @@ def counter_day(request: HttpRequest) -> HttpResponse:
             ],
             "page": page,
             "query": query.urlencode(),
+            "perms_record": has_perm(principal, "transactions.record", office=office.code),
         },
     )
 
@@ -135,5 +136,8 @@ def transaction_receipt(request: HttpRequest, code: str, layout: str = "a5") -> 
             ),
             "tracking_url": url,
             "qr": _qr_svg(url),
+            # Just recorded at the web counter: say so, offer the next one, and print at once.
+            "recorded": request.GET.get("recorded") == "1"
+            and principal.jurisdiction_kind == JurisdictionKind.OFFICE,
         },
     )

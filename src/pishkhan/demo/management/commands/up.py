@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
+from pishkhan.common.management.commands.worker import CONCURRENCY_MAX
 from pishkhan.demo.inspections import demo_inspections_ensure
 from pishkhan.demo.network import network_build, network_is_built
 from pishkhan.demo.services import demo_users_ensure
@@ -101,6 +102,15 @@ class Command(BaseCommand):
         demo.add_argument("--no-demo", dest="demo", action="store_false", help="production mode")
         parser.add_argument("--workers", type=int, default=2, help="web server worker processes (default 2)")
         parser.add_argument(
+            "--worker-concurrency",
+            type=int,
+            default=None,
+            help=(
+                "processes delivering the gateway's outbox (default: on PostgreSQL as many as the "
+                "machine's cores, 2 to 4; on SQLite 1)"
+            ),
+        )
+        parser.add_argument(
             "--no-serve",
             action="store_true",
             help="prepare the database and users, then exit without serving",
@@ -112,6 +122,7 @@ class Command(BaseCommand):
             raise CommandError(f"--port must be between 1 and 65535, not {port}.")
         if not options["no_serve"] and not _port_free(host, port):
             raise CommandError(f"{host}:{port} is already in use; choose another with --port.")
+        concurrency = worker_concurrency(options["worker_concurrency"], vendor=connection.vendor)
         started = time.monotonic()
         out = self.stdout
 
@@ -137,13 +148,13 @@ class Command(BaseCommand):
         out.write(f"Ready in {time.monotonic() - started:.1f} s.")
         if options["no_serve"]:
             return
-        self._serve(host, port, int(options["workers"]))
+        self._serve(host, port, int(options["workers"]), concurrency)
 
-    def _serve(self, host: str, port: int, workers: int) -> None:
+    def _serve(self, host: str, port: int, workers: int, concurrency: int) -> None:
         command = server_command(host, port, workers, vendor=connection.vendor)
         # Its own session, so that stopping `up` can stop the server and all its workers together.
         server = subprocess.Popen(command, start_new_session=True)  # noqa: S603 (our interpreter, our arguments)
-        worker = _worker_start()
+        worker = _worker_start(concurrency)
         stop_requested: list[float] = []
 
         def stop(signum: int, frame: object) -> None:
@@ -174,7 +185,7 @@ class Command(BaseCommand):
             if not stop_requested and worker.poll() is not None:
                 # The work waits in the database; a new worker picks it up where the last one stopped.
                 self.stderr.write(f"The worker stopped (exit code {worker.returncode}); starting another.")
-                worker = _worker_start()
+                worker = _worker_start(concurrency)
         if not stop_requested:
             _signal_group(worker, signal.SIGTERM)
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -185,9 +196,22 @@ class Command(BaseCommand):
             raise CommandError(f"The web server stopped unexpectedly (exit code {code}).")
 
 
-def _worker_start() -> subprocess.Popen:
-    """``pishkhan worker`` in its own session: gateway deliveries, SMS and deadlines, beside the server."""
-    command = [sys.executable, "-m", "pishkhan", "worker"]
+def worker_concurrency(asked: object, *, vendor: str) -> int:
+    """How many processes deliver the outbox (ADR 0012): as asked, else on PostgreSQL one per core,
+    2 to 4; on SQLite one, since it lets one writer in at a time."""
+    if asked is not None:
+        if not 1 <= int(str(asked)) <= CONCURRENCY_MAX:
+            raise CommandError(f"--worker-concurrency must be 1 to {CONCURRENCY_MAX}.")
+        return int(str(asked))
+    if vendor == "sqlite":
+        return 1
+    return max(2, min(4, os.cpu_count() or 1))
+
+
+def _worker_start(concurrency: int = 1) -> subprocess.Popen:
+    """``pishkhan worker`` in its own session: gateway deliveries, SMS and deadlines, beside the server;
+    its delivering processes (``--concurrency``) share its process group, so they stop with it."""
+    command = [sys.executable, "-m", "pishkhan", "worker", "--concurrency", str(concurrency)]
     return subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL)  # noqa: S603
 
 
