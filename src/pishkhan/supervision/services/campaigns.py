@@ -33,7 +33,6 @@ from pishkhan.audit.transitions import transition_apply
 from pishkhan.common.calendar import format_jalali_date, format_jalali_datetime, jalali_year
 from pishkhan.common.errors import ApplicationError, ConflictError, NotFoundError, ValidationError
 from pishkhan.common.identifiers import mobile_mask
-from pishkhan.common.sms import SmsError, sms_send
 from pishkhan.geo.selectors import province_get
 from pishkhan.licensing.models import Licence
 from pishkhan.licensing.services import (
@@ -45,6 +44,7 @@ from pishkhan.licensing.services import (
     text_clean,
 )
 from pishkhan.licensing.states import IN_FORCE_STATES, LicenceStatus, ProceedingStatus
+from pishkhan.notifications.services import message_enqueue
 from pishkhan.offices.models import Office, Operator
 from pishkhan.supervision.criteria import MAX_GRACE_DAYS, InactivityCriteria, days_clean
 from pishkhan.supervision.errors import CampaignOpenError, GracePeriodRunningError, NoCandidatesError
@@ -210,14 +210,10 @@ def campaign_start(
     return campaign
 
 
-def _notice_text(case: CampaignCase) -> str:
-    """The holder's SMS, in Persian (the holders' language), digits as they are (SMS readers differ)."""
+def _notice_params(case: CampaignCase) -> dict[str, str]:
+    """What the holder's notice (template ``campaign_notice``) says; digits as they are."""
     with translation.override("fa"):
-        return _(
-            "Pishkhan: the regulator intends to revoke licence %(number)s (office %(office)s) for "
-            "inactivity, campaign %(campaign)s. Show activity or appeal by %(date)s; details on the "
-            "licence's page."
-        ) % {
+        return {
             "number": case.licence.number,
             "office": case.office.code,
             "campaign": case.campaign.number,
@@ -259,11 +255,12 @@ def campaign_notices_send(
                 continue  # another worker holds it, or sent it meanwhile
             mobile = _operator_mobile(case.office_id)
             if mobile:
-                try:
-                    sms_send(to=mobile, text=_notice_text(case))
-                except SmsError as error:
-                    logger.warning("notice SMS for case %s not sent: %s", case.pk, error)
-                    continue
+                message_enqueue(
+                    key=f"campaign:{case.campaign.number}:{case.pk}:notice",
+                    mobile=mobile,
+                    template="campaign_notice",
+                    params=_notice_params(case),
+                )
             case.notice_sent_at, case.notice_to = now, mobile_mask(mobile) if mobile else ""
             case.save(update_fields=["notice_sent_at", "notice_to"])
             served += 1
