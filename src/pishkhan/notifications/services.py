@@ -213,16 +213,21 @@ def optout_confirm(*, mobile: str, code: str, now: dt.datetime | None = None) ->
             .order_by("-created_at", "-pk")
             .first()
         )
-        if request is None or request.attempts >= CODE_TRIES:
-            raise ValidationError(refused, fields={"code": refused})
-        if not constant_time_compare(request.code_hash, _code_hash(code.strip())):
-            request.attempts += 1
+        right = (
+            request is not None
+            and request.attempts < CODE_TRIES
+            and constant_time_compare(request.code_hash, _code_hash(code.strip()))
+        )
+        if request is not None and not right:
+            request.attempts += 1  # counted, and kept: the refusal below is raised after the commit
             request.save(update_fields=["attempts"])
-            raise ValidationError(refused, fields={"code": refused})
-        request.used_at = now
-        request.save(update_fields=["used_at"])
-        if request.opt_in:
-            OptOut.objects.filter(mobile_key=request.mobile_key).delete()
-            return False
-        OptOut.objects.get_or_create(mobile_key=request.mobile_key, defaults={"created_at": now})
-        return True
+        elif request is not None:
+            request.used_at = now
+            request.save(update_fields=["used_at"])
+            if request.opt_in:
+                OptOut.objects.filter(mobile_key=request.mobile_key).delete()
+            else:
+                OptOut.objects.get_or_create(mobile_key=request.mobile_key, defaults={"created_at": now})
+    if not right:
+        raise ValidationError(refused, fields={"code": refused})
+    return not request.opt_in

@@ -218,6 +218,8 @@ class TrackedTransaction:
     service_title_fa: str
     service_title_en: str
     office_name: str
+    transaction_id: int = 0
+    office_id: int = 0
 
     @property
     def state_label(self) -> str:
@@ -247,6 +249,8 @@ def transaction_track(*, tracking_code: str, national_id: str) -> TrackedTransac
             "service__title_fa",
             "service__title_en",
             "office__name",
+            "id",
+            "office_id",
         )
         .first()
     )
@@ -260,6 +264,8 @@ def transaction_track(*, tracking_code: str, national_id: str) -> TrackedTransac
         service_title_fa=found["service__title_fa"],
         service_title_en=found["service__title_en"],
         office_name=found["office__name"],
+        transaction_id=found["id"],
+        office_id=found["office_id"],
     )
 
 
