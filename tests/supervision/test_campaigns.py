@@ -23,6 +23,7 @@ from pishkhan.licensing.selectors import (
     proceeding_timeline,
 )
 from pishkhan.licensing.services import licence_revoke
+from pishkhan.notifications.services import messages_send_due
 from pishkhan.supervision.criteria import InactivityCriteria
 from pishkhan.supervision.errors import CampaignOpenError, GracePeriodRunningError, NoCandidatesError
 from pishkhan.supervision.models import CampaignCase, InactivityCampaign
@@ -44,6 +45,7 @@ REGULATOR = "user:test-regulator"
 
 
 def _messages(path):
+    messages_send_due(now=timezone.now())  # the outbox's job sends what the campaign enqueued
     return (
         [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
     )
@@ -64,7 +66,7 @@ def _outcomes(campaign):
 class FailingSms:
     """An SMS provider that is down (an external system's failure, not our code's)."""
 
-    def send(self, to: str, text: str) -> None:
+    def send(self, to: str, text: str, key: str) -> None:
         raise SmsError("provider unavailable")
 
 
@@ -328,8 +330,9 @@ def test_no_licence_is_revoked_before_its_notice_went_out(network, sms_log, sett
     assert (done.decided, done.waiting, done.campaign.status) == (0, 4, "noticed")
     assert set(_outcomes(campaign).values()) == {"pending"}
 
-    # when the provider is back, the next conclusion sends the notices and decides
+    # when the provider is back, the outbox sends the notices, and the next conclusion decides
     settings.PISHKHAN_SMS_BACKEND = "log"
+    messages_send_due(now=timezone.now() + dt.timedelta(hours=1))  # past the outbox's retry wait
     done = campaign_conclude(campaign=campaign, actor=REGULATOR)
     assert (done.decided, done.campaign.status) == (4, "closed")
     assert len(_messages(sms_log)) == 4
@@ -394,10 +397,16 @@ def test_the_worker_sends_the_notices_and_concludes_once_the_grace_period_is_ove
         every=dt.timedelta(60),
     )
 
-    ran = run_once([job])
-    ran += run_once([job])
+    send = Job(
+        name="notifications.send", path="pishkhan.notifications.tasks.messages_send", every=dt.timedelta(1)
+    )
 
-    assert [outcome for _job, outcome in ran] == [4 + 4, 0]  # four notices, four cases; then nothing
+    ran = run_once([job, send])
+    ran += run_once([job, send])
+    ran += run_once([job, send])
+
+    # four notices enqueued, then sent; the four cases decided once their notices went; then nothing
+    assert [outcome for _job, outcome in ran] == [4, 4, 4, 0, 0, 0]
     campaign.refresh_from_db()
     assert campaign.status == "closed"
     assert len(_messages(sms_log)) == 4

@@ -44,6 +44,7 @@ from pishkhan.licensing.services import (
     text_clean,
 )
 from pishkhan.licensing.states import IN_FORCE_STATES, LicenceStatus, ProceedingStatus
+from pishkhan.notifications.selectors import message_sent
 from pishkhan.notifications.services import message_enqueue
 from pishkhan.offices.models import Office, Operator
 from pishkhan.supervision.criteria import MAX_GRACE_DAYS, InactivityCriteria, days_clean
@@ -221,6 +222,11 @@ def _notice_params(case: CampaignCase) -> dict[str, str]:
         }
 
 
+def _notice_key(case: CampaignCase) -> str:
+    """The outbox key of the case's notice."""
+    return f"campaign:{case.campaign.number}:{case.pk}:notice"
+
+
 def _operator_mobile(office_id: int) -> str:
     """The mobile of the office's holder as the registry keeps it ("" when none is on record)."""
     return Operator.objects.filter(office_id=office_id).values_list("mobile", flat=True).first() or ""
@@ -256,7 +262,7 @@ def campaign_notices_send(
             mobile = _operator_mobile(case.office_id)
             if mobile:
                 message_enqueue(
-                    key=f"campaign:{case.campaign.number}:{case.pk}:notice",
+                    key=_notice_key(case),
                     mobile=mobile,
                     template="campaign_notice",
                     params=_notice_params(case),
@@ -328,6 +334,8 @@ def _case_conclude(pk: int, *, actor: Actor, now: dt.datetime) -> bool:
         case = _locked_case(pk)
         if case is None or case.outcome != CaseOutcome.PENDING or case.notice_sent_at is None:
             return False
+        if case.notice_to and not message_sent(key=_notice_key(case)):
+            return False  # the notice waits in the outbox (the provider is down): not served yet
         campaign, licence, proceeding = case.campaign, case.licence, case.proceeding
         if proceeding.status == ProceedingStatus.APPEALED:
             return False  # the appeal awaits its decision
