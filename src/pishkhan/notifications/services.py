@@ -97,16 +97,17 @@ def message_render(*, template: str, language: str, params: dict[str, Any]) -> t
     return row.body.format_map(_Blank(params)), row.essential
 
 
-def _claim(now: dt.datetime, limit: int) -> list[int]:
-    """Lease up to ``limit`` due messages to this worker; their ids."""
+def _claim(now: dt.datetime, limit: int | None, keys: list[str] | None = None) -> list[int]:
+    """Lease up to ``limit`` due messages (or the pending ones of ``keys``, due or not) to this
+    worker; their ids."""
     lease = dt.timedelta(seconds=settings.PISHKHAN_SMS_LEASE_SECONDS)
     with transaction.atomic():
-        rows = Message.objects.filter(status=MessageStatus.PENDING, due_at__lte=now).exclude(
-            leased_until__gt=now
-        )
+        rows = Message.objects.filter(status=MessageStatus.PENDING).exclude(leased_until__gt=now)
+        rows = rows.filter(key__in=keys) if keys is not None else rows.filter(due_at__lte=now)
         if connection.features.has_select_for_update_skip_locked:
             rows = rows.select_for_update(skip_locked=True)
-        ids = list(rows.order_by("due_at", "pk").values_list("pk", flat=True)[:limit])
+        ordered = rows.order_by("due_at", "pk").values_list("pk", flat=True)
+        ids = list(ordered[:limit] if limit is not None else ordered)
         Message.objects.filter(pk__in=ids).update(leased_until=now + lease)
     return ids
 
@@ -164,8 +165,19 @@ def message_send(*, message: Message, now: dt.datetime) -> str:
 
 def messages_send_due(*, now: dt.datetime, limit: int = SEND_BATCH) -> int:
     """Send the messages due (the ``notifications.send`` job); how many were sent."""
+    return _send(_claim(now, limit), now)
+
+
+def messages_send_now(*, keys: list[str], now: dt.datetime | None = None) -> int:
+    """Send these pending messages now, whether due or waiting for a retry (a legal notice that must
+    be served before a decision); how many were sent. Claimed and keyed like the job's, so once."""
+    now = now or timezone.now()
+    return _send(_claim(now, None, keys), now) if keys else 0
+
+
+def _send(ids: list[int], now: dt.datetime) -> int:
     sent = 0
-    for pk in _claim(now, limit):
+    for pk in ids:
         message = Message.objects.filter(pk=pk, status=MessageStatus.PENDING).first()
         if message is not None and message_send(message=message, now=now) == MessageStatus.SENT:
             sent += 1

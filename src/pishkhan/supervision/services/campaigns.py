@@ -45,7 +45,7 @@ from pishkhan.licensing.services import (
 )
 from pishkhan.licensing.states import IN_FORCE_STATES, LicenceStatus, ProceedingStatus
 from pishkhan.notifications.selectors import message_sent
-from pishkhan.notifications.services import message_enqueue
+from pishkhan.notifications.services import message_enqueue, messages_send_now
 from pishkhan.offices.models import Office, Operator
 from pishkhan.supervision.criteria import MAX_GRACE_DAYS, InactivityCriteria, days_clean
 from pishkhan.supervision.errors import CampaignOpenError, GracePeriodRunningError, NoCandidatesError
@@ -423,6 +423,14 @@ def campaign_conclude(
             }
         )
     campaign_notices_send(now=now, campaign=campaign, limit=None)
+    # The notices go out now, through the outbox (once each), before any case is decided on them.
+    messages_send_now(
+        keys=[
+            _notice_key(case)
+            for case in _cases().filter(campaign=campaign, outcome=CaseOutcome.PENDING).exclude(notice_to="")
+        ],
+        now=now,
+    )
     ids = list(_decidable(campaign)[:limit] if limit is not None else _decidable(campaign))
     decided = 0
     for pk in ids:
