@@ -45,10 +45,12 @@ REGULATOR = "user:test-regulator"
 
 
 def _messages(path):
+    """The campaign's notices the provider received (the revocations' own notices are licensing's)."""
     messages_send_due(now=timezone.now())  # the outbox's job sends what the campaign enqueued
-    return (
+    lines = (
         [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
     )
+    return [line for line in lines if line["key"].startswith("campaign:")]
 
 
 def _start(grace_days=0, **criteria):
