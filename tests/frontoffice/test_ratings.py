@@ -120,4 +120,8 @@ def test_the_tracking_page_links_a_completed_transaction_to_its_rating(client, c
 
     page = client.post("/track/", {"code": transaction.tracking_code, "national_id": CITIZEN})
 
-    assert f"/rate/?code={transaction.tracking_code}" in page.content.decode()
+    html = page.content.decode()
+    assert f"/rate/?code={transaction.tracking_code}" in html
+    # and shows the steps the citizen was texted: received, sent to the agency, completed
+    steps = html.split('id="steps"')[1].split("</ol>")[0]
+    assert steps.count("<li>") == 3
