@@ -38,6 +38,7 @@ def pytest_collection_modifyitems(items):
 # The data migrations whose rows the product needs in every database (rules, checklist, fine table,
 # score weights). A transactional test flushes every table at its end; these are written again then.
 MIGRATION_SEEDS = [
+    "pishkhan.notifications.migrations.0002_templates_seed",
     "pishkhan.supervision.migrations.0004_inspection_checklist_seed",
     "pishkhan.supervision.migrations.0006_alert_rules",
     "pishkhan.supervision.migrations.0009_fine_table",

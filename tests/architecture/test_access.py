@@ -29,6 +29,8 @@ PUBLIC_PAGES = {
     "offices:find",
     "offices:county_options",
     "transactions:track",
+    "frontoffice:rate",
+    "notifications:optout",
     "supervision:complaint_new",
     "supervision:complaint_sent",
     "supervision:complaint_track",

@@ -75,3 +75,12 @@ def test_the_inactivity_criteria_refuse_in_the_active_language():
         InactivityCriteria.of(idle_days="-1")
 
     assert refused.value.fields["idle_days"] == ["تعداد روز را به‌صورت عدد صحیح از ۰ تا 3650 وارد کنید."]
+
+
+def test_the_front_office_shows_its_ratings_on_the_office_page_and_feeds_the_score():
+    from pishkhan.frontoffice.selectors import ratings_for_score
+    from pishkhan.offices.public_panels import public_panel_names
+    from pishkhan.supervision.scores import score_components
+
+    assert public_panel_names() == ["ratings"]
+    assert score_components()["ratings"] is ratings_for_score

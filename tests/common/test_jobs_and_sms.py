@@ -59,8 +59,8 @@ def test_the_log_backend_appends_one_json_line_with_the_number_masked(settings, 
     settings.PISHKHAN_SMS_BACKEND = "log"
     settings.PISHKHAN_DATA_DIR = tmp_path
 
-    sms_send(to="09121234567", text="پیشخوان: انجام شد")
-    sms_send(to="09351234567", text="دوم")
+    sms_send(to="09121234567", text="پیشخوان: انجام شد", key="k-1")
+    sms_send(to="09351234567", text="دوم", key="k-2")
 
     lines = [json.loads(line) for line in (tmp_path / "sms.log").read_text(encoding="utf-8").splitlines()]
     assert [(line["to"], line["text"]) for line in lines] == [
@@ -73,6 +73,25 @@ def test_the_log_backend_appends_one_json_line_with_the_number_masked(settings, 
 def test_a_backend_named_by_dotted_path_is_used(settings, capsys):
     settings.PISHKHAN_SMS_BACKEND = "pishkhan.common.sms.ConsoleBackend"
 
-    sms_send(to="09121234567", text="hello")
+    sms_send(to="09121234567", text="hello", key="k-1")
 
     assert '"to": "0912***4567"' in capsys.readouterr().err
+
+
+def test_the_log_backend_delivers_a_key_once_even_from_another_process(settings, tmp_path):
+    from pishkhan.common.sms import LogFileBackend
+
+    settings.PISHKHAN_SMS_BACKEND = "log"
+    settings.PISHKHAN_DATA_DIR = tmp_path
+    sms_send(to="09121234567", text="one", key="txn:1:received")
+
+    # a second backend (as a restarted worker would make) reads the file and skips the key it holds
+    LogFileBackend(tmp_path / "sms.log").send("09121234567", "one again", "txn:1:received")
+    LogFileBackend(tmp_path / "sms.log").send("09121234567", "two", "txn:1:submitted")
+    sms_send(to="09121234567", text="two again", key="txn:1:submitted")
+
+    lines = [json.loads(line) for line in (tmp_path / "sms.log").read_text(encoding="utf-8").splitlines()]
+    assert [(line["key"], line["text"]) for line in lines] == [
+        ("txn:1:received", "one"),
+        ("txn:1:submitted", "two"),
+    ]

@@ -23,6 +23,7 @@ from pishkhan.licensing.selectors import (
     proceeding_timeline,
 )
 from pishkhan.licensing.services import licence_revoke
+from pishkhan.notifications.services import messages_send_due
 from pishkhan.supervision.criteria import InactivityCriteria
 from pishkhan.supervision.errors import CampaignOpenError, GracePeriodRunningError, NoCandidatesError
 from pishkhan.supervision.models import CampaignCase, InactivityCampaign
@@ -44,9 +45,12 @@ REGULATOR = "user:test-regulator"
 
 
 def _messages(path):
-    return (
+    """The campaign's notices the provider received (the revocations' own notices are licensing's)."""
+    messages_send_due(now=timezone.now())  # the outbox's job sends what the campaign enqueued
+    lines = (
         [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
     )
+    return [line for line in lines if line["key"].startswith("campaign:")]
 
 
 def _start(grace_days=0, **criteria):
@@ -64,7 +68,7 @@ def _outcomes(campaign):
 class FailingSms:
     """An SMS provider that is down (an external system's failure, not our code's)."""
 
-    def send(self, to: str, text: str) -> None:
+    def send(self, to: str, text: str, key: str) -> None:
         raise SmsError("provider unavailable")
 
 

@@ -6,6 +6,7 @@ mobile, the score's figures, and the migration that keeps older complaints valid
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.db import connection
@@ -15,6 +16,7 @@ from django.utils import timezone
 from pishkhan.audit.models import AuditEntry
 from pishkhan.common.errors import NotFoundError, TransitionError, ValidationError
 from pishkhan.common.sealing import seal
+from pishkhan.notifications.services import messages_send_due
 from pishkhan.supervision.mobile_keys import mobile_key
 from pishkhan.supervision.models import Complaint
 from pishkhan.supervision.selectors import complaint_list, complaint_track, complaints_for_score
@@ -136,11 +138,15 @@ def test_the_answer_is_texted_once_by_the_job(office, sms_log):
 
     assert complaints_advance(now=timezone.now()) == 1
     assert complaints_advance(now=timezone.now()) == 0
+    messages_send_due(now=timezone.now())  # the outbox's job
 
-    lines = sms_log.read_text().splitlines()
-    assert len(lines) == 1
-    assert complaint.number in lines[0]
-    assert "بازپرداخت" in lines[0]
+    lines = [json.loads(line) for line in sms_log.read_text().splitlines()]
+    assert [line["key"] for line in lines] == [
+        f"complaint:{complaint.number}:received",  # told when it was submitted
+        f"complaint:{complaint.number}:answered",
+    ]
+    assert complaint.number in lines[1]["text"]
+    assert "بازپرداخت" in lines[1]["text"]
     answered.refresh_from_db()
     assert answered.answer_sms_sent_at is not None
     assert _actions(answered)[-1] == "complaint.answer_texted"
@@ -154,18 +160,20 @@ def test_a_complaint_without_a_mobile_is_answered_but_not_texted(office, sms_log
     assert not sms_log.exists()
 
 
-def test_a_refused_sms_is_tried_again_next_round(office, settings, sms_log):
+def test_a_refused_sms_waits_in_the_outbox_for_the_next_round(office, settings, sms_log):
     complaint = _reviewed(office)
     complaint_answer(complaint=complaint, answer="پاسخ", actor=DIRECTORATE)
     settings.PISHKHAN_SMS_BACKEND = "tests.supervision.test_complaints_flow.RefusingBackend"
 
-    assert complaints_advance(now=timezone.now()) == 0
+    assert complaints_advance(now=timezone.now()) == 1  # the answer goes in the outbox
+    assert messages_send_due(now=timezone.now()) == 0  # the provider refuses: it waits there
     settings.PISHKHAN_SMS_BACKEND = "log"
-    assert complaints_advance(now=timezone.now()) == 1
+    assert messages_send_due(now=timezone.now() + dt.timedelta(hours=1)) == 2  # received, answered
+    assert complaints_advance(now=timezone.now()) == 0
 
 
 class RefusingBackend:
-    def send(self, to: str, text: str) -> None:
+    def send(self, to: str, text: str, key: str) -> None:
         from pishkhan.common.sms import SmsError
 
         raise SmsError("provider down")

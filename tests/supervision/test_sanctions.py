@@ -13,6 +13,7 @@ from pishkhan.audit.selectors import audit_entry_list_for_target
 from pishkhan.common.errors import ConflictError, ValidationError
 from pishkhan.licensing.selectors import office_may_transact
 from pishkhan.licensing.tasks import licences_reinstate_due
+from pishkhan.notifications.services import messages_send_due
 from pishkhan.supervision import selectors
 from pishkhan.supervision.models import FineRule, SanctionCase
 from pishkhan.supervision.services import (
@@ -88,6 +89,7 @@ def test_a_case_runs_its_due_process_and_a_suspension_stops_the_office(office, s
 
     # The notice goes out by SMS from the worker, once.
     assert sanction_notices_due(now=t0 + H) == 1
+    messages_send_due(now=timezone.now())  # the outbox's job
     assert case.number in sms_log.read_text(encoding="utf-8")
     assert sanction_notices_send(now=t0 + H) == 0
     case.refresh_from_db()

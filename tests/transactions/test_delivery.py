@@ -20,8 +20,9 @@ from pishkhan.gateway.models import OutboundRequest
 from pishkhan.gateway.selectors import delivery_attempt_list
 from pishkhan.gateway.services import agency_secret_set, outbox_deliver_due, outbox_replay
 from pishkhan.gateway.states import AttemptOutcome, OutboundState
+from pishkhan.notifications.services import messages_send_due
 from pishkhan.transactions.models import CounterTransaction
-from pishkhan.transactions.services import notifications_send_due, transactions_record_batch
+from pishkhan.transactions.services import notifications_enqueue_due, transactions_record_batch
 from pishkhan.transactions.states import TransactionState
 from tests.conftest import AGENCY_SECRET
 from tests.transactions.test_services import CITIZEN, SERVICE, record
@@ -41,6 +42,16 @@ def _messages(path):
     return (
         [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
     )
+
+
+def notifications_send_due(*, now):
+    """The worker's two jobs: the steps' messages enqueued, then the outbox sent."""
+    notifications_enqueue_due(now=now)
+    messages_send_due(now=timezone.now())
+
+
+def _keys(path):
+    return [message["key"] for message in _messages(path)]
 
 
 def _history(transaction):
@@ -84,15 +95,21 @@ def test_a_posted_transaction_is_delivered_by_the_worker_and_completed(client, c
     run_once()
     run_once()
 
-    # then the agency's answer completed it, timed event by event, and the citizen got one SMS
+    # then the agency's answer completed it, timed event by event, and the citizen got one SMS a step
     transaction = CounterTransaction.objects.get(tracking_code=code)
     assert transaction.state == TransactionState.COMPLETED
     assert _history(transaction) == [("", "received"), ("received", "submitted"), ("submitted", "completed")]
     assert transaction.submitted_at <= transaction.finished_at
     assert transaction.agency_reference.startswith("SBX-")
     messages = _messages(sms_log)
-    assert [message["to"] for message in messages] == ["0912***4567"]
+    assert [message["key"] for message in messages] == [
+        f"txn:{code}:received",
+        f"txn:{code}:submitted",
+        f"txn:{code}:completed",
+    ]
+    assert {message["to"] for message in messages} == {"0912***4567"}
     assert code in messages[0]["text"]
+    assert f"/rate/?code={code}" in messages[2]["text"]
     transaction.refresh_from_db()
     assert transaction.mobile_sealed == ""
     assert transaction.notified_at is not None
@@ -148,7 +165,8 @@ def test_over_http_an_agency_failing_twice_still_completes_exactly_once_after_th
         AttemptOutcome.ANSWERED,
     ]
     assert _history(transaction) == [("", "received"), ("received", "submitted"), ("submitted", "completed")]
-    assert len(_messages(sms_log)) == 1
+    code = transaction.tracking_code
+    assert _keys(sms_log) == [f"txn:{code}:received", f"txn:{code}:submitted", f"txn:{code}:completed"]
 
 
 def test_a_delivery_given_up_fails_the_transaction_and_a_replay_completes_it(counter, over_http, sms_log):
@@ -161,7 +179,7 @@ def test_a_delivery_given_up_fails_the_transaction_and_a_replay_completes_it(cou
     assert transaction.state == TransactionState.FAILED
     assert "422" in transaction.events.last().detail
     assert transaction.mobile_sealed != ""  # kept for a late answer
-    assert _messages(sms_log) == []
+    assert _keys(sms_log) == [f"txn:{transaction.tracking_code}:received"]  # the failure is not told
 
     request = OutboundRequest.objects.get(idempotency_key=transaction.tracking_code)
     assert request.state == OutboundState.DEAD
@@ -172,10 +190,11 @@ def test_a_delivery_given_up_fails_the_transaction_and_a_replay_completes_it(cou
     transaction.refresh_from_db()
     assert transaction.state == TransactionState.COMPLETED
     assert _history(transaction)[-2:] == [("received", "failed"), ("failed", "completed")]
-    assert len(_messages(sms_log)) == 1
+    code = transaction.tracking_code
+    assert _keys(sms_log) == [f"txn:{code}:received", f"txn:{code}:completed"]  # never submitted
 
 
-def test_a_rejection_is_recorded_and_the_citizen_told_to_ask_the_office(counter, over_http, sms_log):
+def test_a_rejection_tells_the_citizen_the_reason_and_what_to_bring(counter, over_http, sms_log):
     over_http.state.control({"answer": "rejected"})
     transaction = record(counter["office"]).transaction
 
@@ -184,8 +203,21 @@ def test_a_rejection_is_recorded_and_the_citizen_told_to_ask_the_office(counter,
 
     transaction.refresh_from_db()
     assert transaction.state == TransactionState.REJECTED
-    [message] = _messages(sms_log)
+    *_, message = _messages(sms_log)
+    assert message["key"] == f"txn:{transaction.tracking_code}:rejected"
     assert transaction.tracking_code in message["text"]
+    assert "rejected by the reference agency" in message["text"]  # the agency's reason
+    assert "the original national ID card" in message["text"]  # and what to bring
+
+
+def test_running_the_jobs_again_tells_no_step_twice(counter, sms_log):
+    transaction = record(counter["office"]).transaction
+    for _ in range(3):
+        run_once()
+        notifications_send_due(now=timezone.now())
+
+    code = transaction.tracking_code
+    assert _keys(sms_log) == [f"txn:{code}:received", f"txn:{code}:submitted", f"txn:{code}:completed"]
 
 
 def test_a_failed_transactions_sealed_mobile_is_erased_after_a_while(counter, over_http):

@@ -108,6 +108,7 @@ class Env:
     hsts_seconds: int
     log_level: str
     sms_backend: str
+    sms_lease_seconds: int
     sealing_keys: list[str]
     audit_keys: list[str]
     audit_checkpoint_file: Path
@@ -223,6 +224,8 @@ def read() -> Env:
         hsts_seconds=_int("PISHKHAN_HSTS_SECONDS", default=31_536_000 if https else 0),
         log_level=(_get("PISHKHAN_LOG_LEVEL") or "INFO").upper(),
         sms_backend=_get("PISHKHAN_SMS_BACKEND") or "log",
+        # How long a worker holds the messages it claimed before another may claim them again.
+        sms_lease_seconds=_int("PISHKHAN_SMS_LEASE_SECONDS", default=60),
         sealing_keys=_sealing_keys(data_dir, relaxed),
         audit_keys=_audit_keys(data_dir, relaxed),
         audit_checkpoint_file=Path(

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("pishkhan.catalogue.urls")),
     path("", include("pishkhan.offices.urls")),
     path("", include("pishkhan.transactions.urls")),
+    path("", include("pishkhan.frontoffice.urls")),
+    path("", include("pishkhan.notifications.urls")),
     path("", include("pishkhan.supervision.urls")),
     path("", include("pishkhan.licensing.urls")),
     path("", include("pishkhan.planning.urls")),

@@ -78,6 +78,8 @@ def result_for(request_id: str, status: str) -> dict[str, Any]:
     result: dict[str, Any] = {"request_id": request_id, "status": status, "reference": reference}
     if status == "rejected":
         result["reason"] = "rejected by the reference agency"
+        # What the citizen must bring to try again: agencies name documents with their rejections.
+        result["bring"] = ["the original national ID card"]
     return result
 
 

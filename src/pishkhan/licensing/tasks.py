@@ -13,6 +13,7 @@ from pishkhan.licensing.services import (
     licences_issue_for_conversions,
     licences_reinstate_ended,
 )
+from pishkhan.licensing.services.notices import renewal_reminders_send
 
 
 def licences_reinstate_due(*, now: dt.datetime) -> int:
@@ -28,3 +29,8 @@ def licences_expire_due(*, now: dt.datetime) -> int:
 def conversions_licence_due(*, now: dt.datetime) -> int:
     """Issue the Pishkhan licences of converted offices still lacking one; how many."""
     return licences_issue_for_conversions(now=now, actor="worker:conversions_licence_due")
+
+
+def renewal_reminders(*, now: dt.datetime) -> int:
+    """Remind holders to renew 60 and 30 days before their licences expire; how many reminders."""
+    return renewal_reminders_send(now=now)

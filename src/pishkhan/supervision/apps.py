@@ -31,3 +31,7 @@ class SupervisionConfig(AppConfig):
         )
         scores.score_component_register(ScoreComponent.INSPECTIONS, selectors.inspections_for_score)
         scores.score_component_register(ScoreComponent.AVAILABILITY, liveness.availability_for_score)
+        # Citizens' ratings of completed transactions (the front office, below us): mean stars.
+        from pishkhan.frontoffice.selectors import ratings_for_score
+
+        scores.score_component_register(ScoreComponent.RATINGS, ratings_for_score)

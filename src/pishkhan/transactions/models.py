@@ -71,6 +71,9 @@ class CounterTransaction(models.Model):
     # The agency's own reference for the work it did, from its answer.
     agency_reference = models.CharField(_("agency's reference"), max_length=AGENCY_REFERENCE_MAX, blank=True)
     notified_at = models.DateTimeField(_("citizen notified"), null=True, blank=True)
+    # The last step the citizen's messages were enqueued for (services/notices.py), set by the worker
+    # only: the counter's INSERT leaves it to the database's default.
+    notified_state = models.CharField(max_length=12, blank=True, default="", db_default="", editable=False)
     # The office system's Idempotency-Key of the request that recorded it ("" for a batch item, which
     # its office reference identifies), and the fingerprint of that request's body: a retry with the
     # same key and body gets this transaction's first answer again; another body, a conflict.

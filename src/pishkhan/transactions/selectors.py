@@ -232,6 +232,22 @@ class TrackedTransaction:
     service_title_fa: str
     service_title_en: str
     office_name: str
+    transaction_id: int = 0
+    office_id: int = 0
+    received_at: dt.datetime | None = None
+    submitted_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+
+    @property
+    def steps(self) -> list[tuple[str, dt.datetime]]:
+        """The steps the citizen is told of by SMS, each with its time: received, sent to the agency,
+        then the outcome (the same as the messages, ``services/notices.py``)."""
+        steps = [(str(TransactionState.RECEIVED.label), self.received_at)]
+        if self.submitted_at is not None:
+            steps.append((str(TransactionState.SUBMITTED.label), self.submitted_at))
+        if self.finished_at is not None:
+            steps.append((str(TransactionState(self.state).label), self.finished_at))
+        return [(label, at) for label, at in steps if at is not None]
 
     @property
     def state_label(self) -> str:
@@ -261,6 +277,8 @@ def transaction_track(*, tracking_code: str, national_id: str) -> TrackedTransac
             "service__title_fa",
             "service__title_en",
             "office__name",
+            "id",
+            "office_id",
         )
         .first()
     )
@@ -274,6 +292,11 @@ def transaction_track(*, tracking_code: str, national_id: str) -> TrackedTransac
         service_title_fa=found["service__title_fa"],
         service_title_en=found["service__title_en"],
         office_name=found["office__name"],
+        transaction_id=found["id"],
+        office_id=found["office_id"],
+        received_at=found["received_at"],
+        submitted_at=found["submitted_at"],
+        finished_at=found["finished_at"],
     )
 
 

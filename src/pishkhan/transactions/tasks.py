@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pishkhan.transactions.services import notifications_send_due
+from pishkhan.transactions.services import notifications_enqueue_due
 
 
-def notifications_send(*, now: dt.datetime) -> int:
-    """Text the citizens whose transactions finished; how many messages went."""
-    return notifications_send_due(now=now)
+def notifications_enqueue(*, now: dt.datetime) -> int:
+    """Put the citizens' messages of their transactions' new steps in the outbox; how many."""
+    return notifications_enqueue_due(now=now)

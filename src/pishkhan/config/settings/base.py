@@ -43,10 +43,12 @@ INSTALLED_APPS = [
     "pishkhan.audit",
     "pishkhan.accounts",
     "pishkhan.geo",
+    "pishkhan.notifications",
     "pishkhan.catalogue",
     "pishkhan.offices",
     "pishkhan.licensing",
     "pishkhan.transactions",
+    "pishkhan.frontoffice",
     "pishkhan.gateway",
     "pishkhan.supervision",
     "pishkhan.planning",
@@ -243,12 +245,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Pishkhan -----------------------------------------------------------------------------------
 PISHKHAN_SMS_BACKEND = ENV.sms_backend
+PISHKHAN_SMS_LEASE_SECONDS = ENV.sms_lease_seconds
 # What `pishkhan worker` runs: each job's function (called with now=) and its pause when idle, seconds.
 PISHKHAN_JOBS = [
     # A signed checkpoint of the audit chain's head, outside the database (ADR 0011).
     {"name": "audit.checkpoint", "path": "pishkhan.audit.tasks.checkpoint_append", "every": 3600},
     {"name": "gateway.deliver", "path": "pishkhan.gateway.tasks.outbox_deliver", "every": 1},
-    {"name": "transactions.notify", "path": "pishkhan.transactions.tasks.notifications_send", "every": 5},
+    # The citizens' messages of each transaction's steps, put in the outbox after the fact (so the
+    # counter's path does no more work); then the outbox sends every domain's messages, each once.
+    {"name": "transactions.notify", "path": "pishkhan.transactions.tasks.notifications_enqueue", "every": 2},
+    {"name": "notifications.send", "path": "pishkhan.notifications.tasks.messages_send", "every": 1},
+    {"name": "licensing.renewal", "path": "pishkhan.licensing.tasks.renewal_reminders", "every": 3600},
     {
         "name": "offices.conversions_overdue",
         "path": "pishkhan.offices.tasks.conversions_overdue",

@@ -36,6 +36,7 @@ from pishkhan.licensing.services.documents import documents_missing
 from pishkhan.licensing.services.holders import ApplicantDraft, Holder, applicant_clean, holder_of_operator
 from pishkhan.licensing.services.inputs import actor_is, text_clean
 from pishkhan.licensing.services.licences import licence_issue
+from pishkhan.licensing.services.notices import application_tell
 from pishkhan.licensing.services.numbers import insert_numbered, number_prefix
 from pishkhan.licensing.services.quotas import quota_check
 from pishkhan.licensing.states import (
@@ -256,6 +257,7 @@ def application_submit(
         audit_record(
             actor=actor, action="application.submit", target=application, after=application_facts(application)
         )
+        application_tell(application=application, status=application.status, mobile=holder.mobile)
     return application
 
 
@@ -285,8 +287,13 @@ def _move(
     **fields: Any,
 ) -> LicenceApplication:
     """Change an application's status (and ``fields``) as ``APPLICATION_TRANSITIONS`` (then ``check``)
-    allows; its audit entry holds the status before and after."""
-    return transition_apply(
+    allows; its audit entry holds the status before and after. The applicant is told of the steps
+    they follow (``notices``), by the mobile sealed with the application (read before it is erased)."""
+    sealed = application.identity_sealed or (
+        LicenceApplication.objects.filter(pk=application.pk).values_list("identity_sealed", flat=True).first()
+        or ""
+    )
+    moved = transition_apply(
         application,
         table=APPLICATION_TRANSITIONS,
         to=target,
@@ -300,6 +307,11 @@ def _move(
         reason=reason,
         basis=basis,
     )
+    if sealed:
+        application_tell(
+            application=LicenceApplication(number=moved.number, identity_sealed=sealed), status=moved.status
+        )
+    return moved
 
 
 def _documents_complete(application: LicenceApplication, now: dt.datetime) -> None:

@@ -28,6 +28,7 @@ from pishkhan.licensing.errors import NotConnectedError, RenewalWindowError
 from pishkhan.licensing.models import LICENSED_KINDS, Licence, LicenceApplication
 from pishkhan.licensing.services.holders import Holder
 from pishkhan.licensing.services.inputs import actor_is, text_clean
+from pishkhan.licensing.services.notices import licence_tell
 from pishkhan.licensing.services.numbers import insert_numbered, number_prefix, office_province_code
 from pishkhan.licensing.states import IN_FORCE_STATES, LICENCE_TRANSITIONS, LicenceStatus
 from pishkhan.licensing.terms import (
@@ -128,6 +129,7 @@ def _move(
     Returns the licence as saved; the audit entry holds the status and each field before and after.
     """
     with transaction.atomic():  # the registry learns of the move in the move's own transaction
+        before = Licence.objects.filter(pk=licence.pk).values_list("status", flat=True).first() or ""
         licence = transition_apply(
             licence,
             table=LICENCE_TRANSITIONS,
@@ -142,6 +144,7 @@ def _move(
             basis=basis,
         )
         _office_serving_sync(licence, actor)
+        licence_tell(licence=licence, before=before)
     return licence
 
 
@@ -196,6 +199,7 @@ def licence_issue(
         basis=basis,
     )
     _office_serving_sync(licence, actor)
+    licence_tell(licence=licence, before="", mobile=holder.mobile, now=now)
     return licence
 
 

@@ -24,6 +24,7 @@ from pishkhan.offices import selectors
 from pishkhan.offices.forms import (
     OfficeFindForm,
 )
+from pishkhan.offices.public_panels import public_panels
 from pishkhan.offices.templatetags.offices import scale_distance
 from pishkhan.offices.views._shared import (
     FIND_LIMIT,
@@ -195,5 +196,6 @@ def rate_board(request: HttpRequest, code: str) -> HttpResponse:
             "url": url,
             "today": today,
             "missing_tariffs": sum(1 for line in board.lines if line.tariff is None),
+            "panels": public_panels(office),
         },
     )

@@ -33,7 +33,6 @@ from pishkhan.audit.transitions import transition_apply
 from pishkhan.common.calendar import format_jalali_date, format_jalali_datetime, jalali_year
 from pishkhan.common.errors import ApplicationError, ConflictError, NotFoundError, ValidationError
 from pishkhan.common.identifiers import mobile_mask
-from pishkhan.common.sms import SmsError, sms_send
 from pishkhan.geo.selectors import province_get
 from pishkhan.licensing.models import Licence
 from pishkhan.licensing.services import (
@@ -45,6 +44,8 @@ from pishkhan.licensing.services import (
     text_clean,
 )
 from pishkhan.licensing.states import IN_FORCE_STATES, LicenceStatus, ProceedingStatus
+from pishkhan.notifications.selectors import message_sent
+from pishkhan.notifications.services import message_enqueue, messages_send_now
 from pishkhan.offices.models import Office, Operator
 from pishkhan.supervision.criteria import MAX_GRACE_DAYS, InactivityCriteria, days_clean
 from pishkhan.supervision.errors import CampaignOpenError, GracePeriodRunningError, NoCandidatesError
@@ -210,19 +211,20 @@ def campaign_start(
     return campaign
 
 
-def _notice_text(case: CampaignCase) -> str:
-    """The holder's SMS, in Persian (the holders' language), digits as they are (SMS readers differ)."""
+def _notice_params(case: CampaignCase) -> dict[str, str]:
+    """What the holder's notice (template ``campaign_notice``) says; digits as they are."""
     with translation.override("fa"):
-        return _(
-            "Pishkhan: the regulator intends to revoke licence %(number)s (office %(office)s) for "
-            "inactivity, campaign %(campaign)s. Show activity or appeal by %(date)s; details on the "
-            "licence's page."
-        ) % {
+        return {
             "number": case.licence.number,
             "office": case.office.code,
             "campaign": case.campaign.number,
             "date": format_jalali_datetime(case.campaign.respond_by, persian=False),
         }
+
+
+def _notice_key(case: CampaignCase) -> str:
+    """The outbox key of the case's notice."""
+    return f"campaign:{case.campaign.number}:{case.pk}:notice"
 
 
 def _operator_mobile(office_id: int) -> str:
@@ -259,11 +261,12 @@ def campaign_notices_send(
                 continue  # another worker holds it, or sent it meanwhile
             mobile = _operator_mobile(case.office_id)
             if mobile:
-                try:
-                    sms_send(to=mobile, text=_notice_text(case))
-                except SmsError as error:
-                    logger.warning("notice SMS for case %s not sent: %s", case.pk, error)
-                    continue
+                message_enqueue(
+                    key=_notice_key(case),
+                    mobile=mobile,
+                    template="campaign_notice",
+                    params=_notice_params(case),
+                )
             case.notice_sent_at, case.notice_to = now, mobile_mask(mobile) if mobile else ""
             case.save(update_fields=["notice_sent_at", "notice_to"])
             served += 1
@@ -331,6 +334,8 @@ def _case_conclude(pk: int, *, actor: Actor, now: dt.datetime) -> bool:
         case = _locked_case(pk)
         if case is None or case.outcome != CaseOutcome.PENDING or case.notice_sent_at is None:
             return False
+        if case.notice_to and not message_sent(key=_notice_key(case)):
+            return False  # the notice waits in the outbox (the provider is down): not served yet
         campaign, licence, proceeding = case.campaign, case.licence, case.proceeding
         if proceeding.status == ProceedingStatus.APPEALED:
             return False  # the appeal awaits its decision
@@ -418,6 +423,14 @@ def campaign_conclude(
             }
         )
     campaign_notices_send(now=now, campaign=campaign, limit=None)
+    # The notices go out now, through the outbox (once each), before any case is decided on them.
+    messages_send_now(
+        keys=[
+            _notice_key(case)
+            for case in _cases().filter(campaign=campaign, outcome=CaseOutcome.PENDING).exclude(notice_to="")
+        ],
+        now=now,
+    )
     ids = list(_decidable(campaign)[:limit] if limit is not None else _decidable(campaign))
     decided = 0
     for pk in ids:

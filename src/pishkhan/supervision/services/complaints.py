@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import QuerySet
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pishkhan.audit.actors import Actor, actor_label
@@ -29,9 +29,9 @@ from pishkhan.audit.transitions import transition_apply
 from pishkhan.common.errors import NotFoundError, ValidationError
 from pishkhan.common.identifiers import mobile_clean, mobile_mask
 from pishkhan.common.persian import as_written, has_control_characters, to_latin_digits
-from pishkhan.common.sealing import seal, unseal
-from pishkhan.common.sms import SmsError, sms_send
+from pishkhan.common.sealing import UnsealError, seal, unseal
 from pishkhan.licensing.services import insert_numbered, number_prefix, text_clean
+from pishkhan.notifications.services import message_enqueue
 from pishkhan.offices.selectors import office_get
 from pishkhan.supervision.mobile_keys import mobile_key
 from pishkhan.supervision.models import COMPLAINT_TEXT_MAX, REFERENCE_MAX, Complaint, ComplaintCategory
@@ -142,7 +142,22 @@ def complaint_submit(
     with transaction.atomic():
         insert_numbered(complaint, prefix=number_prefix(COMPLAINT_LETTER, office.province.code, now))
         audit_record(actor=actor, action="complaint.submit", target=complaint, after=complaint.status)
+        _tell(complaint, "received", {"number": complaint.number})
     return complaint
+
+
+def _tell(complaint: Complaint, step: str, params: dict[str, Any]) -> bool:
+    """Put the complainant's message of a step in the outbox (once per step), if they gave a mobile."""
+    if not complaint.mobile_sealed:
+        return False
+    try:
+        mobile = unseal(complaint.mobile_sealed)
+    except UnsealError:
+        logger.error("the sealed mobile of complaint %s cannot be opened", complaint.number)
+        return False
+    return message_enqueue(
+        key=f"complaint:{complaint.number}:{step}", mobile=mobile, template=f"complaint_{step}", params=params
+    )
 
 
 def _move(
@@ -289,6 +304,8 @@ def complaint_close(
                 actor=actor,
                 action="complaint.refund_order",
             )
+            _tell(closed, "refund_ordered", {"number": closed.number, "amount": f"{amount:,}"})
+        _tell(closed, "closed", {"number": closed.number})
     return closed
 
 
@@ -339,23 +356,17 @@ def _locked_one(rows: QuerySet[Complaint]) -> Complaint | None:
     return rows.first()
 
 
-def _answer_text(complaint: Complaint) -> str:
-    """The citizen's SMS, in Persian: the number and the answer (cut to a few parts; the whole answer
-    is on the tracking page)."""
+def _answer_sms(complaint: Complaint) -> str:
+    """The answer as the SMS carries it: cut to a few parts (the whole answer is on the tracking page)."""
     answer = complaint.answer
-    if len(answer) > SMS_ANSWER_MAX:
-        answer = answer[: SMS_ANSWER_MAX - 1] + "…"
-    with translation.override("fa"):
-        return _(
-            "Pishkhan: the answer to your complaint %(number)s: %(answer)s (Track it at /complaints/track/)"
-        ) % {"number": complaint.number, "answer": answer}
+    return answer if len(answer) <= SMS_ANSWER_MAX else answer[: SMS_ANSWER_MAX - 1] + "…"
 
 
 def complaint_answers_send(*, now: dt.datetime, limit: int | None = COMPLAINT_BATCH) -> int:
-    """Text each answered complaint's answer to the mobile its citizen gave, once; how many were sent.
+    """Put each answered complaint's answer in the outbox, to the mobile its citizen gave, once; how many.
 
-    ``answer_sms_sent_at`` records it: a provider that refuses leaves the complaint for the next round.
-    A complaint without a mobile is never texted (the tracking page has its answer).
+    ``answer_sms_sent_at`` records it (the outbox sends it, once: its key). A complaint without a
+    mobile is never texted (the tracking page has its answer).
     """
     due = Complaint.objects.filter(answered_at__isnull=False, answer_sms_sent_at__isnull=True).exclude(
         mobile_sealed=""
@@ -367,11 +378,7 @@ def complaint_answers_send(*, now: dt.datetime, limit: int | None = COMPLAINT_BA
             complaint = _locked_one(Complaint.objects.filter(pk=pk, answer_sms_sent_at__isnull=True))
             if complaint is None:
                 continue
-            try:
-                sms_send(to=unseal(complaint.mobile_sealed), text=_answer_text(complaint))
-            except SmsError as error:
-                logger.warning("answer SMS for complaint %s not sent: %s", complaint.number, error)
-                continue
+            _tell(complaint, "answered", {"number": complaint.number, "answer": _answer_sms(complaint)})
             complaint.answer_sms_sent_at = now
             complaint.save(update_fields=["answer_sms_sent_at"])
             audit_record(

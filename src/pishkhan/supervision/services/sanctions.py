@@ -34,7 +34,6 @@ from pishkhan.audit.transitions import transition_apply
 from pishkhan.common.calendar import format_jalali_datetime
 from pishkhan.common.errors import ConflictError, NotFoundError, ValidationError
 from pishkhan.common.identifiers import mobile_mask
-from pishkhan.common.sms import SmsError, sms_send
 from pishkhan.licensing.errors import AppealWindowClosedError, AppealWindowOpenError, RemedyWindowOpenError
 from pishkhan.licensing.selectors import licence_in_force_for_office
 from pishkhan.licensing.services import (
@@ -51,6 +50,7 @@ from pishkhan.licensing.services import (
     text_clean,
 )
 from pishkhan.licensing.states import IN_FORCE_STATES, LicenceStatus, ProceedingMeasure, ProceedingTrack
+from pishkhan.notifications.services import message_enqueue
 from pishkhan.offices.models import Operator
 from pishkhan.offices.selectors import office_get
 from pishkhan.supervision.errors import NoLicenceInForceError, RemedyWindowClosedError
@@ -318,16 +318,13 @@ def sanction_open(
     return case
 
 
-def _notice_text(case: SanctionCase) -> str:
-    """The holder's SMS, in Persian (the holders' language)."""
+def _notice_params(case: SanctionCase) -> dict[str, str]:
+    """What the holder's notice (template ``sanction_notice``) says; digits as they are."""
     with translation.override("fa"):
-        return _(
-            "Pishkhan: sanction case %(number)s was opened against office %(office)s (%(ground)s). "
-            "Read the facts and answer by %(date)s under My licences."
-        ) % {
+        return {
             "number": case.number,
             "office": case.office.code,
-            "ground": SanctionGround(case.ground).label,
+            "ground": str(SanctionGround(case.ground).label),
             "date": format_jalali_datetime(case.remedy_by, persian=False),
         }
 
@@ -359,11 +356,12 @@ def sanction_notices_send(*, now: dt.datetime, limit: int | None = NOTICE_BATCH)
                 Operator.objects.filter(office_id=case.office_id).values_list("mobile", flat=True).first()
             )
             if mobile:
-                try:
-                    sms_send(to=mobile, text=_notice_text(case))
-                except SmsError as error:
-                    logger.warning("sanction notice SMS for %s not sent: %s", case.number, error)
-                    continue
+                message_enqueue(
+                    key=f"sanction:{case.number}:notice",
+                    mobile=mobile,
+                    template="sanction_notice",
+                    params=_notice_params(case),
+                )
             case.notice_sent_at, case.notice_to = now, mobile_mask(mobile) if mobile else ""
             case.save(update_fields=["notice_sent_at", "notice_to"])
             served += 1

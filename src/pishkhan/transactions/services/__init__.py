@@ -10,7 +10,8 @@
 - ``batch``: recording an office's offline batch
 - ``history``: importing finished transactions of the past in bulk (the demo's history)
 - ``heartbeats``: terminals' signs of life
-- ``delivery``: following the gateway's events, advancing a state, the citizen's SMS
+- ``delivery``: following the gateway's events, advancing a state
+- ``notices``: the citizen's messages of each step, enqueued in the notifications outbox after the fact
 - ``citizens``: the citizen's keyed hash
 
 The catalogue as the counter reads it (services, tariffs, who may deliver what) is
@@ -31,7 +32,6 @@ from pishkhan.transactions.services.citizens import CITIZEN_KEY_SALT, citizen_ke
 from pishkhan.transactions.services.counter import transaction_record, transaction_record_checked
 from pishkhan.transactions.services.delivery import (
     gateway_event,
-    notifications_send_due,
     transaction_advance,
 )
 from pishkhan.transactions.services.heartbeats import Beat, heartbeat_record, heartbeats_record_many
@@ -41,6 +41,7 @@ from pishkhan.transactions.services.history import (
     transactions_history_import,
 )
 from pishkhan.transactions.services.idempotency import idempotency_key_clean, request_fingerprint
+from pishkhan.transactions.services.notices import notifications_enqueue_due
 from pishkhan.transactions.services.writer import Guard, GuardRefused, submission_payload
 
 __all__ = [
@@ -62,7 +63,7 @@ __all__ = [
     "heartbeat_record",
     "heartbeats_record_many",
     "idempotency_key_clean",
-    "notifications_send_due",
+    "notifications_enqueue_due",
     "office_operational_check",
     "request_fingerprint",
     "submission_payload",

@@ -1,5 +1,5 @@
 """A transaction's way to the agency and back: following what the gateway reports, moving a
-transaction along its states, and telling the citizen the outcome by SMS.
+transaction along its states (the citizen's messages: ``notices``).
 
 The gateway knows nothing of transactions (it sits below them): a transaction is submitted under its
 tracking code as the gateway's idempotency key (written with it: ``writer``), and
@@ -12,29 +12,20 @@ disagree; the gateway calls it once per event.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction as db_transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pishkhan.audit.actors import Actor
 from pishkhan.common.bulk import objects_update
 from pishkhan.common.errors import ValidationError
-from pishkhan.common.sealing import UnsealError, unseal
-from pishkhan.common.sms import SmsError, sms_send
 from pishkhan.gateway.models import OutboundRequest
 from pishkhan.gateway.services import DEAD, DELIVERED, RESULT
 from pishkhan.transactions.models import AGENCY_REFERENCE_MAX, CounterTransaction, TransactionEvent
 from pishkhan.transactions.states import FINAL_STATES, TRANSACTION_TRANSITIONS, TransactionState
-
-logger = logging.getLogger(__name__)
-
-NOTIFY_BATCH = 100
-# A failed transaction's sealed mobile waits this long for a late answer (a replay), then is erased.
-FAILED_MOBILE_KEPT = dt.timedelta(days=14)
 
 
 def state_change(
@@ -154,54 +145,3 @@ def gateway_event(*, request: OutboundRequest, event: str, result: Mapping[str, 
 
 # The gateway tells a batch's events at once through this (``gateway.events.events_tell``).
 gateway_event.many = gateway_events  # type: ignore[attr-defined]
-
-
-def _message(transaction: CounterTransaction) -> str:
-    """The citizen's SMS, in Persian (the citizen's language), digits as they are (SMS readers differ)."""
-    with translation.override("fa"):
-        values = {"service": transaction.service.title_fa, "code": transaction.tracking_code}
-        if transaction.state == TransactionState.COMPLETED:
-            return _("Pishkhan: your request “%(service)s” (tracking code %(code)s) is done.") % values
-        return (
-            _(
-                "Pishkhan: your request “%(service)s” (tracking code %(code)s) was not accepted; "
-                "ask the office for the reason."
-            )
-            % values
-        )
-
-
-def notifications_send_due(*, now: dt.datetime, limit: int = NOTIFY_BATCH) -> int:
-    """Text the citizens whose transactions were completed or rejected; how many were sent.
-
-    Each sent message erases the sealed mobile, so it is sent once; a provider that fails leaves it
-    for the next round. Failed transactions keep the mobile a while for a late answer, then lose it.
-    """
-    sent = 0
-    with db_transaction.atomic():
-        rows: Sequence[CounterTransaction] = list(
-            CounterTransaction.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("service")
-            .exclude(mobile_sealed="")
-            .filter(state__in=[TransactionState.COMPLETED, TransactionState.REJECTED])
-            .order_by("finished_at")[:limit]
-        )
-        for row in rows:
-            try:
-                sms_send(to=unseal(row.mobile_sealed), text=_message(row))
-            except SmsError as error:
-                logger.warning("SMS for %s not sent: %s", row.tracking_code, error)
-                continue
-            except UnsealError:
-                logger.error("the sealed mobile of %s cannot be opened; erased", row.tracking_code)
-            else:
-                sent += 1
-                # The time of the act: ``now`` is the worker's round, begun before the round's
-                # deliveries finished the transactions it texts.
-                row.notified_at = timezone.now()
-            row.mobile_sealed = ""
-            row.save(update_fields=["mobile_sealed", "notified_at"])
-        CounterTransaction.objects.exclude(mobile_sealed="").filter(
-            state=TransactionState.FAILED, finished_at__lt=now - FAILED_MOBILE_KEPT
-        ).update(mobile_sealed="")
-    return sent

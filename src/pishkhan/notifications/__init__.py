@@ -1,0 +1,1 @@
+"""One outbox of text messages to citizens and licence holders, each sent once; templates as data."""

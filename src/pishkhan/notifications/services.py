@@ -1,0 +1,245 @@
+"""The outbox's writes: a message enqueued by the domain that speaks, sent once by the worker.
+
+Every domain that tells a citizen or a holder something calls :func:`message_enqueue` inside the
+transaction of the change it reports, under a key that names the message (``txn:<code>:completed``,
+``licence:<number>:renewal60``): a second call with the key is a no-op, so a job that runs again, or a
+step reported twice, texts nobody twice. :func:`messages_send_due` (the ``notifications.send`` job)
+claims due messages under a lease, sends each through ``common.sms`` with its key *outside* any
+database transaction, then marks it sent. A worker killed between the provider's acceptance and that
+mark leaves the message to be claimed again when its lease runs out; the provider, given the same key,
+does not deliver it again. At-least-once claims and an idempotent provider make once (ADR 0013).
+
+Opt-outs: a mobile whose owner opted out gets only the essential messages (a template's ``essential``
+flag: one-time codes and legal notices: licence and sanction notices, inactivity campaigns' notices);
+the others are withheld, not sent. ``docs/notifications.md`` lists which.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+
+from pishkhan.common.errors import ValidationError
+from pishkhan.common.identifiers import mobile_clean, mobile_mask
+from pishkhan.common.sealing import UnsealError, seal, unseal
+from pishkhan.common.sms import SmsError, sms_send
+from pishkhan.notifications.models import (
+    Message,
+    MessageStatus,
+    MessageTemplate,
+    OptOut,
+    OptOutRequest,
+)
+
+logger = logging.getLogger(__name__)
+
+SEND_BATCH = 50
+# A message refused by the provider this many times is given up (dead); the waits double from a minute.
+ATTEMPTS_MAX = 8
+RETRY_FIRST = dt.timedelta(minutes=1)
+RETRY_MAX = dt.timedelta(hours=2)
+CODE_TTL = dt.timedelta(minutes=10)
+CODE_TRIES = 5
+MOBILE_KEY_SALT = "pishkhan.notifications.mobile"
+
+
+def mobile_key(mobile: str) -> str:
+    """The keyed hash of a (clean) mobile: matches opt-outs without keeping the number."""
+    return salted_hmac(MOBILE_KEY_SALT, mobile, algorithm="sha256").hexdigest()
+
+
+def message_enqueue(
+    *, key: str, mobile: str, template: str, params: dict[str, Any] | None = None, language: str = "fa"
+) -> bool:
+    """Put one message in the outbox under its idempotency key; False when the key was there already.
+
+    Call it inside the transaction of the change the message reports: the message exists if and only
+    if the change committed. The mobile is stored sealed and erased once the message has gone.
+    """
+    if not key or len(key) > Message._meta.get_field("key").max_length:
+        raise ValueError(f"bad message key {key!r}")
+    mobile = mobile_clean(mobile)
+    values = {"key": key, "template": template, "language": language if language in {"fa", "en"} else "fa"}
+    with transaction.atomic():
+        if Message.objects.filter(key=key).exists():
+            return False
+        _, created = Message.objects.get_or_create(
+            key=key,
+            defaults=values
+            | {
+                "params": {name: str(value) for name, value in (params or {}).items()},
+                "mobile_sealed": seal(mobile),
+                "mobile_masked": mobile_mask(mobile),
+            },
+        )
+    return created
+
+
+class _Blank(dict):
+    def __missing__(self, name: str) -> str:
+        return ""
+
+
+def message_render(*, template: str, language: str, params: dict[str, Any]) -> tuple[str, bool] | None:
+    """The text of a message and whether it is essential; None when no template has the code."""
+    rows = {row.language: row for row in MessageTemplate.objects.filter(code=template)}
+    row = rows.get(language) or rows.get("fa") or next(iter(rows.values()), None)
+    if row is None:
+        return None
+    return row.body.format_map(_Blank(params)), row.essential
+
+
+def _claim(now: dt.datetime, limit: int | None, keys: list[str] | None = None) -> list[int]:
+    """Lease up to ``limit`` due messages (or the pending ones of ``keys``, due or not) to this
+    worker; their ids."""
+    lease = dt.timedelta(seconds=settings.PISHKHAN_SMS_LEASE_SECONDS)
+    with transaction.atomic():
+        rows = Message.objects.filter(status=MessageStatus.PENDING).exclude(leased_until__gt=now)
+        rows = rows.filter(key__in=keys) if keys is not None else rows.filter(due_at__lte=now)
+        if connection.features.has_select_for_update_skip_locked:
+            rows = rows.select_for_update(skip_locked=True)
+        ordered = rows.order_by("due_at", "pk").values_list("pk", flat=True)
+        ids = list(ordered[:limit] if limit is not None else ordered)
+        Message.objects.filter(pk__in=ids).update(leased_until=now + lease)
+    return ids
+
+
+def _settle(message: Message, **fields: Any) -> None:
+    for name, value in fields.items():
+        setattr(message, name, value)
+    message.leased_until = None
+    message.save(update_fields=[*fields, "leased_until"])
+
+
+def message_send(*, message: Message, now: dt.datetime) -> str:
+    """Send one leased message and record the outcome; the status it ends in."""
+    try:
+        mobile = unseal(message.mobile_sealed)
+    except UnsealError:
+        _settle(message, status=MessageStatus.DEAD, mobile_sealed="", last_error="sealed mobile unreadable")
+        return MessageStatus.DEAD
+    rendered = message_render(template=message.template, language=message.language, params=message.params)
+    if rendered is None:
+        _settle(message, status=MessageStatus.DEAD, mobile_sealed="", last_error="no such template")
+        return MessageStatus.DEAD
+    text, essential = rendered
+    if not essential and OptOut.objects.filter(mobile_key=mobile_key(mobile)).exists():
+        _settle(message, status=MessageStatus.WITHHELD, mobile_sealed="")
+        return MessageStatus.WITHHELD
+    attempts = message.attempts + 1
+    try:
+        sms_send(to=mobile, text=text, key=message.key)
+    except SmsError as error:
+        logger.warning("message %s not sent: %s", message.key, error)
+        if attempts >= ATTEMPTS_MAX:
+            _settle(
+                message,
+                status=MessageStatus.DEAD,
+                attempts=attempts,
+                mobile_sealed="",
+                last_error=str(error)[:300],
+            )
+            return MessageStatus.DEAD
+        wait = min(RETRY_FIRST * 2 ** (attempts - 1), RETRY_MAX)
+        _settle(message, attempts=attempts, due_at=now + wait, last_error=str(error)[:300])
+        return MessageStatus.PENDING
+    _settle(
+        message,
+        status=MessageStatus.SENT,
+        attempts=attempts,
+        text=text,
+        sent_at=timezone.now(),
+        mobile_sealed="",
+        last_error="",
+    )
+    return MessageStatus.SENT
+
+
+def messages_send_due(*, now: dt.datetime, limit: int = SEND_BATCH) -> int:
+    """Send the messages due (the ``notifications.send`` job); how many were sent."""
+    return _send(_claim(now, limit), now)
+
+
+def messages_send_now(*, keys: list[str], now: dt.datetime | None = None) -> int:
+    """Send these pending messages now, whether due or waiting for a retry (a legal notice that must
+    be served before a decision); how many were sent. Claimed and keyed like the job's, so once."""
+    now = now or timezone.now()
+    return _send(_claim(now, None, keys), now) if keys else 0
+
+
+def _send(ids: list[int], now: dt.datetime) -> int:
+    sent = 0
+    for pk in ids:
+        message = Message.objects.filter(pk=pk, status=MessageStatus.PENDING).first()
+        if message is not None and message_send(message=message, now=now) == MessageStatus.SENT:
+            sent += 1
+    return sent
+
+
+# --- Opting out -------------------------------------------------------------------------------------
+
+
+def _code_hash(code: str) -> str:
+    return salted_hmac(MOBILE_KEY_SALT + ".code", code, algorithm="sha256").hexdigest()
+
+
+def optout_code_send(*, mobile: str, opt_in: bool = False, now: dt.datetime | None = None) -> OptOutRequest:
+    """Text a one-time code to a mobile, to confirm its owner's opt-out (or return); the request."""
+    now = now or timezone.now()
+    mobile = mobile_clean(mobile)
+    code = f"{secrets.randbelow(10**6):06d}"
+    with transaction.atomic():
+        request = OptOutRequest.objects.create(
+            mobile_key=mobile_key(mobile),
+            code_hash=_code_hash(code),
+            opt_in=opt_in,
+            created_at=now,
+            expires_at=now + CODE_TTL,
+        )
+        message_enqueue(
+            key=f"optout:{request.pk}", mobile=mobile, template="optout_code", params={"code": code}
+        )
+    return request
+
+
+def optout_confirm(*, mobile: str, code: str, now: dt.datetime | None = None) -> bool:
+    """Confirm the latest code texted to a mobile: opts it out (or in again); whether it is opted out.
+
+    A wrong, used or expired code raises ``ValidationError``; a request allows a few tries.
+    """
+    now = now or timezone.now()
+    mobile = mobile_clean(mobile)
+    refused = _("The code is wrong or has expired. Ask for a new one.")
+    with transaction.atomic():
+        request = (
+            OptOutRequest.objects.select_for_update()
+            .filter(mobile_key=mobile_key(mobile), used_at__isnull=True, expires_at__gt=now)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        right = (
+            request is not None
+            and request.attempts < CODE_TRIES
+            and constant_time_compare(request.code_hash, _code_hash(code.strip()))
+        )
+        if request is not None and not right:
+            request.attempts += 1  # counted, and kept: the refusal below is raised after the commit
+            request.save(update_fields=["attempts"])
+        elif request is not None:
+            request.used_at = now
+            request.save(update_fields=["used_at"])
+            if request.opt_in:
+                OptOut.objects.filter(mobile_key=request.mobile_key).delete()
+            else:
+                OptOut.objects.get_or_create(mobile_key=request.mobile_key, defaults={"created_at": now})
+    if not right:
+        raise ValidationError(refused, fields={"code": refused})
+    return not request.opt_in
