@@ -28,7 +28,7 @@ from pishkhan.kpis.schemas import (
     MeasureIn,
     NetworkOut,
     OutsourcingOut,
-    ServiceOut,
+    ServiceFiguresOut,
     TripsOut,
     VisitsIn,
     VisitsOut,
@@ -96,7 +96,7 @@ def trips(request: HttpRequest, filters: Query[MeasureIn]) -> dict:
     }
 
 
-@router.get("/kpis/service", response=ServiceOut, by_alias=True, summary="Service figures")
+@router.get("/kpis/service", response=ServiceFiguresOut, by_alias=True, summary="Service figures")
 def service(request: HttpRequest, filters: Query[MeasureIn]) -> dict:
     """Transactions per day, completion and rejection rates (among the finished), mean delivery time
     from recording to completion, fees charged against the tariff and overcharges."""

@@ -53,7 +53,7 @@ class TripsOut(Schema):
     previous: TripsTotalsOut | None = None
 
 
-class ServiceRowOut(Schema):
+class ServiceFiguresRowOut(Schema):
     code: str
     name: str
     transactions: int
@@ -70,10 +70,10 @@ class ServiceRowOut(Schema):
     overcharged: int
 
 
-class ServiceOut(ServiceRowOut):
+class ServiceFiguresOut(ServiceFiguresRowOut):
     place: PeriodOut
-    by: list[ServiceRowOut]
-    previous: ServiceRowOut | None = None
+    by: list[ServiceFiguresRowOut]
+    previous: ServiceFiguresRowOut | None = None
 
 
 class TargetOut(Schema):
