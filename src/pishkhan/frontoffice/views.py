@@ -11,6 +11,7 @@ from django_ratelimit.core import is_ratelimited
 
 from pishkhan.accounts.permissions import public
 from pishkhan.common.errors import ApplicationError
+from pishkhan.common.forms import errors_onto
 from pishkhan.frontoffice import services
 from pishkhan.frontoffice.forms import RatingSubmitForm
 
@@ -42,10 +43,7 @@ def rating_submit(request: HttpRequest) -> HttpResponse:
                 )
             except ApplicationError as error:
                 status = error.status
-                for field, message in (error.fields or {}).items():
-                    form.add_error(field if field in form.fields else None, message)
-                if not error.fields:
-                    form.add_error(None, str(error))
+                errors_onto(form, error)
         else:
             status = 422
     else:

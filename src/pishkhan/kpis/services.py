@@ -35,6 +35,7 @@ from django.utils import timezone
 from pishkhan.catalogue.models import Service
 from pishkhan.common.bulk import insert_dicts
 from pishkhan.common.calendar import TEHRAN, to_tehran
+from pishkhan.common.cursors import pending_after
 from pishkhan.kpis.models import DailyRollup, RollupCursor
 from pishkhan.offices.models import Office
 from pishkhan.transactions.selectors import (
@@ -48,10 +49,6 @@ from pishkhan.transactions.selectors import (
 CURSOR = "events"
 # Events one round reads; the worker runs the job again at once while it finds work.
 BATCH = 5000
-# An event id skipped by the cursor (its insert not yet committed) is looked for again this long, then
-# taken for a rolled-back insert; at most this many are remembered.
-PENDING_FOR = dt.timedelta(minutes=2)
-PENDING_MAX = 5000
 # Rows a rebuild writes per statement.
 WRITE_CHUNK = 2000
 
@@ -177,21 +174,6 @@ def _cursor(now: dt.datetime) -> RollupCursor:
     return RollupCursor.objects.select_for_update().get(name=CURSOR)
 
 
-def _pending_after(
-    cursor: RollupCursor, rows: list[dict[str, Any]], late: set[int], now: dt.datetime
-) -> list[list[Any]]:
-    """The event ids still awaited after this round: the old ones not found and not expired, and the
-    gaps among this batch's ids (each with when it was first missed, as epoch seconds)."""
-    horizon = (now - PENDING_FOR).timestamp()
-    pending = [[pk, since] for pk, since in cursor.pending if pk not in late and since >= horizon]
-    if rows:
-        seen = {row["id"] for row in rows}
-        stamp = now.timestamp()
-        first = max(cursor.last_id + 1, rows[-1]["id"] - PENDING_MAX)
-        pending += [[pk, stamp] for pk in range(first, rows[-1]["id"]) if pk not in seen]
-    return pending[-PENDING_MAX:]
-
-
 def rollups_update(*, now: dt.datetime | None = None, limit: int = BATCH) -> int:
     """One round of the rollups' upkeep: the events after the cursor (and any it skipped that have
     committed since), the cells they touched recomputed, the cursor moved, in one database
@@ -214,7 +196,13 @@ def rollups_update(*, now: dt.datetime | None = None, limit: int = BATCH) -> int
         }
         if touched:
             cells_recompute(touched)
-        cursor.pending = _pending_after(cursor, rows, {row["id"] for row in late}, now)
+        cursor.pending = pending_after(
+            last_id=cursor.last_id,
+            pending=cursor.pending,
+            read_ids=[row["id"] for row in rows],
+            found_late={row["id"] for row in late},
+            now=now,
+        )
         if rows:
             cursor.last_id = rows[-1]["id"]
         cursor.updated_at = now

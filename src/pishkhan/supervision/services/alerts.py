@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from pishkhan.audit.actors import Actor, actor_label
 from pishkhan.audit.services import audit_record
 from pishkhan.audit.transitions import transition_apply
+from pishkhan.common.cursors import pending_after
 from pishkhan.common.errors import ConflictError, NotFoundError, ValidationError
 from pishkhan.licensing.services import text_clean
 from pishkhan.offices.models import Office
@@ -47,10 +48,6 @@ BATCH = 2000
 # at most this many rows), never at the start of a history of millions.
 LOOKBACK = dt.timedelta(hours=24)
 LOOKBACK_ROWS = 50_000
-# An id skipped by the cursor (taken by an insert not yet committed) is looked for again this long,
-# then taken for a rolled-back insert; at most this many are remembered.
-PENDING_FOR = dt.timedelta(minutes=2)
-PENDING_MAX = 5000
 
 
 def _province_ids(office_ids: Iterable[int]) -> dict[int, int]:
@@ -148,22 +145,6 @@ def _cursor(now: dt.datetime) -> AlertCursor | None:
     return AlertCursor.objects.select_for_update().get(name=CURSOR)
 
 
-def _pending_after(
-    cursor: AlertCursor, rows: list[dict[str, Any]], late: set[int], now: dt.datetime
-) -> list[list[Any]]:
-    """The ids still awaited after this round: the old ones not found and not expired, and the gaps
-    among this batch's ids (each with when it was first missed, as epoch seconds)."""
-    horizon = (now - PENDING_FOR).timestamp()
-    pending = [[pk, since] for pk, since in cursor.pending if pk not in late and since >= horizon]
-    if rows:
-        seen = {row["id"] for row in rows}
-        stamp = now.timestamp()
-        # Bounded: a jump of the sequence (a restore, a burst of rollbacks) is not a million ids awaited.
-        first = max(cursor.last_id + 1, rows[-1]["id"] - PENDING_MAX)
-        pending += [[pk, stamp] for pk in range(first, rows[-1]["id"]) if pk not in seen]
-    return pending[-PENDING_MAX:]
-
-
 def alerts_evaluate(*, now: dt.datetime | None = None, limit: int = BATCH) -> int:
     """One round of the near-real-time evaluator: the transactions received after the cursor (and any
     it skipped that have committed since), the enabled per-transaction rules on the whole batch, their
@@ -186,7 +167,13 @@ def alerts_evaluate(*, now: dt.datetime | None = None, limit: int = BATCH) -> in
             for rule in Rule.objects.filter(enabled=True, code__in=list(evaluators.TRANSACTION_EVALUATORS)):
                 findings = evaluators.TRANSACTION_EVALUATORS[rule.code](rule, batch)
                 _raise_all(rule, findings, provinces, now)
-        cursor.pending = _pending_after(cursor, rows, {row["id"] for row in late}, now)
+        cursor.pending = pending_after(
+            last_id=cursor.last_id,
+            pending=cursor.pending,
+            read_ids=[row["id"] for row in rows],
+            found_late={row["id"] for row in late},
+            now=now,
+        )
         if rows:
             cursor.last_id = rows[-1]["id"]
         cursor.updated_at = now
