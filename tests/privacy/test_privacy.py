@@ -16,6 +16,7 @@ from pishkhan.audit.selectors import audit_chain_verify
 from pishkhan.common.errors import NotFoundError, ValidationError
 from pishkhan.licensing.models import ApplicationDocument
 from pishkhan.licensing.services import application_withdraw
+from pishkhan.notifications.models import Message, MessageStatus
 from pishkhan.privacy import registry
 from pishkhan.privacy.models import RetentionRule
 from pishkhan.privacy.services import privacy_purge, retention_rule_set, subject_export
@@ -64,6 +65,9 @@ def held(counter, settings, tmp_path):  # noqa: F811
     application_withdraw(application=withdrawn, actor=user)
     type(withdrawn).objects.filter(pk=withdrawn.pk).update(withdrawn_at=_ago(200))
     pending = submit(user, 2, applicant=applicant_draft(1))
+    # The complaints' first messages: one went long ago, the other is still to go.
+    sent, waiting = Message.objects.order_by("pk")[:2]
+    Message.objects.filter(pk=sent.pk).update(status=MessageStatus.SENT, sent_at=_ago(100), text="…")
     add_documents(pending, user)
     return {
         "office": office,
@@ -73,6 +77,8 @@ def held(counter, settings, tmp_path):  # noqa: F811
         "recent_complaint": recent_complaint,
         "withdrawn": withdrawn,
         "pending": pending,
+        "sent": sent,
+        "waiting": waiting,
     }
 
 
@@ -83,9 +89,7 @@ def _counts(lines) -> dict[str, int | None]:
 @pytest.mark.django_db
 def test_every_rule_of_the_policy_names_a_kind_and_each_purger_has_a_rule():
     kinds = set(RetentionRule.objects.values_list("kind", flat=True))
-    assert set(registry.PURGERS) <= kinds
-    # The SMS outbox's rule waits for its purger (the notifications app registers it when it lands).
-    assert kinds - set(registry.PURGERS) <= {"notifications.sms"}
+    assert set(registry.PURGERS) == kinds
 
 
 def test_a_dry_run_counts_what_is_past_its_period_and_changes_nothing(held):
@@ -96,7 +100,7 @@ def test_a_dry_run_counts_what_is_past_its_period_and_changes_nothing(held):
     assert counts["supervision.complaint_mobile"] == 1
     assert counts["licensing.ended_application_documents"] == len(held["withdrawn"].documents.all())
     assert counts["supervision.inspection_photos"] == 0
-    assert counts["notifications.sms"] is None
+    assert counts["notifications.sms"] == 1
     assert AuditEntry.objects.count() == entries
     assert CounterTransaction.objects.get(pk=held["old"].pk).mobile_sealed
 
@@ -121,6 +125,10 @@ def test_the_purge_erases_what_is_past_its_period_through_each_domain_and_audits
     assert erased == ("", "", "")
     assert old_complaint.description  # the complaint itself stays
     assert Complaint.objects.get(pk=held["recent_complaint"].pk).mobile_key
+    redacted = Message.objects.get(pk=held["sent"].pk)
+    assert (redacted.mobile_masked, redacted.params, redacted.text) == ("", {}, "")
+    assert redacted.key == held["sent"].key  # never sent again
+    assert Message.objects.get(pk=held["waiting"].pk).mobile_masked
     assert not ApplicationDocument.objects.filter(application=held["withdrawn"]).exists()
     assert not any(stat_exists(path) for path in files)
     assert all(stat_exists(path) for path in kept_files)
@@ -130,6 +138,7 @@ def test_the_purge_erases_what_is_past_its_period_through_each_domain_and_audits
         "transactions.heartbeats_purged",
         "supervision.complaint_mobiles_purged",
         "licensing.documents_purged",
+        "notifications.messages_redacted",
         "privacy.purged",
     } <= actions
     summary = AuditEntry.objects.filter(action="privacy.purged").get()
@@ -152,7 +161,7 @@ def test_the_command_prints_each_kind_and_a_dry_run_changes_nothing(held, capsys
     call_command("privacy_purge", "--dry-run")
     out = capsys.readouterr().out
     assert "transactions.mobile: would purge 1 (kept 30 days" in out
-    assert "notifications.sms: skipped, no installed domain purges it" in out
+    assert "notifications.sms: would purge 1 (kept 90 days" in out
     assert CounterTransaction.objects.get(pk=held["old"].pk).mobile_sealed
     call_command("privacy_purge")
     assert "transactions.mobile: purged 1" in capsys.readouterr().out

@@ -3,8 +3,7 @@
 A purger is called with ``before`` (the moment before which the purpose ended long enough ago),
 ``actor`` and ``dry_run``, and returns how many items it (would have) purged; it writes only its own
 domain's tables, in its own atomic block, with its own audit entry. A retention rule whose kind has
-no purger here is reported and skipped (a domain not installed yet, e.g. the SMS outbox: add its
-purger here when it lands).
+no purger here is reported and skipped.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from typing import Any
 
 from pishkhan.audit.actors import Actor
 from pishkhan.licensing import privacy as licensing_privacy
+from pishkhan.notifications import privacy as notifications_privacy
 from pishkhan.offices import privacy as offices_privacy
 from pishkhan.supervision import privacy as supervision_privacy
 from pishkhan.transactions import privacy as transactions_privacy
@@ -27,6 +27,7 @@ PURGERS: dict[str, Purger] = {
     "supervision.complaint_mobile": supervision_privacy.complaint_mobiles_purge,
     "supervision.inspection_photos": supervision_privacy.inspection_photos_purge,
     "licensing.ended_application_documents": licensing_privacy.ended_application_documents_purge,
+    "notifications.sms": notifications_privacy.messages_redact,
 }
 
 

@@ -42,10 +42,12 @@ RULES = [
     },
     {
         "kind": "notifications.sms",
-        "data": gettext_noop("Text messages sent to citizens (number and text)"),
-        "purpose_end": gettext_noop("The message is delivered"),
+        "data": gettext_noop("Text messages to citizens and holders (number, parameters and text)"),
+        "purpose_end": gettext_noop("The message is sent, or given up"),
         "days": 90,
-        "action": gettext_noop("Deleted, once the SMS outbox registers its purger"),
+        "action": gettext_noop(
+            "Number, parameters and text erased; the message's key stays, so it is never sent again"
+        ),
     },
 ]
 
