@@ -21,6 +21,8 @@ pytestmark = pytest.mark.slow
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = DATABASE_URL.startswith("postgres")
 SEALING_KEY = "hXKT0Z8m3b2Yk7n0dJ8mXo7y0t2vR9bq3kQy8m1a2Zc="
+# Keys are backed up apart from the data (docs/operations.md): both installations are given the same.
+AUDIT_KEY = "cHJvZHVjdGlvbi1hdWRpdC1jaGFpbi1rZXktMzJieXQ="
 
 
 def _pg_admin():
@@ -42,6 +44,7 @@ class Installation:
             PISHKHAN_DEMO="1",
             PISHKHAN_SECRET_KEY="backup-tests-" + "x" * 50,
             PISHKHAN_SEALING_KEYS=SEALING_KEY,
+            PISHKHAN_AUDIT_KEYS=AUDIT_KEY,
         )
         self.database = None
         if ON_POSTGRES:

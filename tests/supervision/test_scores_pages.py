@@ -102,7 +102,7 @@ def test_the_office_page_shows_what_lowered_the_score_and_its_months(scored):
     html = page.content.decode()
     assert page.status_code == 200
     assert re.search(r'data-component="overcharges" data-status="scored"', html)
-    assert 'data-component="ratings" data-status="not_registered"' in html  # nothing rates yet
+    assert 'data-component="ratings" data-status="no_data"' in html  # no citizen has rated it yet
     assert 'data-month="1405-08"' in html
     assert "۳" in re.search(r'id="rank">([^<]+)<', html).group(1)
 
