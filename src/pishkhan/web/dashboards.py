@@ -148,6 +148,31 @@ def _month_names() -> list[str]:
     return jdatetime.date.j_months_fa if persian else jdatetime.date.j_months_en
 
 
+@dataclass(frozen=True)
+class MonthRow:
+    """A Jalali month of the period with the trips avoided in the same month a year earlier."""
+
+    code: str
+    name: str
+    trips_avoided: int
+    transactions_completed: int
+    previous_trips: int
+
+
+def _month_rows(months: list[selectors.TripsRow], before: list[selectors.TripsRow]) -> list[MonthRow]:
+    prior = {f"{int(row.code[:4]) + 1}{row.code[4:]}": row.trips_avoided for row in before}
+    return [
+        MonthRow(
+            row.code,
+            f"{_month_names()[int(row.code[5:]) - 1]} {row.code[:4]}",
+            row.trips_avoided,
+            row.transactions_completed,
+            prior.get(row.code, 0),
+        )
+        for row in months
+    ]
+
+
 def _chart(months: list[selectors.TripsRow], before: list[selectors.TripsRow]) -> dict[str, Any] | None:
     """Trips avoided per Jalali month of the period, and the same months a year earlier, as SVG lines."""
     if not months and not before:
@@ -161,17 +186,22 @@ def _chart(months: list[selectors.TripsRow], before: list[selectors.TripsRow]) -
 
     height = CHART_H - 2 * CHART_PAD
 
-    def points(values: dict[str, int]) -> str:
-        return " ".join(
-            f"{CHART_PAD + i * step:.1f},{CHART_H - CHART_PAD - values[m] * height / top:.1f}"
+    def xy(values: dict[str, int]) -> list[tuple[float, float]]:
+        return [
+            (round(CHART_PAD + i * step, 1), round(CHART_H - CHART_PAD - values[m] * height / top, 1))
             for i, m in enumerate(labels)
             if m in values
-        )
+        ]
+
+    def points(values: dict[str, int]) -> str:
+        return " ".join(f"{x},{y}" for x, y in xy(values))
 
     return {
         "view_box": f"0 0 {CHART_W} {CHART_H}",
         "this": points(this),
         "prior": points(prior),
+        "dots_this": xy(this),
+        "dots_prior": xy(prior),
         "ticks": [
             {
                 "x": round(CHART_PAD + i * step, 1),
@@ -241,7 +271,13 @@ def _dashboard(request: HttpRequest, level: str, code: str) -> HttpResponse:
                 agencies.by if agencies else [],
                 _columns(_PLACE_HEADER.get(agencies_by, _("Agency"))),
             ),
-            "months": (months.by, _columns(_("Jalali month"))),
+            "months": (
+                _month_rows(months.by, months_before.by),
+                [
+                    *_columns(_("Jalali month")),
+                    Column(_("Trips avoided, same month last year"), lambda row: row.previous_trips),
+                ],
+            ),
         }
         if table not in chosen:
             return render(
@@ -277,7 +313,7 @@ def _dashboard(request: HttpRequest, level: str, code: str) -> HttpResponse:
         "by_rows": [(row, reverse(row_link, args=[row.code]) if row_link else "") for row in trips.by],
         "agencies": agencies,
         "agencies_header": _PLACE_HEADER.get(agencies_by, _("Agency")),
-        "months": months.by,
+        "months": _month_rows(months.by, months_before.by),
         "map": _map(place, {row.code: row.trips_avoided for row in trips.by}),
         "chart": _chart(months.by, months_before.by),
         "links": {name: links(name) for name in TABLES},
