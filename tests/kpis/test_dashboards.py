@@ -132,3 +132,10 @@ def test_a_period_long_ago_shows_no_work(work):
 
     assert page.status_code == 200
     assert _values(page.content.decode(), "kpi-places") == {}
+
+
+@pytest.mark.parametrize(("top", "step"), [(1, 1), (6, 2), (12, 5), (30, 10), (81_234, 20_000)])
+def test_the_charts_axis_steps_are_round(top, step):
+    from pishkhan.web.dashboards import _tick_step
+
+    assert _tick_step(top) == step

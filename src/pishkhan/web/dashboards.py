@@ -30,6 +30,7 @@ from pishkhan.common.calendar import jalali_date
 from pishkhan.common.errors import NotFoundError, PermissionDeniedError, ValidationError
 from pishkhan.common.exports import Column, export_format, export_response
 from pishkhan.common.forms import JalaliDateField
+from pishkhan.common.templatetags.persian import digits, number
 from pishkhan.geo.maps import Frame, path_d
 from pishkhan.geo.selectors import county_list, province_map
 from pishkhan.kpis import selectors
@@ -143,6 +144,16 @@ def _map(place: selectors.Place, values: dict[str, int]) -> dict[str, Any] | Non
 CHART_W, CHART_H, CHART_PAD = 640, 280, 48
 
 
+def _tick_step(top: int) -> int:
+    """A round step (1, 2 or 5 × 10ⁿ) that cuts 0..top into at most five parts."""
+    power = 1
+    while True:
+        for factor in (1, 2, 5):
+            if top <= 5 * power * factor:
+                return power * factor
+        power *= 10
+
+
 def _month_names() -> list[str]:
     persian = (translation.get_language() or "fa").startswith("fa")
     return jdatetime.date.j_months_fa if persian else jdatetime.date.j_months_en
@@ -196,7 +207,23 @@ def _chart(months: list[selectors.TripsRow], before: list[selectors.TripsRow]) -
     def points(values: dict[str, int]) -> str:
         return " ".join(f"{x},{y}" for x, y in xy(values))
 
+    names = _month_names()
+    step = _tick_step(top)
+    ticks = list(range(0, top + step, step))
+    data = {
+        "labels": [f"{names[int(m[5:]) - 1]} {digits(m[:4])}" for m in labels],
+        "current": [this.get(m) for m in labels],
+        "current_text": [number(this[m]) if m in this else "" for m in labels],
+        "current_name": _("This period"),
+        "prior": [prior.get(m) for m in labels],
+        "prior_text": [number(prior[m]) if m in prior else "" for m in labels],
+        "prior_name": _("Same months last year"),
+        "ticks": ticks,
+        "tick_text": [number(tick) for tick in ticks],
+        "rtl": translation.get_language_bidi(),
+    }
     return {
+        "data": data,
         "view_box": f"0 0 {CHART_W} {CHART_H}",
         "this": points(this),
         "prior": points(prior),
