@@ -139,3 +139,26 @@ def test_the_charts_axis_steps_are_round(top, step):
     from pishkhan.web.dashboards import _tick_step
 
     assert _tick_step(top) == step
+
+
+def test_the_visits_chart_and_the_target_status(work):
+    from django.utils import timezone
+
+    from pishkhan.catalogue.services import VisitRow, visit_reports_submit
+    from pishkhan.common.calendar import jalali_date
+
+    year = jalali_date(timezone.localdate()).year
+    last_year = [VisitRow(year - 1, month, TEHRAN_PROVINCE, 1000) for month in range(1, 13)]
+    visit_reports_submit(
+        agency=work["agency"], rows=[*last_year, VisitRow(year, 1, TEHRAN_PROVINCE, 800)], actor=None
+    )
+
+    page = signed_in("cra", "regulator").get("/kpis/").content.decode()
+    isfahan = signed_in("isfahan-ict", "directorate", ISFAHAN_PROVINCE).get("/kpis/").content.decode()
+
+    table = page.split('id="kpi-visits"', 1)[1].split("</table>", 1)[0]
+    assert re.findall(r'data-target="(\d*)"', table) == ["875"] * 12
+    assert re.findall(r'data-value="(\d*)"', table) == ["800"] + [""] * 11
+    assert 'id="kpi-visits-data"' in page
+    assert "On track" in page or "در مسیر هدف" in page
+    assert 'id="kpi-visits"' not in isfahan  # Isfahan reported no visits

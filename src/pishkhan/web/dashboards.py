@@ -34,6 +34,7 @@ from pishkhan.common.templatetags.persian import digits, number
 from pishkhan.geo.maps import Frame, path_d
 from pishkhan.geo.selectors import county_list, province_map
 from pishkhan.kpis import selectors
+from pishkhan.kpis.formulas import TARGET_REDUCTION
 from pishkhan.web.choropleth import band_of, bands_by_quantile
 from pishkhan.web.views import DARK_BANDS, _legend
 
@@ -144,6 +145,57 @@ def _map(place: selectors.Place, values: dict[str, int]) -> dict[str, Any] | Non
 CHART_W, CHART_H, CHART_PAD = 640, 280, 48
 
 
+def _series(name: str, values: list[int | None], colour: str, dash: str) -> dict[str, Any]:
+    """One line of a plotly chart: its values, their Persian text, its name and look."""
+    text = [number(value) if value is not None else "" for value in values]
+    return {"name": name, "values": values, "text": text, "colour": colour, "dash": dash}
+
+
+def _axis(top: int) -> dict[str, Any]:
+    step = _tick_step(max(top, 1))
+    ticks = list(range(0, max(top, 1) + step, step))
+    return {"ticks": ticks, "tick_text": [number(tick) for tick in ticks]}
+
+
+@dataclass(frozen=True)
+class VisitMonth:
+    month: str
+    visits: int | None
+    previous: int | None
+    target: int | None
+
+
+def _visits_chart(visits: selectors.VisitsMeasure | None) -> dict[str, Any] | None:
+    """Visits to agencies per Jalali month of the year against the same month of the previous year and
+    the target (the previous year's month less 12.5 %)."""
+    if visits is None or not (visits.months or visits.previous_months):
+        return None
+    names = _month_names()
+    months = sorted(set(visits.months) | set(visits.previous_months))
+    rows = [
+        VisitMonth(
+            names[m - 1],
+            visits.months.get(m),
+            visits.previous_months.get(m),
+            round(visits.previous_months[m] * (1 - TARGET_REDUCTION))
+            if m in visits.previous_months
+            else None,
+        )
+        for m in months
+    ]
+    top = max([v for row in rows for v in (row.visits, row.previous) if v is not None], default=1)
+    data = {
+        "labels": [row.month for row in rows],
+        "series": [
+            _series(_("Previous year"), [row.previous for row in rows], "#74a9cf", "dash"),
+            _series(_("Target (12.5 percent fewer)"), [row.target for row in rows], "#b2182b", "dot"),
+            _series(_("This year"), [row.visits for row in rows], "#045a8d", "solid"),
+        ],
+        "rtl": translation.get_language_bidi(),
+    } | _axis(top)
+    return {"data": data, "rows": rows, "year": visits.year}
+
+
 def _tick_step(top: int) -> int:
     """A round step (1, 2 or 5 × 10ⁿ) that cuts 0..top into at most five parts."""
     power = 1
@@ -208,20 +260,14 @@ def _chart(months: list[selectors.TripsRow], before: list[selectors.TripsRow]) -
         return " ".join(f"{x},{y}" for x, y in xy(values))
 
     names = _month_names()
-    step = _tick_step(top)
-    ticks = list(range(0, top + step, step))
     data = {
         "labels": [f"{names[int(m[5:]) - 1]} {digits(m[:4])}" for m in labels],
-        "current": [this.get(m) for m in labels],
-        "current_text": [number(this[m]) if m in this else "" for m in labels],
-        "current_name": _("This period"),
-        "prior": [prior.get(m) for m in labels],
-        "prior_text": [number(prior[m]) if m in prior else "" for m in labels],
-        "prior_name": _("Same months last year"),
-        "ticks": ticks,
-        "tick_text": [number(tick) for tick in ticks],
+        "series": [
+            _series(_("Same months last year"), [prior.get(m) for m in labels], "#74a9cf", "dash"),
+            _series(_("This period"), [this.get(m) for m in labels], "#045a8d", "solid"),
+        ],
         "rtl": translation.get_language_bidi(),
-    }
+    } | _axis(top)
     return {
         "data": data,
         "view_box": f"0 0 {CHART_W} {CHART_H}",
@@ -289,7 +335,7 @@ def _dashboard(request: HttpRequest, level: str, code: str) -> HttpResponse:
     service = selectors.service_measure(**args, period=period, by=by)
     visits = None
     if place.level in {"national", "province", "agency"}:
-        visits = selectors.visits_measure(**args, year=jalali_date(period.last).year).totals
+        visits = selectors.visits_measure(**args, year=jalali_date(period.last).year)
     table = request.GET.get("table", "places")
     if wanted:
         chosen = {
@@ -335,7 +381,8 @@ def _dashboard(request: HttpRequest, level: str, code: str) -> HttpResponse:
         "previous": previous,
         "change": (trips.trips_avoided - previous) / previous if previous else None,
         "service": service.totals,
-        "visits": visits,
+        "visits": visits.totals if visits else None,
+        "visits_chart": _visits_chart(visits),
         "by_header": _PLACE_HEADER[by],
         "by_rows": [(row, reverse(row_link, args=[row.code]) if row_link else "") for row in trips.by],
         "agencies": agencies,

@@ -1,27 +1,24 @@
-/* The KPI dashboards' chart (web/templates/web/kpis/dashboard.html): trips avoided per Jalali month and
-   the same months a year earlier, drawn by plotly.js from the page's JSON data island
-   (#kpi-chart-data). Without script, or if plotly.js is missing, the server's SVG drawing stays. */
+/* The KPI dashboards' charts (web/templates/web/kpis/dashboard.html): each `.kpi-plot` box is drawn by
+   plotly.js from the page's JSON data island named by its `data-island` (json_script, not executed).
+   Without script, or if plotly.js is missing, the server's drawing or the table beside it stays. */
 (function () {
   "use strict";
 
-  function draw() {
-    var island = document.getElementById("kpi-chart-data");
-    var box = document.getElementById("kpi-plot");
-    if (!island || !box || !window.Plotly) {
+  function line(labels, series) {
+    return {
+      x: labels, y: series.values, text: series.text, name: series.name, type: "scatter",
+      mode: "lines+markers", connectgaps: false,
+      line: { color: series.colour, width: 3, dash: series.dash }, marker: { size: 8 },
+      hovertemplate: "%{x}: %{text}<extra>%{fullData.name}</extra>"
+    };
+  }
+
+  function draw(box) {
+    var island = document.getElementById(box.getAttribute("data-island"));
+    if (!island) {
       return;
     }
     var data = JSON.parse(island.textContent);
-    var line = function (values, text, name, colour, dash) {
-      return {
-        x: data.labels, y: values, text: text, name: name, type: "scatter", mode: "lines+markers",
-        line: { color: colour, width: 3, dash: dash }, marker: { size: 8 },
-        hovertemplate: "%{x}: %{text}<extra>%{fullData.name}</extra>"
-      };
-    };
-    var traces = [
-      line(data.prior, data.prior_text, data.prior_name, "#74a9cf", "dash"),
-      line(data.current, data.current_text, data.current_name, "#045a8d", "solid")
-    ];
     var layout = {
       font: { family: getComputedStyle(document.body).fontFamily, size: 13 },
       margin: { l: 70, r: 70, t: 10, b: 40 },
@@ -33,10 +30,16 @@
         side: data.rtl ? "right" : "left"
       }
     };
+    var traces = data.series.map(function (series) { return line(data.labels, series); });
     window.Plotly.newPlot(box, traces, layout, { displayModeBar: false, responsive: true }).then(function () {
       box.closest("figure").classList.add("kpi-chart--plotted");
     });
   }
 
-  document.addEventListener("DOMContentLoaded", draw);
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!window.Plotly) {
+      return;
+    }
+    document.querySelectorAll(".kpi-plot[data-island]").forEach(draw);
+  });
 })();
