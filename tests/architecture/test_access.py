@@ -80,6 +80,8 @@ SAMPLE_KWARGS = {
     "supervision:my_case_step": lambda s: {"number": s.sanction.number, "step": "answer"},
     "supervision:score_office": lambda s: {"code": s.office.code},
     "planning:province": lambda s: {"code": s.office.province.code},
+    "web:kpis_province": lambda s: {"code": s.office.province.code},
+    "web:kpis_county": lambda s: {"code": s.office.county.code},
     "planning:group": lambda s: {"code": s.office.province.code},
     "planning:session": lambda s: {"code": s.office.province.code, "number": s.session.number},
     "planning:session_report": lambda s: {"code": s.office.province.code, "number": s.session.number},

@@ -116,6 +116,7 @@ MENU: list[MenuEntry] = [
         jurisdictions=frozenset({JurisdictionKind.NATIONAL, JurisdictionKind.PROVINCE}),
         group=NETWORK,
     ),
+    MenuEntry(_("Performance indicators"), "web:kpis", audience="kpis.view", group=NETWORK),
     MenuEntry(_("Coverage and needs"), "planning:home", audience="planning.view", group=NETWORK),
     MenuEntry(_("Working groups"), "planning:groups", audience="planning.view", group=NETWORK),
     MenuEntry(_("Licences"), "licensing:licence_list", audience="licensing.view", group=LICENSING),

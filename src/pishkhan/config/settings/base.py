@@ -209,6 +209,12 @@ STATIC_ROOT = ENV.data_dir / "static"
 with contextlib.suppress(OSError):
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # plotly.js of the installed plotly package (the KPI dashboards' charts).
+    "pishkhan.web.staticfinders.PlotlyFinder",
+]
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Uploaded files: licence applicants' documents, under the data directory ----------------------

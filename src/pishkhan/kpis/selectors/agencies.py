@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import jdatetime
@@ -48,6 +48,8 @@ class VisitsMeasure:
     year: int
     totals: formulas.TripsTarget
     by: list[VisitsRow]
+    months: dict[int, int] = field(default_factory=dict)  # {Jalali month: visits} of the year
+    previous_months: dict[int, int] = field(default_factory=dict)  # of the previous year
 
 
 def _visit_months(reports: QuerySet[VisitReport], key: str | None) -> dict[Any, dict[int, dict[int, int]]]:
@@ -83,7 +85,12 @@ def visits_measure(*, place: Place, jurisdiction: Jurisdiction, year: int) -> Vi
     ]
     rows.sort(key=lambda row: row.code)
     return VisitsMeasure(
-        place, year, formulas.trips_target(totals.get(year, {}), totals.get(year - 1, {})), rows
+        place,
+        year,
+        formulas.trips_target(totals.get(year, {}), totals.get(year - 1, {})),
+        rows,
+        dict(totals.get(year, {})),
+        dict(totals.get(year - 1, {})),
     )
 
 
