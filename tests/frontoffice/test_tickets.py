@@ -181,3 +181,69 @@ def test_api_another_offices_ticket_is_not_found(client, counter):
     assert listed.status_code == 404
     agency = _post(client, counter["agency_key"], "/api/v1/tickets", {"service": counter["service"].code})
     assert agency.status_code == 403
+
+
+# --- Pages ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def operator(client, counter):
+    from tests.accounts.factories import UserFactory
+
+    user = UserFactory(role="office_operator", jurisdiction_code=counter["office"].code)
+    client.force_login(user)
+    return client
+
+
+def test_kiosk_issues_a_ticket_and_refuses_a_bad_mobile(operator, counter):
+    service = counter["service"].code
+    page = operator.post("/frontoffice/kiosk/", {"service": service, "priority": "on"})
+    assert page.status_code == 200
+    ticket = Ticket.objects.get()
+    assert ticket.priority
+    assert ticket.label in page.content.decode() or 'id="issued"' in page.content.decode()
+
+    bad = operator.post("/frontoffice/kiosk/", {"service": service, "mobile": "12"})
+    assert bad.status_code == 422
+    assert Ticket.objects.count() == 1
+
+
+def test_queue_page_calls_serves_and_shows_refusals(operator, counter):
+    ticket = _issue(counter)
+    empty = None
+    called = operator.post("/frontoffice/queue/", {"action": "call", "counter": "1"})
+    assert called.status_code == 302
+    ticket.refresh_from_db()
+    assert (ticket.state, ticket.counter) == ("called", 1)
+
+    served = operator.post("/frontoffice/queue/", {"action": "serve", "ticket": ticket.pk, "counter": "1"})
+    assert served.status_code == 302
+    empty = operator.post("/frontoffice/queue/", {"action": "call", "counter": "1"})
+    assert empty.status_code == 409
+    assert 'id="refusal"' in empty.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.state == "served"
+
+
+def test_queue_page_is_the_offices_own(client, counter):
+    from tests.accounts.factories import UserFactory
+
+    ticket = _issue(counter)
+    client.force_login(UserFactory(role="office_operator", jurisdiction_code=counter["other"].code))
+    refused = client.post("/frontoffice/queue/", {"action": "call", "counter": "1"})
+    assert refused.status_code == 409  # the other office's queue is empty: this ticket is not in it
+    ticket.refresh_from_db()
+    assert ticket.state == "waiting"
+    client.force_login(UserFactory(role="directorate", jurisdiction_code=counter["office"].province.code))
+    assert client.get("/frontoffice/queue/").status_code in (403, 404)
+
+
+def test_display_shows_the_called_ticket_in_persian_digits(client, counter):
+    from pishkhan.common.persian import to_persian_digits
+
+    ticket = _issue(counter)
+    ticket_call(office=counter["office"], ticket_id=ticket.pk, counter=1)
+    page = client.get(f"/frontoffice/display/{counter['office'].code}/live/")
+    assert page.status_code == 200
+    assert to_persian_digits(ticket.label) in page.content.decode()
+    assert client.get("/frontoffice/display/P99-9999/").status_code == 404
