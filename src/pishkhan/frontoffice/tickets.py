@@ -32,7 +32,7 @@ from pishkhan.notifications.services import message_enqueue
 from pishkhan.offices.models import Office
 from pishkhan.transactions.selectors import transaction_list_for_scope
 
-NUMBER_RETRIES = 20
+NUMBER_RETRIES = 50
 # "Three tickets before you": the SMS goes when at most this many are ahead in the line.
 NEAR_AHEAD = 3
 TRACKING_CODE_MAX = 40
