@@ -247,3 +247,19 @@ def test_display_shows_the_called_ticket_in_persian_digits(client, counter):
     assert page.status_code == 200
     assert to_persian_digits(ticket.label) in page.content.decode()
     assert client.get("/frontoffice/display/P99-9999/").status_code == 404
+
+
+def test_a_ticket_left_from_an_earlier_day_loses_its_mobile(counter):
+    import datetime as dt
+
+    from pishkhan.frontoffice.tasks import tickets_mobiles_erase
+
+    old, today = _issue(counter, mobile=MOBILE), _issue(counter, mobile=MOBILE)
+    Ticket.objects.filter(pk=old.pk).update(day=old.day - dt.timedelta(days=1))
+
+    assert tickets_mobiles_erase(now=timezone.now()) == 1
+
+    old.refresh_from_db()
+    today.refresh_from_db()
+    assert (old.mobile_sealed, old.state) == ("", "waiting")
+    assert unseal(today.mobile_sealed) == MOBILE

@@ -210,3 +210,11 @@ def ticket_transfer(*, office: Office, ticket_id: object, counter: object) -> Ti
     ticket.counter, ticket.called_at = number, None
     ticket.save(update_fields=["state", "counter", "called_at"])
     return ticket
+
+
+def tickets_mobiles_erase_stale(*, now) -> int:
+    """Erase the mobile of every ticket of an earlier Tehran day still holding one (a ticket never
+    called, or left called, when the office closed); its state stays as it was, for the figures.
+    How many."""
+    today = timezone.localdate(now)
+    return Ticket.objects.filter(day__lt=today).exclude(mobile_sealed="").update(mobile_sealed="")
