@@ -20,3 +20,17 @@ class RatingSubmitForm(forms.Form):
         max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class TicketIssueForm(forms.Form):
+    """The kiosk's form: the service, the priority flag, an optional mobile for the turn-near SMS."""
+
+    service = forms.ChoiceField(label=_("Service"))
+    priority = forms.BooleanField(label=_("Priority (elderly or disabled)"), required=False)
+    mobile = forms.CharField(
+        label=_("Mobile (optional, for an SMS when your turn is near)"), required=False, max_length=20
+    )
+
+    def __init__(self, *args: object, services: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = services

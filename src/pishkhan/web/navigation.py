@@ -110,6 +110,20 @@ MENU: list[MenuEntry] = [
         group=NETWORK,
     ),
     MenuEntry(
+        _("Queue"),
+        "frontoffice:queue",
+        audience="transactions.record",
+        jurisdictions=frozenset({JurisdictionKind.OFFICE}),
+        group=NETWORK,
+    ),
+    MenuEntry(
+        _("Ticket kiosk"),
+        "frontoffice:kiosk",
+        audience="transactions.record",
+        jurisdictions=frozenset({JurisdictionKind.OFFICE}),
+        group=NETWORK,
+    ),
+    MenuEntry(
         _("Transactions"),
         "transactions:transaction_list",
         audience="transactions.view",

@@ -261,6 +261,12 @@ PISHKHAN_JOBS = [
     # counter's path does no more work); then the outbox sends every domain's messages, each once.
     {"name": "transactions.notify", "path": "pishkhan.transactions.tasks.notifications_enqueue", "every": 2},
     {"name": "notifications.send", "path": "pishkhan.notifications.tasks.messages_send", "every": 1},
+    # Queue tickets left unended at the day's close keep no mobile past that day.
+    {
+        "name": "frontoffice.tickets_mobiles",
+        "path": "pishkhan.frontoffice.tasks.tickets_mobiles_erase",
+        "every": 3600,
+    },
     {"name": "licensing.renewal", "path": "pishkhan.licensing.tasks.renewal_reminders", "every": 3600},
     {
         "name": "offices.conversions_overdue",
