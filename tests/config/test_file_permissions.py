@@ -29,7 +29,10 @@ def test_the_database_sms_log_and_checkpoints_are_the_owners_alone(tmp_path):
     before = os.umask(0o022)  # as a shell leaves it: the platform must not rely on the caller's umask
     try:
         assert _pishkhan("migrate", "--no-input", data_dir=data_dir).returncode == 0
-        send = "from pishkhan.common.sms import sms_send; sms_send(to='09121234567', text='hello', key='permissions-test')"
+        send = (
+            "from pishkhan.common.sms import sms_send; "
+            "sms_send(to='09121234567', text='hello', key='permissions-test')"
+        )
         assert _pishkhan("shell", "-c", send, data_dir=data_dir).returncode == 0
         record = "from pishkhan.audit.services import audit_record; audit_record(actor=None, action='test.x')"
         assert _pishkhan("shell", "-c", record, data_dir=data_dir).returncode == 0
