@@ -98,6 +98,14 @@ def _code_speaks_english():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _checkpoint_file_of_its_own(settings, tmp_path):
+    """Each test its own audit checkpoint file: the worker's job (run by tests' ``run_once``) appends to
+    the one of the shared test data directory, whose checkpoints would name other tests' chains (rolled
+    back since) and make ``audit_verify`` report a rewritten chain."""
+    settings.PISHKHAN_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"
+
+
 # The secret the reference agency back-end shares with Pishkhan in tests.
 AGENCY_SECRET = "s" * 40
 
