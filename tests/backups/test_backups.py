@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
+# One worker builds the world: its installations use fixed database names on the shared server.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("backups")]
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = DATABASE_URL.startswith("postgres")
@@ -49,7 +50,8 @@ class Installation:
         self.database = None
         if ON_POSTGRES:
             url = urllib.parse.urlsplit(DATABASE_URL)
-            self.database = f"{url.path.lstrip('/')}_{name}"
+            worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+            self.database = f"{url.path.lstrip('/')}_{name}_{worker}"
             with _pg_admin() as db:
                 db.execute(f'DROP DATABASE IF EXISTS "{self.database}"')
                 db.execute(f'CREATE DATABASE "{self.database}"')
