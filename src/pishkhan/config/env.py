@@ -140,25 +140,21 @@ def _secret_key(data_dir: Path, relaxed: bool) -> str:
     return key
 
 
-def _sealing_keys(data_dir: Path, relaxed: bool) -> list[str]:
-    """The keys that seal data at rest: the first seals, every one unseals (so keys can be rotated)."""
-    keys = _list("PISHKHAN_SEALING_KEYS", default=[])
+def _keys(name: str, file_name: str, data_dir: Path, relaxed: bool, missing: str) -> list[str]:
+    """A list of 32-byte keys from ``name`` (the first one in use, every one accepted, so keys can be
+    rotated); in demo and debug runs one generated key per data directory, kept in ``file_name``."""
+    keys = _list(name, default=[])
     bad = [index + 1 for index, key in enumerate(keys) if not sealing.key_valid(key)]
     if bad:
         raise ImproperlyConfigured(
-            f"PISHKHAN_SEALING_KEYS: key number {bad[0]} is not 32 bytes of URL-safe base64. Make one with "
+            f"{name}: key number {bad[0]} is not 32 bytes of URL-safe base64. Make one with "
             "`pishkhan sealing_key_new`."
         )
     if keys:
         return keys
     if not relaxed:
-        raise ImproperlyConfigured(
-            "PISHKHAN_SEALING_KEYS is not set. Production needs a key, kept outside the database, to "
-            "encrypt citizens' identifiers and agencies' secrets at rest; make one with "
-            "`pishkhan sealing_key_new` (several keys, comma-separated: the first seals, all unseal)."
-        )
-    # Demo and debug runs keep one generated key per data directory, beside the secret key.
-    path = data_dir / "sealing_key"
+        raise ImproperlyConfigured(missing)
+    path = data_dir / file_name
     if path.exists():
         return [path.read_text().strip()]
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -166,33 +162,32 @@ def _sealing_keys(data_dir: Path, relaxed: bool) -> list[str]:
     path.write_text(key)
     path.chmod(0o600)
     return [key]
+
+
+def _sealing_keys(data_dir: Path, relaxed: bool) -> list[str]:
+    """The keys that seal data at rest: the first seals, every one unseals."""
+    return _keys(
+        "PISHKHAN_SEALING_KEYS",
+        "sealing_key",
+        data_dir,
+        relaxed,
+        "PISHKHAN_SEALING_KEYS is not set. Production needs a key, kept outside the database, to "
+        "encrypt citizens' identifiers and agencies' secrets at rest; make one with "
+        "`pishkhan sealing_key_new` (several keys, comma-separated: the first seals, all unseal).",
+    )
 
 
 def _audit_keys(data_dir: Path, relaxed: bool) -> list[str]:
     """The keys that sign the audit chain (ADR 0011): the first signs new entries, every one verifies."""
-    keys = _list("PISHKHAN_AUDIT_KEYS", default=[])
-    bad = [index + 1 for index, key in enumerate(keys) if not sealing.key_valid(key)]
-    if bad:
-        raise ImproperlyConfigured(
-            f"PISHKHAN_AUDIT_KEYS: key number {bad[0]} is not 32 bytes of URL-safe base64. Make one with "
-            "`pishkhan sealing_key_new`."
-        )
-    if keys:
-        return keys
-    if not relaxed:
-        raise ImproperlyConfigured(
-            "PISHKHAN_AUDIT_KEYS is not set. Production needs a key, kept outside the database, that signs "
-            "the audit log so that whoever can write the database cannot rewrite it; make one with "
-            "`pishkhan sealing_key_new` (several keys, comma-separated: the first signs, all verify)."
-        )
-    path = data_dir / "audit_key"
-    if path.exists():
-        return [path.read_text().strip()]
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key = sealing.key_new()
-    path.write_text(key)
-    path.chmod(0o600)
-    return [key]
+    return _keys(
+        "PISHKHAN_AUDIT_KEYS",
+        "audit_key",
+        data_dir,
+        relaxed,
+        "PISHKHAN_AUDIT_KEYS is not set. Production needs a key, kept outside the database, that signs "
+        "the audit log so that whoever can write the database cannot rewrite it; make one with "
+        "`pishkhan sealing_key_new` (several keys, comma-separated: the first signs, all verify).",
+    )
 
 
 def read() -> Env:
