@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # While the database is unreachable, 503 with Retry-After rather than 500 (common/outage.py).
+    "pishkhan.web.middleware.DatabaseOutageMiddleware",
     # A chunked request body is refused (411) before anything reads the body (common/headers.py).
     "pishkhan.common.headers.ChunkedBodyRefusedMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

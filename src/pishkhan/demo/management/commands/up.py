@@ -208,11 +208,15 @@ def worker_concurrency(asked: object, *, vendor: str) -> int:
     return max(2, min(4, os.cpu_count() or 1))
 
 
+def worker_command(concurrency: int = 1) -> list[str]:
+    """The ``pishkhan worker`` command ``up`` runs beside the server (as the fault suite runs it)."""
+    return [sys.executable, "-m", "pishkhan", "worker", "--concurrency", str(concurrency)]
+
+
 def _worker_start(concurrency: int = 1) -> subprocess.Popen:
     """``pishkhan worker`` in its own session: gateway deliveries, SMS and deadlines, beside the server;
     its delivering processes (``--concurrency``) share its process group, so they stop with it."""
-    command = [sys.executable, "-m", "pishkhan", "worker", "--concurrency", str(concurrency)]
-    return subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL)  # noqa: S603
+    return subprocess.Popen(worker_command(concurrency), start_new_session=True, stdout=subprocess.DEVNULL)  # noqa: S603
 
 
 STOP_GRACE = 10.0
