@@ -147,15 +147,20 @@ def test_a_refused_connection_is_an_outage_and_a_query_error_is_not(tmp_path):
 
 
 @postgresql_only
-def test_the_api_answers_503_problem_with_retry_after(database_down, client):
-    response = client.get("/api/v1/offices", HTTP_AUTHORIZATION=f"Bearer {SOME_KEY}")
+def test_the_api_answers_503_problem_with_retry_after(database_down, client, caplog):
+    with caplog.at_level(logging.INFO):
+        response = client.get("/api/v1/offices", HTTP_AUTHORIZATION=f"Bearer {SOME_KEY}")
     _is_outage_problem(response.status_code, dict(response.headers), response.content)
     assert "no-store" in response["Cache-Control"]
+    # Logged once, as what it is, not as a failure of the request (django.request's error line).
+    assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
 
 
 @postgresql_only
-def test_a_page_answers_the_friendly_503_page(database_down, client):
-    response = client.get("/")
+def test_a_page_answers_the_friendly_503_page(database_down, client, caplog):
+    with caplog.at_level(logging.INFO):
+        response = client.get("/")
+    assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
     assert response.status_code == 503
     assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
     assert response["Content-Type"].startswith("text/html")

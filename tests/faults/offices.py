@@ -19,7 +19,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 BATCH_SHARE = 0.15
-BATCH_ITEMS = (5, 20)
+BATCH_ITEMS = (3, 10)
+# Seconds an office's system waits between its posts (about): a counter's pace, not a benchmark's.
+# Each transaction makes three messages (received, submitted, completed) for the worker to send, and
+# the suite waits until every one is sent.
+PAUSE = 1.0
 # An office's system honours Retry-After; the suite retries sooner (at most this many seconds) to see
 # the edges of each outage.
 RETRY_PAUSE_MAX = 1.0
@@ -66,14 +70,14 @@ class Office(threading.Thread):
 
     def __init__(
         self, *, port: int, office: str, key: str, service: str, fee: int, run: str, seed: int, tally: Tally,
-        stop: threading.Event,
+        stop: threading.Event, pause: float = PAUSE,
     ) -> None:  # fmt: skip
         super().__init__(name=f"office-{office}-{seed}", daemon=True)
         self.port, self.office, self.key, self.service, self.fee = port, office, key, service, fee
         self.run_id, self.tally, self.stop = run, tally, stop
         self.random = random.Random(seed)
         self.numbers = itertools.count()
-        self.seed = seed
+        self.seed, self.pause = seed, pause
         self.give_up_at = float("inf")
         self.connection: http.client.HTTPConnection | None = None
 
@@ -83,6 +87,7 @@ class Office(threading.Thread):
                 self._batch()
             else:
                 self._single()
+            self.stop.wait(self.random.uniform(0.5, 1.5) * self.pause)
         if self.connection is not None:
             self.connection.close()
 

@@ -30,7 +30,9 @@ its counts.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
+import logging
 import os
 import signal
 import socket
@@ -46,7 +48,7 @@ import pytest
 
 from pishkhan.demo.management.commands.up import server_command, worker_command
 from pishkhan.gateway.agency_sandbox import SandboxState, sandbox_start
-from tests.faults.offices import Office, Tally
+from tests.faults.offices import PAUSE, Office, Tally
 
 pytestmark = pytest.mark.faults
 
@@ -70,12 +72,16 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _listening(port: int) -> bool:
+def _answering(port: int) -> bool:
+    """Whether the server answers a request (an unknown API path: a 404 that needs no database)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
+        connection.request("GET", "/api/v1/-")
+        return connection.getresponse().status == 404
+    except (OSError, http.client.HTTPException):
         return False
+    finally:
+        connection.close()
 
 
 def _children(pid: int) -> list[int]:
@@ -221,6 +227,7 @@ def test_crashes_and_a_database_restart_lose_and_duplicate_nothing(cluster, data
     seconds = _seconds("PISHKHAN_FAULTS_SECONDS", 36)
     every = _seconds("PISHKHAN_FAULTS_EVERY", 6)
     drain = _seconds("PISHKHAN_FAULTS_DRAIN", 240)
+    pause = _seconds("PISHKHAN_FAULTS_PAUSE", PAUSE)
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     env = dict(os.environ)
@@ -232,6 +239,7 @@ def test_crashes_and_a_database_restart_lose_and_duplicate_nothing(cluster, data
         PISHKHAN_SMS_LEASE_SECONDS="10",
         PYTHONPATH=os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]),
     )
+    logging.getLogger("pishkhan.gateway.agency_sandbox").setLevel(logging.WARNING)  # a line a request
     agency = sandbox_start(state=SandboxState(secret=SECRET, delay=0.02))
     started = time.monotonic()
     prepared = subprocess.run(
@@ -257,7 +265,7 @@ def test_crashes_and_a_database_restart_lose_and_duplicate_nothing(cluster, data
         server.start()
         worker.start()
         deadline = time.monotonic() + 120
-        while not _listening(port):
+        while not _answering(port):
             assert server.process.poll() is None, (tmp_path / "server.log").read_text()[-3000:]
             assert time.monotonic() < deadline, "the server did not start"
             time.sleep(0.2)
@@ -275,6 +283,7 @@ def test_crashes_and_a_database_restart_lose_and_duplicate_nothing(cluster, data
                         seed=n * THREADS_PER_OFFICE + thread + 1,
                         tally=tally,
                         stop=stop,
+                        pause=pause,
                     )
                 )
         load_started = time.monotonic()
@@ -311,8 +320,8 @@ def test_crashes_and_a_database_restart_lose_and_duplicate_nothing(cluster, data
                 counts["kills"][kind] += 1
                 server.start()
                 limit = time.monotonic() + 120
-                while not _listening(port) and time.monotonic() < limit:
-                    time.sleep(0.1)
+                while not _answering(port) and time.monotonic() < limit:
+                    time.sleep(0.2)
                 counts["server_down"].append(round(time.monotonic() - down, 2))
                 counts["restarts"]["server (supervisor)"] = (
                     counts["restarts"].get("server (supervisor)", 0) + 1
@@ -400,11 +409,14 @@ def test_crashes_and_a_database_restart_lose_and_duplicate_nothing(cluster, data
         "stored": found["stored"],
         "states": found["states"],
         "outbox": found["outbox"],
+        "delivered": found["outbox"].get("delivered", 0),
+        "dead_lettered": found["outbox"].get("dead", 0),
         "answered_attempts_per_row": found["answered_attempts_per_row"],
         "abandoned_attempts": found["abandoned_attempts"],
         "agency_requests": agency_received,
         "agency_distinct": agency_distinct,
         "messages": found["messages"],
+        "messages_sent": found["messages_sent"],
         "sms_lines": found["sms_lines"],
         "duplicates": len(found["duplicated"]),
         "lost": len(found["lost"]),

@@ -70,6 +70,13 @@ def outage_headers() -> dict[str, str]:
 def outage_problem() -> HttpResponse:
     """The API's answer while the database is unreachable: a 503 problem with ``Retry-After``."""
     response = HttpResponse(OUTAGE_BODY, status=503, content_type=PROBLEM_CONTENT_TYPE)
+    return outage_mark(response)
+
+
+def outage_mark(response: HttpResponse) -> HttpResponse:
+    """``response`` with the outage's headers, and marked as logged: Django logs every 5xx answer as
+    an error (``django.request``), and an outage is the database's, logged once where it is seen."""
     for name, value in outage_headers().items():
         response[name] = value
+    response._has_been_logged = True  # type: ignore[attr-defined] (django.utils.log.log_response)
     return response

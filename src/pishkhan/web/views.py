@@ -12,7 +12,7 @@ from django.template import loader
 
 from pishkhan.accounts.permissions import public
 from pishkhan.common.languages import in_language
-from pishkhan.common.outage import database_unreachable, outage_headers, outage_problem
+from pishkhan.common.outage import database_unreachable, outage_mark, outage_problem
 from pishkhan.geo.models import Province
 from pishkhan.geo.selectors import ProvinceMap, geo_is_loaded, province_list, province_map
 from pishkhan.web.choropleth import Band, band_of, bands_by_quantile
@@ -158,7 +158,4 @@ def outage_answer(request: HttpRequest) -> HttpResponse:
     logger.info("The database is unreachable: 503 for %s %s", request.method, request.path)
     if request.path.startswith(API_PREFIX):
         return outage_problem()
-    response = HttpResponse(loader.get_template("web/503.html").render(), status=503)
-    for name, value in outage_headers().items():
-        response[name] = value
-    return response
+    return outage_mark(HttpResponse(loader.get_template("web/503.html").render(), status=503))
