@@ -17,7 +17,9 @@ seconds (default 6) in turn: ``kill -9``s a web worker (granian respawns it), re
 restarts PostgreSQL in ``immediate`` mode (a crash: no checkpoint, recovery at start). What was
 killed is started again as a supervisor would (systemd's ``Restart=always``; the rest of the killed
 process's group killed with it, as ``KillMode=control-group`` does). The load lasts
-``PISHKHAN_FAULTS_SECONDS`` (default 36: each fault once); longer runs repeat the faults.
+``PISHKHAN_FAULTS_SECONDS`` (default 36: each fault once); longer runs repeat the faults. Each office's
+system pauses about ``PISHKHAN_FAULTS_PAUSE`` seconds (default 1) between posts: every transaction
+makes three messages, and the drain waits for all of them.
 
 Then, once the worker has drained the outbox (at most ``PISHKHAN_FAULTS_DRAIN`` seconds, default
 240: a killed worker's leases run out first), it checks: every acknowledged transaction exists once
