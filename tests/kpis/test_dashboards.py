@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from tests.kpis.tables import assert_export_equals_page, page_table
+from tests.kpis.tables import assert_export_equals_page, page_table, xlsx_rows
 from tests.offices.factories import ISFAHAN_PROVINCE, TEHRAN_PROVINCE
 from tests.offices.pages_data import signed_in
 
@@ -163,6 +163,11 @@ def test_the_visits_chart_and_the_target_status(work):
     assert 'id="kpi-visits-data"' in page
     assert "On track" in page or "در مسیر هدف" in page
     assert 'id="kpi-visits"' not in isfahan  # Isfahan reported no visits
+    exported = xlsx_rows(
+        signed_in("cra2", "regulator").get("/kpis/", {"table": "visits", "export": "xlsx"}).content
+    )
+    assert [row[3] for row in exported[1:]] == ["875"] * 12  # the target, as on the page
+    assert exported[1][1] == "800"
 
 
 # --- The agency's and the office's own dashboards, the drill-down to an office ---------------------------

@@ -40,7 +40,7 @@ from pishkhan.web.choropleth import band_of, bands_by_quantile
 from pishkhan.web.views import DARK_BANDS, _legend
 
 MAP_WIDTH = 800
-TABLES = ("places", "agencies", "months")
+TABLES = ("places", "agencies", "months", "visits")
 
 
 # --- The period picker ---------------------------------------------------------------------------------
@@ -385,6 +385,7 @@ def _dashboard(request: HttpRequest, level: str, code: str) -> HttpResponse:
     visits = None
     if place.level in {"national", "province", "agency"}:
         visits = selectors.visits_measure(**args, year=jalali_date(period.last).year)
+    visits_chart = _visits_chart(visits)
     extra = _level_tables(place, jurisdiction, period, trips, service, visits)
     tables = extra["tables"]
     table = request.GET.get("table", "places")
@@ -400,6 +401,15 @@ def _dashboard(request: HttpRequest, level: str, code: str) -> HttpResponse:
                 [
                     *_columns(_("Jalali month")),
                     Column(_("Trips avoided, same month last year"), lambda row: row.previous_trips),
+                ],
+            ),
+            "visits": (
+                visits_chart["rows"] if visits_chart else [],
+                [
+                    Column(_("Jalali month"), lambda row: row.month),
+                    Column(_("This year"), lambda row: row.visits),
+                    Column(_("Previous year"), lambda row: row.previous),
+                    Column(_("Target (12.5 percent fewer)"), lambda row: row.target),
                 ],
             ),
         } | {kpi.name: (kpi.rows, kpi.export_columns()) for kpi in tables}
@@ -425,7 +435,7 @@ def _dashboard(request: HttpRequest, level: str, code: str) -> HttpResponse:
         "service": service.totals,
         "service_before": service.previous,
         "visits": visits.totals if visits else None,
-        "visits_chart": _visits_chart(visits),
+        "visits_chart": visits_chart,
         "by_header": _PLACE_HEADER[by],
         "by_rows": [
             (row, reverse(row_link[by], args=[row.code]) if by in row_link else "") for row in trips.by
