@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from pishkhan.common.exports import Column
-from pishkhan.common.templatetags.persian import number
+from pishkhan.common.templatetags.persian import digits, number
 from pishkhan.kpis import selectors
 from pishkhan.web.templatetags.figures import decimal, percent
 
@@ -46,7 +46,7 @@ def _shown(value: Any, kind: str) -> str:
         return percent(value)
     if kind == DECIMAL:
         return decimal(value)
-    return str(value)
+    return digits(value)  # dates and codes in the language's digits
 
 
 @dataclass
