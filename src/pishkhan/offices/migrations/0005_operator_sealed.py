@@ -88,6 +88,12 @@ class Migration(migrations.Migration):
             preserve_default=False,
         ),
         migrations.RunPython(seal_operators, unseal_operators),
+        # Blank first, so that reversing adds the column back filled with "" before unsealing into it.
+        migrations.AlterField(
+            model_name="operator",
+            name="mobile",
+            field=models.CharField(blank=True, max_length=11, verbose_name="mobile"),
+        ),
         migrations.RemoveField(model_name="operator", name="national_id"),
         migrations.RemoveField(model_name="operator", name="company_id"),
         migrations.RemoveField(model_name="operator", name="mobile"),
