@@ -46,7 +46,7 @@ class SealedFileSystemStorage(FileSystemStorage):
         with open(self.path(name), "rb") as stored:
             raw = stored.read()
         data = unseal_bytes(raw) if bytes_sealed(raw) else raw
-        return File(io.BytesIO(data), name=name)
+        return _UnsealedFile(io.BytesIO(data), name=name, storage=self)
 
     def size(self, name: str) -> int:
         """The size of the content (not of the sealed file on disk)."""
@@ -105,6 +105,21 @@ def files_reseal(model: type[models.Model], field_name: str, *, undo: bool = Fal
         if storage.exists(name):
             changed += storage.unseal_in_place(name) if undo else storage.reseal(name)
     return changed
+
+
+class _UnsealedFile(File):
+    """A sealed file's content in memory; opened again after closing, it is read again from storage."""
+
+    def __init__(self, file: io.BytesIO, *, name: str, storage: SealedFileSystemStorage):
+        super().__init__(file, name=name)
+        self._storage = storage
+
+    def open(self, mode: str | None = None, *args: Any, **kwargs: Any) -> File:
+        if self.closed:
+            self.file = self._storage._open(self.name, mode or "rb").file
+        else:
+            self.seek(0)
+        return self
 
 
 def sealed_media_storage() -> SealedFileSystemStorage:
