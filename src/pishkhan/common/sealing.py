@@ -1,7 +1,9 @@
 """Sealing: small secrets encrypted at rest with keys kept outside the database.
 
 What is sealed: a citizen's full national ID and mobile for as long as the gateway and the completion
-SMS need them, and the secrets agencies share with Pishkhan. A sealed value is ``v2:`` and, in URL-safe
+SMS need them, an office operator's national ID (or company ID) and mobile, the secrets agencies
+share with Pishkhan, and the files uploaded (licence applications' documents, inspection photos:
+:func:`seal_bytes`, through :mod:`pishkhan.common.sealed_storage`). A sealed value is ``v2:`` and, in URL-safe
 base64, a random 96-bit nonce and the text encrypted with AES-256-GCM (``cryptography``'s ``AESGCM``),
 whose tag makes a token altered in the database fail to unseal instead of decoding to something else;
 a stolen database or backup reveals nothing without the keys. Every counter transaction seals twice,
@@ -128,6 +130,52 @@ def unseal_json(token: str) -> Any:
 def reseal(token: str) -> str:
     """The same value sealed with the current first key (for key rotation, and for Fernet tokens)."""
     return seal(unseal(token))
+
+
+# A sealed file: this header, a random 96-bit nonce, then the content encrypted whole with AES-256-GCM
+# (the files sealed are at most a few megabytes: documents and photos are refused above 5 MB).
+FILE_MAGIC = b"PKSEALF1"
+
+
+def bytes_sealed(data: bytes) -> bool:
+    """Whether bytes are sealed (by :func:`seal_bytes`), judged by their header."""
+    return data.startswith(FILE_MAGIC)
+
+
+def seal_bytes(data: bytes) -> bytes:
+    """Encrypt bytes (a file's content) with the first sealing key; 28 bytes longer than ``data``."""
+    nonce = os.urandom(NONCE_BYTES)
+    return FILE_MAGIC + nonce + _ciphers(_keys())[0].encrypt(nonce, data, FILE_MAGIC)
+
+
+def unseal_bytes(data: bytes) -> bytes:
+    """The bytes :func:`seal_bytes` sealed; ``UnsealError`` when altered or no configured key opens them."""
+    return _unseal_bytes(data)[0]
+
+
+def _unseal_bytes(data: bytes) -> tuple[bytes, int]:
+    """The bytes sealed and the index of the key that opened them (0: the current sealing key)."""
+    if not bytes_sealed(data):
+        raise UnsealError("these bytes are not sealed")
+    start = len(FILE_MAGIC)
+    nonce, sealed = data[start : start + NONCE_BYTES], data[start + NONCE_BYTES :]
+    for index, cipher in enumerate(_ciphers(_keys())):
+        try:
+            return cipher.decrypt(nonce, sealed, FILE_MAGIC), index
+        except InvalidTag:
+            continue
+    raise UnsealError("the sealed file cannot be opened with the configured keys")
+
+
+def reseal_bytes(data: bytes) -> bytes | None:
+    """``data`` sealed with the current first key, or ``None`` when it already is (nothing to write).
+
+    Bytes not sealed at all (a file stored before files were sealed) are sealed.
+    """
+    if not bytes_sealed(data):
+        return seal_bytes(data)
+    plain, index = _unseal_bytes(data)
+    return None if index == 0 else seal_bytes(plain)
 
 
 @receiver(setting_changed)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 # LICENSED_KINDS, the kinds of office the regulator licenses, is the catalogue's, so that the registry
 # (below licensing) knows which offices need a licence to serve; it is read from here as before.
 from pishkhan.catalogue.kinds import LICENSED_KINDS, OfficeKind
+from pishkhan.common.sealed_storage import sealed_media_storage
 from pishkhan.licensing.states import (
     IN_FORCE_STATES,
     OPEN_PROCEEDING_STATES,
@@ -187,15 +188,18 @@ def document_upload_to(document: ApplicationDocument, filename: str) -> str:
 class ApplicationDocument(models.Model):
     """A document uploaded with an application: PDF, PNG or JPEG, at most 5 MB, with its expiry if any.
 
-    Stored under a random name below ``MEDIA_ROOT`` and never served from a public URL: the API streams
-    it to those who may review the application.
+    Stored sealed (encrypted with the sealing keys, :mod:`pishkhan.common.sealed_storage`) under a
+    random name below ``MEDIA_ROOT`` and never served from a public URL: the API and the review page
+    stream it, unsealed, to those who may review the application.
     """
 
     application = models.ForeignKey(
         LicenceApplication, on_delete=models.PROTECT, related_name="documents", verbose_name=_("application")
     )
     kind = models.CharField(_("kind"), max_length=12, choices=DocumentKind.choices)
-    file = models.FileField(_("file"), upload_to=document_upload_to, max_length=200)
+    file = models.FileField(
+        _("file"), upload_to=document_upload_to, storage=sealed_media_storage, max_length=200
+    )
     original_name = models.CharField(_("original file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=32)
     size = models.PositiveIntegerField(_("size (bytes)"))

@@ -44,8 +44,8 @@ def _each(
 class OperatorInline(admin.StackedInline):
     model = Operator
     can_delete = False
-    fields = ["kind", "name", "identifier_masked"]
-    readonly_fields = ["kind", "name", "identifier_masked"]
+    fields = ["kind", "name", "identifier_masked", "mobile_masked"]
+    readonly_fields = ["kind", "name", "identifier_masked", "mobile_masked"]
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

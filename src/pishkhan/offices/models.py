@@ -11,10 +11,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from pishkhan.catalogue.kinds import OfficeKind
-from pishkhan.common.identifiers import national_id_mask
+from pishkhan.common.identifiers import mobile_mask, national_id_mask
+from pishkhan.common.sealing import seal, unseal
 from pishkhan.offices.states import OPEN_CONVERSION_STATES, ConversionState, OfficeStatus, ServingHold
 
 # An office code is the letter of the kind it was registered as, the province's two-digit code and a
@@ -153,26 +155,80 @@ class OperatorKind(models.TextChoices):
     COMPANY = "company", _("Company")
 
 
+# The keyed hash of an operator's kind and identifier (HMAC-SHA256, hex): what a licence's holder key
+# and a subject access request compare against. The salt is licensing's holder key's, so that an
+# operator and the licences they hold share one key.
+OPERATOR_KEY_SALT = "pishkhan.licensing.holder_key"
+OPERATOR_KEY_LENGTH = 64
+
+
+def operator_key(kind: str, identifier: str) -> str:
+    """The keyed hash of a holder's clean identifier (the kind keeps persons and companies apart)."""
+    return salted_hmac(OPERATOR_KEY_SALT, f"{kind}:{identifier}", algorithm="sha256").hexdigest()
+
+
+# The fields :func:`operator_identity` fills.
+OPERATOR_IDENTITY_FIELDS = [
+    "identifier_key",
+    "identifier_masked",
+    "identifier_sealed",
+    "mobile_masked",
+    "mobile_sealed",
+]
+
+
+def operator_identity(*, kind: str, identifier: str, mobile: str) -> dict[str, str]:
+    """The stored identity fields of an operator: the identifier and mobile sealed, keyed and masked."""
+    return {
+        "identifier_key": operator_key(kind, identifier),
+        "identifier_masked": national_id_mask(identifier),
+        "identifier_sealed": seal(identifier),
+        "mobile_masked": mobile_mask(mobile),
+        "mobile_sealed": seal(mobile),
+    }
+
+
 class Operator(models.Model):
-    """The person or company holding an office. A person's national ID is only ever shown masked."""
+    """The person or company holding an office.
+
+    Its national ID (a company's national ID) and mobile are never stored in clear: each is sealed
+    (encrypted with keys kept outside the database, :mod:`pishkhan.common.sealing`) for the few uses
+    that need the full value — the holder's notices by SMS, re-checking the office — and masked for
+    display; the identifier also as a keyed hash (``identifier_key``) to find a person's offices and
+    licences. Rows are built with :func:`operator_identity`.
+    """
 
     office = models.OneToOneField(
         Office, on_delete=models.CASCADE, related_name="operator", verbose_name=_("office")
     )
     kind = models.CharField(_("kind"), max_length=8, choices=OperatorKind.choices)
     name = models.CharField(_("name"), max_length=200)
-    national_id = models.CharField(_("national ID"), max_length=10, blank=True)
-    company_id = models.CharField(_("company national ID"), max_length=11, blank=True)
-    mobile = models.CharField(_("mobile"), max_length=11)
+    identifier_key = models.CharField(
+        _("identifier (keyed hash)"), max_length=OPERATOR_KEY_LENGTH, db_index=True, editable=False
+    )
+    identifier_masked = models.CharField(_("national ID (masked)"), max_length=16, editable=False)
+    identifier_sealed = models.TextField(_("national ID (sealed)"), editable=False)
+    mobile_masked = models.CharField(_("mobile (masked)"), max_length=11, editable=False)
+    mobile_sealed = models.TextField(_("mobile (sealed)"), editable=False)
 
     class Meta:
         verbose_name = _("operator")
         verbose_name_plural = _("operators")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(kind=OperatorKind.PERSON) & ~Q(national_id="") & Q(company_id=""))
-                | (Q(kind=OperatorKind.COMPANY) & Q(national_id="") & ~Q(company_id="")),
-                name="offices_operator_identified_by_kind",
+                condition=Q(identifier_key__regex=r"^[0-9a-f]{64}$"), name="offices_operator_key_shape"
+            ),
+            # Never an identifier or a mobile in clear: masks show a few digits, the rest is sealed.
+            models.CheckConstraint(
+                condition=Q(identifier_masked__regex=r"^[0-9]{3}\*{5,6}[0-9]{2}$"),
+                name="offices_operator_identifier_masked",
+            ),
+            models.CheckConstraint(
+                condition=Q(mobile_masked__regex=r"^09[0-9]{2}\*\*\*[0-9]{4}$"),
+                name="offices_operator_mobile_masked",
+            ),
+            models.CheckConstraint(
+                condition=~Q(identifier_sealed="") & ~Q(mobile_sealed=""), name="offices_operator_sealed"
             ),
         ]
 
@@ -180,9 +236,24 @@ class Operator(models.Model):
         return f"{self.name} ({self.identifier_masked})"
 
     @property
-    def identifier_masked(self) -> str:
-        """The national ID masked (a person), or the company's public registration number."""
-        return national_id_mask(self.national_id) if self.kind == OperatorKind.PERSON else self.company_id
+    def identifier(self) -> str:
+        """The full national ID (a person) or company national ID, unsealed."""
+        return unseal(self.identifier_sealed)
+
+    @property
+    def national_id(self) -> str:
+        """A person's full national ID, unsealed; blank for a company."""
+        return self.identifier if self.kind == OperatorKind.PERSON else ""
+
+    @property
+    def company_id(self) -> str:
+        """A company's full national ID, unsealed; blank for a person."""
+        return self.identifier if self.kind == OperatorKind.COMPANY else ""
+
+    @property
+    def mobile(self) -> str:
+        """The full mobile number, unsealed (for the holder's notices)."""
+        return unseal(self.mobile_sealed)
 
 
 class StaffPosition(models.TextChoices):

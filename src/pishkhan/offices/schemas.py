@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
-from pishkhan.common.identifiers import mobile_mask
 from pishkhan.offices.models import Conversion, Office
 from pishkhan.offices.selectors import NEAR_MAX_LIMIT, NearOffice, RateLine
 
@@ -23,7 +22,9 @@ class OperatorOut(Schema):
 
     kind: str = Field(description="person or company")
     name: str
-    identifier: str = Field(description="a person's national ID masked (001*****78), or a company's ID")
+    identifier: str = Field(
+        description="a person's national ID masked (001*****78), or a company's (001******78)"
+    )
     mobile: str = Field(description="masked")
 
 
@@ -35,7 +36,7 @@ def _operator(office: Office) -> OperatorOut | None:
         kind=operator.kind,
         name=operator.name,
         identifier=operator.identifier_masked,
-        mobile=mobile_mask(operator.mobile),
+        mobile=operator.mobile_masked,
     )
 
 

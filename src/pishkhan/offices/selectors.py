@@ -28,10 +28,18 @@ from pishkhan.catalogue.selectors import service_get, services_deliverable_by, t
 from pishkhan.common.bulk import IN_BATCH
 from pishkhan.common.errors import NotFoundError, ValidationError
 from pishkhan.common.persian import search_key, to_latin_digits
+from pishkhan.common.sealing import unseal
 from pishkhan.geo.models import County
 from pishkhan.offices.hours import is_open, is_open_at, week_minute
 from pishkhan.offices.locations import bounding_box, haversine_km, in_iran_frame
-from pishkhan.offices.models import OFFICE_CODE_PATTERN, Conversion, Office, StaffMember, StaffPosition
+from pishkhan.offices.models import (
+    OFFICE_CODE_PATTERN,
+    Conversion,
+    Office,
+    Operator,
+    StaffMember,
+    StaffPosition,
+)
 from pishkhan.offices.states import (
     OPEN_CONVERSION_STATES,
     PENDING_CONVERSION_STATES,
@@ -571,3 +579,9 @@ def office_list_serving(
     return office_list(scope=scope, province=province, county=county, status=OfficeStatus.ACTIVE).filter(
         serving_hold=""
     )
+
+
+def operator_mobile(*, office_id: int) -> str:
+    """The full mobile of the office's operator, unsealed, for a notice to the holder ("" when none)."""
+    sealed = Operator.objects.filter(office_id=office_id).values_list("mobile_sealed", flat=True).first()
+    return unseal(sealed) if sealed else ""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from pishkhan.common.errors import ValidationError
@@ -21,15 +20,15 @@ from pishkhan.common.identifiers import (
     national_id_mask,
 )
 from pishkhan.common.persian import as_written, has_control_characters
-from pishkhan.offices.models import Operator, OperatorKind
+from pishkhan.offices.models import Operator, OperatorKind, operator_key
 
-HOLDER_KEY_SALT = "pishkhan.licensing.holder_key"
 NAME_MAX_LENGTH = 200
 
 
 def holder_key(kind: str, identifier: str) -> str:
-    """The keyed hash of a holder's clean identifier (the kind keeps persons and companies apart)."""
-    return salted_hmac(HOLDER_KEY_SALT, f"{kind}:{identifier}", algorithm="sha256").hexdigest()
+    """The keyed hash of a holder's clean identifier: the office registry's operator key, so that a
+    licence's holder and the operator of its office match."""
+    return operator_key(kind, identifier)
 
 
 @dataclass(frozen=True)
@@ -98,12 +97,11 @@ def applicant_clean(draft: ApplicantDraft, *, prefix: str = "applicant.") -> Hol
 
 def holder_of_operator(operator: Operator) -> Holder:
     """The holder of an office's licence as its registry names it: the office's operator."""
-    identifier = operator.national_id if operator.kind == OperatorKind.PERSON else operator.company_id
     return Holder(
         kind=operator.kind,
         name=operator.name,
-        identifier=identifier,
+        identifier=operator.identifier,
         mobile=operator.mobile,
-        key=holder_key(operator.kind, identifier),
-        masked=national_id_mask(identifier),
+        key=operator.identifier_key,
+        masked=operator.identifier_masked,
     )

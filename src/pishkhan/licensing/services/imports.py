@@ -44,7 +44,8 @@ _ACTIVATED = frozenset({LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED})
 # What a row needs of its office and operator (not the timetable nor the search key, 13,000 times).
 _OFFICE_FIELDS = (
     "pk", "code", "kind", "status",
-    "operator__kind", "operator__name", "operator__national_id", "operator__company_id", "operator__mobile",
+    "operator__kind", "operator__name", "operator__identifier_key", "operator__identifier_masked",
+    "operator__identifier_sealed", "operator__mobile_sealed",
 )  # fmt: skip
 
 

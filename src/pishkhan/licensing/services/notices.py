@@ -21,7 +21,7 @@ from pishkhan.common.sealing import UnsealError, unseal_json
 from pishkhan.licensing.models import Licence, LicenceApplication
 from pishkhan.licensing.states import ApplicationStatus, LicenceStatus
 from pishkhan.notifications.services import message_enqueue
-from pishkhan.offices.models import Operator
+from pishkhan.offices.selectors import operator_mobile
 
 # The days before expiry a holder is reminded to renew, each once per licence.
 RENEWAL_REMINDER_DAYS = (60, 30)
@@ -35,7 +35,7 @@ APPLICATION_STEPS = {
 
 def holder_mobile(licence: Licence) -> str:
     """The mobile of the licence's holder as the office registry keeps it ("" when none)."""
-    return Operator.objects.filter(office_id=licence.office_id).values_list("mobile", flat=True).first() or ""
+    return operator_mobile(office_id=licence.office_id)
 
 
 def application_tell(*, application: LicenceApplication, status: str, mobile: str = "") -> bool:

@@ -23,6 +23,7 @@ from pishkhan.offices.services.offices import (
     office_set_hours,
     office_set_status,
     office_update,
+    operators_reseal,
 )
 from pishkhan.offices.services.registration import office_register, office_register_many
 from pishkhan.offices.services.serving import ServingChange, office_serving_set, offices_serving_set_many
@@ -48,6 +49,7 @@ __all__ = [
     "office_set_status",
     "office_update",
     "offices_serving_set_many",
+    "operators_reseal",
     "staff_add",
     "staff_add_many",
     "staff_remove",

@@ -49,6 +49,7 @@ from pishkhan.offices.models import (
     OfficeSetting,
     Operator,
     OperatorKind,
+    operator_identity,
 )
 from pishkhan.offices.states import OfficeStatus, unlicensed_hold
 
@@ -385,19 +386,24 @@ def operator_clean(draft: OperatorDraft) -> Operator:
     if kind == OperatorKind.PERSON:
         if _text(draft.company_id):
             _refuse("operator.company_id", _("A person has a national ID, not a company ID."))
+        national_id = national_id_clean(draft.national_id, field="operator.national_id")
         return Operator(
             office_id=None,
             kind=kind,
             name=name,
-            mobile=mobile,
-            national_id=national_id_clean(draft.national_id, field="operator.national_id"),
+            **operator_identity(kind=kind, identifier=national_id, mobile=mobile),
         )
     company_id = _text(draft.company_id).replace("-", "").replace(" ", "")
     if not _COMPANY_ID.match(company_id):
         _refuse("operator.company_id", _("A company's national ID is eleven digits."))
     if _text(draft.national_id):
         _refuse("operator.national_id", _("A company has a company ID, not a national ID."))
-    return Operator(office_id=None, kind=kind, name=name, mobile=mobile, company_id=company_id)
+    return Operator(
+        office_id=None,
+        kind=kind,
+        name=name,
+        **operator_identity(kind=kind, identifier=company_id, mobile=mobile),
+    )
 
 
 def clean_all(drafts: Sequence[OfficeDraft], *, numbered: bool) -> list[RowCheck]:

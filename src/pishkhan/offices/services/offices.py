@@ -14,9 +14,10 @@ from pishkhan.audit.actors import Actor
 from pishkhan.audit.services import audit_record
 from pishkhan.audit.transitions import transition_apply
 from pishkhan.common.errors import ValidationError
+from pishkhan.common.sealing import reseal
 from pishkhan.common.writes import UNSET
 from pishkhan.offices.hours import opening_hours_clean
-from pishkhan.offices.models import MAX_COUNTERS, MIN_COUNTERS, Office, Operator
+from pishkhan.offices.models import MAX_COUNTERS, MIN_COUNTERS, OPERATOR_IDENTITY_FIELDS, Office, Operator
 from pishkhan.offices.services.drafts import (
     OperatorDraft,
     office_draft_of,
@@ -97,8 +98,10 @@ def office_update(
         old_operator = office.operator
         if operator is not UNSET:
             fresh = row.operator
-            fields = ["kind", "name", "mobile", "national_id", "company_id"]
-            if any(getattr(old_operator, f) != getattr(fresh, f) for f in fields):
+            # Sealed values differ at every sealing: compare what they hold, then store the fresh ones.
+            compared = ["kind", "name", "identifier_key", "mobile"]
+            fields = ["kind", "name", *OPERATOR_IDENTITY_FIELDS]
+            if any(getattr(old_operator, f) != getattr(fresh, f) for f in compared):
                 before["operator"], after["operator"] = _operator_facts(old_operator), _operator_facts(fresh)
                 for f in fields:
                     setattr(old_operator, f, getattr(fresh, f))
@@ -162,3 +165,27 @@ def office_set_counters(*, office: Office, counters: int, actor: Actor) -> Offic
         office.save(update_fields=["counters"])
         audit_record(actor=actor, action="office.set_counters", target=office, before=before, after=counters)
     return office
+
+
+def operators_reseal(*, actor: Actor = None, chunk: int = 1000) -> int:
+    """Seal every operator's identifier and mobile again with the current first sealing key; how many.
+
+    For a key rotation: afterwards the old key may be dropped. Each chunk is its own transaction (a
+    crash leaves some resealed, which opens with either key), and one audit entry records the count.
+    """
+    done, last = 0, 0
+    while True:
+        with transaction.atomic():
+            rows = list(Operator.objects.select_for_update().filter(pk__gt=last).order_by("pk")[:chunk])
+            if not rows:
+                break
+            for row in rows:
+                row.identifier_sealed, row.mobile_sealed = (
+                    reseal(row.identifier_sealed),
+                    reseal(row.mobile_sealed),
+                )
+            Operator.objects.bulk_update(rows, ["identifier_sealed", "mobile_sealed"])
+        done, last = done + len(rows), rows[-1].pk
+    with transaction.atomic():
+        audit_record(actor=actor, action="offices.operators_resealed", after={"operators": done})
+    return done

@@ -15,7 +15,6 @@ from pishkhan.audit.actors import Actor
 from pishkhan.audit.services import AuditItem, audit_record, audit_record_many
 from pishkhan.common.bulk import IN_BATCH, insert_objects
 from pishkhan.common.errors import ConflictError
-from pishkhan.common.identifiers import national_id_mask
 from pishkhan.offices.models import Office, Operator
 from pishkhan.offices.services.drafts import OfficeDraft, OperatorDraft, RowCheck, clean_all
 
@@ -36,7 +35,7 @@ def office_facts(office: Office, operator: Operator) -> dict[str, Any]:
         "operator": {
             "kind": operator.kind,
             "name": operator.name,
-            "id": national_id_mask(operator.national_id) if operator.national_id else operator.company_id,
+            "id": operator.identifier_masked,
         },
     }
 

@@ -13,13 +13,13 @@ import os
 import secrets
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from pishkhan.common.sealed_storage import SealedFileSystemStorage
 from pishkhan.supervision.states import InspectionStatus
 
 ITEM_CODE_PATTERN = r"^[a-z][a-z0-9_]{1,39}$"
@@ -245,9 +245,10 @@ class InspectionResult(models.Model):
         return f"{self.inspection_id}:{self.item_id}={self.outcome}"
 
 
-class PhotoStorage(FileSystemStorage):
+class PhotoStorage(SealedFileSystemStorage):
     """The photos' directory, ``PISHKHAN_INSPECTION_PHOTO_DIR``, read from the settings at each use (so
-    that a test, or a deployment that moves it, is followed). It has no URL: nothing serves it."""
+    that a test, or a deployment that moves it, is followed). It has no URL: nothing serves it. Photos
+    are sealed on disk with the sealing keys and unsealed when a checked view streams them."""
 
     @property
     def base_location(self) -> str:  # type: ignore[override]
@@ -261,7 +262,7 @@ class PhotoStorage(FileSystemStorage):
         raise ValueError("inspection photos have no public URL; they are streamed by a checked view")
 
 
-def _photo_storage() -> FileSystemStorage:
+def _photo_storage() -> SealedFileSystemStorage:
     """The photos' storage (a callable, so that migrations name it rather than freeze a path)."""
     return PhotoStorage(file_permissions_mode=0o600, directory_permissions_mode=0o700)
 

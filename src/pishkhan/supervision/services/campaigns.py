@@ -46,7 +46,8 @@ from pishkhan.licensing.services import (
 from pishkhan.licensing.states import IN_FORCE_STATES, LicenceStatus, ProceedingStatus
 from pishkhan.notifications.selectors import message_sent
 from pishkhan.notifications.services import message_enqueue, messages_send_now
-from pishkhan.offices.models import Office, Operator
+from pishkhan.offices.models import Office
+from pishkhan.offices.selectors import operator_mobile
 from pishkhan.supervision.criteria import MAX_GRACE_DAYS, InactivityCriteria, days_clean
 from pishkhan.supervision.errors import CampaignOpenError, GracePeriodRunningError, NoCandidatesError
 from pishkhan.supervision.models import CampaignCase, InactivityCampaign
@@ -229,7 +230,7 @@ def _notice_key(case: CampaignCase) -> str:
 
 def _operator_mobile(office_id: int) -> str:
     """The mobile of the office's holder as the registry keeps it ("" when none is on record)."""
-    return Operator.objects.filter(office_id=office_id).values_list("mobile", flat=True).first() or ""
+    return operator_mobile(office_id=office_id)
 
 
 def campaign_notices_send(

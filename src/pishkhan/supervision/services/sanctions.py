@@ -51,8 +51,7 @@ from pishkhan.licensing.services import (
 )
 from pishkhan.licensing.states import IN_FORCE_STATES, LicenceStatus, ProceedingMeasure, ProceedingTrack
 from pishkhan.notifications.services import message_enqueue
-from pishkhan.offices.models import Operator
-from pishkhan.offices.selectors import office_get
+from pishkhan.offices.selectors import office_get, operator_mobile
 from pishkhan.supervision.errors import NoLicenceInForceError, RemedyWindowClosedError
 from pishkhan.supervision.models import SOURCE_PATTERN, FineRule, SanctionCase, SanctionGround
 from pishkhan.supervision.models.sanctions import BASIS_POINTS_MAX
@@ -352,9 +351,7 @@ def sanction_notices_send(*, now: dt.datetime, limit: int | None = NOTICE_BATCH)
             case = rows.select_related("office").first()
             if case is None:
                 continue
-            mobile = (
-                Operator.objects.filter(office_id=case.office_id).values_list("mobile", flat=True).first()
-            )
+            mobile = operator_mobile(office_id=case.office_id)
             if mobile:
                 message_enqueue(
                     key=f"sanction:{case.number}:notice",
