@@ -31,7 +31,14 @@ from pishkhan.common.persian import search_key, to_latin_digits
 from pishkhan.geo.models import County
 from pishkhan.offices.hours import is_open, is_open_at, week_minute
 from pishkhan.offices.locations import bounding_box, haversine_km, in_iran_frame
-from pishkhan.offices.models import OFFICE_CODE_PATTERN, Conversion, Office, StaffMember, StaffPosition
+from pishkhan.offices.models import (
+    OFFICE_CODE_PATTERN,
+    Conversion,
+    CounterService,
+    Office,
+    StaffMember,
+    StaffPosition,
+)
 from pishkhan.offices.states import (
     OPEN_CONVERSION_STATES,
     PENDING_CONVERSION_STATES,
@@ -570,4 +577,27 @@ def office_list_serving(
     like :func:`office_list`; the network whose liveness supervision's board shows."""
     return office_list(scope=scope, province=province, county=county, status=OfficeStatus.ACTIVE).filter(
         serving_hold=""
+    )
+
+
+# --- Counters' services -----------------------------------------------------------------------------
+
+
+def counter_services(*, office: Office) -> dict[int, list[str]]:
+    """The service codes each counter of the office is set to serve; a counter absent serves all."""
+    found: dict[int, list[str]] = {}
+    rows = CounterService.objects.filter(office=office, counter__lte=office.counters).order_by(
+        "counter", "service__code"
+    )
+    for counter, code in rows.values_list("counter", "service__code"):
+        found.setdefault(counter, []).append(code)
+    return found
+
+
+def counter_service_codes(*, office: Office, counter: int) -> list[str]:
+    """The service codes one counter serves; empty when it serves every service of the office."""
+    return list(
+        CounterService.objects.filter(office=office, counter=counter)
+        .order_by("service__code")
+        .values_list("service__code", flat=True)
     )

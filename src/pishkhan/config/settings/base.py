@@ -267,6 +267,12 @@ PISHKHAN_JOBS = [
         "path": "pishkhan.frontoffice.tasks.tickets_mobiles_erase",
         "every": 3600,
     },
+    # Booked citizens are reminded the day before, once each (a key per appointment and move).
+    {
+        "name": "frontoffice.appointment_reminders",
+        "path": "pishkhan.frontoffice.tasks.appointments_reminders",
+        "every": 3600,
+    },
     {"name": "licensing.renewal", "path": "pishkhan.licensing.tasks.renewal_reminders", "every": 3600},
     {
         "name": "offices.conversions_overdue",
