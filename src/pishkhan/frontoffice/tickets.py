@@ -18,7 +18,7 @@ wait-time figures need. The mobile is stored sealed and erased when the ticket e
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, IntegerField, Max, Q, Value, When
+from django.db.models import Case, F, IntegerField, Max, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -137,12 +137,11 @@ def waiting_line(*, office: Office, day, counter: int | None = None, service_cod
         waiting = waiting.filter(open_to_all | Q(counter=counter))
     if service_code:
         waiting = waiting.filter(service__code=service_code)
-    due = Case(
-        When(appointment__start__lte=now, then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
-    return waiting.annotate(slot_due=due).order_by(
-        "slot_due", "appointment__start", "-priority", "issued_at", "id"
-    )
+    started = Q(appointment__start__lte=now)
+    return waiting.annotate(
+        slot_due=Case(When(started, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        due_start=Case(When(started, then=F("appointment__start")), default=None),
+    ).order_by("slot_due", "due_start", "-priority", "issued_at", "id")
 
 
 def _near_notify(office: Office, day) -> None:
