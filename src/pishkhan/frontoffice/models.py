@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pishkhan.frontoffice.states import AppointmentState
+
 COMMENT_MAX = 500
 
 
@@ -180,7 +182,9 @@ class Appointment(models.Model):
     )
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
-    state = models.CharField(_("state"), max_length=16, default="booked")
+    state = models.CharField(
+        _("state"), max_length=16, choices=AppointmentState.choices, default=AppointmentState.BOOKED
+    )
     national_id_key = models.CharField(_("national ID (keyed hash)"), max_length=64)
     national_id_masked = models.CharField(_("national ID (masked)"), max_length=16)
     mobile_sealed = models.TextField(_("mobile (sealed)"), blank=True)

@@ -244,6 +244,8 @@ PISHKHAN_NO_STORE_VIEWS = [
     "supervision:complaint_new",
     "supervision:complaint_sent",
     "supervision:complaint_track",
+    "frontoffice:book_slot",
+    "frontoffice:booking_manage",
 ]
 if ENV.behind_proxy:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

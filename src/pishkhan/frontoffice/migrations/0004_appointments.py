@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('counter', models.PositiveSmallIntegerField(verbose_name='counter')),
                 ('start', models.DateTimeField(verbose_name='start')),
                 ('end', models.DateTimeField(verbose_name='end')),
-                ('state', models.CharField(default='booked', max_length=16, verbose_name='state')),
+                ('state', models.CharField(choices=[('booked', 'Booked'), ('cancelled', 'Cancelled'), ('arrived', 'Arrived')], default='booked', max_length=16, verbose_name='state')),
                 ('national_id_key', models.CharField(max_length=64, verbose_name='national ID (keyed hash)')),
                 ('national_id_masked', models.CharField(max_length=16, verbose_name='national ID (masked)')),
                 ('mobile_sealed', models.TextField(blank=True, verbose_name='mobile (sealed)')),
