@@ -102,6 +102,12 @@ def appointment_counters(*, office: Office) -> dict[int, int]:
     return dict(rows.order_by("counter").values_list("counter", "slot_minutes"))
 
 
+def holiday_add(*, day: dt.date, name: str = "") -> bool:
+    """Record a public holiday (no appointment that day); False when it was there already."""
+    _row, created = Holiday.objects.get_or_create(day=day, defaults={"name": name[:120]})
+    return created
+
+
 def is_holiday(day: dt.date) -> bool:
     return Holiday.objects.filter(day=day).exists()
 
@@ -329,18 +335,8 @@ def appointment_book(
     counters = _slot_check(office, service, start, now)
     national_id, mobile = _citizen_clean(national_id, mobile)
     code_redeem(purpose=CODE_PURPOSE, subject=_subject(national_id, mobile), code=code, now=now)
-    build = {
-        "code": _code_new(),
-        "national_id_key": national_id_key(national_id),
-        "national_id_masked": national_id_mask(national_id),
-        "mobile_sealed": seal(mobile),
-        "mobile_masked": mobile_mask(mobile),
-        "created_at": now,
-    }
     with transaction.atomic():
-        appointment = _take(office, service, start, counters, build)
-        if appointment is None:
-            raise ConflictError(_("This slot has just been taken. Choose another."))
+        appointment = _book(office, service, start, counters, national_id, mobile, now)
         message_enqueue(
             key=f"appointment:{appointment.pk}:booked",
             mobile=mobile,
@@ -349,6 +345,48 @@ def appointment_book(
             language=language,
         )
     return appointment
+
+
+def _book(
+    office: Office,
+    service: Service,
+    start: dt.datetime,
+    counters: list[int],
+    national_id: str,
+    mobile: str,
+    now: dt.datetime,
+) -> Appointment:
+    build = {
+        "code": _code_new(),
+        "national_id_key": national_id_key(national_id),
+        "national_id_masked": national_id_mask(national_id),
+        "mobile_sealed": seal(mobile),
+        "mobile_masked": mobile_mask(mobile),
+        "created_at": now,
+    }
+    appointment = _take(office, service, start, counters, build)
+    if appointment is None:
+        raise ConflictError(_("This slot has just been taken. Choose another."))
+    return appointment
+
+
+def appointment_seed(
+    *,
+    office: Office,
+    service_code: str,
+    slot: object,
+    national_id: str,
+    mobile: str,
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """Book a slot for a fictional citizen, with no code and no message: the demo's seed only (a real
+    citizen always books with :func:`appointment_book`)."""
+    now = now or timezone.now()
+    service = service_of(office, service_code)
+    start = slot_parse(slot)
+    counters = _slot_check(office, service, start, now)
+    national_id, mobile = _citizen_clean(national_id, mobile)
+    return _book(office, service, start, counters, national_id, mobile, now)
 
 
 # --- The citizen's own booking: cancel, move ---------------------------------------------------------
