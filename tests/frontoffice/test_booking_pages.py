@@ -173,3 +173,27 @@ def test_the_kiosk_turns_a_booking_of_today_into_a_ticket(operator, counter):
     ticket = Ticket.objects.get()
     assert ticket.appointment_id == booked.pk
     assert 'id="issued"' in issued.content.decode()
+
+
+def test_the_operator_sets_a_counters_services_on_the_manage_page(operator, counter):
+    from pishkhan.offices.selectors import counter_services
+
+    office = counter["office"]
+    url = f"/offices/{office.code}/manage/"
+    saved = operator.post(
+        url,
+        {
+            "form": "counter_services",
+            "counter_services-counter": "1",
+            "counter_services-services": [counter["service"].code],
+        },
+    )
+    assert saved.status_code == 302
+    assert counter_services(office=office) == {1: [counter["service"].code]}
+    refused = operator.post(
+        url,
+        {"form": "counter_services", "counter_services-counter": "1", "counter_services-services": ["nope"]},
+    )
+    assert refused.status_code == 422
+    assert counter_services(office=office) == {1: [counter["service"].code]}
+    assert counter["service"].code in operator.get(url).content.decode()
