@@ -359,3 +359,16 @@ def test_the_retention_purge_erases_mobiles_of_past_slots(office, counter):
     kept = Appointment.objects.get()
     assert kept.mobile_sealed == ""
     assert kept.mobile_masked
+
+
+def test_wrong_codes_count_against_a_cancel(office, counter):
+    booked = book(office, counter["service"], _at(_in_days(2), 10))
+    appts.appointment_change_request(code=booked.code, national_id=NATIONAL_ID, mobile=MOBILE)
+    right = sms_code()
+    wrong = "000000" if right != "000000" else "111111"
+    for _try in range(5):
+        with pytest.raises(ValidationError):
+            appts.appointment_cancel(code=booked.code, national_id=NATIONAL_ID, mobile=MOBILE, sms_code=wrong)
+    with pytest.raises(ValidationError):  # five wrong tries spent the code
+        appts.appointment_cancel(code=booked.code, national_id=NATIONAL_ID, mobile=MOBILE, sms_code=right)
+    assert Appointment.objects.get().state == AppointmentState.BOOKED

@@ -100,8 +100,9 @@ def test_the_pages_refuse_a_past_or_out_of_hours_slot_and_an_unknown_booking(cli
         {"booking": "NOSUCH12", "national_id": NATIONAL_ID, "mobile": MOBILE, "step": "request"},
     )
     assert unknown.status_code == 404
-    assert "No booking matches" in unknown.content.decode()
+    assert "نوبتی با این کد، کد ملی و شمارهٔ همراه یافت نشد." in unknown.content.decode()
     assert client.get("/appointments/X99-0000/", {"service": service}).status_code == 404
+    assert client.get(f"/appointments/{office.code}/").status_code == 302  # no service: the first step
 
 
 @pytest.fixture

@@ -425,12 +425,16 @@ def appointment_change_request(
     return appointment
 
 
-def _locked_for_change(
-    code: str, national_id: str, mobile: str, sms_code: str, now: dt.datetime
-) -> Appointment:
+def _confirmed(code: str, national_id: str, mobile: str, sms_code: str, now: dt.datetime) -> Appointment:
+    """The citizen's booking once the texted code is right. Redeemed outside any transaction of ours,
+    so that a wrong code's try is counted even though the change is refused."""
     found = appointment_find(code=code, national_id=national_id, mobile=mobile)
     national_id, mobile = _citizen_clean(national_id, mobile)
     code_redeem(purpose=CODE_PURPOSE, subject=_subject(national_id, mobile), code=sms_code, now=now)
+    return found
+
+
+def _locked(found: Appointment) -> Appointment:
     appointment = Appointment.objects.select_for_update().select_related("office").get(pk=found.pk)
     if appointment.state != AppointmentState.BOOKED:
         raise ConflictError(_("This booking was already cancelled or used."))
@@ -448,8 +452,9 @@ def appointment_cancel(
 ) -> Appointment:
     """Cancel one's booking (confirmed by the texted code): the slot is free again."""
     now = now or timezone.now()
+    found = _confirmed(code, national_id, mobile, sms_code, now)
     with transaction.atomic():
-        appointment = _locked_for_change(code, national_id, mobile, sms_code, now)
+        appointment = _locked(found)
         appointment.state, appointment.cancelled_at = AppointmentState.CANCELLED, now
         mobile_plain = unseal(appointment.mobile_sealed)
         appointment.mobile_sealed = ""
@@ -480,8 +485,9 @@ def appointment_move(
     found = appointment_find(code=code, national_id=national_id, mobile=mobile)
     start = slot_parse(slot)
     counters = _slot_check(found.office, found.service, start, now)
+    _confirmed(code, national_id, mobile, sms_code, now)
     with transaction.atomic():
-        appointment = _locked_for_change(code, national_id, mobile, sms_code, now)
+        appointment = _locked(found)
         office = appointment.office
         moved = False
         for counter in counters:

@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -137,6 +137,8 @@ def book_slot(request: HttpRequest, code: str) -> HttpResponse:
     step 3: the code → booked."""
     office = _office_of(code)
     params = request.POST if request.method == "POST" else request.GET
+    if not params.get("service"):
+        return redirect("frontoffice:book")  # the service is chosen on the first step
     try:
         service = appointments.service_of(office, params.get("service", "")[:64])
     except ApplicationError:
