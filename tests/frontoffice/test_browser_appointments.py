@@ -4,6 +4,7 @@ ticket at the kiosk."""
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
 from django.utils import timezone
 
 from pishkhan.accounts.services import user_create
@@ -51,6 +52,7 @@ def test_a_booking_made_in_the_browser_shows_on_the_day_and_becomes_a_ticket(
         page.locator("#book-request").click()
         expect(page.locator("input[name=code]")).to_be_visible()
         code = Message.objects.filter(template="code").latest("pk").params["code"]
+        connections.close_all()  # the connection this loop opened: PostgreSQL must drop the database
         page.fill("input[name=code]", code)
         page.locator("#book-confirm").click()
         expect(page.locator("#booking-code")).to_be_visible()

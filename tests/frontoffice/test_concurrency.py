@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from pishkhan.common.calendar import TEHRAN
 from pishkhan.common.errors import ConflictError
@@ -89,6 +89,10 @@ def test_two_citizens_racing_for_the_last_slot_book_it_once(counter):
     start_line = threading.Barrier(len(citizens))
 
     def confirm(i: int) -> str:
+        with translation.override("en"):
+            return _confirm(i)
+
+    def _confirm(i: int) -> str:
         national_id, mobile = citizens[i]
         if concurrent:
             start_line.wait()
@@ -102,7 +106,7 @@ def test_two_citizens_racing_for_the_last_slot_book_it_once(counter):
                 code=codes[i],
             )
         except ConflictError as refused:
-            return f"refused: {refused.detail}"
+            return f"refused: {refused.detail}"  # in the thread's language (English: overridden below)
         finally:
             if concurrent:
                 connections.close_all()
