@@ -17,6 +17,8 @@ wait-time figures need. The mobile is stored sealed and erased when the ticket e
 
 from __future__ import annotations
 
+import contextlib
+
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, IntegerField, Max, Q, Value, When
 from django.utils import timezone
@@ -82,7 +84,9 @@ def ticket_issue(
     if not appointment_code and not (service_code or "").strip():
         message = _("Choose a service, or give your booking code.")
         raise ValidationError(message, fields={"service": message})
-    with transaction.atomic():
+    # A booking is locked, ticketed and marked arrived in one transaction; a walk-in's ticket is
+    # numbered on its own, each try committed at once (kiosks race for numbers).
+    with transaction.atomic() if appointment_code else contextlib.nullcontext():
         appointment = None
         if appointment_code:
             appointment = appointment_for_arrival(office=office, code=appointment_code)
