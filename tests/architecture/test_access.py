@@ -90,6 +90,8 @@ SAMPLE_KWARGS = {
     "planning:province": lambda s: {"code": s.office.province.code},
     "web:kpis_province": lambda s: {"code": s.office.province.code},
     "web:kpis_county": lambda s: {"code": s.office.county.code},
+    "web:kpis_office": lambda s: {"code": s.office.code},
+    "web:kpis_province_report": lambda s: {"code": s.office.province.code},
     "planning:group": lambda s: {"code": s.office.province.code},
     "planning:session": lambda s: {"code": s.office.province.code, "number": s.session.number},
     "planning:session_report": lambda s: {"code": s.office.province.code, "number": s.session.number},

@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 
+from tests.kpis.tables import assert_export_equals_page, page_table, xlsx_rows
 from tests.offices.factories import ISFAHAN_PROVINCE, TEHRAN_PROVINCE
 from tests.offices.pages_data import signed_in
 
@@ -162,3 +163,143 @@ def test_the_visits_chart_and_the_target_status(work):
     assert 'id="kpi-visits-data"' in page
     assert "On track" in page or "در مسیر هدف" in page
     assert 'id="kpi-visits"' not in isfahan  # Isfahan reported no visits
+    exported = xlsx_rows(
+        signed_in("cra2", "regulator").get("/kpis/", {"table": "visits", "export": "xlsx"}).content
+    )
+    assert [row[3] for row in exported[1:]] == ["875"] * 12  # the target, as on the page
+    assert exported[1][1] == "800"
+
+
+# --- The agency's and the office's own dashboards, the drill-down to an office ---------------------------
+
+
+def _agency_visits(agency, year):
+    from pishkhan.catalogue.services import VisitRow, visit_reports_submit
+
+    rows = [VisitRow(year - 1, month, TEHRAN_PROVINCE, 1000) for month in range(1, 13)]
+    rows += [VisitRow(year - 1, month, ISFAHAN_PROVINCE, 500) for month in range(1, 13)]
+    visit_reports_submit(
+        agency=agency,
+        rows=[*rows, VisitRow(year, 1, TEHRAN_PROVINCE, 800), VisitRow(year, 1, ISFAHAN_PROVINCE, 490)],
+        actor=None,
+    )
+
+
+def test_an_agency_sees_its_services_outsourcing_rank_and_targets_per_province(work):
+    from django.utils import timezone
+
+    from pishkhan.common.calendar import jalali_date
+    from tests.offices.factories import make_service
+
+    make_service(work["agency"], "pension-appeal", outsourcing="prohibited")
+    _agency_visits(work["agency"], jalali_date(timezone.localdate()).year)
+    client = signed_in("tamin-staff", "agency_staff", "tamin")
+
+    page = client.get("/kpis/").content.decode()
+
+    services = page_table(page, "services")
+    assert set(services) == {"tamin.pension-statement", "tamin.pension-appeal"}
+    statement = services["tamin.pension-statement"]
+    # transactions, completed, rejected, completion rate, rejection rate, trips avoided
+    assert statement[1:4] == ["7", "5", "1"]
+    assert float(statement[4]) == pytest.approx(5 / 6)
+    assert statement[6] == "5"
+    appeal = services["tamin.pension-appeal"]
+    assert appeal[1] == "0"
+    assert "قانون نمونه" in appeal[-1]  # the legal basis of the prohibition
+    targets = page_table(page, "targets")
+    assert set(targets) == {TEHRAN_PROVINCE, ISFAHAN_PROVINCE}
+    # Tehran: 800 against 1000 (20 % fewer: on track); Isfahan 490 against 500 (2 %: behind).
+    assert targets[TEHRAN_PROVINCE][1:3] == ["800", "1000"]
+    assert float(targets[ISFAHAN_PROVINCE][3]) == pytest.approx(0.02)
+    assert 'id="kpi-compliance"' in page
+    assert 'data-rank="' in page.split('id="kpi-compliance"')[1][:900]
+    outsourcing = page_table(page, "outsourcing")
+    assert list(outsourcing) == ["tamin"]
+    assert outsourcing["tamin"][1:4] == ["1", "0", "1"]  # outsourced, pending, prohibited
+    assert "kpi-network" not in page  # the regulator's and the directorates' measure
+
+
+def test_an_office_sees_its_days_fees_score_and_ratings(work):
+    from django.utils import timezone
+
+    from pishkhan.common.calendar import jalali_date
+    from pishkhan.frontoffice.services import rating_submit
+    from pishkhan.kpis.services import rollups_update
+    from pishkhan.supervision.scores import JalaliMonth
+    from pishkhan.supervision.services.scores import scores_compute
+    from tests.kpis.conftest import done
+    from tests.transactions.factories import CITIZEN, make_transaction
+
+    rated = done(make_transaction(work["office"]))
+    rating_submit(tracking_code=rated.tracking_code, national_id=CITIZEN, stars=4)
+    while rollups_update():
+        pass
+    scores_compute(month=JalaliMonth.of(timezone.now()), actor=None)
+    client = signed_in("operator", "office_operator", work["office"].code)
+
+    page = client.get("/kpis/").content.decode()
+
+    days = page_table(page, "days")
+    today = timezone.localdate()
+    assert list(days) == [today.isoformat()]
+    assert days[today.isoformat()][0] == jalali_date(today).strftime("%Y/%m/%d")
+    # transactions, completed, rejected, fees charged, overcharged transactions, overcharged rials
+    assert days[today.isoformat()][1:4] == ["6", "4", "1"]
+    assert days[today.isoformat()][5:7] == ["1", "40000"]
+    assert 'id="kpi-days-data"' in page  # the chart's data beside the table
+    score = re.search(r'id="kpi-score">.*?data-value="([^"]*)"', page, flags=re.S).group(1)
+    assert float(score) > 0
+    assert (
+        "۴٫۰" in page.split('id="kpi-ratings"')[1][:600] or "4.0" in page.split('id="kpi-ratings"')[1][:600]
+    )
+    assert page_table(page, "services")["tamin.pension-statement"][1] == "6"
+
+
+def test_the_drill_down_reaches_an_office_page(work):
+    client = signed_in("cra", "regulator")
+    county = work["office"].county.code
+
+    county_page = client.get(f"/kpis/counties/{county}/").content.decode()
+    link = f"/kpis/offices/{work['office'].code}/"
+    office_page = client.get(link)
+
+    assert f'href="{link}"' in county_page
+    assert office_page.status_code == 200
+    assert page_table(office_page.content.decode(), "services")["tamin.pension-statement"][1] == "5"
+    directorate = signed_in("tehran-ict", "directorate", TEHRAN_PROVINCE)
+    assert directorate.get(link).status_code == 200
+    assert directorate.get(f"/kpis/offices/{work['isfahan'].code}/").status_code == 404
+    operator = signed_in("operator", "office_operator", work["office"].code)
+    assert operator.get(f"/kpis/offices/{work['other'].code}/").status_code == 404
+    assert signed_in("holder", "licensee").get(link).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("role", "code", "tables"),
+    [
+        ("regulator", "", ["services", "outsourcing", "conversions", "network", "offices"]),
+        ("agency_staff", "tamin", ["services", "targets", "outsourcing"]),
+        ("office_operator", "office", ["days", "services"]),
+    ],
+)
+def test_every_table_of_each_role_exports_the_pages_numbers(work, role, code, tables):
+    client = signed_in(f"user-{role}", role, work["office"].code if code == "office" else code)
+    if role == "agency_staff":
+        from django.utils import timezone
+
+        from pishkhan.common.calendar import jalali_date
+
+        _agency_visits(work["agency"], jalali_date(timezone.localdate()).year)
+    page = client.get("/kpis/").content.decode()
+
+    for table in tables:
+        xlsx = client.get("/kpis/", {"table": table, "export": "xlsx"})
+        csv = client.get("/kpis/", {"table": table, "export": "csv"})
+
+        shown = page_table(page, table)
+        assert xlsx.status_code == csv.status_code == 200
+        assert shown, table
+        assert_export_equals_page(shown, xlsx.content)
+        lines = b"".join(csv.streaming_content).decode("utf-8-sig").splitlines()
+        assert len(lines) == len(shown) + 1

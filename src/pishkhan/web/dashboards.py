@@ -35,11 +35,12 @@ from pishkhan.geo.maps import Frame, path_d
 from pishkhan.geo.selectors import county_list, province_map
 from pishkhan.kpis import selectors
 from pishkhan.kpis.formulas import TARGET_REDUCTION
+from pishkhan.web import kpi_tables
 from pishkhan.web.choropleth import band_of, bands_by_quantile
 from pishkhan.web.views import DARK_BANDS, _legend
 
 MAP_WIDTH = 800
-TABLES = ("places", "agencies", "months")
+TABLES = ("places", "agencies", "months", "visits")
 
 
 # --- The period picker ---------------------------------------------------------------------------------
@@ -206,6 +207,11 @@ def _tick_step(top: int) -> int:
         power *= 10
 
 
+def month_name(month: int) -> str:
+    """A Jalali month's name in the active language."""
+    return _month_names()[month - 1]
+
+
 def _month_names() -> list[str]:
     persian = (translation.get_language() or "fa").startswith("fa")
     return jdatetime.date.j_months_fa if persian else jdatetime.date.j_months_en
@@ -307,15 +313,58 @@ def _columns(first: Any) -> list[Column]:
     ]
 
 
-def _dashboard(request: HttpRequest, level: str, code: str) -> HttpResponse:
-    principal = principal_from_request(request)
-    jurisdiction = selectors.jurisdiction_of(principal)
+def _days_chart(days: list[selectors.ServiceFigures]) -> dict[str, Any] | None:
+    """An office's transactions and completions per day of the period (plotly.js, like the others)."""
+    if not days:
+        return None
+    top = max(row.transactions for row in days)
+    return {
+        "labels": [digits(row.name) for row in days],
+        "series": [
+            _series(_("Transactions"), [row.transactions for row in days], "#045a8d", "solid"),
+            _series(_("Completed"), [row.completed for row in days], "#74a9cf", "dash"),
+        ],
+        "rtl": translation.get_language_bidi(),
+    } | _axis(top)
+
+
+def _export_links(request: HttpRequest) -> Any:
+    query = request.GET.copy()
+    query.pop("export", None)
+    query.pop("table", None)
+
+    def links(name: str) -> list[tuple[str, str]]:
+        out = []
+        for fmt in ("csv", "xlsx"):
+            q = query.copy()
+            q["table"], q["export"] = name, fmt
+            out.append((fmt.upper(), f"?{q.urlencode()}"))
+        return out
+
+    return links
+
+
+def place_and_scope(
+    request: HttpRequest, level: str, code: str
+) -> tuple[selectors.Place, selectors.Jurisdiction]:
+    """The place asked for within the caller's reach: 404 outside it, 403 for the nation asked by a
+    province or an office."""
+    jurisdiction = selectors.jurisdiction_of(principal_from_request(request))
     try:
         place = selectors.place_resolve(level=level, code=code, jurisdiction=jurisdiction)
     except NotFoundError as missing:
         raise Http404(str(missing)) from None
     except PermissionDeniedError as refused:
         raise PermissionDenied(str(refused)) from None
+    return place, jurisdiction
+
+
+def _office_url(code: str) -> str:
+    return reverse("web:kpis_office", args=[code])
+
+
+def _dashboard(request: HttpRequest, level: str, code: str) -> HttpResponse:
+    place, jurisdiction = place_and_scope(request, level, code)
     form = PeriodForm(request.GET or None)
     try:
         period = period_of(form, timezone.localdate())
@@ -332,10 +381,13 @@ def _dashboard(request: HttpRequest, level: str, code: str) -> HttpResponse:
     )
     months = selectors.trips_measure(**args, period=period, by="month")
     months_before = selectors.trips_measure(**args, period=compare, by="month")
-    service = selectors.service_measure(**args, period=period, by=by)
+    service = selectors.service_measure(**args, period=period, by=by, compare=compare)
     visits = None
     if place.level in {"national", "province", "agency"}:
         visits = selectors.visits_measure(**args, year=jalali_date(period.last).year)
+    visits_chart = _visits_chart(visits)
+    extra = _level_tables(place, jurisdiction, period, trips, service, visits)
+    tables = extra["tables"]
     table = request.GET.get("table", "places")
     if wanted:
         chosen = {
@@ -351,7 +403,16 @@ def _dashboard(request: HttpRequest, level: str, code: str) -> HttpResponse:
                     Column(_("Trips avoided, same month last year"), lambda row: row.previous_trips),
                 ],
             ),
-        }
+            "visits": (
+                visits_chart["rows"] if visits_chart else [],
+                [
+                    Column(_("Jalali month"), lambda row: row.month),
+                    Column(_("This year"), lambda row: row.visits),
+                    Column(_("Previous year"), lambda row: row.previous),
+                    Column(_("Target (12.5 percent fewer)"), lambda row: row.target),
+                ],
+            ),
+        } | {kpi.name: (kpi.rows, kpi.export_columns()) for kpi in tables}
         if table not in chosen:
             return render(
                 request, "web/kpis/dashboard.html", {"form": form, "error": _("No such table.")}, status=400
@@ -359,19 +420,10 @@ def _dashboard(request: HttpRequest, level: str, code: str) -> HttpResponse:
         rows, columns = chosen[table]
         return export_response(rows=rows, columns=columns, filename=f"kpis-{table}", format=wanted)
     previous = trips.previous.trips_avoided if trips.previous else 0
-    query = request.GET.copy()
-    query.pop("export", None)
-    query.pop("table", None)
-
-    def links(name: str) -> list[tuple[str, str]]:
-        out = []
-        for fmt in ("csv", "xlsx"):
-            q = query.copy()
-            q["table"], q["export"] = name, fmt
-            out.append((fmt.upper(), f"?{q.urlencode()}"))
-        return out
-
-    row_link = {"province": "web:kpis_province", "county": "web:kpis_county"}.get(by)
+    links = _export_links(request)
+    for kpi in tables:
+        kpi.links = links(kpi.name)
+    row_link = {"province": "web:kpis_province", "county": "web:kpis_county", "office": "web:kpis_office"}
     context = {
         "form": form,
         "place": place,
@@ -381,18 +433,72 @@ def _dashboard(request: HttpRequest, level: str, code: str) -> HttpResponse:
         "previous": previous,
         "change": (trips.trips_avoided - previous) / previous if previous else None,
         "service": service.totals,
+        "service_before": service.previous,
         "visits": visits.totals if visits else None,
-        "visits_chart": _visits_chart(visits),
+        "visits_chart": visits_chart,
         "by_header": _PLACE_HEADER[by],
-        "by_rows": [(row, reverse(row_link, args=[row.code]) if row_link else "") for row in trips.by],
+        "by_rows": [
+            (row, reverse(row_link[by], args=[row.code]) if by in row_link else "") for row in trips.by
+        ],
         "agencies": agencies,
         "agencies_header": _PLACE_HEADER.get(agencies_by, _("Agency")),
         "months": _month_rows(months.by, months_before.by),
         "map": _map(place, {row.code: row.trips_avoided for row in trips.by}),
         "chart": _chart(months.by, months_before.by),
         "links": {name: links(name) for name in TABLES},
-    }
+        "tables": tables,
+        "report_month": jalali_date(period.last).strftime("%Y-%m") if place.level == "province" else "",
+    } | {name: value for name, value in extra.items() if name != "tables"}
     return render(request, "web/kpis/dashboard.html", context)
+
+
+def _level_tables(
+    place: selectors.Place,
+    jurisdiction: selectors.Jurisdiction,
+    period: selectors.Period,
+    trips: selectors.TripsMeasure,
+    service: selectors.ServiceMeasure,
+    visits: selectors.VisitsMeasure | None,
+) -> dict[str, Any]:
+    """The tables (and headline figures) that a level adds to the trips: the service figures for every
+    level; an agency's services with their outsourcing status, its compliance and rank, its visits per
+    province; an office's days, score and ratings; a province's or the nation's agencies, conversions
+    and network."""
+    args = {"place": place, "jurisdiction": jurisdiction}
+    by = selectors.DEFAULT_BY[place.level]
+    agency = place.level == "agency"
+    statuses = selectors.service_statuses(place=place) if agency else None
+    lines = kpi_tables.service_lines(service, trips, statuses)
+    title = _("The service, by %(name)s") % {"name": _PLACE_HEADER[by]}
+    link = (lambda row: _office_url(row.code)) if by == "office" else None
+    services = kpi_tables.service_table("services", title, _PLACE_HEADER[by], lines, agency=agency)
+    services.link = link
+    tables: list[kpi_tables.Table] = [services]
+    out: dict[str, Any] = {}
+    if visits is not None:
+        header = _("Province") if agency else _("Agency")
+        tables.append(kpi_tables.visits_table(visits, header))
+    if agency:
+        own, ranked = selectors.agency_standing(place=place, period=period)
+        out["standing"], out["ranked"] = own, ranked
+        rows = [own] if own else []
+        tables.append(kpi_tables.outsourcing_table(rows))
+    if place.level in {"national", "province"} and jurisdiction.kind not in {"agency", "office"}:
+        outsourcing = selectors.outsourcing_measure(**args, period=period)
+        tables.append(kpi_tables.outsourcing_table(outsourcing.by))
+        conversions = selectors.conversions_measure(**args)
+        tables.append(kpi_tables.conversions_table(conversions))
+        network = selectors.network_measure(**args, period=period)
+        out["network"] = network
+        header = _("County") if place.level == "province" else _("Province")
+        tables.append(kpi_tables.network_table(network, header))
+        tables.append(kpi_tables.ranked_table(network, _office_url))
+    if place.level == "office":
+        days = selectors.service_measure(**args, period=period, by="day")
+        tables.insert(0, kpi_tables.days_table(days))  # beside the chart of the days
+        out["days_chart"] = _days_chart(days.by)
+        out["standing"] = selectors.office_standing(**args, period=period)
+    return {"tables": tables} | out
 
 
 @permission_required("kpis.view")
@@ -415,3 +521,9 @@ def kpis_province(request: HttpRequest, code: str) -> HttpResponse:
 def kpis_county(request: HttpRequest, code: str) -> HttpResponse:
     """A county's dashboard, by office."""
     return _dashboard(request, "county", code)
+
+
+@permission_required("kpis.view")
+def kpis_office(request: HttpRequest, code: str) -> HttpResponse:
+    """An office's dashboard: its services, its days, its score and ratings."""
+    return _dashboard(request, "office", code)

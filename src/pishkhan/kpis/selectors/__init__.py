@@ -15,9 +15,12 @@ from pishkhan.kpis.selectors.agencies import (
     OutsourcingMeasure,
     OutsourcingRow,
     ProhibitedService,
+    ServiceStatus,
     VisitsMeasure,
     VisitsRow,
+    agency_standing,
     outsourcing_measure,
+    service_statuses,
     visits_measure,
 )
 from pishkhan.kpis.selectors.counter import (
@@ -37,6 +40,7 @@ from pishkhan.kpis.selectors.network import (
     conversions_measure,
     network_measure,
 )
+from pishkhan.kpis.selectors.offices import OfficeStanding, office_standing
 from pishkhan.kpis.selectors.places import (
     DEFAULT_BY,
     GROUPS,
@@ -61,6 +65,7 @@ __all__ = [
     "NetworkMeasure",
     "NetworkRow",
     "OfficeRank",
+    "OfficeStanding",
     "OutsourcingMeasure",
     "OutsourcingRow",
     "Period",
@@ -68,17 +73,21 @@ __all__ = [
     "ProhibitedService",
     "ServiceFigures",
     "ServiceMeasure",
+    "ServiceStatus",
     "TripsMeasure",
     "TripsRow",
     "VisitsMeasure",
     "VisitsRow",
+    "agency_standing",
     "conversions_measure",
     "group_check",
     "jurisdiction_of",
     "network_measure",
+    "office_standing",
     "outsourcing_measure",
     "place_resolve",
     "service_measure",
+    "service_statuses",
     "trips_measure",
     "visits_measure",
 ]

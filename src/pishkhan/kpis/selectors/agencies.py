@@ -61,12 +61,19 @@ def _visit_months(reports: QuerySet[VisitReport], key: str | None) -> dict[Any, 
     return found
 
 
-def visits_measure(*, place: Place, jurisdiction: Jurisdiction, year: int) -> VisitsMeasure:
-    """Visits per agency (the nation, a province) or per province (an agency) for a Jalali year."""
+def visits_measure(
+    *, place: Place, jurisdiction: Jurisdiction, year: int, through_month: int | None = None
+) -> VisitsMeasure:
+    """Visits per agency (the nation, a province) or per province (an agency) for a Jalali year.
+
+    ``through_month`` judges the year as it stood at that month's end (a monthly report): the year's
+    later months are left out, the previous year is whole."""
     if place.level in {"county", "office"}:
         message = _("Visits are reported per agency and province.")
         raise ValidationError(message, fields={"level": message})
     reports = VisitReport.objects.filter(jalali_year__in=[year, year - 1])
+    if through_month is not None:
+        reports = reports.exclude(jalali_year=year, jalali_month__gt=through_month)
     for name, value in (place.filters | jurisdiction.filters).items():
         if name in {"province_id", "agency_id"}:
             reports = reports.filter(**{name: value})
@@ -169,9 +176,13 @@ def _reporting_share(agency_id: int, today: dt.date) -> float | None:
 def outsourcing_measure(*, place: Place, jurisdiction: Jurisdiction, period: Period) -> OutsourcingMeasure:
     """Per agency: its services outsourced, pending and prohibited by law (with the legal basis), the
     share of its deliveries made at the offices, and its compliance score, ranked."""
-    if place.level not in {"national", "agency"}:
-        message = _("Outsourcing is measured per agency: ask for the nation or an agency.")
+    if place.level not in {"national", "province", "agency"}:
+        message = _("Outsourcing is measured per agency: ask for the nation, a province or an agency.")
         raise ValidationError(message, fields={"level": message})
+    # A province's figures: its offices' work, its visits and its parallel offices (the services'
+    # statuses and the monthly reporting are the agency's, nationwide).
+    province_id = place.filters.get("province_id") or jurisdiction.province_id
+    within = {} if province_id is None else {"province_id": province_id}
     agencies = Agency.objects.filter(active=True).order_by("code")
     if place.level == "agency":
         agencies = agencies.filter(pk=place.filters["agency_id"])
@@ -184,7 +195,9 @@ def outsourcing_measure(*, place: Place, jurisdiction: Jurisdiction, period: Per
     ):
         services[row["agency_id"]].append(row)
     completed = dict(
-        DailyRollup.objects.filter(day__gte=period.first, day__lte=period.last, agency_id__in=agency_ids)
+        DailyRollup.objects.filter(
+            day__gte=period.first, day__lte=period.last, agency_id__in=agency_ids, **within
+        )
         .values("agency_id")
         .annotate(n=Sum("completed"))
         .order_by()
@@ -193,20 +206,24 @@ def outsourcing_measure(*, place: Place, jurisdiction: Jurisdiction, period: Per
     months = _months_of(period)
     visits: dict[int, int] = defaultdict(int)
     for row in VisitReport.objects.filter(
-        agency_id__in=agency_ids, jalali_year__in={year for year, _month in months}
+        agency_id__in=agency_ids, jalali_year__in={year for year, _month in months}, **within
     ).values("agency_id", "jalali_year", "jalali_month", "visits"):
         if (row["jalali_year"], row["jalali_month"]) in months:
             visits[row["agency_id"]] += row["visits"]
     parallel: dict[int, dict[str, int]] = defaultdict(lambda: {"left": 0, "converted": 0})
     for row in (
-        Office.objects.filter(organisation_id__in=agency_ids, kind__in=PARALLEL_KINDS)
+        Office.objects.filter(organisation_id__in=agency_ids, kind__in=PARALLEL_KINDS, **within)
         .exclude(status=OfficeStatus.CLOSED)
         .values("organisation_id")
         .annotate(n=Count("pk"))
     ):
         parallel[row["organisation_id"]]["left"] = row["n"]
     for row in (
-        Conversion.objects.filter(office__organisation_id__in=agency_ids, state=ConversionState.CONVERTED)
+        Conversion.objects.filter(
+            office__organisation_id__in=agency_ids,
+            state=ConversionState.CONVERTED,
+            **{f"office__{name}": value for name, value in within.items()},
+        )
         .values("office__organisation_id")
         .annotate(n=Count("pk"))
     ):
@@ -258,3 +275,49 @@ def outsourcing_measure(*, place: Place, jurisdiction: Jurisdiction, period: Per
 
 def _with_rank(row: OutsourcingRow, rank: int) -> OutsourcingRow:
     return replace(row, rank=rank)
+
+
+def agency_standing(*, place: Place, period: Period) -> tuple[OutsourcingRow | None, int]:
+    """An agency's own outsourcing and compliance row, ranked among all the active agencies of the
+    nation (an agency may know where it stands, not the others' figures), and how many were ranked."""
+    if place.level != "agency":
+        message = _("Ask for an agency.")
+        raise ValidationError(message, fields={"level": message})
+    national = Place("national", "", "")
+    rows = outsourcing_measure(place=national, jurisdiction=Jurisdiction("national", {}), period=period).by
+    own = next((row for row in rows if row.code == place.code), None)
+    return own, sum(1 for row in rows if row.rank is not None)
+
+
+@dataclass(frozen=True)
+class ServiceStatus:
+    """A service's outsourcing status and, where the law keeps it at the agency, the legal basis."""
+
+    code: str
+    name: str
+    trips_saved: int
+    outsourcing: str
+    outsourcing_label: str
+    legal_basis: str
+
+
+def service_statuses(*, place: Place) -> dict[str, ServiceStatus]:
+    """``{service code: status}`` of an agency's services (an agency's dashboard lists them all, even
+    those without work in the period)."""
+    if place.level != "agency":
+        message = _("Ask for an agency.")
+        raise ValidationError(message, fields={"level": message})
+    labels = dict(OutsourcingStatus.choices)
+    return {
+        row["code"]: ServiceStatus(
+            row["code"],
+            row["title_fa"],
+            row["trips_saved"],
+            row["outsourcing"],
+            str(labels.get(row["outsourcing"], row["outsourcing"])),
+            row["legal_basis"],
+        )
+        for row in Service.objects.filter(agency_id=place.filters["agency_id"])
+        .order_by("code")
+        .values("code", "title_fa", "trips_saved", "outsourcing", "legal_basis")
+    }

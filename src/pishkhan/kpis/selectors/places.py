@@ -193,7 +193,8 @@ def rollups_grouped(
     rollups: QuerySet[DailyRollup], by: str, sums: dict[str, Any]
 ) -> list[tuple[str, str, dict]]:
     """The rollups summed per group: ``[(code, name, figures)]``, in code order (months and years in
-    the Jalali calendar, coded ``1405-09`` and ``1405``)."""
+    the Jalali calendar, coded ``1405-09`` and ``1405``; days, for the dashboards, by ISO date and
+    named by their Jalali date ``1405/09/16``)."""
     if by in _GROUP_KEY:
         key = _GROUP_KEY[by]
         rows = list(rollups.values(key).annotate(**sums).order_by())
@@ -201,6 +202,9 @@ def rollups_grouped(
         found = [(*names.get(row[key], (str(row[key]), "")), row) for row in rows]
         return sorted(found, key=lambda item: item[0])
     per_day = rollups.values("day").annotate(**sums).order_by()
+    if by == "day":
+        days = sorted(per_day, key=lambda row: row["day"])
+        return [(row["day"].isoformat(), jalali_date(row["day"]).strftime("%Y/%m/%d"), row) for row in days]
     buckets: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(sums, 0))
     for row in per_day:
         day = jalali_date(row["day"])

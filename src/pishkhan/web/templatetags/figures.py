@@ -20,3 +20,14 @@ def percent(value: object, places: int = 1) -> str:
         # Persian writes the decimal separator ٫ and the percent sign ٪, both after the number.
         return to_persian_digits(text.replace(".", "٫")) + "٪"
     return f"{text}%"
+
+
+@register.filter
+def decimal(value: object, places: int = 1) -> str:
+    """A decimal number: ``4.25`` → ``۴٫۳`` in Persian, ``4.3`` in English ('' for none)."""
+    if value is None or value == "":
+        return ""
+    text = f"{float(value):.{int(places)}f}"
+    if (get_language() or "fa").startswith("fa"):
+        return to_persian_digits(text.replace(".", "٫"))
+    return text
