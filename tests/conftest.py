@@ -54,6 +54,7 @@ MIGRATION_SEEDS = [
     "pishkhan.supervision.migrations.0011_score_weights",
     "pishkhan.privacy.migrations.0002_retention_seed",
     "pishkhan.frontoffice.migrations.0003_ticket_templates_seed",
+    "pishkhan.frontoffice.migrations.0005_appointment_templates_seed",
 ]
 
 

@@ -9,6 +9,7 @@ from pishkhan.accounts.api import router as accounts_router
 from pishkhan.accounts.auth import api_auth
 from pishkhan.api import problems
 from pishkhan.catalogue.api import router as catalogue_router
+from pishkhan.frontoffice.api import appointments_router
 from pishkhan.frontoffice.api import router as frontoffice_router
 from pishkhan.gateway.api import router as gateway_router
 from pishkhan.geo.api import router as geo_router
@@ -40,6 +41,7 @@ api.add_router("", offices_router, tags=["offices"])
 api.add_router("", licensing_router, tags=["licensing"])
 api.add_router("", transactions_router, tags=["transactions"])
 api.add_router("", frontoffice_router, tags=["tickets"])
+api.add_router("", appointments_router, tags=["appointments"])
 api.add_router("", supervision_router, tags=["supervision"])
 api.add_router("", planning_router, tags=["planning"])
 api.add_router("", kpis_router, tags=["kpis"])

@@ -10,24 +10,25 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pishkhan.accounts.auth import api_auth
-from pishkhan.accounts.permissions import Principal, require
+from pishkhan.accounts.permissions import Principal, has_perm, require
 from pishkhan.accounts.roles import JurisdictionKind
 from pishkhan.common.calendar import Day
-from pishkhan.common.errors import NotFoundError, PermissionDeniedError
+from pishkhan.common.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from pishkhan.common.pagination import Pagination
-from pishkhan.frontoffice import tickets
+from pishkhan.frontoffice import appointments, tickets
 from pishkhan.frontoffice.models import Ticket
 from pishkhan.offices.models import Office
-from pishkhan.offices.selectors import office_for_counter
+from pishkhan.offices.selectors import office_for_counter, office_get
 
 router = Router(auth=api_auth, tags=["tickets"])
 PAGE_SIZE = 100
 
 
 class TicketIn(Schema):
-    service: str = Field(..., min_length=1, max_length=64)
+    service: str = Field("", max_length=64)
     priority: bool = False
     mobile: str = Field("", max_length=20)
+    appointment: str = Field("", max_length=16, description="a booking code of this office for today")
 
 
 class CounterIn(Schema):
@@ -56,6 +57,7 @@ class TicketOut(Schema):
     called_at: dt.datetime | None
     ended_at: dt.datetime | None
     tracking_code: str | None
+    appointment: str | None
 
 
 def _out(ticket: Ticket, office: Office) -> dict:
@@ -72,6 +74,7 @@ def _out(ticket: Ticket, office: Office) -> dict:
         "called_at": ticket.called_at,
         "ended_at": ticket.ended_at,
         "tracking_code": ticket.transaction.tracking_code if ticket.transaction_id else None,
+        "appointment": ticket.appointment.code if ticket.appointment_id else None,
     }
 
 
@@ -85,10 +88,15 @@ def _office_of(request: HttpRequest) -> Office:
 
 @router.post("/tickets", response={201: TicketOut}, summary="Issue a queue ticket")
 def ticket_issue(request: HttpRequest, payload: TicketIn) -> object:
-    """Issue the day's next ticket for a service the office delivers (422 otherwise)."""
+    """Issue the day's next ticket for a service the office delivers (422 otherwise), or for a
+    booked citizen by their booking code (404 unknown here, 409 cancelled or used, 422 another day)."""
     office = _office_of(request)
     ticket = tickets.ticket_issue(
-        office=office, service_code=payload.service, priority=payload.priority, mobile=payload.mobile
+        office=office,
+        service_code=payload.service,
+        priority=payload.priority,
+        mobile=payload.mobile,
+        appointment_code=payload.appointment,
     )
     return Status(201, _out(ticket, office))
 
@@ -132,6 +140,73 @@ def ticket_list(request: HttpRequest, filters: Query[TicketListIn]):
         raise NotFoundError(_("No office has the code %(code)s.") % {"code": filters.office})
     day = filters.day or timezone.localdate()
     rows = (
-        Ticket.objects.filter(office=office, day=day).select_related("service", "transaction").order_by("id")
+        Ticket.objects.filter(office=office, day=day)
+        .select_related("service", "transaction", "appointment")
+        .order_by("id")
     )
     return [_out(ticket, office) for ticket in rows]
+
+
+# --- Appointments -----------------------------------------------------------------------------------
+
+appointments_router = Router(auth=api_auth, tags=["appointments"])
+
+
+class AppointmentListIn(Schema):
+    office: str = Field(..., min_length=1, max_length=16)
+    day: Day | None = None
+
+
+class AppointmentOut(Schema):
+    code: str
+    office: str
+    counter: int
+    service: str
+    start: dt.datetime
+    end: dt.datetime
+    state: str
+    national_id: str = Field(..., description="masked")
+    mobile: str = Field(..., description="masked")
+    ticket: str | None
+
+
+@appointments_router.get(
+    "/appointments", response=list[AppointmentOut], summary="An office's appointments of a day"
+)
+@paginate(Pagination, page_size=PAGE_SIZE)
+def appointment_list(request: HttpRequest, filters: Query[AppointmentListIn]):
+    """The office's appointments of a Tehran day (today by default), by start and counter: the
+    office's own key, or staff whose jurisdiction holds the office (``offices.view``)."""
+    principal: Principal = request.auth  # type: ignore[attr-defined]
+    try:
+        office = office_get(code=filters.office.strip().upper(), scope=principal.scope)
+    except ApplicationError:
+        raise NotFoundError(_("No office has the code %(code)s.") % {"code": filters.office}) from None
+    if not has_perm(principal, "offices.view", province=office.province.code, office=office.code) and not (
+        principal.jurisdiction_kind == JurisdictionKind.OFFICE and principal.jurisdiction_code == office.code
+    ):
+        raise PermissionDeniedError(_("You may not see this office's appointments."))
+    day = filters.day or timezone.localdate()
+    rows = appointments.appointments_of_day(office=office, day=day).select_related("ticket")
+    return [
+        {
+            "code": row.code,
+            "office": office.code,
+            "counter": row.counter,
+            "service": row.service.code,
+            "start": row.start,
+            "end": row.end,
+            "state": row.state,
+            "national_id": row.national_id_masked,
+            "mobile": row.mobile_masked,
+            "ticket": _ticket_label(row),
+        }
+        for row in rows
+    ]
+
+
+def _ticket_label(row) -> str | None:
+    try:
+        return row.ticket.label
+    except Ticket.DoesNotExist:
+        return None

@@ -1,6 +1,7 @@
 """What citizens say of the service at the counter: a rating per completed transaction.
 
-Queue tickets and appointments will join this app (DESIGN.md: the front office, above transactions).
+The office's queue (tickets) and its appointments live here too (DESIGN.md: the front office, above
+transactions).
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from pishkhan.frontoffice.states import AppointmentState
 
 COMMENT_MAX = 500
 
@@ -80,6 +83,15 @@ class Ticket(models.Model):
         related_name="+",
         verbose_name=_("transaction"),
     )
+    # The appointment the citizen came for: its ticket is called first once its slot has started.
+    appointment = models.OneToOneField(
+        "frontoffice.Appointment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ticket",
+        verbose_name=_("appointment"),
+    )
 
     class Meta:
         verbose_name = _("ticket")
@@ -101,3 +113,104 @@ class Ticket(models.Model):
     @property
     def label(self) -> str:
         return f"Q-{self.group}-{self.number}"
+
+
+class Holiday(models.Model):
+    """A public holiday: no office takes appointments that day (Tehran calendar)."""
+
+    day = models.DateField(_("day"), unique=True)
+    name = models.CharField(_("name"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name}"
+
+
+SLOT_MINUTES_MIN, SLOT_MINUTES_MAX = 5, 120
+
+
+class AppointmentCounter(models.Model):
+    """A counter of an office that takes appointments, and the length of its slots. Its slots are its
+    office's opening hours cut in that length, on every open day that is not a holiday; its services
+    are the counter's (``offices.CounterService``, all the office's when none are set)."""
+
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.CASCADE, related_name="+", verbose_name=_("office")
+    )
+    counter = models.PositiveSmallIntegerField(_("counter"))
+    slot_minutes = models.PositiveSmallIntegerField(_("slot length (minutes)"), default=15)
+
+    class Meta:
+        verbose_name = _("appointment counter")
+        verbose_name_plural = _("appointment counters")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "counter"], name="frontoffice_appointment_counter"),
+            models.CheckConstraint(
+                condition=Q(slot_minutes__gte=SLOT_MINUTES_MIN, slot_minutes__lte=SLOT_MINUTES_MAX),
+                name="frontoffice_appointment_counter_slot",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} #{self.counter} ({self.slot_minutes} min)"
+
+
+BOOKING_CODE_LENGTH = 8
+BOOKED_STATES = ("booked", "arrived")
+
+
+class Appointment(models.Model):
+    """A citizen's slot at one counter of an office for a service.
+
+    The citizen is kept minimal: the national ID as a keyed hash (to match a later cancel, move or
+    arrival) and masked; the mobile sealed (for the confirmation and the reminder) and masked, the
+    sealed mobile erased once the slot has passed (the retention policy). Two live appointments never
+    hold one counter's slot: a partial unique constraint on (office, counter, start).
+    """
+
+    code = models.CharField(_("booking code"), max_length=BOOKING_CODE_LENGTH, unique=True)
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, related_name="+", verbose_name=_("office")
+    )
+    counter = models.PositiveSmallIntegerField(_("counter"))
+    service = models.ForeignKey(
+        "catalogue.Service", on_delete=models.PROTECT, related_name="+", verbose_name=_("service")
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    state = models.CharField(
+        _("state"), max_length=16, choices=AppointmentState.choices, default=AppointmentState.BOOKED
+    )
+    national_id_key = models.CharField(_("national ID (keyed hash)"), max_length=64)
+    national_id_masked = models.CharField(_("national ID (masked)"), max_length=16)
+    mobile_sealed = models.TextField(_("mobile (sealed)"), blank=True)
+    mobile_masked = models.CharField(_("mobile (masked)"), max_length=16, blank=True)
+    moves = models.PositiveSmallIntegerField(_("times moved"), default=0)
+    created_at = models.DateTimeField(_("booked"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        indexes = [models.Index(fields=["office", "start"], name="frontoffice_appointment_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "counter", "start"],
+                condition=Q(state__in=BOOKED_STATES),
+                name="frontoffice_appointment_slot",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["booked", "cancelled", "arrived"]),
+                name="frontoffice_appointment_state",
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="frontoffice_appointment_span"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code

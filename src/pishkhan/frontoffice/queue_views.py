@@ -8,6 +8,8 @@ public on purpose: a screen in the waiting room shows ticket numbers and counter
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,8 +22,8 @@ from pishkhan.accounts.roles import JurisdictionKind
 from pishkhan.catalogue.selectors import services_deliverable_by
 from pishkhan.common.errors import ApplicationError
 from pishkhan.common.forms import errors_onto
-from pishkhan.frontoffice import tickets
-from pishkhan.frontoffice.forms import TicketIssueForm
+from pishkhan.frontoffice import appointments, tickets
+from pishkhan.frontoffice.forms import AppointmentCounterForm, TicketIssueForm
 from pishkhan.frontoffice.models import Ticket
 from pishkhan.frontoffice.states import TicketState
 from pishkhan.offices.models import Office
@@ -68,6 +70,7 @@ def kiosk(request: HttpRequest) -> HttpResponse:
                     service_code=form.cleaned_data["service"],
                     priority=form.cleaned_data["priority"],
                     mobile=form.cleaned_data["mobile"],
+                    appointment_code=form.cleaned_data["appointment"],
                 )
             except ApplicationError as error:
                 status = error.status
@@ -145,7 +148,65 @@ def queue(request: HttpRequest) -> HttpResponse:
             "line": list(line[:50]),
             "waiting": line.count(),
             "services": _services(office),
+            "appointments": [
+                row
+                for row in appointments.appointments_of_day(office=office, day=day)
+                if row.counter == counter and row.state != "cancelled"
+            ],
             "refusal": refusal,
+        },
+        status=status,
+    )
+
+
+@permission_required("transactions.record")
+@require_http_methods(["GET", "POST"])
+def office_day(request: HttpRequest) -> HttpResponse:
+    """The office's appointments of a day, per counter; the operator (``offices.manage_staff``) also
+    sets which counters take appointments and the length of their slots."""
+    office = _office_of(request)
+    principal = principal_of(request)
+    may_plan = has_perm(principal, "offices.manage_staff", office=office.code)
+    form, status = None, 200
+    if may_plan:
+        form = AppointmentCounterForm(request.POST or None, counters=office.counters)
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    appointments.appointment_counter_set(
+                        office=office,
+                        counter=form.cleaned_data["counter"],
+                        slot_minutes=form.cleaned_data["slot_minutes"],
+                        actor=principal,
+                    )
+                except ApplicationError as error:
+                    errors_onto(form, error)
+                    status = error.status
+                else:
+                    return redirect("frontoffice:office_day")
+            else:
+                status = 422
+    elif request.method == "POST":
+        raise Http404("may not plan")
+    try:
+        day = dt.date.fromisoformat(request.GET.get("day", "")) if request.GET.get("day") else None
+    except ValueError:
+        day = None
+    day = day or timezone.localdate()
+    rows = list(appointments.appointments_of_day(office=office, day=day).select_related("ticket"))
+    by_counter: dict[int, list] = {}
+    for row in rows:
+        by_counter.setdefault(row.counter, []).append(row)
+    return render(
+        request,
+        "frontoffice/office_day.html",
+        {
+            "office": office,
+            "day": day,
+            "days": [day - dt.timedelta(days=1), day + dt.timedelta(days=1)],
+            "by_counter": sorted(by_counter.items()),
+            "plan": sorted(appointments.appointment_counters(office=office).items()),
+            "form": form,
         },
         status=status,
     )

@@ -30,3 +30,11 @@ TICKET_TRANSITIONS = TransitionTable.of(
 )
 
 FINAL_STATES = frozenset({TicketState.SERVED, TicketState.NO_SHOW})
+
+
+class AppointmentState(models.TextChoices):
+    """Where an appointment stands: booked, cancelled by the citizen, or turned into a ticket."""
+
+    BOOKED = "booked", _("Booked")
+    CANCELLED = "cancelled", _("Cancelled")
+    ARRIVED = "arrived", _("Arrived")

@@ -5,9 +5,10 @@ Numbers run per office, counter group and Tehran day: ``Q-<group>-<n>``. Kiosks 
 so the next number is read as the day's highest plus one and taken under a unique constraint; a
 clash (another kiosk took it first) retries with the next.
 
-The counter group of a ticket is the agency of its service (the registry's service → agency): the
-office's counters serve the services the catalogue lets its kind deliver, all of them, and a
-waiting room reads "Q-SABT-12" as the line for that agency's services.
+The counter group of a ticket is the agency of its service (the registry's service → agency): a
+waiting room reads "Q-SABT-12" as the line for that agency's services. Each counter serves the
+services the office set for it (``offices.CounterService``), or all the office delivers; a booked
+citizen's ticket (``appointments``) is called first once its slot has started.
 
 No audit entry per step: a busy office issues hundreds of tickets a day, each with three or four
 steps, and the ticket's own timestamps (issued, called, ended) and its counter are the record the
@@ -16,8 +17,10 @@ wait-time figures need. The mobile is stored sealed and erased when the ticket e
 
 from __future__ import annotations
 
+import contextlib
+
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Case, F, IntegerField, Max, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,10 +29,12 @@ from pishkhan.catalogue.selectors import services_deliverable_by
 from pishkhan.common.errors import ConflictError, NotFoundError, ValidationError
 from pishkhan.common.identifiers import mobile_clean
 from pishkhan.common.sealing import seal, unseal
+from pishkhan.frontoffice.appointments import appointment_for_arrival
 from pishkhan.frontoffice.models import GROUP_MAX, Ticket
-from pishkhan.frontoffice.states import TICKET_TRANSITIONS, TicketState
+from pishkhan.frontoffice.states import TICKET_TRANSITIONS, AppointmentState, TicketState
 from pishkhan.notifications.services import message_enqueue
 from pishkhan.offices.models import Office
+from pishkhan.offices.selectors import counter_service_codes
 from pishkhan.transactions.selectors import transaction_list_for_scope
 
 NUMBER_RETRIES = 50
@@ -62,39 +67,85 @@ def _counter_clean(office: Office, value: object, field: str = "counter") -> int
     return counter
 
 
-def ticket_issue(*, office: Office, service_code: str, priority: bool = False, mobile: str = "") -> Ticket:
-    """Issue the next ticket of the day for a service the office delivers; the mobile is optional."""
-    service = _service_of(office, service_code)
-    mobile = (mobile or "").strip()
-    sealed = seal(mobile_clean(mobile)) if mobile else ""
-    group, day = ticket_group(service), timezone.localdate()
-    for _attempt in range(NUMBER_RETRIES):
-        highest = Ticket.objects.filter(office=office, day=day, group=group).aggregate(n=Max("number"))["n"]
-        try:
-            with transaction.atomic():
-                return Ticket.objects.create(
-                    office=office,
-                    day=day,
-                    group=group,
-                    number=(highest or 0) + 1,
-                    service=service,
-                    priority=bool(priority),
-                    mobile_sealed=sealed,
-                )
-        except IntegrityError:
-            continue  # another kiosk took this number: read the highest again
+def ticket_issue(
+    *,
+    office: Office,
+    service_code: str = "",
+    priority: bool = False,
+    mobile: str = "",
+    appointment_code: str = "",
+) -> Ticket:
+    """Issue the next ticket of the day for a service the office delivers; the mobile is optional.
+
+    With a booking code (an appointment of this office for today) the ticket is for the booked
+    service, waits for the booked counter, and is linked to the appointment (now arrived).
+    """
+    appointment_code = (appointment_code or "").strip()
+    if not appointment_code and not (service_code or "").strip():
+        message = _("Choose a service, or give your booking code.")
+        raise ValidationError(message, fields={"service": message})
+    # A booking is locked, ticketed and marked arrived in one transaction; a walk-in's ticket is
+    # numbered on its own, each try committed at once (kiosks race for numbers).
+    with transaction.atomic() if appointment_code else contextlib.nullcontext():
+        appointment = None
+        if appointment_code:
+            appointment = appointment_for_arrival(office=office, code=appointment_code)
+            service = Service.objects.select_related("agency").get(pk=appointment.service_id)
+            if not mobile and appointment.mobile_sealed:
+                mobile = unseal(appointment.mobile_sealed)
+        else:
+            service = _service_of(office, service_code)
+        mobile = (mobile or "").strip()
+        sealed = seal(mobile_clean(mobile)) if mobile else ""
+        group, day = ticket_group(service), timezone.localdate()
+        for _attempt in range(NUMBER_RETRIES):
+            highest = Ticket.objects.filter(office=office, day=day, group=group).aggregate(n=Max("number"))[
+                "n"
+            ]
+            try:
+                with transaction.atomic():
+                    ticket = Ticket.objects.create(
+                        office=office,
+                        day=day,
+                        group=group,
+                        number=(highest or 0) + 1,
+                        service=service,
+                        priority=bool(priority),
+                        mobile_sealed=sealed,
+                        appointment=appointment,
+                        counter=appointment.counter if appointment is not None else None,
+                    )
+            except IntegrityError:
+                continue  # another kiosk took this number: read the highest again
+            if appointment is not None:
+                appointment.state = AppointmentState.ARRIVED
+                appointment.save(update_fields=["state"])
+            return ticket
     raise ConflictError(_("The queue is busy; please try again."))
 
 
-def waiting_line(*, office: Office, day, counter: int | None = None, service_code: str = ""):
-    """The waiting tickets in the order they are called: the priority flag (elderly, disabled) first,
-    then order of arrival. A ticket transferred to a counter waits for that counter only."""
+def waiting_line(*, office: Office, day, counter: int | None = None, service_code: str = "", now=None):
+    """The waiting tickets in the order they are called: a booked citizen's ticket once its slot has
+    started first (by slot), then the priority flag (elderly, disabled), then order of arrival.
+
+    A ticket transferred to a counter (or booked at one) waits for that counter only; a counter set
+    to serve some services (``offices.CounterService``) sees only theirs, besides those sent to it.
+    """
+    now = now or timezone.now()
     waiting = Ticket.objects.filter(office=office, day=day, state=TicketState.WAITING)
     if counter is not None:
-        waiting = waiting.filter(Q(counter__isnull=True) | Q(counter=counter))
+        open_to_all = Q(counter__isnull=True)
+        serves = counter_service_codes(office=office, counter=counter)
+        if serves:
+            open_to_all &= Q(service__code__in=serves)
+        waiting = waiting.filter(open_to_all | Q(counter=counter))
     if service_code:
         waiting = waiting.filter(service__code=service_code)
-    return waiting.order_by("-priority", "issued_at", "id")
+    started = Q(appointment__start__lte=now)
+    return waiting.annotate(
+        slot_due=Case(When(started, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        due_start=Case(When(started, then=F("appointment__start")), default=None),
+    ).order_by("slot_due", "due_start", "-priority", "issued_at", "id")
 
 
 def _near_notify(office: Office, day) -> None:
@@ -157,7 +208,7 @@ def ticket_call_next(*, office: Office, counter: object, service_code: str = "")
     number = _counter_clean(office, counter)
     line = waiting_line(office=office, day=timezone.localdate(), counter=number, service_code=service_code)
     # Two counters calling at once: the first takes the head of the line, the other skips it.
-    ticket = line.select_for_update(skip_locked=True).first()
+    ticket = line.select_for_update(skip_locked=True, of=("self",)).first()
     if ticket is None:
         raise ConflictError(_("No ticket is waiting."))
     return ticket_call(office=office, ticket_id=ticket.pk, counter=number)

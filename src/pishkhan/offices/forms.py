@@ -193,6 +193,20 @@ class OfficeCountersForm(forms.Form):
         return int(self.cleaned_data["counters"])
 
 
+class CounterServicesForm(forms.Form):
+    """The services one counter serves; none ticked: every service the office delivers."""
+
+    counter = forms.TypedChoiceField(label=_("Counter"), coerce=int)
+    services = forms.MultipleChoiceField(
+        label=_("Services (none ticked: all)"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, counters: int, services: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["counter"].choices = [(n, str(n)) for n in range(1, counters + 1)]
+        self.fields["services"].choices = services
+
+
 class TimeOfDayField(forms.CharField):
     """A time of day on the 24-hour clock (``08:30``, ``8:30``, ``8``, any digits), cleaned to ``HH:MM``."""
 

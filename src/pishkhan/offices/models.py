@@ -371,3 +371,30 @@ class Conversion(models.Model):
     def is_open(self) -> bool:
         """Whether it still awaits a decision."""
         return self.state in OPEN_CONVERSION_STATES
+
+
+class CounterService(models.Model):
+    """One service one counter of an office serves. A counter with no row serves every service the
+    office's kind may deliver (the registry's default); with rows, only those (its call-next too)."""
+
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="counter_services", verbose_name=_("office")
+    )
+    counter = models.PositiveSmallIntegerField(_("counter"))
+    service = models.ForeignKey(
+        "catalogue.Service", on_delete=models.CASCADE, related_name="+", verbose_name=_("service")
+    )
+
+    class Meta:
+        verbose_name = _("counter's service")
+        verbose_name_plural = _("counters' services")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "counter", "service"], name="offices_counter_service"),
+            models.CheckConstraint(
+                condition=Q(counter__gte=MIN_COUNTERS, counter__lte=MAX_COUNTERS),
+                name="offices_counter_service_counter_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} #{self.counter}: {self.service_id}"

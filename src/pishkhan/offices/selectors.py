@@ -35,6 +35,7 @@ from pishkhan.offices.locations import bounding_box, haversine_km, in_iran_frame
 from pishkhan.offices.models import (
     OFFICE_CODE_PATTERN,
     Conversion,
+    CounterService,
     Office,
     Operator,
     StaffMember,
@@ -585,3 +586,26 @@ def operator_mobile(*, office_id: int) -> str:
     """The full mobile of the office's operator, unsealed, for a notice to the holder ("" when none)."""
     sealed = Operator.objects.filter(office_id=office_id).values_list("mobile_sealed", flat=True).first()
     return unseal(sealed) if sealed else ""
+
+
+# --- Counters' services -----------------------------------------------------------------------------
+
+
+def counter_services(*, office: Office) -> dict[int, list[str]]:
+    """The service codes each counter of the office is set to serve; a counter absent serves all."""
+    found: dict[int, list[str]] = {}
+    rows = CounterService.objects.filter(office=office, counter__lte=office.counters).order_by(
+        "counter", "service__code"
+    )
+    for counter, code in rows.values_list("counter", "service__code"):
+        found.setdefault(counter, []).append(code)
+    return found
+
+
+def counter_service_codes(*, office: Office, counter: int) -> list[str]:
+    """The service codes one counter serves; empty when it serves every service of the office."""
+    return list(
+        CounterService.objects.filter(office=office, counter=counter)
+        .order_by("service__code")
+        .values_list("service__code", flat=True)
+    )

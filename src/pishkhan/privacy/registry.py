@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pishkhan.audit.actors import Actor
+from pishkhan.frontoffice import privacy as frontoffice_privacy
 from pishkhan.licensing import privacy as licensing_privacy
 from pishkhan.notifications import privacy as notifications_privacy
 from pishkhan.offices import privacy as offices_privacy
@@ -28,6 +29,7 @@ PURGERS: dict[str, Purger] = {
     "supervision.inspection_photos": supervision_privacy.inspection_photos_purge,
     "licensing.ended_application_documents": licensing_privacy.ended_application_documents_purge,
     "notifications.sms": notifications_privacy.messages_redact,
+    "frontoffice.appointment_mobile": frontoffice_privacy.appointment_mobiles_purge,
 }
 
 

@@ -59,3 +59,12 @@ def jdatetime(value: dt.datetime | None) -> str:
     if not value:
         return ""
     return calendar.format_jalali_datetime(value, persian=_persian_active())
+
+
+@register.filter
+def jtime(value: dt.datetime | None) -> str:
+    """The Tehran time of an instant (``۰۹:۳۰``)."""
+    if not value:
+        return ""
+    text = f"{calendar.to_tehran(value):%H:%M}"
+    return persian.to_persian_digits(text) if _persian_active() else text

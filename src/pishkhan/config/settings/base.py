@@ -246,6 +246,8 @@ PISHKHAN_NO_STORE_VIEWS = [
     "supervision:complaint_new",
     "supervision:complaint_sent",
     "supervision:complaint_track",
+    "frontoffice:book_slot",
+    "frontoffice:booking_manage",
 ]
 if ENV.behind_proxy:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -267,6 +269,12 @@ PISHKHAN_JOBS = [
     {
         "name": "frontoffice.tickets_mobiles",
         "path": "pishkhan.frontoffice.tasks.tickets_mobiles_erase",
+        "every": 3600,
+    },
+    # Booked citizens are reminded the day before, once each (a key per appointment and move).
+    {
+        "name": "frontoffice.appointment_reminders",
+        "path": "pishkhan.frontoffice.tasks.appointments_reminders",
         "every": 3600,
     },
     {"name": "licensing.renewal", "path": "pishkhan.licensing.tasks.renewal_reminders", "every": 3600},

@@ -3,6 +3,7 @@
 - ``drafts``: an office as given (``OfficeDraft``) and the one check every row goes through
 - ``registration``: registering offices one by one or in bulk
 - ``offices``: changing an office's details, status, hours and counters
+- ``counters``: the services each counter serves
 - ``staff``: adding and removing staff
 - ``serving``: whether an office serves citizens, as licensing tells it at every change of a licence
 - ``conversions``: converting parallel and ICT offices into Pishkhan offices
@@ -17,6 +18,7 @@ from pishkhan.offices.services.conversions import (
     conversions_create_many,
     conversions_mark_overdue,
 )
+from pishkhan.offices.services.counters import counter_services_set
 from pishkhan.offices.services.drafts import OfficeDraft, OperatorDraft
 from pishkhan.offices.services.offices import (
     office_set_counters,
@@ -41,6 +43,7 @@ __all__ = [
     "conversion_review",
     "conversions_create_many",
     "conversions_mark_overdue",
+    "counter_services_set",
     "office_register",
     "office_register_many",
     "office_serving_set",

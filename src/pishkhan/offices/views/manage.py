@@ -8,6 +8,7 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pishkhan.accounts.permissions import (
@@ -16,12 +17,14 @@ from pishkhan.accounts.permissions import (
 )
 from pishkhan.accounts.selectors import user_get_by_username
 from pishkhan.catalogue.kinds import CONVERTIBLE_KINDS
+from pishkhan.catalogue.selectors import services_deliverable_by
 from pishkhan.common.confirmation import Confirmation, confirmation_of, is_confirmed
 from pishkhan.common.errors import ApplicationError, ValidationError
 from pishkhan.common.forms import errors_onto
 from pishkhan.offices import selectors, services
 from pishkhan.offices.forms import (
     ConversionRequestForm,
+    CounterServicesForm,
     OfficeCountersForm,
     OfficeHoursForm,
     OfficeStatusForm,
@@ -41,6 +44,14 @@ from pishkhan.offices.views._shared import (
 )
 
 # --- Managing an office ---------------------------------------------------------------------------
+
+
+def _deliverable(office: Office) -> list[tuple[str, str]]:
+    english = (get_language() or "fa").startswith("en")
+    return [
+        (service.code, service.title_en if english else service.title_fa)
+        for service in services_deliverable_by(kind=office.kind)
+    ]
 
 
 def _manage_forms(office: Office, may: dict[str, bool], posted: str, data: Any) -> dict[str, Form]:
@@ -64,6 +75,12 @@ def _manage_forms(office: Office, may: dict[str, bool], posted: str, data: Any) 
             prefix="hours",
         )
         found["staff"] = StaffAddForm(bound("staff"), prefix="staff")
+        found["counter_services"] = CounterServicesForm(
+            bound("counter_services"),
+            counters=office.counters,
+            services=_deliverable(office),
+            prefix="counter_services",
+        )
     if (
         may["conversions.request"]
         and office.kind in CONVERTIBLE_KINDS
@@ -86,6 +103,11 @@ def _manage_apply(name: str, form: Form, office: Office, actor: Principal) -> st
     if name == "hours":
         services.office_set_hours(office=office, opening_hours=data["opening_hours"], actor=actor)
         return _("The opening hours were saved.")
+    if name == "counter_services":
+        services.counter_services_set(
+            office=office, counter=data["counter"], service_codes=data["services"], actor=actor
+        )
+        return _("The services of counter %(n)s were saved.") % {"n": data["counter"]}
     if name == "staff":
         user = user_get_by_username(username=data["username"].strip())
         if user is None:
@@ -186,6 +208,7 @@ def office_manage(request: HttpRequest, code: str) -> HttpResponse:
             "office": office,
             "forms": forms,
             "staff": list(selectors.staff_list(office=office)) if may["offices.manage_staff"] else [],
+            "counter_services": sorted(selectors.counter_services(office=office).items()),
             "may_manage_staff": may["offices.manage_staff"] and office.status != OfficeStatus.CLOSED,
         },
         status=status,

@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from pishkhan.common.management.commands.worker import CONCURRENCY_MAX
+from pishkhan.demo.appointments import demo_appointments_ensure
 from pishkhan.demo.inspections import demo_inspections_ensure
 from pishkhan.demo.network import network_build, network_is_built
 from pishkhan.demo.services import demo_users_ensure
@@ -141,6 +142,8 @@ class Command(BaseCommand):
             logins = demo_users_ensure()
             if made := demo_inspections_ensure():
                 out.write(f"Demo inspections planned for the inspector: {made}.")
+            if booked := demo_appointments_ensure():
+                out.write(f"Demo appointments booked: {booked}.")
             out.write(self.style.WARNING("Demo mode: one user per role (passwords are new on every `up`):"))
             for login in logins:
                 scope = f" [{login.jurisdiction_code}]" if login.jurisdiction_code else ""
