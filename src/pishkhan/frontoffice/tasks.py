@@ -1,12 +1,20 @@
-"""The front office's scheduled job, run by ``pishkhan worker`` (``settings.PISHKHAN_JOBS``)."""
+"""The front office's scheduled jobs, run by ``pishkhan worker`` (``settings.PISHKHAN_JOBS``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from pishkhan.frontoffice.tickets import tickets_mobiles_erase_stale
+from pishkhan.frontoffice.waits import waits_update
 
 
 def tickets_mobiles_erase(*, now: dt.datetime) -> int:
     """Erase the mobiles that tickets of earlier days still hold; how many."""
     return tickets_mobiles_erase_stale(now=now)
+
+
+def waits_advance(*, now: dt.datetime) -> None:
+    """Bring the wait and service figures up to the tickets called and ended since the last round
+    (``waits.waits_update``). Returns nothing: the worker then waits the job's interval, as the
+    figures trail the tickets by ``waits.SETTLE`` anyway."""
+    waits_update(now=now)

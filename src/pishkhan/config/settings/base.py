@@ -267,6 +267,8 @@ PISHKHAN_JOBS = [
         "path": "pishkhan.frontoffice.tasks.tickets_mobiles_erase",
         "every": 3600,
     },
+    # The queue's wait and service times per office, service, hour and day (frontoffice/waits.py).
+    {"name": "frontoffice.waits", "path": "pishkhan.frontoffice.tasks.waits_advance", "every": 10},
     {"name": "licensing.renewal", "path": "pishkhan.licensing.tasks.renewal_reminders", "every": 3600},
     {
         "name": "offices.conversions_overdue",
