@@ -49,6 +49,7 @@ from pishkhan.kpis.selectors.places import (
     jurisdiction_of,
     place_resolve,
 )
+from pishkhan.kpis.selectors.waits import WaitFigures, WaitsMeasure, waits_measure
 
 __all__ = [
     "DEFAULT_BY",
@@ -72,6 +73,8 @@ __all__ = [
     "TripsRow",
     "VisitsMeasure",
     "VisitsRow",
+    "WaitFigures",
+    "WaitsMeasure",
     "conversions_measure",
     "group_check",
     "jurisdiction_of",
@@ -81,4 +84,5 @@ __all__ = [
     "service_measure",
     "trips_measure",
     "visits_measure",
+    "waits_measure",
 ]
