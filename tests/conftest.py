@@ -45,6 +45,7 @@ MIGRATION_SEEDS = [
     "pishkhan.supervision.migrations.0011_score_weights",
     "pishkhan.privacy.migrations.0002_retention_seed",
     "pishkhan.frontoffice.migrations.0003_ticket_templates_seed",
+    "pishkhan.supervision.migrations.0012_wait_alert_rule",
 ]
 
 
