@@ -311,6 +311,8 @@ if PISHKHAN_DEMO:
     PISHKHAN_JOBS.append(
         {"name": "demo.heartbeats", "path": "pishkhan.demo.tasks.demo_heartbeats", "every": 120}
     )
+    # ...and the queues of a sample of them move: tickets issued, called and served (demo/queues.py).
+    PISHKHAN_JOBS.append({"name": "demo.queues", "path": "pishkhan.demo.tasks.demo_queues", "every": 10})
 # Licensing policy (ADR 0007): a licence's term, how long before expiry it may be renewed, and how
 # many years a revoked licence bars its holder from applying again.
 PISHKHAN_LICENCE_TERM_YEARS = 5
