@@ -200,3 +200,17 @@ def test_the_usual_wait_needs_a_few_days_of_figures(counter):
     waits_rebuild()
 
     assert office_wait_usual(office_id=office.pk) is None
+
+
+def test_the_job_runs_again_at_once_while_it_is_behind(counter):
+    from pishkhan.frontoffice.tasks import waits_advance
+
+    start = timezone.now() - dt.timedelta(minutes=55)
+    waits_update(now=start)  # the cursor starts 55 minutes ago, as after a worker's stop
+
+    rounds = 1
+    while waits_advance(now=timezone.now()):
+        rounds += 1
+
+    assert rounds == 5  # ten minutes a round, until within a round of now
+    assert not waits_advance(now=timezone.now())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pishkhan.frontoffice.tickets import tickets_mobiles_erase_stale
-from pishkhan.frontoffice.waits import waits_update
+from pishkhan.frontoffice.waits import waits_behind, waits_update
 
 
 def tickets_mobiles_erase(*, now: dt.datetime) -> int:
@@ -13,8 +13,10 @@ def tickets_mobiles_erase(*, now: dt.datetime) -> int:
     return tickets_mobiles_erase_stale(now=now)
 
 
-def waits_advance(*, now: dt.datetime) -> None:
+def waits_advance(*, now: dt.datetime) -> bool:
     """Bring the wait and service figures up to the tickets called and ended since the last round
-    (``waits.waits_update``). Returns nothing: the worker then waits the job's interval, as the
-    figures trail the tickets by ``waits.SETTLE`` anyway."""
+    (``waits.waits_update``, at most ``waits.SPAN`` of them). True while it is still behind (a worker
+    that was down catches up at once); otherwise the worker waits the job's interval, as the figures
+    trail the tickets by ``waits.SETTLE`` anyway."""
     waits_update(now=now)
+    return waits_behind(now=now)

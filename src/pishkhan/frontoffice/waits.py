@@ -193,6 +193,14 @@ def waits_update(*, now: dt.datetime | None = None, settle: dt.timedelta = SETTL
     return len(cells)
 
 
+def waits_behind(*, now: dt.datetime | None = None) -> bool:
+    """Whether the upkeep is more than a round's span behind (a worker that was down): the job then
+    runs again at once rather than waiting its interval."""
+    now = now or timezone.now()
+    through = WaitCursor.objects.filter(name=CURSOR).values_list("through", flat=True).first()
+    return through is not None and through < now - SETTLE - SPAN
+
+
 def waits_rebuild(
     *, first: dt.date | None = None, last: dt.date | None = None, now: dt.datetime | None = None
 ) -> int:
