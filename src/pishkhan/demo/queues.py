@@ -17,6 +17,7 @@ import hashlib
 import random
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from pishkhan.catalogue.selectors import services_deliverable_by
@@ -41,13 +42,15 @@ def _draw(seed: int, code: str) -> float:
     return int.from_bytes(digest, "big") / 2**64
 
 
-_sample: dict[tuple[int, int], list[int]] = {}
+_sample: dict[tuple, list[int]] = {}
 
 
 def queue_offices(*, seed: int, count: int = QUEUE_OFFICES) -> list[Office]:
     """The demo offices whose queues move: ``count`` serving offices that deliver a service, fixed
-    by the seed (every process agrees); the choice is read once per process."""
-    key = (seed, count)
+    by the seed (every process agrees); the choice is read once per process and registry (a rebuilt
+    network, another database, is chosen from again)."""
+    registry = Office.objects.aggregate(last=Max("pk"), count=Count("pk"))
+    key = (seed, count, registry["last"], registry["count"])
     if key not in _sample:
         rows = office_list_serving().select_related(None).values_list("pk", "code", "kind")
         kinds = {kind for _pk, _code, kind in rows}
