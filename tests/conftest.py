@@ -39,6 +39,7 @@ def pytest_collection_modifyitems(items):
 # score weights). A transactional test flushes every table at its end; these are written again then.
 MIGRATION_SEEDS = [
     "pishkhan.notifications.migrations.0002_templates_seed",
+    "pishkhan.notifications.migrations.0003_one_time_codes",
     "pishkhan.supervision.migrations.0004_inspection_checklist_seed",
     "pishkhan.supervision.migrations.0006_alert_rules",
     "pishkhan.supervision.migrations.0009_fine_table",

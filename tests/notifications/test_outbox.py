@@ -17,6 +17,8 @@ from pishkhan.notifications.models import Message, MessageStatus, MessageTemplat
 from pishkhan.notifications.segments import sms_parts
 from pishkhan.notifications.services import (
     ATTEMPTS_MAX,
+    code_redeem,
+    code_send,
     message_enqueue,
     messages_send_due,
     optout_code_send,
@@ -136,7 +138,7 @@ def test_a_claimed_message_is_not_claimed_again_until_its_lease_runs_out(sms_log
 
 def _opt_out(mobile):
     request = optout_code_send(mobile=mobile)
-    message = Message.objects.get(key=f"optout:{request.pk}")
+    message = Message.objects.get(key=f"code:{request.pk}")
     code = message.params["code"]
     assert optout_confirm(mobile=mobile, code=code) is True
 
@@ -149,7 +151,7 @@ def test_an_opted_out_mobile_gets_essential_messages_only(sms_log):
 
     messages_send_due(now=timezone.now())
 
-    code_key = Message.objects.get(template="optout_code").key
+    code_key = Message.objects.get(template="code").key
     assert sorted(line["key"] for line in _lines(sms_log)) == sorted([code_key, "k:legal", "k:other"])
     assert Message.objects.get(key="k:status").status == MessageStatus.WITHHELD
     assert Message.objects.get(key="k:status").mobile_sealed == ""
@@ -157,7 +159,7 @@ def test_an_opted_out_mobile_gets_essential_messages_only(sms_log):
 
 def test_an_opt_out_needs_the_code_texted_to_the_mobile():
     request = optout_code_send(mobile=MOBILE)
-    code = Message.objects.get(key=f"optout:{request.pk}").params["code"]
+    code = Message.objects.get(key=f"code:{request.pk}").params["code"]
 
     with pytest.raises(ValidationError) as refused:
         optout_confirm(mobile=MOBILE, code="111111" if code != "111111" else "222222")
@@ -169,7 +171,7 @@ def test_an_opt_out_needs_the_code_texted_to_the_mobile():
 
 def test_a_code_allows_a_few_tries_only():
     request = optout_code_send(mobile=MOBILE)
-    code = Message.objects.get(key=f"optout:{request.pk}").params["code"]
+    code = Message.objects.get(key=f"code:{request.pk}").params["code"]
     wrong = "111111" if code != "111111" else "222222"
     for _ in range(5):
         with pytest.raises(ValidationError):
@@ -183,7 +185,7 @@ def test_a_code_allows_a_few_tries_only():
 def test_opting_in_again_lifts_the_opt_out():
     _opt_out(MOBILE)
     request = optout_code_send(mobile=MOBILE, opt_in=True)
-    code = Message.objects.get(key=f"optout:{request.pk}").params["code"]
+    code = Message.objects.get(key=f"code:{request.pk}").params["code"]
 
     assert optout_confirm(mobile=MOBILE, code=code) is False
     assert not OptOut.objects.exists()
@@ -193,7 +195,7 @@ def test_every_seeded_template_is_valid_in_both_languages():
     templates = list(MessageTemplate.objects.all())
     codes = {t.code for t in templates}
 
-    assert {"txn_received", "txn_completed", "licence_renewal", "optout_code"} <= codes
+    assert {"txn_received", "txn_completed", "licence_renewal", "code"} <= codes
     for template in templates:
         template.full_clean()
     assert {(t.code, t.language) for t in templates} == {(c, lang) for c in codes for lang in ("fa", "en")}
@@ -218,3 +220,41 @@ def test_a_template_too_long_for_three_sms_parts_is_refused():
 def test_sms_parts_count_persian_as_ucs2_and_latin_as_gsm():
     assert [sms_parts("پ" * n) for n in (70, 71, 134, 135)] == [1, 2, 2, 3]
     assert [sms_parts("a" * n) for n in (160, 161, 306, 307)] == [1, 2, 2, 3]
+
+
+def test_a_code_proves_its_purpose_and_subject_only():
+    sent = code_send(purpose="booking", subject="0012345679:" + MOBILE, mobile=MOBILE)
+    code = Message.objects.get(key=f"code:{sent.pk}").params["code"]
+
+    with pytest.raises(ValidationError):
+        code_redeem(purpose="reset", subject="0012345679:" + MOBILE, code=code)  # another purpose
+    with pytest.raises(ValidationError):
+        code_redeem(purpose="booking", subject="0012345680:" + MOBILE, code=code)  # another subject
+    used = code_redeem(purpose="booking", subject="0012345679:" + MOBILE, code=code)
+
+    assert used.pk == sent.pk
+    assert used.used_at is not None
+    with pytest.raises(ValidationError):
+        code_redeem(purpose="booking", subject="0012345679:" + MOBILE, code=code)  # once only
+
+
+def test_a_code_expires_and_its_subject_is_not_kept_in_clear():
+    now = timezone.now()
+    sent = code_send(purpose="booking", subject=MOBILE, mobile=MOBILE, now=now)
+    code = Message.objects.get(key=f"code:{sent.pk}").params["code"]
+
+    assert MOBILE not in sent.subject_key
+    assert code not in sent.code_hash
+    with pytest.raises(ValidationError):
+        code_redeem(purpose="booking", subject=MOBILE, code=code, now=now + dt.timedelta(minutes=11))
+
+
+def test_a_subject_is_sent_a_few_codes_an_hour_only():
+    now = timezone.now()
+    for _ in range(5):
+        code_send(purpose="reset", subject="user:7", mobile=MOBILE, now=now)
+
+    with pytest.raises(ValidationError):
+        code_send(purpose="reset", subject="user:7", mobile=MOBILE, now=now)
+    assert Message.objects.filter(template="code").count() == 5
+    code_send(purpose="reset", subject="user:7", mobile=MOBILE, now=now + dt.timedelta(minutes=61))

@@ -12,7 +12,7 @@ MOBILE = "09121234567"
 
 def test_a_citizen_opts_out_with_the_code_texted_to_the_mobile(client):
     asked = client.post("/messages/opt-out/", {"mobile": MOBILE})
-    code = Message.objects.get(template="optout_code").params["code"]
+    code = Message.objects.get(template="code").params["code"]
     wrong = client.post("/messages/opt-out/", {"mobile": MOBILE, "code": "x" + code[1:]})
     confirmed = client.post("/messages/opt-out/", {"mobile": MOBILE, "code": code})
 

@@ -143,20 +143,26 @@ class OptOut(models.Model):
         return self.mobile_key[:12]
 
 
-class OptOutRequest(models.Model):
-    """A one-time code texted to a mobile to confirm its owner's opt-out (or opt-in again)."""
+class OneTimeCode(models.Model):
+    """A one-time code texted to a mobile to prove that whoever asks holds it, for one purpose.
 
-    mobile_key = models.CharField(max_length=64, db_index=True)
+    ``purpose`` names what the code confirms (``optout``, ``optin``, a booking, a password reset, …);
+    ``subject_key`` is the keyed hash of what it confirms for that purpose (the mobile, or a national
+    ID with its mobile): the code and its subject are never kept in clear.
+    """
+
+    purpose = models.CharField(_("purpose"), max_length=32)
+    subject_key = models.CharField(max_length=64)
     code_hash = models.CharField(max_length=64)
-    opt_in = models.BooleanField(default=False)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("opt-out request")
-        verbose_name_plural = _("opt-out requests")
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+        indexes = [models.Index(fields=["purpose", "subject_key", "created_at"], name="code_subject_idx")]
 
     def __str__(self) -> str:
-        return f"{self.mobile_key[:12]} @ {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.purpose} {self.subject_key[:12]} @ {self.created_at:%Y-%m-%d %H:%M}"

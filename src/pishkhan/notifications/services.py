@@ -35,8 +35,8 @@ from pishkhan.notifications.models import (
     Message,
     MessageStatus,
     MessageTemplate,
+    OneTimeCode,
     OptOut,
-    OptOutRequest,
 )
 
 logger = logging.getLogger(__name__)
@@ -48,6 +48,7 @@ RETRY_FIRST = dt.timedelta(minutes=1)
 RETRY_MAX = dt.timedelta(hours=2)
 CODE_TTL = dt.timedelta(minutes=10)
 CODE_TRIES = 5
+CODE_SENDS_PER_HOUR = 5
 MOBILE_KEY_SALT = "pishkhan.notifications.mobile"
 
 
@@ -184,62 +185,121 @@ def _send(ids: list[int], now: dt.datetime) -> int:
     return sent
 
 
-# --- Opting out -------------------------------------------------------------------------------------
+# --- One-time codes ---------------------------------------------------------------------------------
 
 
 def _code_hash(code: str) -> str:
     return salted_hmac(MOBILE_KEY_SALT + ".code", code, algorithm="sha256").hexdigest()
 
 
-def optout_code_send(*, mobile: str, opt_in: bool = False, now: dt.datetime | None = None) -> OptOutRequest:
-    """Text a one-time code to a mobile, to confirm its owner's opt-out (or return); the request."""
+def _subject_key(purpose: str, subject: str) -> str:
+    return salted_hmac(f"{MOBILE_KEY_SALT}.subject.{purpose}", subject, algorithm="sha256").hexdigest()
+
+
+def code_send(
+    *, purpose: str, subject: str, mobile: str, language: str = "fa", now: dt.datetime | None = None
+) -> OneTimeCode:
+    """Text a one-time code to a mobile, to prove for ``purpose`` that the asker holds it; the code's row.
+
+    ``subject`` is what the code will confirm (the mobile itself, a national ID with its mobile, a user):
+    :func:`code_redeem` must be given the same. A subject is sent at most ``CODE_SENDS_PER_HOUR`` codes
+    an hour for a purpose (``ValidationError`` beyond), so that nobody floods a mobile. The message is
+    essential: sent even to an opted-out mobile.
+    """
     now = now or timezone.now()
     mobile = mobile_clean(mobile)
+    key = _subject_key(purpose, subject)
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
-        request = OptOutRequest.objects.create(
-            mobile_key=mobile_key(mobile),
+        recent = OneTimeCode.objects.filter(
+            purpose=purpose, subject_key=key, created_at__gt=now - dt.timedelta(hours=1)
+        ).count()
+        if recent >= CODE_SENDS_PER_HOUR:
+            refused = _("Too many codes were asked for. Please try again in an hour.")
+            raise ValidationError(refused, fields={"mobile": refused})
+        row = OneTimeCode.objects.create(
+            purpose=purpose,
+            subject_key=key,
             code_hash=_code_hash(code),
-            opt_in=opt_in,
             created_at=now,
             expires_at=now + CODE_TTL,
         )
         message_enqueue(
-            key=f"optout:{request.pk}", mobile=mobile, template="optout_code", params={"code": code}
+            key=f"code:{row.pk}", mobile=mobile, template="code", params={"code": code}, language=language
         )
-    return request
+    return row
+
+
+def code_redeem(*, purpose: str, subject: str, code: str, now: dt.datetime | None = None) -> OneTimeCode:
+    """Use the latest code texted for ``purpose`` and ``subject``; the code's row, now used.
+
+    A wrong, used or expired code raises ``ValidationError`` (field ``code``); a code allows
+    ``CODE_TRIES`` tries, counted even when refused.
+    """
+    now = now or timezone.now()
+    refused = _("The code is wrong or has expired. Ask for a new one.")
+    with transaction.atomic():
+        row = (
+            OneTimeCode.objects.select_for_update()
+            .filter(
+                purpose=purpose,
+                subject_key=_subject_key(purpose, subject),
+                used_at__isnull=True,
+                expires_at__gt=now,
+            )
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        right = (
+            row is not None
+            and row.attempts < CODE_TRIES
+            and constant_time_compare(row.code_hash, _code_hash(str(code).strip()))
+        )
+        if row is not None and not right:
+            row.attempts += 1  # counted, and kept: the refusal below is raised after the commit
+            row.save(update_fields=["attempts"])
+        elif row is not None:
+            row.used_at = now
+            row.save(update_fields=["used_at"])
+    if not right:
+        raise ValidationError(refused, fields={"code": refused})
+    return row
+
+
+# --- Opting out -------------------------------------------------------------------------------------
+
+
+def optout_code_send(*, mobile: str, opt_in: bool = False, now: dt.datetime | None = None) -> OneTimeCode:
+    """Text a one-time code to a mobile, to confirm its owner's opt-out (or return); the code's row."""
+    mobile = mobile_clean(mobile)
+    return code_send(purpose="optin" if opt_in else "optout", subject=mobile, mobile=mobile, now=now)
 
 
 def optout_confirm(*, mobile: str, code: str, now: dt.datetime | None = None) -> bool:
     """Confirm the latest code texted to a mobile: opts it out (or in again); whether it is opted out.
 
-    A wrong, used or expired code raises ``ValidationError``; a request allows a few tries.
+    A wrong, used or expired code raises ``ValidationError``; a code allows a few tries. Of an opt-out
+    and an opt-in asked for together, the later one's code counts.
     """
     now = now or timezone.now()
     mobile = mobile_clean(mobile)
-    refused = _("The code is wrong or has expired. Ask for a new one.")
+    latest = (
+        OneTimeCode.objects.filter(
+            purpose__in=("optout", "optin"),
+            subject_key__in=(_subject_key("optout", mobile), _subject_key("optin", mobile)),
+            used_at__isnull=True,
+            expires_at__gt=now,
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("purpose", flat=True)
+        .first()
+    )
+    purpose = latest or "optout"
+    code_redeem(purpose=purpose, subject=mobile, code=code, now=now)
+    key = mobile_key(mobile)
     with transaction.atomic():
-        request = (
-            OptOutRequest.objects.select_for_update()
-            .filter(mobile_key=mobile_key(mobile), used_at__isnull=True, expires_at__gt=now)
-            .order_by("-created_at", "-pk")
-            .first()
-        )
-        right = (
-            request is not None
-            and request.attempts < CODE_TRIES
-            and constant_time_compare(request.code_hash, _code_hash(code.strip()))
-        )
-        if request is not None and not right:
-            request.attempts += 1  # counted, and kept: the refusal below is raised after the commit
-            request.save(update_fields=["attempts"])
-        elif request is not None:
-            request.used_at = now
-            request.save(update_fields=["used_at"])
-            if request.opt_in:
-                OptOut.objects.filter(mobile_key=request.mobile_key).delete()
-            else:
-                OptOut.objects.get_or_create(mobile_key=request.mobile_key, defaults={"created_at": now})
-    if not right:
-        raise ValidationError(refused, fields={"code": refused})
-    return not request.opt_in
+        if purpose == "optin":
+            OptOut.objects.filter(mobile_key=key).delete()
+        else:
+            OptOut.objects.get_or_create(mobile_key=key, defaults={"created_at": now})
+    return purpose == "optout"

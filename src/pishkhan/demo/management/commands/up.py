@@ -155,6 +155,10 @@ class Command(BaseCommand):
         self._serve(host, port, int(options["workers"]), concurrency)
 
     def _serve(self, host: str, port: int, workers: int, concurrency: int) -> None:
+        if not settings.PISHKHAN_SITE_URL:
+            # The links in the demo's text messages (sms.log) lead to this server; the worker inherits it.
+            shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 (compared, not bound)
+            os.environ["PISHKHAN_SITE_URL"] = f"http://{shown}:{port}"
         command = server_command(host, port, workers, vendor=connection.vendor)
         # Its own session, so that stopping `up` can stop the server and all its workers together.
         server = subprocess.Popen(command, start_new_session=True)  # noqa: S603 (our interpreter, our arguments)
