@@ -27,6 +27,6 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("supervision", "0011_score_weights"), ("frontoffice", "0004_waits")]
+    dependencies = [("supervision", "0011_score_weights")]
 
     operations = [migrations.RunPython(seed, unseed)]
