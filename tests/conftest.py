@@ -55,6 +55,7 @@ MIGRATION_SEEDS = [
     "pishkhan.privacy.migrations.0002_retention_seed",
     "pishkhan.frontoffice.migrations.0003_ticket_templates_seed",
     "pishkhan.frontoffice.migrations.0005_appointment_templates_seed",
+    "pishkhan.supervision.migrations.0013_wait_alert_rule",
 ]
 
 

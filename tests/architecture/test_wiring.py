@@ -82,5 +82,5 @@ def test_the_front_office_shows_its_ratings_on_the_office_page_and_feeds_the_sco
     from pishkhan.offices.public_panels import public_panel_names
     from pishkhan.supervision.scores import score_components
 
-    assert public_panel_names() == ["ratings"]
+    assert public_panel_names() == ["ratings", "waits"]
     assert score_components()["ratings"] is ratings_for_score

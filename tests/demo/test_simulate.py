@@ -36,7 +36,7 @@ def test_simulated_offices_post_through_the_api_and_retries_create_nothing(live_
         url=live_server.url,
         offices=offices,
         rate=12,
-        duration=2,
+        duration=3,
         run=run,
         concurrency=_connections(),
         retry_share=1.0,

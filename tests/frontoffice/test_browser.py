@@ -1,7 +1,10 @@
 """A real browser in the waiting room: the display shows a ticket called after it was opened, without
 a reload (htmx polls its live part)."""
 
+import datetime as dt
+
 from django.core.cache import cache
+from django.utils import timezone
 
 from pishkhan.common.persian import to_persian_digits
 from pishkhan.frontoffice.tickets import ticket_call_next, ticket_issue
@@ -31,4 +34,33 @@ def test_the_display_updates_after_a_call_without_reload(live_server, transactio
 
         expect(page.locator("#display-number")).to_have_text(to_persian_digits(ticket.label), timeout=10_000)
         expect(page.locator("#display-counter")).to_have_text(to_persian_digits("1"))
+        assert page.evaluate("window.__sameDocument") is True  # not reloaded
+
+
+def test_the_display_follows_the_demo_queue_the_worker_moves(live_server, transactional_db, chromium):
+    from playwright.sync_api import expect
+
+    from pishkhan.demo.queues import queue_offices, queues_step
+    from pishkhan.frontoffice.models import Ticket
+
+    cache.clear()
+    geo_load()
+    make_service(make_agency(), "pension-statement")
+    office = make_office(1, name="دفتر پیشخوان انقلاب")
+    imported(office, status="active")
+    assert queue_offices(seed=7, count=1) == [office]
+
+    with chromium() as browser:
+        page = browser.new_context(viewport=DESKTOP, locale="fa-IR").new_page()
+        page.goto(f"{live_server.url}/frontoffice/display/{office.code}/")
+        expect(page.locator("#display-empty")).to_be_visible()
+        page.evaluate("window.__sameDocument = true")
+
+        for n in range(30):  # the worker's rounds, until one calls a ticket
+            queues_step(seed=7, count=1, now=timezone.now() + dt.timedelta(seconds=n))
+            if Ticket.objects.exclude(called_at=None).exists():
+                break
+        called = Ticket.objects.exclude(called_at=None).order_by("called_at").first()
+
+        expect(page.locator("#display-number")).to_have_text(to_persian_digits(called.label), timeout=10_000)
         assert page.evaluate("window.__sameDocument") is True  # not reloaded

@@ -154,6 +154,7 @@ def test_rules_are_listed_with_their_ranges(shop):
         "undeliverable_service",
         "offline_in_hours",
         "licence_not_in_force",
+        "long_waits",
     }
     assert rules["abnormal_volume"]["thresholds"]["z_own"] == {
         "value": 3.5,

@@ -10,6 +10,11 @@ recorded, and send them as a batch every ``batch_every`` seconds and once more a
 store-and-forward system does when its link returns; sometimes a batch is resent, and its items
 must come back as duplicates.
 
+Each online office also runs its queue through the ticket API: citizens arrive (``tickets_rate`` a
+second across the offices) and take a ticket (``POST /tickets``), and the office's counter 1 calls
+the oldest waiting (``/tickets/{id}/call``) and, after a few seconds at the counter, serves it
+(``/tickets/{id}/serve``), as an office's queue system would.
+
 Only the standard library talks HTTP: one keep-alive ``http.client`` connection per worker thread,
 fed by one dispatcher that keeps an open-loop schedule (arrivals at random, ``rate`` a second on
 average), so a slow server shows as a lower achieved rate and longer latencies, not as a polite
@@ -28,7 +33,7 @@ import statistics
 import threading
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +55,9 @@ KEY_NAME = "pishkhan simulate"
 SOFTWARE_VERSION = "pishkhan-simulate/1"
 OVERCHARGE_SHARE = 0.03
 TIMEOUT = 30.0
+# Seconds a simulated citizen spends at the counter, and how often the counters look at their line.
+SERVICE_SECONDS = (0.5, 2.5)
+COUNTER_TICK = 0.5
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,9 @@ class SimulationReport:
     batch_duplicates: int = 0  # batch items the server recognised as sent before
     item_errors: int = 0  # batch items refused
     heartbeats: int = 0
+    tickets_issued: int = 0
+    tickets_called: int = 0
+    tickets_served: int = 0
     errors: Counter = field(default_factory=Counter)  # status (or "connection") → count
     latency: dict[str, Latencies] = field(default_factory=dict)
 
@@ -114,6 +125,8 @@ class SimulationReport:
             f"answered with the first tracking code, {self.batch_duplicates:,} batch items; "
             f"duplicates created: {self.replay_mismatches:,}",
             f"  heartbeats stored: {self.heartbeats:,}; batch items refused: {self.item_errors:,}",
+            f"  queue tickets: {self.tickets_issued:,} issued, {self.tickets_called:,} called, "
+            f"{self.tickets_served:,} served",
             "  errors by status: "
             + (", ".join(f"{status}: {count:,}" for status, count in sorted(errors.items())) or "none"),
             f"  achieved: {achieved:,.1f} transactions/s (target {self.target_rate:g})",
@@ -251,6 +264,10 @@ class _Run:
         self.report = SimulationReport(url=url, offices=len(offices), offline=sum(o.offline for o in offices))
         self.lock = threading.Lock()
         self.seed = seed
+        # Each online office's queue: the tickets issued and not yet called, and its counter 1:
+        # None (idle), ("calling", id), ("at", id, since, seconds) or ("serving", id).
+        self.waiting: dict[str, deque[int]] = {o.code: deque() for o in offices if not o.offline}
+        self.counter: dict[str, tuple | None] = dict.fromkeys(self.waiting)
 
     def record(self, kind: str, status: int | str, seconds: float) -> None:
         with self.lock:
@@ -282,8 +299,50 @@ class _Run:
                     self.report.heartbeats += 1
         elif kind == "transaction":
             self._single(client, rng, headers, body)
+        elif kind in ("ticket", "call", "serve"):
+            self._ticket(client, rng, headers, kind, office.code, body)
         else:
             self._batch(client, rng, headers, body)
+
+    def _ticket(
+        self, client: _Client, rng: random.Random, headers: dict[str, str], kind: str, code: str, body: Any
+    ) -> None:
+        """A step of the office's queue: issue a ticket, call one to counter 1, or serve it."""
+        if kind == "ticket":
+            status, answer, seconds = client.post("/api/v1/tickets", body, headers)
+        else:
+            payload = {"counter": 1} if kind == "call" else {}
+            status, answer, seconds = client.post(f"/api/v1/tickets/{body}/{kind}", payload, headers)
+        self.record(kind, status, seconds)
+        ok = status in (200, 201) and isinstance(answer, dict)
+        with self.lock:
+            if kind == "ticket":
+                if ok:
+                    self.report.tickets_issued += 1
+                    self.waiting[code].append(answer["id"])
+            elif kind == "call":
+                if ok:
+                    self.report.tickets_called += 1
+                    self.counter[code] = ("at", body, time.monotonic(), rng.uniform(*SERVICE_SECONDS))
+                else:
+                    self.counter[code] = None
+            else:
+                self.report.tickets_served += int(ok)
+                self.counter[code] = None
+
+    def counters_due(self) -> list[tuple[str, str, int]]:
+        """The counters' next steps: ``(kind, office code, ticket id)`` to send, each marked in flight."""
+        due, now = [], time.monotonic()
+        with self.lock:
+            for code, state in self.counter.items():
+                if state is None and self.waiting[code]:
+                    ticket_id = self.waiting[code].popleft()
+                    self.counter[code] = ("calling", ticket_id)
+                    due.append(("call", code, ticket_id))
+                elif state is not None and state[0] == "at" and now - state[2] >= state[3]:
+                    self.counter[code] = ("serving", state[1])
+                    due.append(("serve", code, state[1]))
+        return due
 
     def _single(self, client: _Client, rng: random.Random, headers: dict[str, str], body: dict) -> None:
         headers = {**headers, "Idempotency-Key": uuid.uuid4().hex}
@@ -333,9 +392,11 @@ def simulation_run(
     retry_share: float = 0.05,
     batch_every: float = 20.0,
     seed: int = 1405,
+    tickets_rate: float = 0.0,
     progress: Callable[[str], None] | None = None,
 ) -> SimulationReport:
-    """Send ``rate`` transactions a second on average for ``duration`` seconds, and heartbeats; report.
+    """Send ``rate`` transactions a second on average for ``duration`` seconds, heartbeats, and
+    ``tickets_rate`` queue tickets a second issued, called and served at the online offices; report.
 
     Transactions arrive at random (exponential gaps) at a random office; an offline office keeps
     them for its next batch. Touches the database not at all: everything goes over HTTP.
@@ -363,6 +424,9 @@ def simulation_run(
     by_code = {office.code: office for office in offices}
     next_transaction = started + (rng.expovariate(rate) if rate > 0 else duration + 1)
     next_report, number = started + 10, 0
+    online = [office for office in offices if not office.offline]
+    next_ticket = started + (rng.expovariate(tickets_rate) if tickets_rate > 0 and online else duration + 1)
+    next_counters = started + COUNTER_TICK
 
     def beat(office: SimulatedOffice) -> dict[str, Any]:
         return {"terminal_id": f"{office.code}-T1", "software_version": SOFTWARE_VERSION}
@@ -372,7 +436,11 @@ def simulation_run(
         if now >= end:
             break
         due = min(
-            next_transaction, min(heartbeat_at.values(), default=end), min(batch_at.values(), default=end)
+            next_transaction,
+            next_ticket,
+            next_counters,
+            min(heartbeat_at.values(), default=end),
+            min(batch_at.values(), default=end),
         )
         if due > now:
             time.sleep(min(due, end) - now)
@@ -386,6 +454,16 @@ def simulation_run(
             else:
                 jobs.put(("transaction", office, body))
             next_transaction += rng.expovariate(rate)
+        if next_ticket <= now:
+            office = online[rng.randrange(len(online))]
+            jobs.put(
+                ("ticket", office, {"service": rng.choice(office.menu)[0], "priority": rng.random() < 0.1})
+            )
+            next_ticket += rng.expovariate(tickets_rate)
+        if next_counters <= now:
+            for kind, code, ticket_id in state.counters_due():
+                jobs.put((kind, by_code[code], ticket_id))
+            next_counters = now + COUNTER_TICK
         for code, at in heartbeat_at.items():
             if at <= now:
                 jobs.put(("heartbeat", by_code[code], beat(by_code[code])))

@@ -1,4 +1,4 @@
-"""The demo's scheduled job, registered in ``PISHKHAN_JOBS`` only in demo mode (``config/settings``)."""
+"""The demo's scheduled jobs, registered in ``PISHKHAN_JOBS`` only in demo mode (``config/settings``)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import datetime as dt
 
 from pishkhan.demo.heartbeats import heartbeats_beat
 from pishkhan.demo.network import DEFAULT_SEED
+from pishkhan.demo.queues import queues_step
 
 
 def demo_heartbeats(*, now: dt.datetime) -> None:
@@ -16,3 +17,10 @@ def demo_heartbeats(*, now: dt.datetime) -> None:
     rather than running it again at once.
     """
     heartbeats_beat(seed=DEFAULT_SEED, now=now)
+
+
+def demo_queues(*, now: dt.datetime) -> None:
+    """The queues of a sample of the demo's offices move: tickets issued, called and served through
+    the front office's services (``demo/queues.py``), so the waiting-room displays change live and
+    the wait figures fill in. Returns nothing: the worker waits the job's interval between rounds."""
+    queues_step(seed=DEFAULT_SEED, now=now)

@@ -96,7 +96,12 @@ class Ticket(models.Model):
     class Meta:
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
-        indexes = [models.Index(fields=["office", "day", "state"], name="frontoffice_ticket_queue")]
+        indexes = [
+            models.Index(fields=["office", "day", "state"], name="frontoffice_ticket_queue"),
+            # The waits' upkeep reads the tickets called, and those ended, since its cursor.
+            models.Index(fields=["called_at"], name="frontoffice_ticket_called"),
+            models.Index(fields=["ended_at"], name="frontoffice_ticket_ended"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["office", "day", "group", "number"], name="frontoffice_ticket_number"
@@ -214,3 +219,106 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class WaitDay(models.Model):
+    """The queue's figures of one office for one service on one Tehran day (the day of issue), with
+    the grouping keys copied from the office and the service, so that a county's, a province's or an
+    agency's waits are one GROUP BY over this table (the KPIs), never a scan of the tickets.
+
+    Waits count the tickets called (issued → called); service times the tickets served (called →
+    served). Kept by the worker (``waits.waits_update``) from the tickets' own timestamps.
+    """
+
+    day = models.DateField(_("day"))
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.CASCADE, related_name="+", verbose_name=_("office"), db_index=False
+    )
+    service = models.ForeignKey(
+        "catalogue.Service",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("service"),
+        db_index=False,
+    )
+    province = models.ForeignKey(
+        "geo.Province", on_delete=models.CASCADE, related_name="+", verbose_name=_("province"), db_index=False
+    )
+    county = models.ForeignKey(
+        "geo.County", on_delete=models.CASCADE, related_name="+", verbose_name=_("county"), db_index=False
+    )
+    agency = models.ForeignKey(
+        "catalogue.Agency",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("agency"),
+        db_index=False,
+    )
+    called = models.PositiveIntegerField(_("tickets called"), default=0)
+    wait_seconds = models.BigIntegerField(_("waiting time (seconds)"), default=0)
+    served = models.PositiveIntegerField(_("tickets served"), default=0)
+    service_seconds = models.BigIntegerField(_("service time (seconds)"), default=0)
+    no_shows = models.PositiveIntegerField(_("no-shows"), default=0)
+
+    class Meta:
+        verbose_name = _("daily waits")
+        verbose_name_plural = _("daily waits")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "office", "service"], name="frontoffice_waitday_cell"),
+        ]
+        indexes = [
+            models.Index(fields=["office", "day"], name="frontoffice_waitday_office"),
+            models.Index(fields=["province", "day"], name="frontoffice_waitday_province"),
+            models.Index(fields=["county", "day"], name="frontoffice_waitday_county"),
+            models.Index(fields=["agency", "day"], name="frontoffice_waitday_agency"),
+            models.Index(fields=["day"], name="frontoffice_waitday_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.office_id} {self.service_id}"
+
+
+class WaitHour(models.Model):
+    """The queue's figures of one office in one hour of one Tehran day (the hour of issue, Tehran
+    time), all services together: what the office's public page ("usually 12 minutes at this hour")
+    and supervision's peer comparison read."""
+
+    day = models.DateField(_("day"))
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.CASCADE, related_name="+", verbose_name=_("office"), db_index=False
+    )
+    hour = models.PositiveSmallIntegerField(_("hour"))
+    province = models.ForeignKey(
+        "geo.Province", on_delete=models.CASCADE, related_name="+", verbose_name=_("province"), db_index=False
+    )
+    called = models.PositiveIntegerField(_("tickets called"), default=0)
+    wait_seconds = models.BigIntegerField(_("waiting time (seconds)"), default=0)
+    served = models.PositiveIntegerField(_("tickets served"), default=0)
+    service_seconds = models.BigIntegerField(_("service time (seconds)"), default=0)
+
+    class Meta:
+        verbose_name = _("hourly waits")
+        verbose_name_plural = _("hourly waits")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "day", "hour"], name="frontoffice_waithour_cell"),
+            models.CheckConstraint(condition=Q(hour__lte=23), name="frontoffice_waithour_hour"),
+        ]
+        indexes = [models.Index(fields=["day"], name="frontoffice_waithour_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.office_id} {self.hour}h"
+
+
+class WaitCursor(models.Model):
+    """Where the waits' upkeep stands: every ticket called or ended at or before ``through`` is in the
+    figures. One row, ``name="tickets"``."""
+
+    name = models.CharField(max_length=32, unique=True)
+    through = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("waits cursor")
+        verbose_name_plural = _("waits cursors")
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.through:%Y-%m-%d %H:%M:%S}"

@@ -6,6 +6,7 @@ import datetime as dt
 
 from pishkhan.frontoffice.appointments import appointments_remind
 from pishkhan.frontoffice.tickets import tickets_mobiles_erase_stale
+from pishkhan.frontoffice.waits import waits_behind, waits_update
 
 
 def tickets_mobiles_erase(*, now: dt.datetime) -> int:
@@ -16,3 +17,12 @@ def tickets_mobiles_erase(*, now: dt.datetime) -> int:
 def appointments_reminders(*, now: dt.datetime) -> int:
     """Text tomorrow's booked citizens their reminder, once each; how many were put in the outbox."""
     return appointments_remind(now=now)
+
+
+def waits_advance(*, now: dt.datetime) -> bool:
+    """Bring the wait and service figures up to the tickets called and ended since the last round
+    (``waits.waits_update``, at most ``waits.SPAN`` of them). True while it is still behind (a worker
+    that was down catches up at once); otherwise the worker waits the job's interval, as the figures
+    trail the tickets by ``waits.SETTLE`` anyway."""
+    waits_update(now=now)
+    return waits_behind(now=now)

@@ -1,5 +1,5 @@
 """The KPIs in the API: ``GET /kpis/trips``, ``/kpis/service``, ``/kpis/visits``,
-``/kpis/outsourcing``, ``/kpis/conversions`` and ``/kpis/network``.
+``/kpis/outsourcing``, ``/kpis/conversions``, ``/kpis/network`` and ``/kpis/waits``.
 
 Every measure takes the place (``level`` = national, province, county, agency or office, and its
 ``code``) and, where it is counted over days, the period ``from``/``to`` (Tehran days). Readers hold
@@ -32,6 +32,7 @@ from pishkhan.kpis.schemas import (
     TripsOut,
     VisitsIn,
     VisitsOut,
+    WaitsOut,
 )
 
 router = Router(auth=api_auth)
@@ -164,3 +165,14 @@ def network(request: HttpRequest, filters: Query[MeasureIn]) -> dict:
     return {name: value for name, value in vars(measure).items() if name not in {"place", "period"}} | {
         "place": _place(place, period)
     }
+
+
+@router.get("/kpis/waits", response=WaitsOut, by_alias=True, summary="Queue waits and service times")
+def waits(request: HttpRequest, filters: Query[MeasureIn]) -> dict:
+    """The queue tickets' mean waiting time (issued → called) and service time (called → served),
+    with the tickets called, served and no-shows, in the period, broken down ``by`` (default: a level
+    below the place; an office by service)."""
+    place, jurisdiction, period, _compare = _inputs(request, filters)
+    by = selectors.group_check(filters.by, place)
+    measure = selectors.waits_measure(place=place, jurisdiction=jurisdiction, period=period, by=by)
+    return vars(measure.totals) | {"place": _place(place, period), "by": measure.by}

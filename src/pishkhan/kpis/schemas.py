@@ -174,3 +174,18 @@ class NetworkOut(Schema):
     bottom_volume: list[OfficeRankOut]
     top_score: list[OfficeRankOut]
     bottom_score: list[OfficeRankOut]
+
+
+class WaitsRowOut(Schema):
+    code: str
+    name: str
+    called: int = Field(..., description="tickets called (each with a waiting time)")
+    wait_minutes: float | None = Field(..., description="mean waiting time, issued → called")
+    served: int = Field(..., description="tickets served")
+    service_minutes: float | None = Field(..., description="mean service time, called → served")
+    no_shows: int
+
+
+class WaitsOut(WaitsRowOut):
+    place: PeriodOut
+    by: list[WaitsRowOut]

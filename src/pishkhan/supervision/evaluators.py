@@ -19,6 +19,7 @@ from typing import Any
 from pishkhan.catalogue.models import Service
 from pishkhan.catalogue.selectors import service_undeliverable_why
 from pishkhan.common.calendar import TEHRAN, to_tehran
+from pishkhan.frontoffice.selectors import office_hour_waits
 from pishkhan.licensing.models import LICENSED_KINDS, Licence
 from pishkhan.licensing.states import LicenceStatus
 from pishkhan.offices.hours import iranian_weekday, minutes_of
@@ -28,6 +29,7 @@ from pishkhan.supervision.models import Rule
 from pishkhan.supervision.rulebook import (
     ABNORMAL_VOLUME,
     LICENCE_NOT_IN_FORCE,
+    LONG_WAITS,
     OFF_HOURS,
     OFFLINE_IN_HOURS,
     OVERCHARGE,
@@ -35,6 +37,7 @@ from pishkhan.supervision.rulebook import (
     UNDELIVERABLE_SERVICE,
     thresholds_default,
     volume_outliers,
+    wait_outliers,
 )
 from pishkhan.transactions.selectors import citizen_day_counts, office_day_counts
 
@@ -272,6 +275,37 @@ def abnormal_volume(rule: Rule, *, now: dt.datetime) -> list[Finding]:
     ]
 
 
+def long_waits(rule: Rule, *, now: dt.datetime) -> list[Finding]:
+    """Offices whose queue waited far longer than their province's offices at the same hours over
+    the last days (``rulebook.wait_outliers``), read from the front office's hourly wait figures in
+    one GROUP BY; one alert per office and day."""
+    limits = thresholds_of(rule)
+    today = to_tehran(now).date()
+    rows = office_hour_waits(first=today - dt.timedelta(days=int(limits["days"]) - 1), last=today)
+    findings = wait_outliers(
+        offices={office_id: (row["province_id"], row["hours"]) for office_id, row in rows.items()},
+        ratio=float(limits["ratio"]),
+        min_tickets=int(limits["min_tickets"]),
+        min_minutes=float(limits["min_minutes"]),
+    )
+    return [
+        Finding(
+            rule=LONG_WAITS,
+            office_id=found.office_id,
+            dedupe_key=today.isoformat(),
+            figures={
+                "days": int(limits["days"]),
+                "tickets": found.tickets,
+                "mean_wait_minutes": found.mean_minutes,
+                "province_wait_minutes": found.peers_minutes,
+                "ratio": found.ratio,
+            },
+            seen_at=now,
+        )
+        for found in findings
+    ]
+
+
 OfflineLister = Callable[..., list[tuple[int, dt.datetime]]]
 
 
@@ -313,4 +347,5 @@ TRANSACTION_EVALUATORS: dict[str, TransactionEvaluator] = {
 PERIODIC_EVALUATORS: dict[str, PeriodicEvaluator] = {
     ABNORMAL_VOLUME: abnormal_volume,
     OFFLINE_IN_HOURS: offline_in_hours_from(offices_offline_in_hours),
+    LONG_WAITS: long_waits,
 }

@@ -18,6 +18,7 @@ REPEAT_CITIZEN = "repeat_citizen"
 UNDELIVERABLE_SERVICE = "undeliverable_service"
 OFFLINE_IN_HOURS = "offline_in_hours"
 LICENCE_NOT_IN_FORCE = "licence_not_in_force"
+LONG_WAITS = "long_waits"
 
 # MAD × this estimates a normal distribution's standard deviation.
 MAD_SCALE = 1.4826
@@ -54,6 +55,16 @@ THRESHOLDS: dict[str, dict[str, Threshold]] = {
     # Alert when an office is offline in its opening hours for this many minutes.
     OFFLINE_IN_HOURS: {"minutes": Threshold(10, 1440, 60)},
     LICENCE_NOT_IN_FORCE: {},
+    LONG_WAITS: {
+        # Alert when the office's mean wait is more than this many times its province's usual wait
+        # at the same hours (the median of the province's offices, hour by hour).
+        "ratio": Threshold(1.2, 20.0, 2.0, integer=False),
+        # Never for fewer tickets called in the period, nor for a mean wait under this many minutes.
+        "min_tickets": Threshold(1, 100_000, 50),
+        "min_minutes": Threshold(0, 600, 15),
+        # The days (ending today) whose waits are compared.
+        "days": Threshold(1, 60, 7),
+    },
 }
 RULE_CODES = tuple(THRESHOLDS)
 
@@ -162,6 +173,59 @@ def volume_outliers(
                 own_z=round(own_score, 2),
                 peers_median=float(statistics.median(peers)) if peers else 0.0,
                 peers_z=round(peers_score, 2) if peers_score is not None else 0.0,
+            )
+        )
+    return findings
+
+
+@dataclass(frozen=True)
+class WaitFinding:
+    """An office whose queue waits far longer than its province's offices at the same hours."""
+
+    office_id: int
+    tickets: int
+    mean_minutes: float
+    peers_minutes: float
+    ratio: float
+
+
+def wait_outliers(
+    *,
+    offices: Mapping[int, tuple[int, Mapping[int, tuple[int, int]]]],
+    ratio: float,
+    min_tickets: int,
+    min_minutes: float,
+) -> list[WaitFinding]:
+    """The offices (office → (province, {hour: (tickets called, their waits summed in seconds)}))
+    whose mean wait is above ``ratio`` × what their province's offices wait at the same hours, with
+    at least ``min_tickets`` tickets called and a mean wait of at least ``min_minutes``.
+
+    What the province waits at an hour is the median of its offices' mean waits at that hour; an
+    office's expectation is those medians weighted by its own tickets at each hour, so that an office
+    busy at the morning rush is held to the morning's waits. Sorted by office id."""
+    per_hour: dict[tuple[int, int], list[float]] = {}
+    for province, hours in offices.values():
+        for hour, (called, seconds) in hours.items():
+            if called:
+                per_hour.setdefault((province, hour), []).append(seconds / called)
+    medians = {key: statistics.median(means) for key, means in per_hour.items()}
+    findings = []
+    for office_id in sorted(offices):
+        province, hours = offices[office_id]
+        called = sum(n for n, _seconds in hours.values())
+        if called < min_tickets or not called:
+            continue
+        mean = sum(seconds for _n, seconds in hours.values()) / called
+        expected = sum(n * medians[(province, hour)] for hour, (n, _s) in hours.items() if n) / called
+        if mean < min_minutes * 60 or expected <= 0 or mean <= ratio * expected:
+            continue
+        findings.append(
+            WaitFinding(
+                office_id=office_id,
+                tickets=called,
+                mean_minutes=round(mean / 60, 1),
+                peers_minutes=round(expected / 60, 1),
+                ratio=round(mean / expected, 2),
             )
         )
     return findings

@@ -382,6 +382,7 @@ def _dashboard(request: HttpRequest, level: str, code: str) -> HttpResponse:
     months = selectors.trips_measure(**args, period=period, by="month")
     months_before = selectors.trips_measure(**args, period=compare, by="month")
     service = selectors.service_measure(**args, period=period, by=by, compare=compare)
+    waits = selectors.waits_measure(**args, period=period, by=by)
     visits = None
     if place.level in {"national", "province", "agency"}:
         visits = selectors.visits_measure(**args, year=jalali_date(period.last).year)
@@ -434,6 +435,7 @@ def _dashboard(request: HttpRequest, level: str, code: str) -> HttpResponse:
         "change": (trips.trips_avoided - previous) / previous if previous else None,
         "service": service.totals,
         "service_before": service.previous,
+        "waits": waits,
         "visits": visits.totals if visits else None,
         "visits_chart": visits_chart,
         "by_header": _PLACE_HEADER[by],

@@ -277,6 +277,8 @@ PISHKHAN_JOBS = [
         "path": "pishkhan.frontoffice.tasks.appointments_reminders",
         "every": 3600,
     },
+    # The queue's wait and service times per office, service, hour and day (frontoffice/waits.py).
+    {"name": "frontoffice.waits", "path": "pishkhan.frontoffice.tasks.waits_advance", "every": 10},
     {"name": "licensing.renewal", "path": "pishkhan.licensing.tasks.renewal_reminders", "every": 3600},
     {
         "name": "offices.conversions_overdue",
@@ -319,6 +321,8 @@ if PISHKHAN_DEMO:
     PISHKHAN_JOBS.append(
         {"name": "demo.heartbeats", "path": "pishkhan.demo.tasks.demo_heartbeats", "every": 120}
     )
+    # ...and the queues of a sample of them move: tickets issued, called and served (demo/queues.py).
+    PISHKHAN_JOBS.append({"name": "demo.queues", "path": "pishkhan.demo.tasks.demo_queues", "every": 10})
 # Licensing policy (ADR 0007): a licence's term, how long before expiry it may be renewed, and how
 # many years a revoked licence bars its holder from applying again.
 PISHKHAN_LICENCE_TERM_YEARS = 5

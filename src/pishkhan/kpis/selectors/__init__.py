@@ -53,6 +53,7 @@ from pishkhan.kpis.selectors.places import (
     jurisdiction_of,
     place_resolve,
 )
+from pishkhan.kpis.selectors.waits import WaitFigures, WaitsMeasure, waits_measure
 
 __all__ = [
     "DEFAULT_BY",
@@ -78,6 +79,8 @@ __all__ = [
     "TripsRow",
     "VisitsMeasure",
     "VisitsRow",
+    "WaitFigures",
+    "WaitsMeasure",
     "agency_standing",
     "conversions_measure",
     "group_check",
@@ -90,4 +93,5 @@ __all__ = [
     "service_statuses",
     "trips_measure",
     "visits_measure",
+    "waits_measure",
 ]

@@ -31,6 +31,7 @@ RULE_TITLES = {
     "undeliverable_service": _("Service the office may not deliver"),
     "offline_in_hours": _("Offline in opening hours"),
     "licence_not_in_force": _("Licence not in force"),
+    "long_waits": _("Long queue waits"),
 }
 
 

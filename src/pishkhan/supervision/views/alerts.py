@@ -47,6 +47,10 @@ THRESHOLD_LABELS = {
     "history_days": gettext_lazy("Days of history compared"),
     "per_day": gettext_lazy("Transactions of one citizen in a day"),
     "minutes": gettext_lazy("Minutes offline"),
+    "ratio": gettext_lazy("Times the province's wait at the same hours"),
+    "min_tickets": gettext_lazy("Fewest tickets called in the days compared"),
+    "min_minutes": gettext_lazy("Shortest mean wait judged (minutes)"),
+    "days": gettext_lazy("Days compared"),
 }
 FIGURE_LABELS = {
     "fee_charged": gettext_lazy("Fee charged (rials)"),
@@ -64,6 +68,11 @@ FIGURE_LABELS = {
     "why": gettext_lazy("Why not"),
     "offline_since": gettext_lazy("Offline since (Tehran)"),
     "minutes": gettext_lazy("Minutes offline"),
+    "days": gettext_lazy("Days compared"),
+    "tickets": gettext_lazy("Tickets called"),
+    "mean_wait_minutes": gettext_lazy("Mean wait (minutes)"),
+    "province_wait_minutes": gettext_lazy("The province's wait at the same hours (minutes)"),
+    "ratio": gettext_lazy("Times the province's wait at the same hours"),
 }
 
 

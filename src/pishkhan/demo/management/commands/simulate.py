@@ -22,8 +22,9 @@ class Command(BaseCommand):
     help = (
         "Act as the systems of many demo offices against a running Pishkhan (default http://127.0.0.1:8000): "
         "heartbeats about once a minute, transactions posted one by one with fresh Idempotency-Keys (a few "
-        "sent twice on purpose), and batches of stored transactions from offline rural offices. Issues an "
-        "API key per office for the run (revoked at its end) and prints what was sent and answered. The "
+        "sent twice on purpose), batches of stored transactions from offline rural offices, and queue "
+        "tickets issued, called and served through the ticket API. Issues an API key per office for the "
+        "run (revoked at its end) and prints what was sent and answered. The "
         "server must use the same database as this command."
     )
 
@@ -49,6 +50,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch-every", type=float, default=20.0, help="seconds between an offline office's batches"
         )
+        parser.add_argument(
+            "--tickets-rate",
+            type=_rate,
+            default=2.0,
+            help="queue tickets a second, issued, called and served by the online offices (default 2)",
+        )
         parser.add_argument("--concurrency", type=int, default=16, help="parallel connections (default 16)")
         parser.add_argument("--seed", type=int, default=1405, help="random seed of the traffic")
 
@@ -62,6 +69,7 @@ class Command(BaseCommand):
             "--retry-share must be between 0 and 1": 0 <= options["retry_share"] <= 1,
             "--batch-every must be at least 1 second": options["batch_every"] >= 1,
             "--concurrency must be between 1 and 256": 1 <= options["concurrency"] <= 256,
+            "--tickets-rate must be between 0 and 1,000": 0 <= options["tickets_rate"] <= 1_000,
         }
         for message, ok in checks.items():
             if not ok:
@@ -103,6 +111,7 @@ class Command(BaseCommand):
                 retry_share=options["retry_share"],
                 batch_every=options["batch_every"],
                 seed=options["seed"],
+                tickets_rate=options["tickets_rate"],
                 progress=self.stdout.write,
             )
         finally:

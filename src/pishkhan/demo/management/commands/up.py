@@ -19,7 +19,8 @@ from django.db import connection
 from pishkhan.common.management.commands.worker import CONCURRENCY_MAX
 from pishkhan.demo.appointments import demo_appointments_ensure
 from pishkhan.demo.inspections import demo_inspections_ensure
-from pishkhan.demo.network import network_build, network_is_built
+from pishkhan.demo.network import DEFAULT_SEED, network_build, network_is_built
+from pishkhan.demo.queues import queue_offices
 from pishkhan.demo.services import demo_users_ensure
 from pishkhan.geo.selectors import geo_is_loaded
 from pishkhan.geo.services import geo_load
@@ -148,6 +149,9 @@ class Command(BaseCommand):
             for login in logins:
                 scope = f" [{login.jurisdiction_code}]" if login.jurisdiction_code else ""
                 out.write(f"  {login.username:<16} {login.password}{scope}")
+            # The worker's demo.queues job keeps these offices' queues moving (demo/queues.py).
+            if moving := queue_offices(seed=DEFAULT_SEED)[:1]:
+                out.write(f"A waiting room with a live queue: /frontoffice/display/{moving[0].code}/")
         out.write(f"Ready in {time.monotonic() - started:.1f} s.")
         if options["no_serve"]:
             return
