@@ -4,6 +4,7 @@ licences made through the domain services (so what a test starts from is what th
 from __future__ import annotations
 
 import datetime as dt
+import re
 import struct
 import zlib
 
@@ -15,6 +16,7 @@ from pishkhan.accounts.models import User
 from pishkhan.accounts.permissions import principal_for_user
 from pishkhan.accounts.selectors import user_national_id
 from pishkhan.accounts.services import user_identity_bind
+from pishkhan.common.identifiers import national_id_is_valid
 from pishkhan.licensing.models import DOCUMENTS_WITH_EXPIRY, REQUIRED_DOCUMENTS, LicenceApplication
 from pishkhan.licensing.services import (
     ApplicantDraft,
@@ -98,10 +100,12 @@ def _identity_for(user, n: int, applicant: ApplicantDraft | None) -> str:
     if user.national_id_key:
         return user_national_id(user=user)
     given = applicant.national_id if applicant is not None else ""
-    wanted = given or national_id(5000 + n)
+    wanted = given if national_id_is_valid(given) else national_id(5000 + n)
+    mobile = applicant.mobile if applicant is not None else ""
+    mobile = mobile if re.fullmatch(r"09\d{9}", mobile) else f"0935{n:07d}"
     candidates = [wanted, *(national_id(5000 + n + 1000 * k) for k in range(1, 20))]
     free = next(c for c in candidates if not User.objects.filter(national_id_key=national_id_key(c)).exists())
-    verify(user, free, mobile=applicant.mobile if applicant is not None else f"0935{n:07d}")
+    verify(user, free, mobile=mobile)
     return free
 
 

@@ -178,6 +178,7 @@ class ApplicationSubmitForm(forms.Form):
         if bound_national_id:
             field = self.fields["national_id"]
             field.disabled, field.initial = True, bound_national_id
+            self.initial["national_id"] = bound_national_id  # not a national ID known from elsewhere
             field.help_text = _(
                 "The national ID verified for your account: you apply under it. A company's application "
                 "names you as its representative."
