@@ -23,10 +23,18 @@ from pishkhan.geo.services import geo_load
 pytest_plugins = ["tests.browser"]
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """On a pytest-xdist worker, skip the tests that assert a wall-clock budget (marked ``timing``):
     beside another worker they measure the machine's load, not the code. They run alone in a serial
-    pass (``pytest -m timing``), as .ci/run and README's test command do."""
+    pass (``pytest -m timing``), as .ci/run and README's test command do.
+
+    The fault suite (marked ``faults``: it restarts PostgreSQL) runs only when asked for by name,
+    ``pytest -m faults``, never within another run."""
+    if "faults" not in (config.getoption("markexpr") or ""):
+        alone = pytest.mark.skip(reason="the fault suite restarts PostgreSQL: run it alone, pytest -m faults")
+        for item in items:
+            if item.get_closest_marker("faults"):
+                item.add_marker(alone)
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return
     serial = pytest.mark.skip(reason="a wall-clock budget: run alone in the serial pass, pytest -m timing")
@@ -55,7 +63,8 @@ def pytest_runtest_teardown(item, nextitem):
     data migrations wrote, so that the next test finds the database as migrations left it."""
     result = yield
     marker = item.get_closest_marker("django_db")
-    flushed = {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    # (Those set up, in ``funcargs``: a transactional test skipped before its set-up flushed nothing.)
+    flushed = {"transactional_db", "live_server"} & set(getattr(item, "funcargs", None) or ())
     # After the last test the session's fixtures are gone too, the test database with them.
     if nextitem is not None and (flushed or (marker is not None and marker.kwargs.get("transaction"))):
         with item.config.stash[blocking_manager_key].unblock():

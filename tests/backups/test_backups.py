@@ -244,3 +244,28 @@ def test_restore_refuses_a_manifest_whose_counts_were_changed(world):
         assert "the manifest says" in result.stderr
     finally:
         fresh.drop()
+
+
+def test_the_manifest_names_the_keys_by_fingerprint_only(world):
+    manifest = _manifest(world["backup"])
+    text = (world["backup"] / "manifest.json").read_text()
+
+    assert set(manifest["keys"]) == {"secret_key", "sealing_keys", "audit_keys"}
+    assert len(manifest["keys"]["sealing_keys"]) == 1
+    for key in (SEALING_KEY, AUDIT_KEY, world["source"].env["PISHKHAN_SECRET_KEY"]):
+        assert key not in text
+
+
+def test_restore_refuses_an_installation_with_other_keys_before_touching_it(world):
+    fresh = Installation(world["root"], "bk_fresh4")
+    fresh.env["PISHKHAN_SECRET_KEY"] = "another-installation-" + "y" * 50
+    fresh.env["PISHKHAN_SEALING_KEYS"] = "aW5zdGFsbGF0aW9uLXdpdGgtYW5vdGhlci1rZXkhISE="
+    try:
+        result = fresh.run("restore", str(world["backup"]), check=False)
+        assert result.returncode != 0
+        assert "PISHKHAN_SECRET_KEY is not the key the backup was taken with" in result.stderr
+        assert "PISHKHAN_SEALING_KEYS lacks 1 of the backup's 1 keys" in result.stderr
+        assert "PISHKHAN_AUDIT_KEYS" not in result.stderr  # the audit key is the same
+        assert not any(table for table in fresh.counts() if not table.startswith("sqlite_"))
+    finally:
+        fresh.drop()

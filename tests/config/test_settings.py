@@ -10,6 +10,7 @@ from django.db import connection
 PRODUCTION_ENV = {
     "PISHKHAN_SECRET_KEY": "a-real-production-secret-" + "x7Qm2Lp9" * 8,
     "PISHKHAN_ALLOWED_HOSTS": "pishkhan.example.ir",
+    "PISHKHAN_SITE_URL": "https://pishkhan.example.ir",
     "PISHKHAN_DEBUG": "0",
     "PISHKHAN_SEALING_KEYS": "cHJvZHVjdGlvbi1zZWFsaW5nLWtleS0zMi1ieXRlcyE=",
     "PISHKHAN_AUDIT_KEYS": "cHJvZHVjdGlvbi1hdWRpdC1jaGFpbi1rZXktMzJieXQ=",
@@ -136,6 +137,7 @@ def test_the_servers_application_keeps_what_it_loaded_out_of_the_collector():
         ({"PISHKHAN_SECRET_KEY": "ab" * 40}, "pishkhan.E001"),
         ({"PISHKHAN_DEBUG": "1", "PISHKHAN_DEMO": "0"}, "pishkhan.E002"),
         ({"PISHKHAN_ALLOWED_HOSTS": "pishkhan.example.ir,*"}, "pishkhan.E003"),
+        ({"PISHKHAN_SITE_URL": ""}, "pishkhan.E004"),
     ],
 )
 def test_check_deploy_fails_in_production_on_unsafe_settings(tmp_path, override, check_id):
@@ -177,3 +179,10 @@ def test_sealing_key_new_needs_no_configuration_at_all(tmp_path):
     from pishkhan.common.sealing import key_valid
 
     assert key_valid(result.stdout.strip())
+
+
+def test_a_site_url_that_is_not_a_scheme_and_host_stops_with_a_clear_message(tmp_path):
+    env = {**PRODUCTION_ENV, "PISHKHAN_SITE_URL": "pishkhan.example.ir/rate"}
+    result = _pishkhan("check", env_extra=env, tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "PISHKHAN_SITE_URL must be the site's scheme and host" in result.stderr

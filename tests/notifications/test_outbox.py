@@ -258,3 +258,20 @@ def test_a_subject_is_sent_a_few_codes_an_hour_only():
         code_send(purpose="reset", subject="user:7", mobile=MOBILE, now=now)
     assert Message.objects.filter(template="code").count() == 5
     code_send(purpose="reset", subject="user:7", mobile=MOBILE, now=now + dt.timedelta(minutes=61))
+
+
+def test_a_round_reads_and_writes_its_batch_in_a_few_statements(sms_log, django_assert_max_num_queries):
+    for number in range(40):
+        message_enqueue(key=f"k:batch:{number}", mobile=f"0912{number:07d}", template="txn_received")
+    _opt_out("09120000007")  # one of them opted out: withheld, in the same round
+    Message.objects.filter(template="code").update(status=MessageStatus.SENT)
+
+    with django_assert_max_num_queries(12):
+        sent = messages_send_due(now=timezone.now())
+
+    assert sent == 39
+    assert Message.objects.get(key="k:batch:7").status == MessageStatus.WITHHELD
+    assert sorted(line["key"] for line in _lines(sms_log)) == sorted(
+        f"k:batch:{number}" for number in range(40) if number != 7
+    )
+    assert not Message.objects.filter(key__startswith="k:batch:").exclude(mobile_sealed="").exists()

@@ -84,7 +84,8 @@ def over_http(counter, reference):
     return reference
 
 
-def test_a_posted_transaction_is_delivered_by_the_worker_and_completed(client, counter, sms_log):
+def test_a_posted_transaction_is_delivered_by_the_worker_and_completed(client, counter, sms_log, settings):
+    settings.PISHKHAN_SITE_URL = "https://pishkhan.example.ir"
     # given a transaction posted with an office's key (the agency is on the sandbox adapter)
     answer = _post(client, counter["office_key"])
     assert answer.status_code == 201, answer.content
@@ -109,7 +110,7 @@ def test_a_posted_transaction_is_delivered_by_the_worker_and_completed(client, c
     ]
     assert {message["to"] for message in messages} == {"0912***4567"}
     assert code in messages[0]["text"]
-    assert f"/rate/?code={code}" in messages[2]["text"]
+    assert f"https://pishkhan.example.ir/rate/?code={code}" in messages[2]["text"]
     transaction.refresh_from_db()
     assert transaction.mobile_sealed == ""
     assert transaction.notified_at is not None

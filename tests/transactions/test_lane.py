@@ -384,6 +384,7 @@ def test_a_write_failing_half_way_leaves_nothing_and_the_next_attempt_commits(co
 # (apply it in ``lane._headers``, or say why it does not concern a new transaction posted with a key).
 LANE_MIDDLEWARE = {
     "django.middleware.security.SecurityMiddleware": "applied: lane._headers runs it on a sample answer",
+    "pishkhan.web.middleware.DatabaseOutageMiddleware": "applied: the lane answers an outage's 503 itself",
     "pishkhan.common.headers.ChunkedBodyRefusedMiddleware": "applied: no Content-Length goes on to Django",
     "whitenoise.middleware.WhiteNoiseMiddleware": "not its concern: it serves static files",
     "django.contrib.sessions.middleware.SessionMiddleware": "not its concern: a key, no session, no cookie",

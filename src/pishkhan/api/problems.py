@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
@@ -19,6 +20,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
 from pishkhan.common.errors import ApplicationError, UnsupportedMediaTypeError, json_content_type_require
+from pishkhan.common.outage import database_unreachable, outage_problem
 
 logger = logging.getLogger(__name__)
 
@@ -162,6 +164,14 @@ def install(api: NinjaAPI) -> None:
         }.get(exc.status_code, "http-error")
         return problem(status=exc.status_code, code=code, title=str(exc.message), detail=str(exc.message))
 
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def database_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        if database_unreachable(exc):  # an outage: 503 with Retry-After (common.outage)
+            logger.info("The database is unreachable: 503 for %s %s", request.method, request.path)
+            return outage_problem()
+        return server_error(request, exc)
+
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("Unhandled error in %s %s", request.method, request.path)
@@ -202,15 +212,16 @@ ERROR_ANSWERS = {
     413: "The request body is too large.",
     422: "The input is not valid: ``errors`` names each field.",
     429: "Too many requests; try again after the Retry-After header's seconds.",
+    503: "The database is unreachable for a moment; retry after the Retry-After header's seconds.",
 }
 
 
 def _errors_of(operation: Mapping[str, Any], method: str) -> list[int]:
     """The statuses an operation may refuse with: every operation 400, 404 (a path is also checked
-    for its jurisdiction, a query for its references), 422 and 429; 401 and 403 behind
-    authentication; 409 and 413 for a write; and those an operation lists in ``x-problems`` (its
-    ``openapi_extra``), such as the gateway's 401 for a bad signature."""
-    statuses = [400, 404, 422, 429, *operation.get("x-problems", ())]
+    for its jurisdiction, a query for its references), 422, 429 and 503 (the database unreachable);
+    401 and 403 behind authentication; 409 and 413 for a write; and those an operation lists in
+    ``x-problems`` (its ``openapi_extra``), such as the gateway's 401 for a bad signature."""
+    statuses = [400, 404, 422, 429, 503, *operation.get("x-problems", ())]
     if operation.get("security"):
         statuses += [401, 403]
     if method != "get":

@@ -11,7 +11,10 @@ A backup is a directory written once, owner-only (0700, files 0600)::
 The counts and the audit head are read from the same snapshot as the copy (the copy itself on SQLite,
 the exported snapshot on PostgreSQL), so a restore can prove that it put back exactly what was taken.
 The secret key and the sealing keys are never in a backup: sealed values are useless without them,
-and they are kept apart on purpose (``docs/operations.md``).
+and they are kept apart on purpose (``docs/operations.md``). The manifest names them by fingerprint
+only (an HMAC of a fixed text under each key, which reveals nothing of the key), so that a restore into
+an installation given other keys is refused before anything is touched, rather than leaving sealed
+values that no longer open, keyed hashes that no longer match and an audit chain that no longer verifies.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -374,6 +378,7 @@ def backup_create(directory: Path, *, now: dt.datetime | None = None) -> dict[st
         "files": files,
         "total_bytes": sum(entry["bytes"] for entry in files),
         "not_included": KEYS_NOTE,
+        "keys": keys_fingerprints(),
     }
     path = directory / MANIFEST
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -381,6 +386,50 @@ def backup_create(directory: Path, *, now: dt.datetime | None = None) -> dict[st
         json.dump(manifest, stream, indent=2, sort_keys=True)
         stream.write("\n")
     return manifest
+
+
+# --- keys ------------------------------------------------------------------------------------------
+
+_FINGERPRINT_TEXT = b"pishkhan.backup.key-fingerprint"
+
+
+def _fingerprint(key: str) -> str:
+    return hmac.new(key.encode(), _FINGERPRINT_TEXT, hashlib.sha256).hexdigest()[:16]
+
+
+def keys_fingerprints() -> dict[str, Any]:
+    """This installation's keys, each by its fingerprint: what a backup's data needs to be read."""
+    return {
+        "secret_key": _fingerprint(settings.SECRET_KEY),
+        "sealing_keys": [_fingerprint(key) for key in settings.PISHKHAN_SEALING_KEYS],
+        "audit_keys": [_fingerprint(key) for key in settings.PISHKHAN_AUDIT_KEYS],
+    }
+
+
+def keys_problems(manifest: dict[str, Any]) -> list[str]:
+    """Why this installation's keys cannot read the backup's data; none when they can (or a backup
+    made before manifests named their keys)."""
+    taken = manifest.get("keys")
+    if not isinstance(taken, dict):
+        return []
+    here = keys_fingerprints()
+    problems = []
+    if taken.get("secret_key") != here["secret_key"]:
+        problems.append(
+            "PISHKHAN_SECRET_KEY is not the key the backup was taken with: national IDs and mobiles "
+            "would no longer match their keyed hashes"
+        )
+    for name, setting, what in (
+        ("sealing_keys", "PISHKHAN_SEALING_KEYS", "sealed values would not open"),
+        ("audit_keys", "PISHKHAN_AUDIT_KEYS", "the audit chain would not verify"),
+    ):
+        missing = [fp for fp in taken.get(name) or [] if fp not in here[name]]
+        if missing:
+            problems.append(
+                f"{setting} lacks {len(missing)} of the backup's {len(taken[name])} keys "
+                f"(fingerprints {', '.join(missing)}): {what}"
+            )
+    return problems
 
 
 # --- checking and restoring ------------------------------------------------------------------------
@@ -503,6 +552,12 @@ def backup_restore(directory: Path, *, force: bool = False) -> RestoreReport:
         raise BackupError(
             f"this is a backup of a {manifest['database']['vendor']} database; "
             f"this installation uses {vendor}"
+        )
+    problems = keys_problems(manifest)
+    if problems:
+        raise BackupError(
+            "this installation's keys cannot read the backup (give it the keys the backup was taken "
+            "with): " + "; ".join(problems)
         )
     media_root = Path(settings.MEDIA_ROOT)
     if not force:

@@ -50,6 +50,15 @@ def production_settings_check(app_configs: Any = None, **kwargs: Any) -> list[Er
                 id="pishkhan.E002",
             )
         )
+    if not getattr(settings, "PISHKHAN_SITE_URL", ""):
+        errors.append(
+            Error(
+                "PISHKHAN_SITE_URL is not set: the links in citizens' text messages (rating, tracking) "
+                "need the site's address.",
+                hint="PISHKHAN_SITE_URL=https://pishkhan.example.ir",
+                id="pishkhan.E004",
+            )
+        )
     if "*" in settings.ALLOWED_HOSTS:
         errors.append(
             Error(

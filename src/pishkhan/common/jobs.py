@@ -22,6 +22,8 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from pishkhan.common.outage import database_unreachable
+
 logger = logging.getLogger("pishkhan.worker")
 
 
@@ -64,7 +66,10 @@ class Schedule:
                 self._functions[job.path] = function
                 outcome = function(now=now)
             except Exception as error:  # a job's failure must not stop the others
-                logger.exception("job %s failed", job.name)
+                if database_unreachable(error):  # an outage, not the job's fault: no traceback
+                    logger.warning("job %s: the database is unreachable; next round: %s", job.name, error)
+                else:
+                    logger.exception("job %s failed", job.name)
                 outcome = error
                 self.next_run[job.name] = now + job.every
             else:

@@ -9,6 +9,7 @@ command run on it later is in demo mode too without ``PISHKHAN_DEMO=1``; the var
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,6 +114,7 @@ class Env:
     sealing_keys: list[str]
     audit_keys: list[str]
     audit_checkpoint_file: Path
+    site_url: str
 
     @property
     def relaxed(self) -> bool:
@@ -191,6 +193,21 @@ def _audit_keys(data_dir: Path, relaxed: bool) -> list[str]:
     )
 
 
+_SITE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+
+
+def _site_url() -> str:
+    """The address citizens reach this site at, for the links in text messages; "" if not set (links
+    are then the path alone, as in a demo on this machine)."""
+    url = (_get("PISHKHAN_SITE_URL") or "").rstrip("/")
+    if url and not _SITE_URL.fullmatch(url):
+        raise ImproperlyConfigured(
+            f"PISHKHAN_SITE_URL must be the site's scheme and host, like https://pishkhan.example.ir, "
+            f"not {url!r}."
+        )
+    return url
+
+
 def read() -> Env:
     """Read and check the whole configuration; a wrong value stops start-up with a clear message."""
     debug = _flag("PISHKHAN_DEBUG", default=False)
@@ -232,4 +249,5 @@ def read() -> Env:
         )
         .expanduser()
         .resolve(),
+        site_url=_site_url(),
     )

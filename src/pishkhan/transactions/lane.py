@@ -56,6 +56,7 @@ from pishkhan.common.calendar import to_tehran
 from pishkhan.common.errors import ApplicationError
 from pishkhan.common.headers import no_store_apply, policy_apply
 from pishkhan.common.languages import api_language
+from pishkhan.common.outage import OUTAGE_BODY, PROBLEM_CONTENT_TYPE, database_unreachable, outage_headers
 from pishkhan.licensing.selectors import licence_permits
 from pishkhan.offices.states import OfficeStatus
 from pishkhan.transactions import services
@@ -90,9 +91,15 @@ def counter_lane(application: WSGIApp) -> WSGIApp:
         body = environ["wsgi.input"].read(int(length))
         try:
             answered = _record(environ, authorization[7:], body)
-        except Exception:
-            # Unforeseen (the database gone, say): Django's path answers, with its problem body. Safe to
-            # try again there: a transaction written before the failure is found by its key.
+        except Exception as exc:
+            if database_unreachable(exc):
+                # The database is unreachable (restarting, say): the API's 503 with Retry-After
+                # (common.outage), not a failure of the lane's. The office's system retries with the
+                # same key, and a transaction committed before the connection broke is found by it.
+                start_response("503 Service Unavailable", _outage_headers(environ))
+                return [OUTAGE_BODY]
+            # Unforeseen: Django's path answers, with its problem body. Safe to try again there: a
+            # transaction written before the failure is found by its key.
             logger.exception("The counter's fast lane failed; answering through Django")
             answered = None
         finally:
@@ -187,6 +194,20 @@ def _headers(secure: bool) -> tuple[tuple[str, str], ...]:
     no_store_apply(response)  # an API answer: the headers module's rule, a constant here
     patch_vary_headers(response, ("Accept-Language",))
     return tuple(response.items())
+
+
+def _outage_headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
+    """The headers of the lane's 503 while the database is unreachable: those of its 201 (security,
+    policy, no-store), the problem's type, its length and ``Retry-After``."""
+    try:
+        secure = _origin(environ)[1]
+    except Exception:
+        secure = False
+    headers = {name: value for name, value in _headers(secure) if name != "Content-Type"}
+    headers.update(outage_headers())
+    headers["Content-Type"] = PROBLEM_CONTENT_TYPE
+    headers["Content-Length"] = str(len(OUTAGE_BODY))
+    return list(headers.items())
 
 
 # What decides a request's host and scheme (Django's ``get_host`` and ``is_secure``) besides settings.

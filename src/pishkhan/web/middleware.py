@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from pishkhan.common.languages import api_language
+from pishkhan.common.outage import database_unreachable
 
 API_PREFIX = "/api/"
 
@@ -53,3 +54,23 @@ class LanguageMiddleware:
             with contextlib.suppress(LookupError):
                 return translation.get_supported_language_variant(chosen)
         return settings.LANGUAGE_CODE
+
+
+class DatabaseOutageMiddleware:
+    """A view that failed because the database is unreachable answers 503 (``common.outage``): the
+    API a problem body with ``Retry-After``, pages the friendly 503 page. Nothing is logged as an
+    error: the outage is the database's, not the request's. (One raised by a middleware reaches
+    ``views.server_error``, which answers the same.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not database_unreachable(exception):
+            return None
+        from pishkhan.web.views import outage_answer  # the views import the URLconf's apps
+
+        return outage_answer(request)

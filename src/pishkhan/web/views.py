@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
@@ -10,6 +12,7 @@ from django.template import loader
 
 from pishkhan.accounts.permissions import public
 from pishkhan.common.languages import in_language
+from pishkhan.common.outage import database_unreachable, outage_mark, outage_problem
 from pishkhan.geo.models import Province
 from pishkhan.geo.selectors import ProvinceMap, geo_is_loaded, province_list, province_map
 from pishkhan.web.choropleth import Band, band_of, bands_by_quantile
@@ -136,5 +139,23 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """500: something broke. Rendered without the request's context: the database may be what broke."""
+    """500: something broke. Rendered without the request's context: the database may be what broke.
+
+    If what broke is the database being unreachable (raised by a middleware, after the view: the
+    view's own are answered by ``middleware.DatabaseOutageMiddleware``), the outage's 503 instead."""
+    if database_unreachable(sys.exc_info()[1]):
+        return outage_answer(request)
     return HttpResponseServerError(loader.get_template("web/500.html").render())
+
+
+logger = logging.getLogger(__name__)
+API_PREFIX = "/api/"
+
+
+def outage_answer(request: HttpRequest) -> HttpResponse:
+    """503 while the database is unreachable: a problem body under the API, else the friendly page
+    (rendered without the request's context, like the 500 page: no user, no menu, no database)."""
+    logger.info("The database is unreachable: 503 for %s %s", request.method, request.path)
+    if request.path.startswith(API_PREFIX):
+        return outage_problem()
+    return outage_mark(HttpResponse(loader.get_template("web/503.html").render(), status=503))

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # While the database is unreachable, 503 with Retry-After rather than 500 (common/outage.py).
+    "pishkhan.web.middleware.DatabaseOutageMiddleware",
     # A chunked request body is refused (411) before anything reads the body (common/headers.py).
     "pishkhan.common.headers.ChunkedBodyRefusedMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -338,6 +340,8 @@ PISHKHAN_AUDIT_KEYS = ENV.audit_keys
 # Where `pishkhan audit_checkpoint` (and the worker's audit.checkpoint job) append signed heads of the
 # chain: a file outside the database, best on other storage or copied off the machine.
 PISHKHAN_AUDIT_CHECKPOINT_FILE = ENV.audit_checkpoint_file
+# The site's address (scheme and host) for links in text messages (pishkhan.common.links).
+PISHKHAN_SITE_URL = ENV.site_url
 
 # A refused request (403, 404, 400) is logged on one line; a server error keeps its traceback
 # (config/logs.py). The filter sits on Django's request logger, and on the console for the records of

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from pishkhan.common.errors import NotFoundError
+from pishkhan.common.links import site_link
 from pishkhan.common.sealing import UnsealError, unseal
 from pishkhan.gateway.selectors import outbound_request_get
 from pishkhan.notifications.services import message_enqueue
@@ -44,7 +45,7 @@ def _agency_answer(code: str) -> dict:
 def _params(row: CounterTransaction, step: str) -> tuple[str, dict[str, str]]:
     params = {"service": row.service.title_fa, "code": row.tracking_code}
     if step == TransactionState.COMPLETED:
-        return "txn_completed", params | {"link": f"/rate/?code={row.tracking_code}"}
+        return "txn_completed", params | {"link": site_link(f"/rate/?code={row.tracking_code}")}
     if step == TransactionState.REJECTED:
         answer = _agency_answer(row.tracking_code)
         params["reason"] = str(answer.get("reason") or "—")[:120]

@@ -151,6 +151,10 @@ class Command(BaseCommand):
         self._serve(host, port, int(options["workers"]), concurrency)
 
     def _serve(self, host: str, port: int, workers: int, concurrency: int) -> None:
+        if not settings.PISHKHAN_SITE_URL:
+            # The links in the demo's text messages (sms.log) lead to this server; the worker inherits it.
+            shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 (compared, not bound)
+            os.environ["PISHKHAN_SITE_URL"] = f"http://{shown}:{port}"
         command = server_command(host, port, workers, vendor=connection.vendor)
         # Its own session, so that stopping `up` can stop the server and all its workers together.
         server = subprocess.Popen(command, start_new_session=True)  # noqa: S603 (our interpreter, our arguments)
@@ -208,11 +212,15 @@ def worker_concurrency(asked: object, *, vendor: str) -> int:
     return max(2, min(4, os.cpu_count() or 1))
 
 
+def worker_command(concurrency: int = 1) -> list[str]:
+    """The ``pishkhan worker`` command ``up`` runs beside the server (as the fault suite runs it)."""
+    return [sys.executable, "-m", "pishkhan", "worker", "--concurrency", str(concurrency)]
+
+
 def _worker_start(concurrency: int = 1) -> subprocess.Popen:
     """``pishkhan worker`` in its own session: gateway deliveries, SMS and deadlines, beside the server;
     its delivering processes (``--concurrency``) share its process group, so they stop with it."""
-    command = [sys.executable, "-m", "pishkhan", "worker", "--concurrency", str(concurrency)]
-    return subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL)  # noqa: S603
+    return subprocess.Popen(worker_command(concurrency), start_new_session=True, stdout=subprocess.DEVNULL)  # noqa: S603
 
 
 STOP_GRACE = 10.0
