@@ -7,6 +7,7 @@ from pishkhan.accounts.jurisdictions import jurisdiction_code_clean, role_jurisd
 from pishkhan.accounts.models import User
 from pishkhan.accounts.roles import (
     PERMISSIONS,
+    ROLE_GRANTS,
     ROLE_JURISDICTIONS,
     ROLE_PERMISSIONS,
     JurisdictionKind,
@@ -41,11 +42,21 @@ def test_roles_reach_the_jurisdictions_of_the_design():
     }
 
 
-def test_only_the_regulator_manages_users_and_keys():
+def test_the_regulator_and_directorates_manage_staff_and_only_the_regulator_keys():
     managers = {role for role, perms in ROLE_PERMISSIONS.items() if "accounts.manage_users" in perms}
     key_managers = {role for role, perms in ROLE_PERMISSIONS.items() if "accounts.manage_keys" in perms}
 
-    assert managers == key_managers == {Role.REGULATOR}
+    assert managers == set(ROLE_GRANTS) == {Role.REGULATOR, Role.DIRECTORATE}
+    assert key_managers == {Role.REGULATOR}
+
+
+def test_a_directorate_grants_only_provincial_roles_below_the_regulator():
+    assert ROLE_GRANTS[Role.DIRECTORATE] == {Role.DIRECTORATE, Role.WORKING_GROUP, Role.INSPECTOR}
+    assert Role.REGULATOR in ROLE_GRANTS[Role.REGULATOR]
+    # Nobody grants licensee (they sign up) or an office's operator (the office's to manage).
+    granted = set().union(*ROLE_GRANTS.values())
+    assert Role.LICENSEE not in granted
+    assert Role.OFFICE_OPERATOR not in granted
 
 
 @pytest.mark.parametrize(

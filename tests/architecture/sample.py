@@ -68,6 +68,7 @@ class Sample:
     alert: Alert  # an overcharge alert about the office
     sanction: SanctionCase  # against the office's licence
     session: Session  # of Tehran's working group, scheduled, its agenda generated
+    staff: User  # an inspector of Tehran province, whose account Tehran's directorate manages
 
 
 def sample_build() -> Sample:
@@ -131,6 +132,7 @@ def sample_build() -> Sample:
         ),
         sanction=sanction,
         session=session,
+        staff=inspector,
     )
 
 

@@ -44,6 +44,8 @@ PUBLIC_PAGES = {
     "licensing:licence_signboard",
     "accounts:login",
     "accounts:logout",
+    "web:signup",
+    "web:password_reset",
 }
 # The parameters of every route that has some, from the sample. A new route with parameters fails
 # ``test_every_route_with_parameters_is_filled_from_the_sample`` until it is given its own here.
@@ -105,6 +107,7 @@ SAMPLE_KWARGS = {
     "licensing:my_licence": lambda s: {"number": s.application.licence.number},
     "licensing:licence_verify": lambda s: {"number": s.licence.number},
     "licensing:licence_signboard": lambda s: {"number": s.licence.number},
+    "accounts:staff_detail": lambda s: {"pk": s.staff.pk},
 }
 # Pages about something national (a campaign covers the whole country): an outsider with the
 # permission opens them, and sees only the part in their own jurisdiction (checked below).

@@ -1,6 +1,7 @@
 """The demo's working groups: every province's, Tehran's held by the demo logins with one scheduled
 session whose agenda came from the plan; built twice, nothing doubles."""
 
+from pishkhan.accounts.models import User
 from pishkhan.demo.services import demo_users_ensure
 from pishkhan.demo.workgroups import working_groups_build
 from pishkhan.geo.models import Province
@@ -33,3 +34,5 @@ def test_every_province_has_its_group_and_tehran_a_session(geo_loaded):
     # The demo logins printed by `up` are the same users, their passwords set anew.
     logins = {login.username for login in demo_users_ensure()}
     assert {"directorate", "working_group"} <= logins
+    # The demo licensee applies at once: its national ID (a sandbox identity) is verified and bound.
+    assert User.objects.get(username="licensee").national_id_masked == "001*****11"

@@ -4,13 +4,19 @@ licences made through the domain services (so what a test starts from is what th
 from __future__ import annotations
 
 import datetime as dt
+import re
 import struct
 import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from pishkhan.accounts.identity import national_id_key
+from pishkhan.accounts.models import User
 from pishkhan.accounts.permissions import principal_for_user
+from pishkhan.accounts.selectors import user_national_id
+from pishkhan.accounts.services import user_identity_bind
+from pishkhan.common.identifiers import national_id_is_valid
 from pishkhan.licensing.models import DOCUMENTS_WITH_EXPIRY, REQUIRED_DOCUMENTS, LicenceApplication
 from pishkhan.licensing.services import (
     ApplicantDraft,
@@ -81,8 +87,36 @@ def applicant_draft(n: int = 1, **overrides) -> ApplicantDraft:
     return ApplicantDraft(**(values | overrides))
 
 
+def verify(user, identifier: str, mobile: str = "09350000000"):
+    """Bind a verified national ID to the account (as sign-up does after the code); the user refreshed."""
+    user_identity_bind(user=user, national_id=identifier, mobile=mobile, actor=None)
+    user.refresh_from_db()
+    return user
+
+
+def _identity_for(user, n: int, applicant: ApplicantDraft | None) -> str:
+    """The national ID the account applies under: its verified one, or (an account that verified none)
+    the applicant's, else the n-th applicant's, else the first one no other account holds."""
+    if user.national_id_key:
+        return user_national_id(user=user)
+    given = applicant.national_id if applicant is not None else ""
+    wanted = given if national_id_is_valid(given) else national_id(5000 + n)
+    mobile = applicant.mobile if applicant is not None else ""
+    mobile = mobile if re.fullmatch(r"09\d{9}", mobile) else f"0935{n:07d}"
+    candidates = [wanted, *(national_id(5000 + n + 1000 * k) for k in range(1, 20))]
+    free = next(c for c in candidates if not User.objects.filter(national_id_key=national_id_key(c)).exists())
+    verify(user, free, mobile=mobile)
+    return free
+
+
 def submit(user, n: int = 1, *, applicant: ApplicantDraft | None = None, **overrides) -> LicenceApplication:
-    """A submitted application for a Pishkhan office in Tehran city, through the service."""
+    """A submitted application for a Pishkhan office in Tehran city, through the service.
+
+    An account applies under its verified national ID: one that verified none is first bound to the
+    applicant's (or the n-th applicant's); with no applicant given, the draft is the account's person."""
+    own = _identity_for(user, n, applicant) if user.role == "licensee" else ""
+    if applicant is None and own:
+        applicant = applicant_draft(n, national_id=own)
     values = {
         "office_kind": "pishkhan",
         "province": TEHRAN_PROVINCE,

@@ -23,6 +23,7 @@ from tests.licensing.factories import (
     imported,
     licensee,
     regulator,
+    verify,
 )
 from tests.offices.factories import (
     ARDESTAN,
@@ -47,6 +48,11 @@ def _client(user=None):
 
 def _post(client, url, body=None):
     return client.post(url, json.dumps(body or {}), content_type="application/json")
+
+
+def _applicant(identifier: int = 321):
+    """A licensee whose account verified the national ID the application body names."""
+    return verify(licensee(), national_id(identifier))
 
 
 def _application_body(**overrides):
@@ -74,7 +80,7 @@ def _upload(client, number, kind, content, name, **extra):
 
 
 def test_an_application_from_submission_to_an_active_licence():
-    applicant, reviewer, boss = licensee(), directorate("23"), regulator()
+    applicant, reviewer, boss = _applicant(), directorate("23"), regulator()
     me, them, cra = _client(applicant), _client(reviewer), _client(boss)
 
     # the applicant submits and uploads the documents (a PDF, a PNG and a JPEG)
@@ -134,7 +140,7 @@ def test_an_application_from_submission_to_an_active_licence():
 
 
 def test_documents_refused_by_type_size_and_expiry_over_the_api():
-    applicant = licensee()
+    applicant = _applicant()
     me = _client(applicant)
     number = _post(me, "/api/v1/licence-applications", _application_body()).json()["number"]
     yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
@@ -152,7 +158,7 @@ def test_documents_refused_by_type_size_and_expiry_over_the_api():
 
 def test_a_county_of_another_province_is_a_422_naming_the_county():
     response = _post(
-        _client(licensee()), "/api/v1/licence-applications", _application_body(county=ARDESTAN_COUNTY)
+        _client(_applicant()), "/api/v1/licence-applications", _application_body(county=ARDESTAN_COUNTY)
     )
 
     assert response.status_code == 422
@@ -163,10 +169,49 @@ def test_a_recently_revoked_applicant_is_told_the_rule():
     office = make_office(1, operator=operator_draft(1, national_id=national_id(321)))
     licence_revoke(licence=imported(office, status="active"), reason="تخلف", basis="ماده ۱۲", actor=None)
 
-    response = _post(_client(licensee()), "/api/v1/licence-applications", _application_body())
+    response = _post(_client(_applicant()), "/api/v1/licence-applications", _application_body())
 
     assert response.status_code == 422
     assert response.json()["type"] == "urn:pishkhan:problem:recently-revoked"
+
+
+def test_an_account_cannot_apply_under_another_national_id_over_the_api():
+    me = _client(_applicant(321))
+
+    theirs = _post(
+        me,
+        "/api/v1/licence-applications",
+        _application_body(
+            applicant={
+                "kind": "person",
+                "name": "دیگری",
+                "mobile": "09121112233",
+                "national_id": national_id(322),
+            }
+        ),
+    )
+    unverified = _post(_client(licensee()), "/api/v1/licence-applications", _application_body())
+    own_by_default = _post(
+        me,
+        "/api/v1/licence-applications",
+        _application_body(
+            applicant={
+                "kind": "person",
+                "name": "زهرا احمدی",
+                "mobile": "09121112233",
+            }
+        ),
+    )
+
+    assert theirs.status_code == 403
+    assert theirs.json()["type"] == "urn:pishkhan:problem:identity-mismatch"
+    assert "applicant.national_id" in theirs.json()["errors"]
+    assert unverified.status_code == 403
+    assert unverified.json()["type"] == "urn:pishkhan:problem:identity-unverified"
+    assert own_by_default.status_code == 201, own_by_default.content
+    mine = national_id(321)
+    assert own_by_default.json()["applicant_identifier"] == mine[:3] + "*****" + mine[-2:]
+    assert Licence.objects.count() == 0
 
 
 # --- Who sees what --------------------------------------------------------------------------------
@@ -259,7 +304,7 @@ def test_actions_need_their_permission(two_provinces):
 
 
 def test_a_directorate_of_another_province_cannot_review(two_provinces):
-    applicant = licensee()
+    applicant = _applicant(900)
     me = _client(applicant)
     number = _post(
         me,

@@ -7,11 +7,14 @@ from django.utils import timezone
 
 from pishkhan.audit.models import AuditEntry
 from pishkhan.common.errors import ConflictError, PermissionDeniedError, TransitionError, ValidationError
-from pishkhan.licensing.errors import RecentlyRevokedError
+from pishkhan.common.identifiers import national_id_mask
+from pishkhan.common.sealing import unseal_json
+from pishkhan.licensing.errors import IdentityMismatchError, IdentityUnverifiedError, RecentlyRevokedError
 from pishkhan.licensing.models import Licence, LicenceApplication
 from pishkhan.licensing.services import (
     application_decide,
     application_document_add,
+    application_submit,
     application_take,
     application_withdraw,
     holder_key,
@@ -31,9 +34,13 @@ from tests.licensing.factories import (
     reviewed,
     submit,
     upload,
+    verify,
 )
 from tests.offices.factories import (
     ARDESTAN_COUNTY,
+    TEHRAN_CITY,
+    TEHRAN_COUNTY,
+    TEHRAN_PROVINCE,
     make_office,
     national_id,
     operator_draft,
@@ -98,6 +105,55 @@ def test_a_company_applies_with_its_national_company_id():
 
     assert application.applicant_kind == "company"
     assert application.applicant_key == holder_key("company", "10380284790")
+
+
+def test_one_account_cannot_apply_under_another_national_id():
+    # The account that once applied under four IDs, another holder's among them (issue 21).
+    mine, theirs = national_id(5001), national_id(5002)
+    holder = verify(licensee(username="holder"), theirs)
+    approved(holder, 2)
+    account = verify(licensee(username="account"), mine)
+
+    with pytest.raises(IdentityMismatchError) as other_holders:
+        submit(account, applicant=applicant_draft(2, national_id=theirs))
+    with pytest.raises(IdentityMismatchError):
+        submit(account, applicant=applicant_draft(3, national_id=national_id(5003)))
+    own = submit(account, applicant=applicant_draft(1, national_id=""))  # empty: the account's own
+
+    assert other_holders.value.status == 403
+    assert "applicant.national_id" in other_holders.value.fields
+    assert list(LicenceApplication.objects.filter(applicant_user=account)) == [own]
+    assert own.applicant_key == holder_key("person", mine)
+
+
+def test_an_account_that_verified_no_national_id_cannot_apply():
+    account = licensee()
+
+    with pytest.raises(IdentityUnverifiedError) as refused:
+        application_submit(
+            applicant=applicant_draft(1),
+            office_kind="pishkhan",
+            province=TEHRAN_PROVINCE,
+            county=TEHRAN_COUNTY,
+            place=TEHRAN_CITY,
+            actor=as_principal(account),
+        )
+
+    assert refused.value.status == 403
+    assert not LicenceApplication.objects.exists()
+
+
+def test_a_company_is_represented_by_the_accounts_verified_person():
+    account = verify(licensee(), national_id(5001))
+    draft = applicant_draft(1, kind="company", name="شرکت نمونه", national_id="", company_id="10380284790")
+
+    application = submit(account, applicant=draft)
+
+    identity = unseal_json(LicenceApplication.objects.get(pk=application.pk).identity_sealed)
+    assert identity["representative"] == national_id(5001)
+    entry = AuditEntry.objects.get(action="application.submit")
+    assert entry.after["representative"] == national_id_mask(national_id(5001))
+    assert national_id(5001) not in str(entry.after)
 
 
 @pytest.mark.parametrize("kind", ["e_city", "social_security", "health_insurance", "bakery"])

@@ -16,7 +16,7 @@ import jdatetime
 from django.db import connection
 from django.utils import timezone
 
-from pishkhan.accounts.services import apikey_create, user_create
+from pishkhan.accounts.services import apikey_create, user_create, user_identity_bind
 from pishkhan.geo.services import geo_load
 from pishkhan.licensing.models import Licence
 from tests.browser import DESKTOP, PASSWORD, PHONE, SCREENSHOTS
@@ -35,7 +35,11 @@ def _world():
         ("dir23", "directorate", "23"),
         ("cra", "regulator", ""),
     ):
-        user_create(username=username, password=PASSWORD, role=role, jurisdiction_code=code, actor=None)
+        user = user_create(
+            username=username, password=PASSWORD, role=role, jurisdiction_code=code, actor=None
+        )
+        if role == "licensee":  # signed up: the national ID verified (docs/accounts.md)
+            user_identity_bind(user=user, national_id=national_id(321), mobile="09121234567", actor=None)
 
 
 def _shoot(page, name: str) -> None:
@@ -84,7 +88,10 @@ def test_an_application_walks_from_submission_to_an_active_licence(live_server, 
         page.check("input[name=applicant_kind][value=person]")
         expect(page.locator("#id_company_id")).to_be_hidden()  # only the person's identifier is asked
         page.fill("#id_applicant_name", "زهرا احمدی")
-        page.fill("#id_national_id", national_id(321).translate(PERSIAN))
+        expect(page.locator("#id_national_id")).to_be_disabled()  # the account's own, not typed
+        expect(page.locator("#id_national_id")).to_have_value(
+            national_id(321)[:3] + "*****" + national_id(321)[-2:]
+        )
         page.fill("#id_mobile", "۰۹۱۲۱۲۳۴۵۶۷")
         page.check("input[name=office_kind][value=pishkhan]")
         page.select_option("#id_province", "23")

@@ -22,16 +22,18 @@ from tests.licensing.factories import (
     reviewed,
     submit,
     upload,
+    verify,
 )
 from tests.licensing.pages_data import application_form, browser, errors_of, rows
-from tests.offices.factories import ISFAHAN_PROVINCE
+from tests.offices.factories import ISFAHAN_PROVINCE, national_id
 
 pytestmark = pytest.mark.usefixtures("catalogue")
 
 
 @pytest.fixture
 def zahra(db):
-    return licensee(username="zahra")
+    """A licensee whose account verified the national ID the application form's defaults name."""
+    return verify(licensee(username="zahra"), national_id(321))
 
 
 @pytest.fixture
@@ -128,7 +130,6 @@ def test_a_company_applies_with_its_company_id_whatever_was_typed_in_the_person_
 @pytest.mark.parametrize(
     ("change", "field", "status"),
     [
-        ({"national_id": "0012345678"}, "national_id", 422),  # a wrong check digit (the service's rule)
         ({"mobile": "12345"}, "mobile", 422),
         ({"postal_code": "123"}, "postal_code", 422),
         ({"province": ISFAHAN_PROVINCE}, "county", 422),  # a county of another province (the form's)
@@ -154,8 +155,10 @@ def test_bad_input_on_the_application_form_shows_its_error_and_stores_nothing(za
         ({"applicant_kind": "company", "company_id": ""}, "company_id", "شناسهٔ ملی شرکت را وارد کنید"),
     ],
 )
-def test_an_empty_identifier_is_said_to_be_required_not_invalid(zahra, change, field, message):
-    response = browser(zahra).post("/my-licences/apply/", application_form(**change))
+def test_an_empty_identifier_is_said_to_be_required_not_invalid(db, change, field, message):
+    # (An account that verified no national ID: one that did is not asked for it.)
+    client = browser(licensee(username="unverified"))
+    response = client.post("/my-licences/apply/", application_form(**change))
 
     assert response.status_code == 422
     assert message in errors_of(response, field)
@@ -178,12 +181,38 @@ def test_a_holder_applying_again_finds_what_the_regulator_verified_filled_in(zah
     response = browser(zahra).get("/my-licences/apply/")
 
     html = response.content.decode()
-    assert f'name="national_id" value="{operator.national_id}"' in html
+    assert operator.national_id == national_id(321)
+    assert operator.national_id not in html  # the account's own, masked, not to be typed
+    assert f'value="{zahra.national_id_masked}"' in html
     assert f'name="mobile" value="{operator.mobile}"' in html
     assert f'name="applicant_name" value="{operator.name}"' in html
     assert f'<option value="{licence.office.province.code}" selected>' in html
     # The province's counties are offered, not every county of Iran.
     assert 'value="1001"' not in html
+
+
+def test_the_form_applies_under_the_accounts_national_id_whatever_is_typed(zahra):
+    page = browser(zahra).get("/my-licences/apply/").content.decode()
+    response = browser(zahra).post("/my-licences/apply/", application_form(national_id=national_id(322)))
+
+    assert f'value="{zahra.national_id_masked}"' in page
+    assert national_id(321) not in page
+    assert response.status_code == 302
+    application = LicenceApplication.objects.get()
+    mine = national_id(321)
+    assert application.applicant_masked == mine[:3] + "*****" + mine[-2:]
+
+
+def test_an_account_that_verified_no_national_id_is_sent_to_verify_it_and_stores_nothing(db):
+    client = browser(licensee(username="unverified"))
+
+    page = client.get("/my-licences/apply/").content.decode()
+    response = client.post("/my-licences/apply/", application_form())
+
+    assert 'id="identity-unverified"' in page
+    assert 'href="/accounts/me/identity/"' in page
+    assert response.status_code == 403
+    assert LicenceApplication.objects.count() == 0
 
 
 def test_a_second_open_application_for_the_same_county_is_a_conflict_shown_on_the_form(zahra):

@@ -81,6 +81,8 @@ def test_only_staff_see_the_administration_entry(client):
         "/supervision/inactive-licences/",
         "/supervision/rules/",
         "/accounts/me/",
+        "/accounts/me/password/",
+        "/accounts/staff/",
         "/privacy/",
         "/admin/",
     ]
@@ -188,7 +190,10 @@ def test_the_bar_groups_a_regulators_entries_into_a_few_menus(english):
                 "/supervision/rules/",
             ],
         ),
-        ("Account", ["/accounts/me/", "/privacy/", "/admin/"]),
+        (
+            "Account",
+            ["/accounts/me/", "/accounts/me/password/", "/accounts/staff/", "/privacy/", "/admin/"],
+        ),
     ]
     # Disclosures that work without JavaScript, one open at a time, all inside the phone's "Menu".
     assert html.count('<details class="site-nav__group" name="site-nav">') == 4

@@ -40,6 +40,19 @@ class User(AbstractUser):
         default=JurisdictionKind.NATIONAL,
     )
     jurisdiction_code = models.CharField(_("jurisdiction code"), max_length=16, blank=True, default="")
+    # The person's national ID, verified (the identity check and a code texted to the mobile registered
+    # to it, accounts/identity.py): a keyed hash to match, a mask to show, sealed to apply under. Never
+    # in clear. Empty for an account that has verified none (staff).
+    national_id_key = models.CharField(_("national ID (keyed hash)"), max_length=64, blank=True, default="")
+    national_id_masked = models.CharField(_("national ID (masked)"), max_length=16, blank=True, default="")
+    national_id_sealed = models.TextField(_("national ID (sealed)"), blank=True, default="", editable=False)
+    identity_verified_at = models.DateTimeField(_("identity verified at"), null=True, blank=True)
+    # The mobile that password-reset codes go to: sealed, and masked to show.
+    mobile_sealed = models.TextField(_("mobile (sealed)"), blank=True, default="", editable=False)
+    mobile_masked = models.CharField(_("mobile (masked)"), max_length=16, blank=True, default="")
+    # Set when someone else chose the password (a manager's reset, a new staff account): every page
+    # then sends the person to change it first.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -60,7 +73,16 @@ class User(AbstractUser):
                 name="user_national_iff_no_code",
             ),
             models.CheckConstraint(condition=_ROLE_FITS_JURISDICTION, name="user_role_fits_jurisdiction"),
+            # One account per verified person.
+            models.UniqueConstraint(
+                fields=["national_id_key"], condition=~Q(national_id_key=""), name="user_national_id_once"
+            ),
         ]
+
+    @property
+    def identity_verified(self) -> bool:
+        """Whether the account holds a verified national ID."""
+        return bool(self.national_id_key)
 
     @property
     def jurisdiction_display(self) -> str:

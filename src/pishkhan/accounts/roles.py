@@ -38,7 +38,9 @@ PERMISSIONS: dict[str, str] = {
     "geo.view": _("See the geography of Iran: provinces, counties and places"),
     "audit.view": _("Read the audit log"),
     "accounts.manage_keys": _("Create and revoke API keys of machine clients"),
-    "accounts.manage_users": _("Create users and change their roles"),
+    "accounts.manage_users": _(
+        "Manage staff accounts in one's jurisdiction: create them, assign roles, deactivate, reset passwords"
+    ),
     "catalogue.edit": _("Publish and change an agency's services and tariffs"),
     "catalogue.report_visits": _("Report an agency's monthly in-person visits"),
     "offices.view": _("See offices, their operators, staff and conversions"),
@@ -121,6 +123,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.DIRECTORATE: frozenset(
         _EVERYONE
         | {"audit.view", "offices.view", "offices.edit", "offices.manage_staff"}
+        | {"accounts.manage_users"}  # the staff of its own province only (ROLE_GRANTS)
         | {"conversions.request", "conversions.decide"}
         | {"transactions.view"}
         | {"licensing.view", "licensing.review"}
@@ -150,6 +153,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     ),
 }
 
+# Which roles a holder of ``accounts.manage_users`` may give (and so which accounts it manages), inside
+# its own jurisdiction: the regulator its national staff and every province's; a directorate its own
+# province's directorate staff, working-group members and inspectors. Licensees sign up themselves
+# (docs/accounts.md); an office's people are the office's to manage; nobody grants superuser here.
+ROLE_GRANTS: dict[Role, frozenset[Role]] = {
+    Role.REGULATOR: frozenset(
+        {Role.REGULATOR, Role.DIRECTORATE, Role.WORKING_GROUP, Role.INSPECTOR, Role.AGENCY_STAFF}
+    ),
+    Role.DIRECTORATE: frozenset({Role.DIRECTORATE, Role.WORKING_GROUP, Role.INSPECTOR}),
+}
+
 # A superuser acts as a regulator: national reach, the regulator's permissions.
 SUPERUSER_ROLE = Role.REGULATOR
 
@@ -157,6 +171,11 @@ SUPERUSER_ROLE = Role.REGULATOR
 def role_permissions(role: str) -> frozenset[str]:
     """The permissions of a role; none for an unknown or empty role."""
     return ROLE_PERMISSIONS.get(role, frozenset())  # type: ignore[call-overload]
+
+
+def role_grants(role: str) -> frozenset[Role]:
+    """The roles a holder of ``role`` may give to staff it manages; none for a role that manages none."""
+    return ROLE_GRANTS.get(role, frozenset())  # type: ignore[call-overload]
 
 
 def role_jurisdiction_kind(role: str, code: str) -> JurisdictionKind:

@@ -6,15 +6,64 @@ import functools
 from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from pishkhan.accounts.identity import national_id_key
 from pishkhan.accounts.keys import key_split, secret_matches
 from pishkhan.accounts.models import ApiKey, HolderKind, User
+from pishkhan.common.identifiers import national_id_is_valid
+from pishkhan.common.persian import to_latin_digits
+from pishkhan.common.sealing import UnsealError, unseal
 
 
 def user_get_by_username(*, username: str) -> User | None:
     """The user with this user name, or None."""
     return User.objects.filter(username=username).first()
+
+
+def user_for_login(*, identifier: str) -> User | None:
+    """The active account a forgotten-password request names: by user name, or by the verified
+    national ID it is bound to; None when none is."""
+    identifier = to_latin_digits((identifier or "").strip())
+    if not identifier:
+        return None
+    found = User.objects.filter(username=identifier, is_active=True).first()
+    if found is None and national_id_is_valid(identifier):
+        found = User.objects.filter(national_id_key=national_id_key(identifier), is_active=True).first()
+    return found
+
+
+def user_mobile(*, user: User) -> str:
+    """The account's mobile, unsealed, that reset codes go to; "" when it has none (or cannot be read)."""
+    if not user.mobile_sealed:
+        return ""
+    try:
+        return unseal(user.mobile_sealed)
+    except UnsealError:
+        return ""
+
+
+def user_national_id(*, user: User) -> str:
+    """The account's verified national ID, unsealed (to apply under it); "" when it has none."""
+    if not user.national_id_sealed:
+        return ""
+    try:
+        return unseal(user.national_id_sealed)
+    except UnsealError:
+        return ""
+
+
+def staff_list(*, rows: QuerySet[User], search: str = "", role: str = "") -> QuerySet[User]:
+    """Managed accounts (``services.staff_queryset``) by user name, narrowed by a search of user name
+    or name and by role."""
+    search = (search or "").strip()
+    if search:
+        rows = rows.filter(
+            Q(username__icontains=search) | Q(first_name__icontains=search) | Q(last_name__icontains=search)
+        )
+    if role:
+        rows = rows.filter(role=role)
+    return rows.order_by("username", "pk")
 
 
 def apikey_get(*, prefix: str) -> ApiKey | None:

@@ -110,6 +110,7 @@ class Env:
     log_level: str
     sms_backend: str
     sms_lease_seconds: int
+    identity_backend: str
     sealing_keys: list[str]
     audit_keys: list[str]
     audit_checkpoint_file: Path
@@ -238,6 +239,9 @@ def read() -> Env:
         sms_backend=_get("PISHKHAN_SMS_BACKEND") or "log",
         # How long a worker holds the messages it claimed before another may claim them again.
         sms_lease_seconds=_int("PISHKHAN_SMS_LEASE_SECONDS", default=60),
+        # The identity check behind sign-up (accounts/identity.py); the sandbox unless a registry's.
+        identity_backend=_get("PISHKHAN_IDENTITY_BACKEND")
+        or "pishkhan.accounts.identity.SandboxIdentityCheck",
         sealing_keys=_sealing_keys(data_dir, relaxed),
         audit_keys=_audit_keys(data_dir, relaxed),
         audit_checkpoint_file=Path(

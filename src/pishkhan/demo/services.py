@@ -31,6 +31,11 @@ DEMO_JURISDICTIONS: dict[str, str] = {
 }
 
 
+# The demo licensee's verified national ID: one of the identity sandbox's people (docs/accounts.md), so
+# that it can apply at once (an account applies only under its verified national ID).
+DEMO_LICENSEE_NATIONAL_ID, DEMO_LICENSEE_MOBILE = "0010000011", "09120000011"
+
+
 @dataclass(frozen=True)
 class DemoLogin:
     """A demo user's name, role and the password just set."""
@@ -60,6 +65,13 @@ def demo_users_ensure() -> list[DemoLogin]:
                     # The demo operator runs the first Pishkhan office of Tehran, which the network has.
                     staff_add(
                         office=office_get(code=code), user=user, position=StaffPosition.OPERATOR, actor=None
+                    )
+                if role == Role.LICENSEE:
+                    account_services.user_identity_bind(
+                        user=user,
+                        national_id=DEMO_LICENSEE_NATIONAL_ID,
+                        mobile=DEMO_LICENSEE_MOBILE,
+                        actor=None,
                     )
             else:
                 account_services.user_password_set(user=user, password=password, actor=None)

@@ -83,7 +83,9 @@ def application_submit(request: HttpRequest, payload: ApplicationSubmitIn) -> St
 
     Documents follow, one per ``POST /licence-applications/{number}/documents``, before the review
     starts. 422 for a malformed identifier or office detail, a county of another province, or an
-    applicant whose licence was revoked within the last years (``recently-revoked``).
+    applicant whose licence was revoked within the last years (``recently-revoked``). A person applies
+    under the national ID verified for the account only: 403 ``identity-mismatch`` for another, 403
+    ``identity-unverified`` for an account that verified none (``docs/accounts.md``).
     """
     principal = _principal(request)
     require(principal, "licensing.apply")

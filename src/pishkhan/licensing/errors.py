@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pishkhan.common.errors import ConflictError, ValidationError
+from pishkhan.common.errors import ConflictError, PermissionDeniedError, ValidationError
 
 
 class RecentlyRevokedError(ValidationError):
@@ -80,3 +80,17 @@ class AppealWindowClosedError(ConflictError):
 
     code = "appeal-window-closed"
     title = "The appeal window has closed"
+
+
+class IdentityUnverifiedError(PermissionDeniedError):
+    """The applying account has verified no national ID (sign-up, or verifying it on the account page)."""
+
+    code = "identity-unverified"
+    title = "The account's national ID is not verified"
+
+
+class IdentityMismatchError(PermissionDeniedError):
+    """An application under another national ID than the one verified for the applying account."""
+
+    code = "identity-mismatch"
+    title = "An application is made under the account's own national ID"

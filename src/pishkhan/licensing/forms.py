@@ -169,8 +169,20 @@ class ApplicationSubmitForm(forms.Form):
     # What the applicant gives (the first group) and what they propose (the second), for the page.
     APPLICANT_FIELDS = ("applicant_kind", "applicant_name", "national_id", "company_id", "mobile")
 
-    def __init__(self, *args: Any, provinces: Choices, counties: Choices, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, provinces: Choices, counties: Choices, bound_national_id: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # The account's verified national ID (masked): a person applies under it, and cannot type another.
+        self.bound_national_id = bound_national_id
+        if bound_national_id:
+            field = self.fields["national_id"]
+            field.disabled, field.initial = True, bound_national_id
+            self.initial["national_id"] = bound_national_id  # not a national ID known from elsewhere
+            field.help_text = _(
+                "The national ID verified for your account: you apply under it. A company's application "
+                "names you as its representative."
+            )
         self.fields["office_kind"].choices = licensed_kind_choices()
         self.fields["province"].choices = [("", _("Choose a province")), *provinces]
         self.fields["county"].choices = [("", _("Choose a county")), *counties]
@@ -187,6 +199,8 @@ class ApplicationSubmitForm(forms.Form):
             cleaned["company_id"] = ""
         elif cleaned.get("applicant_kind") == OperatorKind.COMPANY:
             cleaned["national_id"] = ""
+        if self.bound_national_id:
+            cleaned["national_id"] = ""  # the service takes the account's own
         for name in ("national_id", "company_id", "mobile", "place", "postal_code", "office"):
             cleaned[name] = _latin(cleaned.get(name))
         self._identifiers_check(cleaned)
@@ -196,7 +210,7 @@ class ApplicationSubmitForm(forms.Form):
         """The identifiers' shapes and check digits, on the boxes they were typed in (the service
         checks them again)."""
         checks = [("mobile", mobile_clean), ("postal_code", postal_code_clean)]
-        if cleaned.get("applicant_kind") == OperatorKind.PERSON:
+        if cleaned.get("applicant_kind") == OperatorKind.PERSON and not self.bound_national_id:
             checks.append(("national_id", national_id_clean))
         elif cleaned.get("applicant_kind") == OperatorKind.COMPANY:
             checks.append(("company_id", company_id_clean))

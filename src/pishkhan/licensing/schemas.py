@@ -27,7 +27,13 @@ class ApplicantIn(Schema):
     kind: Literal["person", "company"]
     name: Text = Field(description="the person's full name, or the company's registered name")
     mobile: ShortText
-    national_id: ShortText = Field("", description="a person's national ID (ten digits with check digit)")
+    national_id: ShortText = Field(
+        "",
+        description=(
+            "a person's national ID (ten digits with check digit): the one verified for the applying "
+            "account (empty: that one; another is refused 403 identity-mismatch)"
+        ),
+    )
     company_id: ShortText = Field("", description="a company's national ID (eleven digits with check digit)")
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from pishkhan.accounts.permissions import Principal, has_perm
 from pishkhan.accounts.roles import JurisdictionKind
+from pishkhan.accounts.selectors import user_mobile
 from pishkhan.audit.models import AuditEntry
 from pishkhan.audit.selectors import audit_entry_list_for_target
 from pishkhan.catalogue.selectors import services_deliverable_by
@@ -240,6 +241,9 @@ def applicant_known(*, user: Any) -> dict[str, str]:
         known |= {"applicant_kind": operator.kind, "applicant_name": operator.name, "mobile": operator.mobile}
         known |= {"national_id": operator.national_id} if operator.national_id else {}
         known |= {"company_id": operator.company_id} if operator.company_id else {}
+    if "mobile" not in known:
+        mobile = user_mobile(user=user)  # the one registered to the account's verified national ID
+        known |= {"mobile": mobile} if mobile else {}
     if user.jurisdiction_kind == JurisdictionKind.PROVINCE:
         known["province"] = user.jurisdiction_code
     elif held is not None:

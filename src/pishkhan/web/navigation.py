@@ -157,6 +157,8 @@ MENU: list[MenuEntry] = [
         group=SUPERVISION,
     ),
     MenuEntry(_("Your account"), "accounts:account_detail", audience="accounts.view_self", group=ACCOUNT),
+    MenuEntry(_("Change password"), "accounts:password_change", audience="accounts.view_self", group=ACCOUNT),
+    MenuEntry(_("Staff accounts"), "accounts:staff_list", audience="accounts.manage_users", group=ACCOUNT),
     MenuEntry(_("Personal data"), "privacy:home", audience="privacy.export", group=ACCOUNT),
     MenuEntry(_("Administration"), "admin:index", audience=STAFF, group=ACCOUNT),
 ]

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # An account whose password someone else chose changes it before anything else (docs/accounts.md).
+    "pishkhan.accounts.middleware.PasswordChangeRequiredMiddleware",
     # The Content-Security-Policy on every answer; no-store on personal data (common/headers.py).
     "pishkhan.common.headers.ContentSecurityPolicyMiddleware",
     "pishkhan.common.headers.NoStoreMiddleware",
@@ -243,6 +245,8 @@ X_FRAME_OPTIONS = "DENY"
 # and the API are never cached anyway.
 PISHKHAN_NO_STORE_VIEWS = [
     "transactions:track",
+    "web:signup",
+    "web:password_reset",
     "supervision:complaint_new",
     "supervision:complaint_sent",
     "supervision:complaint_track",
@@ -392,6 +396,12 @@ if ENV.behind_proxy:
 PISHKHAN_TRACK_RATE = "10/m"  # look-ups per client address
 PISHKHAN_TRACK_CODE_FAILURES = 5  # failed look-ups of one tracking code an hour, from all addresses
 PISHKHAN_COMPLAINT_RATE = "5/h"  # complaints sent per client address
+PISHKHAN_ACCOUNT_RATE = "10/m"  # sign-up and forgotten-password attempts per client address
+
+# --- Accounts (docs/accounts.md) -----------------------------------------------------------------
+# The identity check behind sign-up: a dotted path to a class with ``lookup(national_id, birth_date=)``
+# (pishkhan.accounts.identity.IdentityCheck). The sandbox answers deterministically.
+PISHKHAN_IDENTITY_BACKEND = ENV.identity_backend
 
 # --- Inspections (supervision) ------------------------------------------------------------------
 # Random visits a province may draw per (Jalali) quarter; cancelled ones free their place.

@@ -34,6 +34,7 @@ from pishkhan.licensing.errors import RecentlyRevokedError
 from pishkhan.licensing.models import LICENSED_KINDS, Licence, LicenceApplication
 from pishkhan.licensing.services.documents import documents_missing
 from pishkhan.licensing.services.holders import ApplicantDraft, Holder, applicant_clean, holder_of_operator
+from pishkhan.licensing.services.identity import applicant_bound, identity_facts
 from pishkhan.licensing.services.inputs import actor_is, text_clean
 from pishkhan.licensing.services.licences import licence_issue
 from pishkhan.licensing.services.notices import application_tell
@@ -173,12 +174,17 @@ def application_submit(
     office instead. Refusals: 422 for a malformed identifier, mobile or office detail, a kind the
     regulator does not license, a county of another province, or an applicant whose licence was
     revoked within the bar (``recently-revoked``); 409 when the applicant already has an open
-    application for the same kind in the county; 403 without a person behind ``actor``.
+    application for the same kind in the county; 403 without a person behind ``actor``, for an account
+    that verified no national ID (``identity-unverified``) and for a person's ID other than the account's
+    verified one (``identity-mismatch``; an empty one is the account's). A company applies with the
+    account's verified person as its representative (docs/accounts.md).
     """
     now = now or timezone.now()
     user = actor_user(actor)
     if user is None:
         raise PermissionDeniedError(_("An application is made by a signed-in person."))
+    # Under the account's verified national ID only: a person is that ID, a company is represented by it.
+    applicant, representative = applicant_bound(applicant, user)
     holder = applicant_clean(applicant)
     if office_kind not in LICENSED_KINDS:
         _refuse("office_kind", _("The regulator licenses Pishkhan and rural ICT offices only."))
@@ -238,7 +244,10 @@ def application_submit(
             applicant_key=holder.key,
             applicant_masked=holder.masked,
             mobile_masked=holder.mobile_masked,
-            identity_sealed=seal_json({"id": holder.identifier, "mobile": holder.mobile}),
+            identity_sealed=seal_json(
+                {"id": holder.identifier, "mobile": holder.mobile}
+                | identity_facts(representative, sealed=True)
+            ),
             office_kind=office_kind,
             submitted_at=now,
             **values,
@@ -255,7 +264,10 @@ def application_submit(
             raise ConflictError(message, fields={"county": message})
         insert_numbered(application, prefix=number_prefix("A", application.province.code, now))
         audit_record(
-            actor=actor, action="application.submit", target=application, after=application_facts(application)
+            actor=actor,
+            action="application.submit",
+            target=application,
+            after=application_facts(application) | identity_facts(representative, sealed=False),
         )
         application_tell(application=application, status=application.status, mobile=holder.mobile)
     return application

@@ -73,6 +73,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
     form = ApplicationSubmitForm(
         data,
         initial=known,
+        bound_national_id=request.user.national_id_masked,
         provinces=province_choices(),
         # Every county, grouped by province, until one is chosen (htmx then narrows the list).
         counties=county_choices(asked_province(request, data) or known.get("province", "")),
@@ -115,7 +116,10 @@ def application_new(request: HttpRequest) -> HttpResponse:
                 return redirect("licensing:my_application", number=application.number)
         else:
             status = 422
-    return render(request, "licensing/application_new.html", {"form": form}, status=status)
+    verified = request.user.identity_verified
+    return render(
+        request, "licensing/application_new.html", {"form": form, "verified": verified}, status=status
+    )
 
 
 @permission_required("licensing.view_own")

@@ -409,3 +409,47 @@ def apikey_touch(*, key: ApiKey) -> None:
         return
     ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     key.last_used_at = now
+
+
+# Self-service and staff management (split by concept; imported here so callers name one module).
+from pishkhan.accounts.services.identity import (  # noqa: E402
+    licensee_sign_up,
+    signup_mobile,
+    user_identity_bind,
+    user_password_change,
+    user_password_reset,
+)
+from pishkhan.accounts.services.staff import (  # noqa: E402
+    staff_active_set,
+    staff_create,
+    staff_may_manage,
+    staff_password_reset,
+    staff_queryset,
+    staff_role_set,
+    staff_roles_grantable,
+)
+
+__all__ = [
+    "UserRow",
+    "apikey_create",
+    "apikey_revoke",
+    "apikey_touch",
+    "apikey_touch_due",
+    "apikeys_create_many",
+    "licensee_sign_up",
+    "signup_mobile",
+    "staff_active_set",
+    "staff_create",
+    "staff_may_manage",
+    "staff_password_reset",
+    "staff_queryset",
+    "staff_role_set",
+    "staff_roles_grantable",
+    "user_create",
+    "user_identity_bind",
+    "user_password_change",
+    "user_password_reset",
+    "user_password_set",
+    "user_update",
+    "users_create_many",
+]
