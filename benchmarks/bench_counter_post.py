@@ -39,6 +39,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -97,10 +98,28 @@ def rollups_catch_up() -> int:
     return read
 
 
-def rollups_worker(env: dict[str, str]) -> subprocess.Popen:
-    """``pishkhan worker --only kpis.rollups``: the rollups' upkeep, as production runs it."""
+def rollups_worker(env: dict[str, str], timeout: float = 120) -> subprocess.Popen:
+    """``pishkhan worker --only kpis.rollups``: the rollups' upkeep, as production runs it; returned
+    once it runs its loop (its start, Django's imports, is not the upkeep's cost)."""
     command = [sys.executable, "-m", "pishkhan", "worker", "--only", "kpis.rollups"]
-    return subprocess.Popen(command, env=env, start_new_session=True)
+    process = subprocess.Popen(
+        command,
+        env={**env, "PYTHONUNBUFFERED": "1"},
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            raise SystemExit(f"the rollups' worker exited with {process.wait()}")
+        if "running" in line:
+            break
+    # Keep reading what it prints, so that a full pipe never stops it.
+    threading.Thread(target=lambda: [None for _line in process.stdout], daemon=True).start()
+    return process
 
 
 def process_cpu(pid: int) -> float:
