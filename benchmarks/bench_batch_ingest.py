@@ -32,7 +32,10 @@ first. Each floor is the best of --floor-runs runs.
 
 Pishkhan's run (a few seconds) and the floors are taken --rounds times in turn, each round's ratios
 printed and their median: this shared machine's speed drifts by a third within minutes, so a ratio of
-two runs taken together says more than one taken once.
+two runs taken together says more than one taken once. With --rollups, each round also sends the
+batches with the KPI rollups' upkeep running beside the server (``pishkhan worker --only kpis.rollups``,
+caught up first; issue 19 §4: at most 10 % of the ratio lost), every other round before the run
+without it.
 """
 
 from __future__ import annotations
@@ -52,7 +55,15 @@ import tempfile
 import threading
 import time
 
-from bench_counter_post import HERE, _prepare, _serve_pishkhan, _stop
+from bench_counter_post import (
+    HERE,
+    _prepare,
+    _serve_pishkhan,
+    _stop,
+    process_cpu,
+    rollups_catch_up,
+    rollups_worker,
+)
 from stdnum import verhoeff
 
 
@@ -362,6 +373,28 @@ def _api_run(
     return api_rate
 
 
+def _with_rollups(
+    setup: dict, options: argparse.Namespace, server: subprocess.Popen, port: int, env: dict[str, str]
+) -> float:
+    """The batches again, the rollups' upkeep (``pishkhan worker --only kpis.rollups``) running beside
+    the server, caught up first as a running one would be; the rate."""
+    from django.db import connection
+
+    rollups_catch_up()
+    connection.close()
+    worker = rollups_worker(env)
+    try:
+        print("with the rollups' worker beside it:")
+        rate = _api_run(setup, "kpis-" + secrets.token_hex(3), options, server, port)
+        cpu = process_cpu(worker.pid)
+    finally:
+        _stop(worker)
+    behind = rollups_catch_up()
+    connection.close()
+    print(f"  the worker used {cpu:.1f} s of CPU; {behind:,} events were left to read when it stopped")
+    return rate
+
+
 def _profile(setup: dict, run: str, items: int) -> None:
     """One batch in process through Django's test client: its SQL and where its Python time goes."""
     import cProfile
@@ -415,6 +448,9 @@ def main() -> None:
         "--rounds", type=int, default=3, help="Pishkhan and the floors this many times in turn; the median"
     )
     parser.add_argument("--profile", action="store_true", help="then profile one batch in process")
+    parser.add_argument(
+        "--rollups", action="store_true", help="each round also with the KPI rollups' worker job beside it"
+    )
     options = parser.parse_args()
     os.environ.setdefault("PISHKHAN_DEMO", "1")
     os.environ["PISHKHAN_DATA_DIR"] = options.data_dir or tempfile.mkdtemp(prefix="pishkhan-bench-")
@@ -442,10 +478,17 @@ def main() -> None:
     count = options.batches * options.items
     kind = "COPY" if vendor == "postgresql" else "executemany"
     ratios: dict[str, list[float]] = {"batch": [], "all": []}
+    without: list[float] = []
+    upkept: list[float] = []
     try:
         for round_ in range(1, options.rounds + 1):
             run = "batch-" + secrets.token_hex(3)
+            if options.rollups and round_ % 2 == 0:  # every other round with the upkeep first
+                upkept.append(_with_rollups(setup, options, server, port, env))
             api_rate = _api_run(setup, run, options, server, port)
+            if options.rollups and round_ % 2 == 1:
+                upkept.append(_with_rollups(setup, options, server, port, env))
+            without.append(api_rate)
             # The floor right after, on the same machine a minute later, by the same connection.
             tables = _floor_rows(setup, "floor-" + run, count)
             if round_ == 1:
@@ -455,6 +498,13 @@ def main() -> None:
             floor_rate = count / _floor(tables, options.floor_runs)
             ratios["batch"].append(api_rate / batch_rate)
             ratios["all"].append(api_rate / floor_rate)
+            if options.rollups:
+                ratios.setdefault("upkept", []).append(upkept[-1] / batch_rate)
+                print(
+                    f"round {round_}: with the rollups' worker beside it {upkept[-1]:,.0f} tx/s, "
+                    f"Pishkhan / floor a batch at a time = {ratios['upkept'][-1]:.3f} "
+                    f"(without: {ratios['batch'][-1]:.3f})"
+                )
             print(
                 f"round {round_}: a batch at a time, each committed (as the API commits) = "
                 f"{batch_rate:,.0f} tx/s, Pishkhan / it = {ratios['batch'][-1]:.3f} (target >= 0.4); "
@@ -469,6 +519,12 @@ def main() -> None:
             f"median of {options.rounds} rounds: Pishkhan / floor a batch at a time = "
             f"{statistics.median(ratios['batch']):.3f}; Pishkhan / floor all in one = "
             f"{statistics.median(ratios['all']):.3f}"
+        )
+    if options.rollups:
+        beside, alone = statistics.median(ratios["upkept"]), statistics.median(ratios["batch"])
+        print(
+            f"with the rollups' worker beside it: median ratio {beside:.3f} against {alone:.3f} without "
+            f"({(beside / alone - 1) * 100:+.1f} %; limit -10 %)"
         )
     unsaved_rate = count / _floor(tables, options.floor_runs, commit=False)
     print(f"the same rows rolled back (no commit; the earlier floor) = {unsaved_rate:,.0f} tx/s")

@@ -14,6 +14,9 @@ office's API key, then, one after the other on the same machine:
       persistent connections), with wrk POSTing transactions (fresh Idempotency-Key and office
       reference each, ``post_transaction.lua``);
    and the median of the rounds' ratios;
+   With --rollups, each round also runs Pishkhan a second time with the KPI rollups' upkeep beside it
+   (``pishkhan worker --only kpis.rollups``, caught up first), and prints both ratios: the upkeep is the
+   worker's, off the request's path (issue 19 §4: the ratio may lose at most 10 %);
 3. where Pishkhan's time goes: --profile requests through the same WSGI application (the counter's
    fast lane) in process, one after the other, with their CPU time and a cProfile of our code.
 Each wrk run: 2 threads, 16 connections, --seconds long, after a short warm-up.
@@ -32,9 +35,11 @@ import re
 import secrets
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -80,6 +85,51 @@ def _start(command: list[str], port: int, env: dict[str, str]) -> subprocess.Pop
     process = subprocess.Popen(command, env=env, start_new_session=True)
     _wait(port, process)
     return process
+
+
+def rollups_catch_up() -> int:
+    """Bring the KPI rollups up to the newest transaction event in this process (the worker then
+    starts from there, as a running one would be); how many events that read."""
+    from pishkhan.kpis.services import rollups_update
+
+    read = 0
+    while done := rollups_update():
+        read += done
+    return read
+
+
+def rollups_worker(env: dict[str, str], timeout: float = 120) -> subprocess.Popen:
+    """``pishkhan worker --only kpis.rollups``: the rollups' upkeep, as production runs it; returned
+    once it runs its loop (its start, Django's imports, is not the upkeep's cost)."""
+    command = [sys.executable, "-m", "pishkhan", "worker", "--only", "kpis.rollups"]
+    process = subprocess.Popen(
+        command,
+        env={**env, "PYTHONUNBUFFERED": "1"},
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            raise SystemExit(f"the rollups' worker exited with {process.wait()}")
+        if "running" in line:
+            break
+    # Keep reading what it prints, so that a full pipe never stops it.
+    threading.Thread(target=lambda: [None for _line in process.stdout], daemon=True).start()
+    return process
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds the process has used so far (Linux's ``/proc``; 0 elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -235,6 +285,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20, help="length of each measured wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the limit and Pishkhan in turn")
     parser.add_argument("--profile", type=int, default=300, help="requests profiled in process (0: none)")
+    parser.add_argument(
+        "--rollups", action="store_true", help="each round also with the KPI rollups' worker job beside it"
+    )
     options = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -296,17 +349,45 @@ def main() -> None:
         finally:
             _stop(server)
 
+    def with_rollups(run: str) -> dict[str, float]:
+        """Pishkhan again, the rollups' upkeep running beside it (caught up first, as in production)."""
+        rollups_catch_up()
+        connection.close()
+        worker = rollups_worker(env)
+        try:
+            measured = pishkhan(run)
+            measured["worker_cpu"] = process_cpu(worker.pid)
+        finally:
+            _stop(worker)
+        caught = rollups_catch_up()  # what the worker had not read yet when it stopped
+        connection.close()
+        measured["behind"] = caught
+        return measured
+
     # The limit and Pishkhan in turn, --rounds times: the machine's speed drifts by a third over minutes,
     # and each round's ratio compares two runs a few seconds apart.
     rounds = []
+    upkept: list[tuple[dict[str, float], dict[str, float], dict[str, float]]] = []
     for number in range(1, options.rounds + 1):
         limit = bare()
+        # With --rollups, every other round runs Pishkhan with the upkeep first: the drift not on one side.
+        beside = with_rollups("kpis-" + secrets.token_hex(3)) if options.rollups and number % 2 == 0 else None
         run = "post-" + secrets.token_hex(3)
         measured = pishkhan(run)
         created = CounterTransaction.objects.filter(office_reference__startswith=run + "-")
         measured["created"] = created.count()
         rounds.append((limit, measured))
         print(f"round {number}: bare {limit['rate']:,.0f}, Pishkhan {measured['rate']:,.0f}", flush=True)
+        if options.rollups:
+            beside = beside or with_rollups("kpis-" + secrets.token_hex(3))
+            upkept.append((limit, measured, beside))
+            print(
+                f"round {number}: Pishkhan with the rollups' worker {beside['rate']:,.0f} "
+                f"(p99 {beside['p99']:.1f} ms; worker CPU {beside['worker_cpu']:.1f} s; "
+                f"{beside['behind']:,.0f} events left when it stopped); ratios "
+                f"{measured['rate'] / limit['rate']:.3f} without, {beside['rate'] / limit['rate']:.3f} with",
+                flush=True,
+            )
 
     print(f"\n{'':<44} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
     rows = [("ceiling: bare ASGI, no work (GET)", ceiling)]
@@ -331,6 +412,13 @@ def main() -> None:
         f"median of {len(rounds)} rounds: Pishkhan / bare = {ratios[len(ratios) // 2]:.2f}, "
         f"p99 {p99s[len(p99s) // 2]:.1f} ms; lowest ratio {ratios[0]:.2f}, highest p99 {p99s[-1]:.1f} ms"
     )
+    if upkept:
+        without = statistics.median(measured["rate"] / limit["rate"] for limit, measured, _ in upkept)
+        beside = statistics.median(other["rate"] / limit["rate"] for limit, _, other in upkept)
+        print(
+            f"with the rollups' worker beside it: median ratio {beside:.3f} against {without:.3f} without "
+            f"({(beside / without - 1) * 100:+.1f} %; limit -10 %)"
+        )
     if options.profile:
         _profile(setup, options.profile)
 

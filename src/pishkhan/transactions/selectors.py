@@ -687,15 +687,18 @@ def transaction_day_aggregates(
     ``overcharged`` sums the excess; ``delivery`` is the sum of recording → finish of the completed
     ones, a ``timedelta``).
 
-    With ``office_ids`` (the rollups' upkeep of a few cells) the read goes along the offices' index on
-    ``received_at``: no transaction is received before the office recorded it less the clock skew the
-    counter allows (``checks.CLOCK_SKEW``; the history import refuses it outright), so the offices'
-    rows received since ``start`` less that skew hold every row of the period, a late offline batch's
-    included.
+    No transaction is received before the office recorded it less the clock skew the counter allows
+    (``checks.CLOCK_SKEW``; the history import refuses it outright), so the rows received since
+    ``start`` less that skew hold every row of the period, a late offline batch's included: the read
+    is bounded so, and goes along an index on ``received_at`` — the offices' one with ``office_ids``
+    (the rollups' upkeep of a few cells), the table's own for a recent period (``kpis_rebuild`` of
+    the last days reads those days' rows, not the whole table).
     """
-    rows = CounterTransaction.objects.filter(recorded_at__gte=start, recorded_at__lt=end)
+    rows = CounterTransaction.objects.filter(
+        recorded_at__gte=start, recorded_at__lt=end, received_at__gte=start - CLOCK_SKEW
+    )
     if office_ids is not None:
-        rows = rows.filter(office_id__in=office_ids, received_at__gte=start - CLOCK_SKEW)
+        rows = rows.filter(office_id__in=office_ids)
     if service_ids is not None:
         rows = rows.filter(service_id__in=service_ids)
     over = Q(fee_tariff__isnull=False) & Q(fee_charged__gt=F("fee_tariff"))
