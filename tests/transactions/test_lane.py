@@ -392,6 +392,9 @@ LANE_MIDDLEWARE = {
     "django.middleware.common.CommonMiddleware": "not its concern: the lane's path is exact, no slash added",
     "django.middleware.csrf.CsrfViewMiddleware": "not its concern: a bearer key, which no forged form sends",
     "django.contrib.auth.middleware.AuthenticationMiddleware": "replaced: counter_caller and the guard",
+    "pishkhan.accounts.middleware.PasswordChangeRequiredMiddleware": (
+        "not its concern: it leaves the API alone (a key, no password)"
+    ),
     "pishkhan.common.headers.ContentSecurityPolicyMiddleware": "applied: lane._headers adds the policy",
     "pishkhan.common.headers.NoStoreMiddleware": "applied: lane._headers adds no-store (an API answer)",
     "django.contrib.messages.middleware.MessageMiddleware": "not its concern: the API shows no messages",

@@ -20,9 +20,15 @@ class PasswordChangeRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # The API and static files first: they must not load the session's user (nor vary on Cookie).
+        if request.path.startswith(("/api/", "/static/")):
+            return self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and getattr(user, "must_change_password", False):
-            allowed = {reverse(name) for name in _ALLOWED}
-            if request.path not in allowed and not request.path.startswith(("/api/", "/static/")):
-                return redirect("accounts:password_change")
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and request.path not in {reverse(name) for name in _ALLOWED}
+        ):
+            return redirect("accounts:password_change")
         return self.get_response(request)
