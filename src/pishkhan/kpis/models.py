@@ -72,6 +72,8 @@ class DailyRollup(models.Model):
         indexes = [
             models.Index(fields=["province", "day"], name="kpis_rollup_province_day"),
             models.Index(fields=["county", "day"], name="kpis_rollup_county_day"),
+            # The month cells' upkeep: a (county, service)'s days of a month.
+            models.Index(fields=["county", "service", "day"], name="kpis_rollup_county_service"),
             models.Index(fields=["agency", "day"], name="kpis_rollup_agency_day"),
             models.Index(fields=["office", "day"], name="kpis_rollup_office_day"),
             models.Index(fields=["service", "day"], name="kpis_rollup_service_day"),

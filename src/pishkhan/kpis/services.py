@@ -170,18 +170,8 @@ def months_recompute(cells: set[MonthCell]) -> int:
             for county, service in chunk:
                 named |= Q(county_id=county, service_id=service)
             MonthRollup.objects.filter(named, month=month).delete()
-            wanted = set(chunk)
-            daily = DailyRollup.objects.filter(
-                day__gte=month,
-                day__lt=end,
-                county_id__in={county for county, _service in chunk},
-                service_id__in={service for _county, service in chunk},
-            )
-            rows = [
-                MonthRollup(month=month, **row)
-                for row in _month_sums(daily)
-                if (row["county_id"], row["service_id"]) in wanted
-            ]
+            daily = DailyRollup.objects.filter(named, day__gte=month, day__lt=end)
+            rows = [MonthRollup(month=month, **row) for row in _month_sums(daily)]
             MonthRollup.objects.bulk_create(rows, batch_size=WRITE_CHUNK)
             written += len(rows)
     return written
