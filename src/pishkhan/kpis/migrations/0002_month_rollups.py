@@ -10,7 +10,6 @@ class Migration(migrations.Migration):
         ('catalogue', '0001_initial'),
         ('geo', '0001_initial'),
         ('kpis', '0001_rollups'),
-        ('offices', '0006_counter_services'),
     ]
 
     operations = [
