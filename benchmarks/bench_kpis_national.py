@@ -13,12 +13,15 @@ as it is. Then, one after the other:
 3. side by side, for the Jalali year of the newest transaction, the nation by province: the /kpis/
    page's counter selectors (trips avoided by province against last year, by agency, by Jalali month
    this year and last, the service figures by province) and the ``/api/v1/kpis/trips`` selectors
-   (``level=national`` by province, ``level=province`` by county) over the daily rollups, --runs times
-   each (median and max; limit 300 ms), then the same figures from the naive GROUP BY over the raw
-   transactions (--runs-naive times), asserted equal, and the speed-up (target >= 100x);
-4. the ``kpis.rollups`` job's cost per transaction: the upkeep's cursor moved back by --job-events
-   events (the newest transactions' creations and state changes), and the job's rounds timed until
-   it has caught up again (they recompute the same cells to the same figures).
+   (``level=national`` by province, ``level=province`` by county) over the rollups (the whole Jalali
+   months from the monthly rollups, the edge days from the daily ones), --runs times each (median
+   and max; limit 300 ms), then the same figures from the naive GROUP BY over the raw transactions
+   (--runs-naive times), asserted equal, and the speed-up (target >= 100x); with --daily, the year by
+   province from the daily rollups alone too (with --skip-rebuild, the monthly rollups are rebuilt
+   from the daily ones first if empty, or with --rebuild-months);
+4. the ``kpis.rollups`` job's cost per transaction (--job-events 0: skipped): the upkeep's cursor
+   moved back by --job-events events (the newest transactions' creations and state changes), and
+   the job's rounds timed until it has caught up again (they recompute the same cells to the same figures).
 """
 
 from __future__ import annotations
@@ -303,52 +306,44 @@ def _by_code(found: dict[int, Any], codes: dict[int, str]) -> dict[str, Any]:
     return {codes[pk]: value for pk, value in found.items()}
 
 
-def _month_cube(
-    period: Any, expected: dict[str, tuple[int, int]], provinces: dict[int, str], runs: int
-) -> None:
-    """A coarser level, prototyped in temporary tables: the daily rollups summed per Jalali month ×
-    county × service; then the year by province read from it, timed and checked against the raw rows."""
-    from django.db import connection
+def _months_build() -> None:
+    """The monthly rollups (Jalali month × county × service) of every month, from the daily rows, as
+    ``kpis_rebuild`` makes them after the daily ones: timed, then analysed."""
+    from django.db import connection, transaction
 
-    from pishkhan.common.calendar import jalali_date
-    from pishkhan.kpis.models import DailyRollup
+    from pishkhan.kpis.services import month_rollups_rebuild, transaction_day_span
 
-    days = sorted(set(DailyRollup.objects.values_list("day", flat=True).distinct()))
-    months = []
-    for day in days:
-        j = jalali_date(day)
-        months.append((day, (day - dt.timedelta(days=j.day - 1))))
+    first, last = transaction_day_span()
+    started = time.perf_counter()
+    with transaction.atomic():
+        rows = month_rollups_rebuild(first, last, whole=True)
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bench_jalali_month, bench_month_cube")
-        cursor.execute(
-            "CREATE TEMPORARY TABLE bench_jalali_month (day date PRIMARY KEY, month date NOT NULL)"
-        )
-        cursor.executemany("INSERT INTO bench_jalali_month VALUES (%s, %s)", months)
-        started = time.perf_counter()
-        cursor.execute(
-            "CREATE TEMPORARY TABLE bench_month_cube AS SELECT m.month, r.county_id, r.service_id, "
-            "r.province_id, r.agency_id, sum(r.trips_saved) AS trips_saved, sum(r.completed) AS completed "
-            "FROM kpis_dailyrollup r JOIN bench_jalali_month m ON m.day = r.day "
-            "GROUP BY m.month, r.county_id, r.service_id, r.province_id, r.agency_id"
-        )
-        cells = cursor.rowcount
-        cursor.execute("CREATE INDEX ON bench_month_cube (month)")
-        cursor.execute("ANALYZE bench_month_cube")
-        built = time.perf_counter() - started
-
-        def year_by_province() -> dict[str, tuple[int, int]]:
-            cursor.execute(
-                "SELECT province_id, sum(trips_saved), sum(completed) FROM bench_month_cube "
-                "WHERE month BETWEEN %s AND %s GROUP BY province_id",
-                [period.first, period.last],
-            )
-            return {provinces[pk]: (int(trips), int(done)) for pk, trips, done in cursor.fetchall()}
-
-        times, found = _timed(year_by_province, runs)
-    assert found == expected, "the month cube differs from the raw rows"
+        cursor.execute("ANALYZE kpis_monthrollup")
+    took = time.perf_counter() - started
     print(
-        f"prototype Jalali month x county x service: {cells:,} rows (from the rollups in {built:.1f} s); "
-        f"the year by province median {statistics.median(times):.1f} ms, max {max(times):.1f} ms; equal"
+        f"monthly rollups rebuilt from the daily rows: {rows:,} rows in {took:.1f} s ({_load()})", flush=True
+    )
+
+
+def _daily_alone(period: Any, expected: dict[str, tuple[int, int]], runs: int) -> None:
+    """The year by province read from the daily rows alone (the level below), for comparison."""
+    from django.db.models import Sum
+
+    from pishkhan.kpis.models import DailyRollup
+    from pishkhan.kpis.selectors.places import rollups_grouped
+
+    sums = {"trips": Sum("trips_saved"), "done": Sum("completed")}
+
+    def year_by_province() -> dict[str, tuple[int, int]]:
+        daily = DailyRollup.objects.filter(day__gte=period.first, day__lte=period.last)
+        return {code: (f["trips"], f["done"]) for code, _name, f in rollups_grouped(daily, "province", sums)}
+
+    times, found = _timed(year_by_province, runs)
+    assert found == expected, "the daily rows differ from the raw rows"
+    print(
+        f"the year by province from the daily rows alone: median {statistics.median(times):,.0f} ms, "
+        f"max {max(times):,.0f} ms ({runs} runs); equal; {_load()}",
+        flush=True,
     )
 
 
@@ -366,9 +361,12 @@ def main() -> None:
     parser.add_argument("--skip-rebuild", action="store_true", help="reuse the rollups as they are")
     parser.add_argument("--skip-maintenance", action="store_true")
     parser.add_argument(
-        "--month-cube",
+        "--rebuild-months",
         action="store_true",
-        help="also time a Jalali month x county x service table made from the rollups (a prototype)",
+        help="with --skip-rebuild: rebuild the monthly rollups from the daily ones (done if they are empty)",
+    )
+    parser.add_argument(
+        "--daily", action="store_true", help="also time the year by province from the daily rollups alone"
     )
     options = parser.parse_args()
     if "DATABASE_URL" not in os.environ:
@@ -386,7 +384,7 @@ def main() -> None:
     from pishkhan.common.calendar import jalali_date
     from pishkhan.geo.models import County, Province
     from pishkhan.kpis import selectors
-    from pishkhan.kpis.models import DailyRollup, RollupCursor
+    from pishkhan.kpis.models import DailyRollup, MonthRollup, RollupCursor
     from pishkhan.kpis.services import rollups_update, transaction_day_span
     from pishkhan.transactions.models import CounterTransaction, TransactionEvent
 
@@ -402,7 +400,12 @@ def main() -> None:
         last = _rebuild(options.runs_rebuild)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE kpis_dailyrollup")
-    print(f"{DailyRollup.objects.count():,} rollup rows for {transactions:,} transactions")
+    if options.skip_rebuild and (options.rebuild_months or not MonthRollup.objects.exists()):
+        _months_build()
+    print(
+        f"{DailyRollup.objects.count():,} daily and {MonthRollup.objects.count():,} monthly rollup rows "
+        f"for {transactions:,} transactions"
+    )
 
     year = jalali_date(last).year
     year_end = jdatetime.date(year + 1, 1, 1).togregorian() - dt.timedelta(days=1)
@@ -497,8 +500,10 @@ def main() -> None:
             f"{statistics.median(slow):>8,.0f}ms {speedup:>7,.0f}x  {verdict}"
         )
 
-    if options.month_cube:
-        _month_cube(period, naive_national(), provinces, options.runs)
+    if options.daily:
+        _daily_alone(period, trips(api_national()), options.runs_naive)
+    if not options.job_events:
+        return
 
     # The upkeep's cost per transaction: the job's rounds over the newest --job-events events again.
     cursor = RollupCursor.objects.get(name="events")

@@ -3,6 +3,11 @@
 One row per Tehran day of recording × office × service, with the grouping keys copied from the office
 and the service (province, county, office kind, agency), so that a province's, an agency's or the
 nation's figures are one GROUP BY over this small table and never a scan of the counter's.
+
+Above the office, one level coarser: one row per Jalali month × county × service (``MonthRollup``),
+the sums of that month's daily rows, kept with them by the same upkeep. At national volume most daily
+office × service cells hold one or two transactions, so a year by province over the daily rows still
+sums millions of rows; over the month rows it sums a few hundred thousand at most.
 """
 
 from __future__ import annotations
@@ -67,6 +72,8 @@ class DailyRollup(models.Model):
         indexes = [
             models.Index(fields=["province", "day"], name="kpis_rollup_province_day"),
             models.Index(fields=["county", "day"], name="kpis_rollup_county_day"),
+            # The month cells' upkeep: a (county, service)'s days of a month.
+            models.Index(fields=["county", "service", "day"], name="kpis_rollup_county_service"),
             models.Index(fields=["agency", "day"], name="kpis_rollup_agency_day"),
             models.Index(fields=["office", "day"], name="kpis_rollup_office_day"),
             models.Index(fields=["service", "day"], name="kpis_rollup_service_day"),
@@ -74,6 +81,68 @@ class DailyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.office_id} {self.service_id}"
+
+
+class MonthRollup(models.Model):
+    """What the offices of one county did for one service in one Jalali month: the sums of the daily
+    rollups of the month's days. ``month`` is the Gregorian date of the Jalali month's first day.
+
+    The province and the agency are copied from the daily rows and are part of the cell, so the sums
+    are those of the daily rows exactly even while a daily row still carries an office's or a
+    service's former keys (``kpis_rebuild`` refreshes both levels); normally a cell is one row per
+    month × county × service. The office kind is not kept: no measure groups by it."""
+
+    month = models.DateField(_("Jalali month (its first day)"))
+    county = models.ForeignKey(
+        "geo.County", on_delete=models.CASCADE, related_name="+", verbose_name=_("county"), db_index=False
+    )
+    service = models.ForeignKey(
+        "catalogue.Service",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("service"),
+        db_index=False,
+    )
+    province = models.ForeignKey(
+        "geo.Province", on_delete=models.CASCADE, related_name="+", verbose_name=_("province"), db_index=False
+    )
+    agency = models.ForeignKey(
+        "catalogue.Agency",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("agency"),
+        db_index=False,
+    )
+    total = models.PositiveIntegerField(_("transactions"), default=0)
+    received = models.PositiveIntegerField(_("received"), default=0)
+    submitted = models.PositiveIntegerField(_("submitted"), default=0)
+    completed = models.PositiveIntegerField(_("completed"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+    fees_charged = models.BigIntegerField(_("fees charged (rials)"), default=0)
+    fees_tariff = models.BigIntegerField(_("tariff fees (rials)"), default=0)
+    overcharges = models.PositiveIntegerField(_("overcharged transactions"), default=0)
+    overcharged = models.BigIntegerField(_("overcharged (rials)"), default=0)
+    trips_saved = models.BigIntegerField(_("trips saved"), default=0)
+    delivery_seconds = models.BigIntegerField(_("delivery time (seconds)"), default=0)
+
+    class Meta:
+        verbose_name = _("monthly rollup")
+        verbose_name_plural = _("monthly rollups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "county", "service", "province", "agency"], name="kpis_month_cell"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["province", "month"], name="kpis_month_province"),
+            models.Index(fields=["county", "month"], name="kpis_month_county"),
+            models.Index(fields=["agency", "month"], name="kpis_month_agency"),
+            models.Index(fields=["service", "month"], name="kpis_month_service"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.county_id} {self.service_id}"
 
 
 class RollupCursor(models.Model):

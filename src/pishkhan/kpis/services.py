@@ -9,6 +9,12 @@ counter's rows (``transactions.selectors.transaction_day_aggregates``) and upser
 cell left empty), and moves the cursor, all in one database transaction: a failure leaves the cursor
 where it was and the round is done again, to the same result. Exact by construction, idempotent.
 
+**The months** (``MonthRollup``: Jalali month × county × service, for every place above the office).
+In the same database transaction, after the daily cells are recomputed, the (Jalali month, county,
+service) cells they belong to — under the counties the daily rows named before and after, should an
+office have moved — are recomputed from the daily rows: one GROUP BY over that month's daily rows of
+those counties × services. A rebuild recomputes the whole months its period touches.
+
 **The day** is the Tehran day on which the office *recorded* the transaction (``recorded_at``, the
 office's clock, checked by the counter to lie no later than a few minutes ahead of the server's), not
 the day the server received it: a batch an office sends when it comes back online lands on the days
@@ -29,14 +35,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Min, Q, Sum
 from django.utils import timezone
 
 from pishkhan.catalogue.models import Service
 from pishkhan.common.bulk import insert_dicts
 from pishkhan.common.calendar import TEHRAN, to_tehran
 from pishkhan.common.cursors import pending_after
-from pishkhan.kpis.models import DailyRollup, RollupCursor
+from pishkhan.kpis.models import DailyRollup, MonthRollup, RollupCursor
+from pishkhan.kpis.months import month_first, month_next, months_between
 from pishkhan.offices.models import Office
 from pishkhan.transactions.selectors import (
     transaction_day_aggregates,
@@ -59,6 +66,9 @@ FIGURES = (
 KEYS = ("province_id", "county_id", "agency_id", "office_kind")
 
 Cell = tuple[dt.date, int, int]  # (day, office id, service id)
+MonthCell = tuple[dt.date, int, int]  # (the Jalali month's first day, county id, service id)
+# Cells one statement of the month upkeep names (an OR of pairs).
+PAIRS_CHUNK = 400
 
 
 def day_start(day: dt.date) -> dt.datetime:
@@ -134,12 +144,73 @@ def _upsert(rollups: list[DailyRollup]) -> None:
         )
 
 
+def _month_sums(rows: Any) -> Any:
+    """Daily rows summed per month cell (with the keys the month rows copy)."""
+    return (
+        rows.values("county_id", "service_id", "province_id", "agency_id")
+        .annotate(**{name: Sum(name) for name in FIGURES})
+        .order_by()
+    )
+
+
+def months_recompute(cells: set[MonthCell]) -> int:
+    """Recompute these (Jalali month, county, service) cells exactly from the daily rollups: their rows
+    deleted and written again from the sums of the month's daily rows; how many rows were written.
+    Call it inside the caller's transaction, after the daily cells."""
+    by_month: dict[dt.date, list[tuple[int, int]]] = defaultdict(list)
+    for month, county, service in cells:
+        by_month[month].append((county, service))
+    written = 0
+    for month, pairs in by_month.items():
+        end = month_next(month)
+        pairs.sort()
+        for first in range(0, len(pairs), PAIRS_CHUNK):
+            chunk = pairs[first : first + PAIRS_CHUNK]
+            named = Q()
+            for county, service in chunk:
+                named |= Q(county_id=county, service_id=service)
+            MonthRollup.objects.filter(named, month=month).delete()
+            daily = DailyRollup.objects.filter(named, day__gte=month, day__lt=end)
+            rows = [MonthRollup(month=month, **row) for row in _month_sums(daily)]
+            MonthRollup.objects.bulk_create(rows, batch_size=WRITE_CHUNK)
+            written += len(rows)
+    return written
+
+
+def _month_cells(rows: Iterable[tuple[dt.date, int, int]], months: dict[dt.date, dt.date]) -> set[MonthCell]:
+    """The month cells of (day, county id, service id) rows (``months``: a cache day → month)."""
+    cells = set()
+    for day, county, service in rows:
+        if day not in months:
+            months[day] = month_first(day)
+        cells.add((months[day], county, service))
+    return cells
+
+
 def cells_recompute(cells: set[Cell]) -> int:
     """Recompute these cells exactly from the counter's rows: upsert those with transactions, delete
-    those without; how many cells were written. Call it inside the caller's transaction."""
+    those without; then the month cells they belong to (under their counties before and after); how
+    many daily cells were written. Call it inside the caller's transaction."""
     by_day: dict[dt.date, set[Cell]] = defaultdict(set)
     for cell in cells:
         by_day[cell[0]].add(cell)
+    months: dict[dt.date, dt.date] = {}
+    # The counties the daily rows name now: an office that moved leaves its former county's months.
+    touched: set[MonthCell] = set()
+    for day, day_cells in by_day.items():
+        before = DailyRollup.objects.filter(
+            day=day,
+            office_id__in={office for _day, office, _service in day_cells},
+            service_id__in={service for _day, _office, service in day_cells},
+        ).values_list("day", "office_id", "service_id", "county_id")
+        touched |= _month_cells(
+            (
+                (d, county, service)
+                for d, office, service, county in before
+                if (d, office, service) in day_cells
+            ),
+            months,
+        )
     found: list[dict[str, Any]] = []
     for day, day_cells in by_day.items():
         start = day_start(day)
@@ -158,6 +229,11 @@ def cells_recompute(cells: set[Cell]) -> int:
         for day, office, service in gone:
             empty |= Q(day=day, office_id=office, service_id=service)
         DailyRollup.objects.filter(empty).delete()
+    touched |= _month_cells(
+        ((row["day"], keys.offices[row["office_id"]]["county_id"], row["service_id"]) for row in found),
+        months,
+    )
+    months_recompute(touched)
     return len(found)
 
 
@@ -244,6 +320,7 @@ def rollups_rebuild(*, first: dt.date | None = None, last: dt.date | None = None
             span = transaction_day_span()
             if span is None:
                 deleted = DailyRollup.objects.all().delete()[0]
+                MonthRollup.objects.all().delete()
                 cursor.last_id, cursor.pending, cursor.updated_at = newest_event, [], now
                 cursor.save(update_fields=["last_id", "pending", "updated_at"])
                 return RebuildReport(None, None, 0, deleted)
@@ -262,10 +339,34 @@ def rollups_rebuild(*, first: dt.date | None = None, last: dt.date | None = None
             # network is millions of cells. The day as ISO text, which both databases read as a date.
             insert_dicts(DailyRollup, [keys.values(row) | {"day": row["day"].isoformat()} for row in rows])
             cells += len(rows)
+        month_rollups_rebuild(first, last, whole=whole)
         if whole:
             cursor.last_id, cursor.pending, cursor.updated_at = newest_event, [], now
             cursor.save(update_fields=["last_id", "pending", "updated_at"])
     return RebuildReport(first, last, cells, deleted)
+
+
+def month_rollups_rebuild(first: dt.date, last: dt.date, *, whole: bool = False) -> int:
+    """The month rows of every Jalali month the days [first, last] touch, recomputed whole from the
+    daily rows (every month row deleted first, when ``whole``); how many rows were written. Call it
+    inside the caller's transaction (``rollups_rebuild`` does, after the daily rows)."""
+    (
+        MonthRollup.objects.all()
+        if whole
+        else MonthRollup.objects.filter(month__gte=month_first(first), month__lte=last)
+    ).delete()
+    span = DailyRollup.objects.filter(day__gte=month_first(first), day__lt=month_next(last)).aggregate(
+        first=Min("day"), last=Max("day")
+    )
+    if span["first"] is None:
+        return 0
+    written = 0
+    for month in months_between(span["first"], span["last"]):
+        daily = DailyRollup.objects.filter(day__gte=month, day__lt=month_next(month))
+        rows = [row | {"month": month.isoformat()} for row in _month_sums(daily)]
+        insert_dicts(MonthRollup, rows)
+        written += len(rows)
+    return written
 
 
 def transaction_day_span() -> tuple[dt.date, dt.date] | None:

@@ -1,8 +1,10 @@
 """The KPI measures: one selector per measure, each returning typed rows, scoped by the caller's
 jurisdiction, over a period (and, where it means something, against a comparison period).
 
-Every figure of the counter's work is read from the daily rollups (``DailyRollup``), never from the
-counter's table: a province's year is one GROUP BY over a few hundred thousand rows at most. The other
+Every figure of the counter's work is read from the rollups, never from the counter's table: above
+the office, the whole Jalali months of the period from the monthly rollups (``MonthRollup``, Jalali
+month × county × service) and its edge days from the daily ones (``DailyRollup``); an office's
+figures, and breakdowns by office or by day, from the daily rows (``places.rollups_in``). The other
 measures read the small tables of the domains below (visit reports, services, offices, conversions,
 licences, scores). The arithmetic of targets, projections and scores is ``formulas`` (pure).
 

@@ -17,7 +17,6 @@ from pishkhan.catalogue.models import Agency, OutsourcingStatus, Service, VisitR
 from pishkhan.common.calendar import jalali_date
 from pishkhan.common.errors import ValidationError
 from pishkhan.kpis import formulas
-from pishkhan.kpis.models import DailyRollup
 from pishkhan.kpis.selectors.places import (
     PARALLEL_KINDS,
     REPORT_DUE_DAY,
@@ -25,6 +24,8 @@ from pishkhan.kpis.selectors.places import (
     Period,
     Place,
     group_names,
+    rollups_by_key,
+    rollups_for,
 )
 from pishkhan.offices.models import Conversion, Office
 from pishkhan.offices.states import ConversionState, OfficeStatus
@@ -194,15 +195,12 @@ def outsourcing_measure(*, place: Place, jurisdiction: Jurisdiction, period: Per
         "agency_id", "code", "title_fa", "outsourcing", "legal_basis"
     ):
         services[row["agency_id"]].append(row)
-    completed = dict(
-        DailyRollup.objects.filter(
-            day__gte=period.first, day__lte=period.last, agency_id__in=agency_ids, **within
-        )
-        .values("agency_id")
-        .annotate(n=Sum("completed"))
-        .order_by()
-        .values_list("agency_id", "n")
-    )
+    completed = {
+        pk: row["n"]
+        for pk, row in rollups_by_key(
+            rollups_for({"agency_id__in": agency_ids, **within}, period), "agency_id", {"n": Sum("completed")}
+        ).items()
+    }
     months = _months_of(period)
     visits: dict[int, int] = defaultdict(int)
     for row in VisitReport.objects.filter(

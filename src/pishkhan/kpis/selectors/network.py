@@ -16,13 +16,14 @@ from pishkhan.common.calendar import jalali_date
 from pishkhan.common.errors import PermissionDeniedError, ValidationError
 from pishkhan.geo.models import County, Province
 from pishkhan.kpis import formulas
-from pishkhan.kpis.models import DailyRollup
 from pishkhan.kpis.selectors.places import (
     PARALLEL_KINDS,
     Jurisdiction,
     Period,
     Place,
     group_names,
+    rollups_by_key,
+    rollups_for,
 )
 from pishkhan.licensing.models import Licence
 from pishkhan.offices.models import Conversion, Office
@@ -179,11 +180,12 @@ def network_measure(*, place: Place, jurisdiction: Jurisdiction, period: Period)
     province_id = place.filters.get("province_id") or jurisdiction.province_id
     offices = Office.objects.filter(kind__in=NETWORK_KINDS).exclude(status=OfficeStatus.CLOSED)
     licences = Licence.objects.all()
-    rollups = DailyRollup.objects.filter(day__gte=period.first, day__lte=period.last)
+    within = {}
     if province_id is not None:
         offices = offices.filter(province_id=province_id)
         licences = licences.filter(office__province_id=province_id)
-        rollups = rollups.filter(province_id=province_id)
+        within = {"province_id": province_id}
+    rollups = rollups_for(within, period)
     serving = Q(status=OfficeStatus.ACTIVE, serving_hold="")
     by = "county" if province_id is not None else "province"
     key = f"{by}_id"
@@ -191,7 +193,7 @@ def network_measure(*, place: Place, jurisdiction: Jurisdiction, period: Period)
         row[key]: row
         for row in offices.values(key).annotate(n=Count("pk"), serving=Count("pk", filter=serving)).order_by()
     }
-    volume = dict(rollups.values(key).annotate(n=Sum("total")).order_by().values_list(key, "n"))
+    volume = {pk: row["n"] for pk, row in rollups_by_key(rollups, key, {"n": Sum("total")}).items()}
     if by == "province":
         places = Province.objects.values_list("pk", "code", "name_fa", "population_2016")
     else:
@@ -214,7 +216,7 @@ def network_measure(*, place: Place, jurisdiction: Jurisdiction, period: Period)
         )
     rows.sort(key=lambda row: row.code)
     per_office = dict(
-        rollups.values("office_id").annotate(n=Sum("total")).order_by().values_list("office_id", "n")
+        rollups.daily.values("office_id").annotate(n=Sum("total")).order_by().values_list("office_id", "n")
     )
     serving_ids = set(offices.filter(serving).values_list("pk", flat=True))
     office_names = {

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from pishkhan.accounts.permissions import Principal
@@ -17,7 +17,8 @@ from pishkhan.catalogue.models import Agency, Service
 from pishkhan.common.calendar import jalali_date
 from pishkhan.common.errors import NotFoundError, PermissionDeniedError, ValidationError
 from pishkhan.geo.models import County, Province
-from pishkhan.kpis.models import DailyRollup
+from pishkhan.kpis.models import DailyRollup, MonthRollup
+from pishkhan.kpis.months import period_split
 from pishkhan.offices.models import Office
 
 LEVELS = ("national", "province", "county", "agency", "office")
@@ -158,10 +159,67 @@ def group_check(by: str, place: Place) -> str:
     return by
 
 
-def rollups_in(place: Place, jurisdiction: Jurisdiction, period: Period) -> QuerySet[DailyRollup]:
-    return DailyRollup.objects.filter(day__gte=period.first, day__lte=period.last, **place.filters).filter(
-        **jurisdiction.filters
-    )
+@dataclass(frozen=True)
+class Rollups:
+    """The counter's rollups of a place over a period. ``daily``: the daily rows of the period's days
+    (what an office's figures, a breakdown by office or by day read). Above the office, ``months``: the
+    monthly rows of the whole Jalali months within the period, and ``edges``: the daily rows of the
+    days outside them (None when there are none): their sums are the daily rows' sums, from far fewer
+    rows."""
+
+    daily: QuerySet[DailyRollup]
+    months: QuerySet[MonthRollup] | None = None
+    edges: QuerySet[DailyRollup] | None = None
+
+    def parts(self) -> list[QuerySet]:
+        """The querysets whose sums together are the period's (disjoint days)."""
+        if self.months is None:
+            return [self.daily]
+        return [self.months] if self.edges is None else [self.months, self.edges]
+
+
+def rollups_for(filters: dict[str, Any], period: Period) -> Rollups:
+    """The rollups of the period under these filters (on the keys both levels share; a filter on an
+    office reads the daily rows only)."""
+    daily = DailyRollup.objects.filter(day__gte=period.first, day__lte=period.last, **filters)
+    if any(name.split("__")[0] in {"office_id", "office", "office_kind"} for name in filters):
+        return Rollups(daily)
+    whole, edge_days = period_split(period.first, period.last)
+    if whole is None:
+        return Rollups(daily)
+    months = MonthRollup.objects.filter(month__gte=whole[0], month__lte=whole[1], **filters)
+    edges = None
+    if edge_days:
+        days = Q()
+        for first, last in edge_days:
+            days |= Q(day__gte=first, day__lte=last)
+        edges = DailyRollup.objects.filter(days, **filters)
+    return Rollups(daily, months, edges)
+
+
+def rollups_in(place: Place, jurisdiction: Jurisdiction, period: Period) -> Rollups:
+    """The rollups of a place within the caller's jurisdiction over the period."""
+    return rollups_for({**place.filters, **jurisdiction.filters}, period)
+
+
+def _summed(parts: Iterable[Iterable[dict[str, Any]]], key: str, sums: dict[str, Any]) -> dict[Any, dict]:
+    """Grouped rows of several parts, added up per key."""
+    found: dict[Any, dict[str, Any]] = {}
+    for rows in parts:
+        for row in rows:
+            if row[key] not in found:
+                found[row[key]] = dict(row)
+                continue
+            into = found[row[key]]
+            for name in sums:
+                into[name] = (into[name] or 0) + (row[name] or 0)
+    return found
+
+
+def rollups_by_key(rollups: Rollups | QuerySet, key: str, sums: dict[str, Any]) -> dict[Any, dict]:
+    """``{key value: row}``: the rollups summed per value of ``key`` (a column both levels have)."""
+    parts = rollups.parts() if isinstance(rollups, Rollups) else [rollups]
+    return _summed((part.values(key).annotate(**sums).order_by() for part in parts), key, sums)
 
 
 _GROUP_KEY = {
@@ -190,11 +248,17 @@ def group_names(by: str, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
 
 
 def rollups_grouped(
-    rollups: QuerySet[DailyRollup], by: str, sums: dict[str, Any]
+    rollups: Rollups | QuerySet, by: str, sums: dict[str, Any]
 ) -> list[tuple[str, str, dict]]:
     """The rollups summed per group: ``[(code, name, figures)]``, in code order (months and years in
     the Jalali calendar, coded ``1405-09`` and ``1405``; days, for the dashboards, by ISO date and
-    named by their Jalali date ``1405/09/16``)."""
+    named by their Jalali date ``1405/09/16``). Per office or per day from the daily rows; per place,
+    agency, service, month or year from the monthly rows and the edge days' daily rows."""
+    if isinstance(rollups, Rollups):
+        if by in {"office", "day"} or rollups.months is None:
+            rollups = rollups.daily
+        else:
+            return _grouped_parts(rollups, by, sums)
     if by in _GROUP_KEY:
         key = _GROUP_KEY[by]
         rows = list(rollups.values(key).annotate(**sums).order_by())
@@ -214,5 +278,37 @@ def rollups_grouped(
     return [(label, label, figures) for label, figures in sorted(buckets.items())]
 
 
-def rollups_totals(rollups: QuerySet[DailyRollup], sums: dict[str, Any]) -> dict[str, int]:
-    return {name: value or 0 for name, value in rollups.aggregate(**sums).items()}
+def _grouped_parts(rollups: Rollups, by: str, sums: dict[str, Any]) -> list[tuple[str, str, dict]]:
+    """``rollups_grouped`` over the monthly rows and the edge days' daily rows."""
+    if by in _GROUP_KEY:
+        key = _GROUP_KEY[by]
+        found = rollups_by_key(rollups, key, sums)
+        names = group_names(by, found)
+        return sorted(
+            ((*names.get(pk, (str(pk), "")), row) for pk, row in found.items()), key=lambda item: item[0]
+        )
+    buckets: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(sums, 0))
+
+    def add(moment: dt.date, row: dict[str, Any]) -> None:
+        day = jalali_date(moment)
+        label = f"{day.year}-{day.month:02d}" if by == "month" else str(day.year)
+        for name in sums:
+            buckets[label][name] += row[name] or 0
+
+    months = rollups.months if rollups.months is not None else MonthRollup.objects.none()
+    for row in months.values("month").annotate(**sums).order_by():
+        add(row["month"], row)
+    if rollups.edges is not None:
+        for row in rollups.edges.values("day").annotate(**sums).order_by():
+            add(row["day"], row)
+    return [(label, label, figures) for label, figures in sorted(buckets.items())]
+
+
+def rollups_totals(rollups: Rollups | QuerySet, sums: dict[str, Any]) -> dict[str, int]:
+    """The rollups' sums over the whole period (0 where there is nothing)."""
+    parts = rollups.parts() if isinstance(rollups, Rollups) else [rollups]
+    totals = dict.fromkeys(sums, 0)
+    for part in parts:
+        for name, value in part.aggregate(**sums).items():
+            totals[name] += value or 0
+    return totals

@@ -1,5 +1,6 @@
 """``pishkhan kpis_rebuild [--from DATE --to DATE]``: recompute the daily rollups exactly from the
-counter's transactions (every day, or the Tehran days of a period; dates Jalali or Gregorian)."""
+counter's transactions (every day, or the Tehran days of a period; dates Jalali or Gregorian), then
+the monthly rollups of the Jalali months the period touches from the daily ones."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ def _day(text: str | None, option: str) -> dt.date | None:
 class Command(BaseCommand):
     help = (
         "Recompute the KPI daily rollups exactly from the counter's transactions: every day, or the days "
-        "from --from to --to (Tehran days of recording; Jalali 1405/09/14 or Gregorian 2026-12-05)."
+        "from --from to --to (Tehran days of recording; Jalali 1405/09/14 or Gregorian 2026-12-05), "
+        "then the monthly rollups of the Jalali months they touch."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
