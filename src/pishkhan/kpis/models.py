@@ -17,7 +17,32 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class DailyRollup(models.Model):
+class RollupFigures(models.Model):
+    """The additive figures of a rollup cell, the same at every level: a coarser cell is the sum of
+    its finer ones, field by field (``services.FIGURES`` names them)."""
+
+    # Counts by the transactions' present state.
+    total = models.PositiveIntegerField(_("transactions"), default=0)
+    received = models.PositiveIntegerField(_("received"), default=0)
+    submitted = models.PositiveIntegerField(_("submitted"), default=0)
+    completed = models.PositiveIntegerField(_("completed"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+    # Rials: as charged, the tariffs in force (where known), and the excess of the overcharged ones.
+    fees_charged = models.BigIntegerField(_("fees charged (rials)"), default=0)
+    fees_tariff = models.BigIntegerField(_("tariff fees (rials)"), default=0)
+    overcharges = models.PositiveIntegerField(_("overcharged transactions"), default=0)
+    overcharged = models.BigIntegerField(_("overcharged (rials)"), default=0)
+    # Completed × the service's trips saved per delivery.
+    trips_saved = models.BigIntegerField(_("trips saved"), default=0)
+    # Σ (finished − recorded) of the completed ones, whole seconds.
+    delivery_seconds = models.BigIntegerField(_("delivery time (seconds)"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyRollup(RollupFigures):
     """What one office did for one service on one day (the Tehran day the office recorded it)."""
 
     day = models.DateField(_("day"))
@@ -46,22 +71,6 @@ class DailyRollup(models.Model):
         db_index=False,
     )
     office_kind = models.CharField(_("office kind"), max_length=20)
-    # Counts by the transactions' present state.
-    total = models.PositiveIntegerField(_("transactions"), default=0)
-    received = models.PositiveIntegerField(_("received"), default=0)
-    submitted = models.PositiveIntegerField(_("submitted"), default=0)
-    completed = models.PositiveIntegerField(_("completed"), default=0)
-    rejected = models.PositiveIntegerField(_("rejected"), default=0)
-    failed = models.PositiveIntegerField(_("failed"), default=0)
-    # Rials: as charged, the tariffs in force (where known), and the excess of the overcharged ones.
-    fees_charged = models.BigIntegerField(_("fees charged (rials)"), default=0)
-    fees_tariff = models.BigIntegerField(_("tariff fees (rials)"), default=0)
-    overcharges = models.PositiveIntegerField(_("overcharged transactions"), default=0)
-    overcharged = models.BigIntegerField(_("overcharged (rials)"), default=0)
-    # Completed × the service's trips saved per delivery.
-    trips_saved = models.BigIntegerField(_("trips saved"), default=0)
-    # Σ (finished − recorded) of the completed ones, whole seconds.
-    delivery_seconds = models.BigIntegerField(_("delivery time (seconds)"), default=0)
 
     class Meta:
         verbose_name = _("daily rollup")
@@ -83,7 +92,7 @@ class DailyRollup(models.Model):
         return f"{self.day} {self.office_id} {self.service_id}"
 
 
-class MonthRollup(models.Model):
+class MonthRollup(RollupFigures):
     """What the offices of one county did for one service in one Jalali month: the sums of the daily
     rollups of the month's days. ``month`` is the Gregorian date of the Jalali month's first day.
 
@@ -113,18 +122,6 @@ class MonthRollup(models.Model):
         verbose_name=_("agency"),
         db_index=False,
     )
-    total = models.PositiveIntegerField(_("transactions"), default=0)
-    received = models.PositiveIntegerField(_("received"), default=0)
-    submitted = models.PositiveIntegerField(_("submitted"), default=0)
-    completed = models.PositiveIntegerField(_("completed"), default=0)
-    rejected = models.PositiveIntegerField(_("rejected"), default=0)
-    failed = models.PositiveIntegerField(_("failed"), default=0)
-    fees_charged = models.BigIntegerField(_("fees charged (rials)"), default=0)
-    fees_tariff = models.BigIntegerField(_("tariff fees (rials)"), default=0)
-    overcharges = models.PositiveIntegerField(_("overcharged transactions"), default=0)
-    overcharged = models.BigIntegerField(_("overcharged (rials)"), default=0)
-    trips_saved = models.BigIntegerField(_("trips saved"), default=0)
-    delivery_seconds = models.BigIntegerField(_("delivery time (seconds)"), default=0)
 
     class Meta:
         verbose_name = _("monthly rollup")

@@ -42,7 +42,7 @@ from pishkhan.catalogue.models import Service
 from pishkhan.common.bulk import insert_dicts
 from pishkhan.common.calendar import TEHRAN, to_tehran
 from pishkhan.common.cursors import pending_after
-from pishkhan.kpis.models import DailyRollup, MonthRollup, RollupCursor
+from pishkhan.kpis.models import DailyRollup, MonthRollup, RollupCursor, RollupFigures
 from pishkhan.kpis.months import month_first, month_next, months_between
 from pishkhan.offices.models import Office
 from pishkhan.transactions.selectors import (
@@ -59,10 +59,8 @@ BATCH = 5000
 # Rows a rebuild writes per statement.
 WRITE_CHUNK = 2000
 
-FIGURES = (
-    "total", "received", "submitted", "completed", "rejected", "failed", "fees_charged", "fees_tariff",
-    "overcharges", "overcharged", "trips_saved", "delivery_seconds",
-)  # fmt: skip
+# The additive figures of a cell, at either level: the fields of ``RollupFigures``.
+FIGURES = tuple(field.name for field in RollupFigures._meta.fields)
 KEYS = ("province_id", "county_id", "agency_id", "office_kind")
 
 Cell = tuple[dt.date, int, int]  # (day, office id, service id)
