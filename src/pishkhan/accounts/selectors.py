@@ -16,6 +16,11 @@ from pishkhan.common.persian import to_latin_digits
 from pishkhan.common.sealing import UnsealError, unseal
 
 
+def user_get(*, pk: int) -> User | None:
+    """The user with this id, or None."""
+    return User.objects.filter(pk=pk).first()
+
+
 def user_get_by_username(*, username: str) -> User | None:
     """The user with this user name, or None."""
     return User.objects.filter(username=username).first()

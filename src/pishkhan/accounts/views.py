@@ -39,7 +39,7 @@ from pishkhan.accounts.permissions import (
     public,
 )
 from pishkhan.accounts.roles import PERMISSIONS
-from pishkhan.accounts.selectors import apikey_list_for_user
+from pishkhan.accounts.selectors import apikey_list_for_user, user_get
 from pishkhan.accounts.selectors import staff_list as staff_rows
 from pishkhan.accounts.throttle import client_address, login_throttle
 from pishkhan.common.errors import ApplicationError
@@ -202,7 +202,7 @@ def _staff_context(request: HttpRequest, user: User, **forms_given: object) -> d
 
 
 def _managed_or_404(request: HttpRequest, pk: int) -> User:
-    user = User.objects.filter(pk=pk).first()
+    user = user_get(pk=pk)
     if user is None or not services.staff_may_manage(principal_of(request), user):
         raise Http404(_("No such account."))
     return user
