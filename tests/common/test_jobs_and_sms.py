@@ -45,6 +45,26 @@ def test_a_job_with_work_runs_again_at_once_and_an_idle_one_waits_its_interval(d
     assert CALLS.count("busy") == 4
 
 
+def test_a_paced_job_with_work_still_waits_its_interval(db):
+    paced = Job(
+        name="busy",
+        path="tests.common.test_jobs_and_sms.busy_twice",
+        every=dt.timedelta(seconds=2),
+        paced=True,
+    )
+    schedule = Schedule([paced])
+    now = timezone.now()
+
+    schedule.run_due(now)
+    schedule.run_due(now)  # it had work, but is paced: not due again yet
+    assert CALLS == ["busy"]
+    assert not schedule.busy(now)
+    schedule.run_due(now + dt.timedelta(seconds=2))
+    assert CALLS == ["busy", "busy"]
+    assert Job.of({"name": "k", "path": "p", "every": 2, "paced": True}).paced
+    assert not Job.of({"name": "k", "path": "p", "every": 2}).paced
+
+
 def test_a_failing_job_is_reported_and_does_not_stop_the_others(db):
     schedule = Schedule([_job("broken"), _job("busy_twice")])
 

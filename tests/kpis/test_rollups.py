@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from pishkhan.catalogue.services import service_update
 from pishkhan.common.calendar import TEHRAN
+from pishkhan.kpis import services
 from pishkhan.kpis.models import DailyRollup, RollupCursor
-from pishkhan.kpis.services import rollups_rebuild, rollups_update
+from pishkhan.kpis.services import CellFigures, rollups_rebuild, rollups_update
 from pishkhan.transactions.models import CounterTransaction
 from pishkhan.transactions.services import (
     HistoryRow,
@@ -210,3 +211,49 @@ def test_an_event_committed_after_the_cursor_passed_its_id_is_still_rolled_up(co
     assert rollups() == expected_from_raw()
     # The found id is no longer awaited, nor the one awaited for too long.
     assert RollupCursor.objects.get().pending == []
+
+
+def test_a_change_made_while_a_round_reads_its_cells_is_rolled_up_by_the_next(counter, monkeypatch):
+    """A round reads its cells' aggregates before it takes its write transaction: a transaction that
+    changes in between writes an event the cursor has not passed, so the next round reads it again."""
+    made = make_transaction(counter["office"])
+    catch_up()
+    t = transaction_advance(transaction=made, to_state="submitted", actor=None)
+    read = CellFigures.read
+
+    def read_then_complete(cells):
+        figures = read(cells)
+        transaction_advance(transaction=t, to_state="completed", actor=None)  # after the read
+        return figures
+
+    monkeypatch.setattr(CellFigures, "read", read_then_complete)
+    assert rollups_update() == 1
+    monkeypatch.setattr(CellFigures, "read", read)
+    assert DailyRollup.objects.get().submitted == 1  # as read: the completion came after
+    catch_up()
+    assert DailyRollup.objects.get().completed == 1
+    assert rollups() == expected_from_raw()
+
+
+def test_a_round_whose_cursor_moved_meanwhile_writes_nothing(counter, monkeypatch):
+    """Another worker's round (or a rebuild) that moves the cursor between a round's read and its
+    write wins: the slower round writes nothing (its figures may be older than the rows written)."""
+    make_transaction(counter["office"])
+    catch_up()
+    stale = make_transaction(counter["other"])
+    read = CellFigures.read
+
+    def read_then_rebuild(cells):
+        figures = read(cells)  # the new transaction as received
+        transaction_advance(transaction=stale, to_state="submitted", actor=None)
+        rollups_rebuild()  # rolls up the submission and moves the cursor past every event
+        return figures
+
+    monkeypatch.setattr(CellFigures, "read", read_then_rebuild)
+    assert services.rollups_update() == 0
+    monkeypatch.setattr(CellFigures, "read", read)
+    # The rebuild's rows stand: had the slower round written its figures ("received"), no later
+    # event would correct them.
+    assert DailyRollup.objects.get(office=counter["other"]).submitted == 1
+    assert rollups_update() == 0
+    assert rollups() == expected_from_raw()

@@ -2,10 +2,11 @@
 
 ``settings.PISHKHAN_JOBS`` lists each job's name, the dotted path of a function called as
 ``func(now=...)`` and how often to run it. A job that finds work to do returns a true value and runs
-again at once; one that found nothing waits its interval. The work itself is durable in the database
-(the gateway's outbox, transactions waiting for their SMS, conversions past their deadline), so a
-worker that stops loses nothing: the next one finds the same rows. Several workers may run: every job
-claims its rows with ``select_for_update(skip_locked=True)`` or does idempotent work. Why no separate
+again at once (unless it is ``paced``); one that found nothing waits its interval. The work itself is
+durable in the database (the gateway's outbox, transactions waiting for their SMS, conversions past
+their deadline), so a worker that stops loses nothing: the next one finds the same rows. Several
+workers may run: every job claims its rows with ``select_for_update(skip_locked=True)`` or does
+idempotent work. Why no separate
 queue library: ADR 0006.
 """
 
@@ -29,15 +30,23 @@ logger = logging.getLogger("pishkhan.worker")
 
 @dataclass(frozen=True)
 class Job:
-    """One scheduled job: a name, the function's dotted path, and the pause when it finds nothing."""
+    """One scheduled job: a name, the function's dotted path, and the pause when it finds nothing.
+    A ``paced`` job waits its interval even when it found work: background upkeep that must yield the
+    machine to the counter during a burst, and catches up after it (its rounds are bounded)."""
 
     name: str
     path: str
     every: dt.timedelta
+    paced: bool = False
 
     @classmethod
     def of(cls, spec: dict[str, Any]) -> Job:
-        return cls(name=spec["name"], path=spec["path"], every=dt.timedelta(seconds=float(spec["every"])))
+        return cls(
+            name=spec["name"],
+            path=spec["path"],
+            every=dt.timedelta(seconds=float(spec["every"])),
+            paced=bool(spec.get("paced", False)),
+        )
 
 
 def jobs_configured() -> list[Job]:
@@ -73,7 +82,7 @@ class Schedule:
                 outcome = error
                 self.next_run[job.name] = now + job.every
             else:
-                self.next_run[job.name] = now if outcome else now + job.every
+                self.next_run[job.name] = now if outcome and not job.paced else now + job.every
             ran.append((job, outcome))
         return ran
 

@@ -4,10 +4,11 @@
 extra work: every change of a transaction's state — its creation by the single POST, a batch (a late
 offline batch included) or the history import, and each move to submitted, completed, rejected or
 failed — writes a ``TransactionEvent`` already. A round reads the events after its cursor in a bounded
-batch, finds the (day, office, service) cells they touched, recomputes exactly those cells from the
-counter's rows (``transactions.selectors.transaction_day_aggregates``) and upserts them (deleting a
-cell left empty), and moves the cursor, all in one database transaction: a failure leaves the cursor
-where it was and the round is done again, to the same result. Exact by construction, idempotent.
+batch, finds the (day, office, service) cells they touched and reads exactly those cells' aggregates
+from the counter's rows (``transactions.selectors.transaction_cell_aggregates``), outside any write
+transaction; then, in one short database transaction, upserts them (deleting a cell left empty) and
+moves the cursor: a failure leaves the cursor where it was and the round is done again, to the same
+result. Exact by construction, idempotent (``rollups_update`` says why reading first stays exact).
 
 **The months** (``MonthRollup``: Jalali month × county × service, for every place above the office).
 In the same database transaction, after the daily cells are recomputed, the (Jalali month, county,
@@ -46,6 +47,7 @@ from pishkhan.kpis.models import DailyRollup, MonthRollup, RollupCursor, RollupF
 from pishkhan.kpis.months import month_first, month_next, months_between
 from pishkhan.offices.models import Office
 from pishkhan.transactions.selectors import (
+    transaction_cell_aggregates,
     transaction_day_aggregates,
     transaction_event_last_id,
     transaction_events_after,
@@ -185,54 +187,78 @@ def _month_cells(rows: Iterable[tuple[dt.date, int, int]], months: dict[dt.date,
     return cells
 
 
-def cells_recompute(cells: set[Cell]) -> int:
-    """Recompute these cells exactly from the counter's rows: upsert those with transactions, delete
-    those without; then the month cells they belong to (under their counties before and after); how
-    many daily cells were written. Call it inside the caller's transaction."""
-    by_day: dict[dt.date, set[Cell]] = defaultdict(set)
-    for cell in cells:
-        by_day[cell[0]].add(cell)
-    months: dict[dt.date, dt.date] = {}
-    # The counties the daily rows name now: an office that moved leaves its former county's months.
-    touched: set[MonthCell] = set()
-    for day, day_cells in by_day.items():
-        before = DailyRollup.objects.filter(
-            day=day,
-            office_id__in={office for _day, office, _service in day_cells},
-            service_id__in={service for _day, _office, service in day_cells},
-        ).values_list("day", "office_id", "service_id", "county_id")
+@dataclass
+class CellFigures:
+    """The figures of a set of daily cells, read from the counter's rows: ``found`` the cells with
+    transactions (their aggregates), the others are empty; ``keys`` what their rows copy."""
+
+    cells: set[Cell]
+    found: list[dict[str, Any]]
+    keys: _Keys
+
+    @classmethod
+    def read(cls, cells: set[Cell]) -> CellFigures:
+        """Read the cells' aggregates: one GROUP BY per day over the offices × services they name."""
+        by_day: dict[dt.date, set[Cell]] = defaultdict(set)
+        for cell in cells:
+            by_day[cell[0]].add(cell)
+        found: list[dict[str, Any]] = []
+        for day, day_cells in by_day.items():
+            rows = transaction_cell_aggregates(
+                day=day,
+                start=day_start(day),
+                end=day_start(day + dt.timedelta(days=1)),
+                office_ids={office for _day, office, _service in day_cells},
+                service_ids={service for _day, _office, service in day_cells},
+            )
+            found += [row for row in rows if (day, row["office_id"], row["service_id"]) in day_cells]
+        keys = _Keys.of((row["office_id"] for row in found), (row["service_id"] for row in found))
+        return cls(cells, found, keys)
+
+    def write(self) -> int:
+        """Write the cells: upsert those with transactions, delete those without; then recompute the
+        month cells they belong to (under their counties before and after); how many daily cells were
+        written. Call it inside the caller's transaction."""
+        months: dict[dt.date, dt.date] = {}
+        # The counties the daily rows name now: an office that moved leaves its former county's months.
+        touched: set[MonthCell] = set()
+        by_day: dict[dt.date, set[Cell]] = defaultdict(set)
+        for cell in self.cells:
+            by_day[cell[0]].add(cell)
+        for day, day_cells in by_day.items():
+            before = DailyRollup.objects.filter(
+                day=day,
+                office_id__in={office for _day, office, _service in day_cells},
+                service_id__in={service for _day, _office, service in day_cells},
+            ).values_list("day", "office_id", "service_id", "county_id")
+            touched |= _month_cells(
+                (
+                    (d, county, service)
+                    for d, office, service, county in before
+                    if (d, office, service) in day_cells
+                ),
+                months,
+            )
+        _upsert([self.keys.rollup(row) for row in self.found])
+        gone = self.cells - {(row["day"], row["office_id"], row["service_id"]) for row in self.found}
+        if gone:
+            empty = Q()
+            for day, office, service in gone:
+                empty |= Q(day=day, office_id=office, service_id=service)
+            DailyRollup.objects.filter(empty).delete()
+        offices = self.keys.offices
         touched |= _month_cells(
-            (
-                (d, county, service)
-                for d, office, service, county in before
-                if (d, office, service) in day_cells
-            ),
+            ((row["day"], offices[row["office_id"]]["county_id"], row["service_id"]) for row in self.found),
             months,
         )
-    found: list[dict[str, Any]] = []
-    for day, day_cells in by_day.items():
-        start = day_start(day)
-        rows = transaction_day_aggregates(
-            start=start,
-            end=day_start(day + dt.timedelta(days=1)),
-            office_ids={office for _day, office, _service in day_cells},
-            service_ids={service for _day, _office, service in day_cells},
-        )
-        found += [row for row in rows if (row["day"], row["office_id"], row["service_id"]) in day_cells]
-    keys = _Keys.of((row["office_id"] for row in found), (row["service_id"] for row in found))
-    _upsert([keys.rollup(row) for row in found])
-    gone = cells - {(row["day"], row["office_id"], row["service_id"]) for row in found}
-    if gone:
-        empty = Q()
-        for day, office, service in gone:
-            empty |= Q(day=day, office_id=office, service_id=service)
-        DailyRollup.objects.filter(empty).delete()
-    touched |= _month_cells(
-        ((row["day"], keys.offices[row["office_id"]]["county_id"], row["service_id"]) for row in found),
-        months,
-    )
-    months_recompute(touched)
-    return len(found)
+        months_recompute(touched)
+        return len(self.found)
+
+
+def cells_recompute(cells: set[Cell]) -> int:
+    """Recompute these cells exactly from the counter's rows, and the month cells they belong to; how
+    many daily cells were written. Call it inside the caller's transaction."""
+    return CellFigures.read(cells).write()
 
 
 def _cursor(now: dt.datetime) -> RollupCursor:
@@ -250,26 +276,40 @@ def _cursor(now: dt.datetime) -> RollupCursor:
 
 def rollups_update(*, now: dt.datetime | None = None, limit: int = BATCH) -> int:
     """One round of the rollups' upkeep: the events after the cursor (and any it skipped that have
-    committed since), the cells they touched recomputed, the cursor moved, in one database
-    transaction. How many events were read (the first round ever: a full rebuild, and how many cells
-    it wrote)."""
+    committed since), the cells they touched recomputed, the cursor moved. How many events were read
+    (the first round ever: a full rebuild, and how many cells it wrote; a round that found the cursor
+    moved by another meanwhile: 0, its work left to the next).
+
+    Two steps, so that the counter's writers are not held up by the reading: the events and the
+    touched cells' aggregates are read first, outside any write transaction (SQLite's single writer
+    is free meanwhile; on PostgreSQL no lock is taken); then, in one short database transaction with
+    the cursor locked and checked unchanged since it was read, the cells and their months are
+    written and the cursor moved. Any change to a transaction after its cell was read writes an event
+    the cursor has not passed (a newer id, or an older one not yet committed, which ``pending``
+    keeps), so the next round recomputes that cell: exact once the events are read, as before."""
     now = now or timezone.now()
-    if not RollupCursor.objects.filter(name=CURSOR).exists():
+    seen = RollupCursor.objects.filter(name=CURSOR).first()
+    if seen is None:
         # The first round on this database: whatever history it holds (an upgrade, the demo's bulk
         # import) is rolled up at once, and the cursor starts after its newest event.
         return rollups_rebuild().cells
+    rows = transaction_events_after(after_id=seen.last_id, limit=limit)
+    awaited = [pk for pk, _since in seen.pending]
+    late = transaction_events_by_ids(ids=awaited) if awaited else []
+    if not rows and not late and not awaited:
+        return 0
+    touched = {(tehran_day(row["recorded_at"]), row["office_id"], row["service_id"]) for row in late + rows}
+    figures = CellFigures.read(touched) if touched else None
     with transaction.atomic():
         cursor = _cursor(now)
-        rows = transaction_events_after(after_id=cursor.last_id, limit=limit)
-        awaited = [pk for pk, _since in cursor.pending]
-        late = transaction_events_by_ids(ids=awaited) if awaited else []
-        if not rows and not late and not awaited:
-            return 0
-        touched = {
-            (tehran_day(row["recorded_at"]), row["office_id"], row["service_id"]) for row in late + rows
-        }
-        if touched:
-            cells_recompute(touched)
+        if (cursor.last_id, cursor.pending, cursor.updated_at) != (
+            seen.last_id,
+            seen.pending,
+            seen.updated_at,
+        ):
+            return 0  # another worker's round or a rebuild moved it meanwhile: read again next round
+        if figures is not None:
+            figures.write()
         cursor.pending = pending_after(
             last_id=cursor.last_id,
             pending=cursor.pending,

@@ -673,34 +673,8 @@ def transaction_event_last_id() -> int:
     return TransactionEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
-def transaction_day_aggregates(
-    *,
-    start: dt.datetime,
-    end: dt.datetime,
-    office_ids: set[int] | None = None,
-    service_ids: set[int] | None = None,
-) -> Iterator[dict[str, Any]]:
-    """The transactions recorded (at the office) in [start, end), per office, service and Tehran day of
-    recording: ``{"office_id", "service_id", "day", "total", "received", "submitted", "completed",
-    "rejected", "failed", "fees_charged", "fees_tariff", "overcharges", "overcharged",
-    "delivery"}`` (fees in rials; ``overcharges`` counts the fees charged above a known tariff and
-    ``overcharged`` sums the excess; ``delivery`` is the sum of recording → finish of the completed
-    ones, a ``timedelta``).
-
-    No transaction is received before the office recorded it less the clock skew the counter allows
-    (``checks.CLOCK_SKEW``; the history import refuses it outright), so the rows received since
-    ``start`` less that skew hold every row of the period, a late offline batch's included: the read
-    is bounded so, and goes along an index on ``received_at`` — the offices' one with ``office_ids``
-    (the rollups' upkeep of a few cells), the table's own for a recent period (``kpis_rebuild`` of
-    the last days reads those days' rows, not the whole table).
-    """
-    rows = CounterTransaction.objects.filter(
-        recorded_at__gte=start, recorded_at__lt=end, received_at__gte=start - CLOCK_SKEW
-    )
-    if office_ids is not None:
-        rows = rows.filter(office_id__in=office_ids)
-    if service_ids is not None:
-        rows = rows.filter(service_id__in=service_ids)
+def _cell_figures() -> dict[str, Any]:
+    """The aggregates of a rollup cell's transactions (see :func:`transaction_day_aggregates`)."""
     over = Q(fee_tariff__isnull=False) & Q(fee_charged__gt=F("fee_tariff"))
     completed = Q(state=TransactionState.COMPLETED)
     by_state = {
@@ -713,28 +687,76 @@ def transaction_day_aggregates(
             TransactionState.FAILED,
         )
     }
-    grouped = (
-        rows.annotate(day=TruncDate("recorded_at", tzinfo=TEHRAN))
-        .values("office_id", "service_id", "day")
-        .annotate(
-            total=Count("pk"),
-            **by_state,
-            fees_charged=Sum("fee_charged"),
-            fees_tariff=Sum("fee_tariff"),
-            overcharges=Count("pk", filter=over),
-            overcharged=Sum(F("fee_charged") - F("fee_tariff"), filter=over),
-            delivery=Sum(
-                ExpressionWrapper(F("finished_at") - F("recorded_at"), output_field=DurationField()),
-                filter=completed & Q(finished_at__isnull=False),
-            ),
-        )
-        .order_by()
+    return {
+        "total": Count("pk"),
+        **by_state,
+        "fees_charged": Sum("fee_charged"),
+        "fees_tariff": Sum("fee_tariff"),
+        "overcharges": Count("pk", filter=over),
+        "overcharged": Sum(F("fee_charged") - F("fee_tariff"), filter=over),
+        "delivery": Sum(
+            ExpressionWrapper(F("finished_at") - F("recorded_at"), output_field=DurationField()),
+            filter=completed & Q(finished_at__isnull=False),
+        ),
+    }
+
+
+def _recorded_between(start: dt.datetime, end: dt.datetime) -> Any:
+    """The transactions recorded in [start, end), read along an index on ``received_at``: none is
+    received before the office recorded it less the clock skew the counter allows."""
+    return CounterTransaction.objects.filter(
+        recorded_at__gte=start, recorded_at__lt=end, received_at__gte=start - CLOCK_SKEW
     )
+
+
+def _cell_rows(grouped: Any, **fixed: Any) -> Iterator[dict[str, Any]]:
     for row in grouped.iterator(chunk_size=5000):
+        row.update(fixed)
         row["fees_tariff"] = row["fees_tariff"] or 0
         row["overcharged"] = row["overcharged"] or 0
         row["delivery"] = row["delivery"] or dt.timedelta(0)
         yield row
+
+
+def transaction_day_aggregates(*, start: dt.datetime, end: dt.datetime) -> Iterator[dict[str, Any]]:
+    """The transactions recorded (at the office) in [start, end), per office, service and Tehran day of
+    recording: ``{"office_id", "service_id", "day", "total", "received", "submitted", "completed",
+    "rejected", "failed", "fees_charged", "fees_tariff", "overcharges", "overcharged",
+    "delivery"}`` (fees in rials; ``overcharges`` counts the fees charged above a known tariff and
+    ``overcharged`` sums the excess; ``delivery`` is the sum of recording → finish of the completed
+    ones, a ``timedelta``).
+
+    No transaction is received before the office recorded it less the clock skew the counter allows
+    (``checks.CLOCK_SKEW``; the history import refuses it outright), so the rows received since
+    ``start`` less that skew hold every row of the period, a late offline batch's included: the read
+    is bounded so, along the table's index on ``received_at`` (``kpis_rebuild`` of the last days reads
+    those days' rows, not the whole table).
+    """
+    grouped = (
+        _recorded_between(start, end)
+        .annotate(day=TruncDate("recorded_at", tzinfo=TEHRAN))
+        .values("office_id", "service_id", "day")
+        .annotate(**_cell_figures())
+        .order_by()
+    )
+    return _cell_rows(grouped)
+
+
+def transaction_cell_aggregates(
+    *, day: dt.date, start: dt.datetime, end: dt.datetime, office_ids: set[int], service_ids: set[int]
+) -> Iterator[dict[str, Any]]:
+    """As :func:`transaction_day_aggregates` for one Tehran day, [start, end), and these offices and
+    services (the rollups' upkeep of the cells a round's events touched): grouped by office and
+    service only, along the offices' index on ``received_at``, with no date computed per row (on
+    SQLite that is a Python call for each)."""
+    grouped = (
+        _recorded_between(start, end)
+        .filter(office_id__in=office_ids, service_id__in=service_ids)
+        .values("office_id", "service_id")
+        .annotate(**_cell_figures())
+        .order_by()
+    )
+    return _cell_rows(grouped, day=day)
 
 
 def transaction_recorded_span() -> tuple[dt.datetime, dt.datetime] | None:

@@ -309,8 +309,10 @@ PISHKHAN_JOBS = [
     {"name": "supervision.scores", "path": "pishkhan.supervision.tasks.scores_compute", "every": 3600},
     # Planning: demand and coverage recomputed once a day (the job skips while today's run exists).
     {"name": "planning.coverage", "path": "pishkhan.planning.tasks.coverage_compute_daily", "every": 3600},
-    # KPIs: the daily rollups follow the counter's transaction events (kpis/services.py).
-    {"name": "kpis.rollups", "path": "pishkhan.kpis.tasks.rollups_advance", "every": 2},
+    # KPIs: the daily rollups follow the counter's transaction events (kpis/services.py). Paced: a
+    # round of at most kpis.services.BATCH events every 2 s even while more wait, so that during a
+    # burst the counter keeps the machine and the rollups catch up after it (ADR 0015).
+    {"name": "kpis.rollups", "path": "pishkhan.kpis.tasks.rollups_advance", "every": 2, "paced": True},
     # The retention policy (privacy.RetentionRule): personal data past its period purged once a day.
     {"name": "privacy.retention", "path": "pishkhan.privacy.tasks.retention_purge", "every": 86400},
 ]
