@@ -3,11 +3,13 @@ rebuild, off `pishkhan up`'s path); its agencies' visit reports cover the previo
 one with a falling trend, so that the 12.5 % target, the projection and the comparison with last year
 say something — on track for some agencies and provinces, behind for others."""
 
+import datetime as dt
 import random
 
 import jdatetime
 import pytest
 
+from pishkhan.catalogue.models import Agency, VisitReport
 from pishkhan.demo.catalogue_seed import catalogue_seed, visit_reports_seed
 from pishkhan.demo.network import network_build
 from pishkhan.geo.models import Province
@@ -53,3 +55,21 @@ def test_the_demo_visits_make_the_target_meaningful(geo_loaded):
         assert {row.target.on_track for row in provinces.by} == {True, False}, code
     for row in visits.by:
         assert 0 < row.target.projected < row.target.previous_year  # a projection, downward
+
+
+def test_the_demo_agencies_report_on_time_in_different_measure(geo_loaded):
+    """Each seeded report is dated after its month closed, by its agency's punctuality: the compliance
+    score's reporting part is neither zero (as when every report bore the seeding moment) nor the same
+    for every agency."""
+    catalogue_seed(today=TODAY)
+    visit_reports_seed(rng=random.Random(3), today=TODAY, provinces=list(Province.objects.defer("boundary")))
+
+    shares = {agency.code: selectors.reporting_share(agency.pk, TODAY) for agency in Agency.objects.all()}
+    reported = [share for share in shares.values() if share is not None]
+    assert reported
+    assert all(0 <= share <= 1 for share in reported)
+    assert max(reported) == 1  # some agency sent every month by the due day
+    assert len(set(reported)) > 2  # and the others less often, each its own
+    first = VisitReport.objects.order_by("jalali_year", "jalali_month").first()
+    month_end = jdatetime.date(first.jalali_year, first.jalali_month, 1).togregorian() + dt.timedelta(days=28)
+    assert first.reported_at.date() > month_end  # sent after its month, not at seeding

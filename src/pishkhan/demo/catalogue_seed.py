@@ -18,12 +18,14 @@ from typing import Any
 
 import jdatetime
 from django.db import transaction
+from django.utils import timezone
 
 from pishkhan.audit.actors import Actor
 from pishkhan.catalogue import selectors, services
 from pishkhan.catalogue.kinds import OfficeKind
-from pishkhan.catalogue.models import AgencyKind, OutsourcingStatus, Service, Tariff
+from pishkhan.catalogue.models import AgencyKind, OutsourcingStatus, Service, Tariff, VisitReport
 from pishkhan.common import calendar
+from pishkhan.kpis.selectors.places import REPORT_DUE_DAY
 
 PISHKHAN, ICT, E_CITY = OfficeKind.PISHKHAN.value, OfficeKind.ICT.value, OfficeKind.E_CITY.value
 SOCIAL, HEALTH = OfficeKind.SOCIAL_SECURITY.value, OfficeKind.HEALTH_INSURANCE.value
@@ -429,6 +431,10 @@ PROVINCE_SPREAD = 0.05
 # The monthly figures' noise around the trend (the draw from ``rng`` narrowed to this).
 NOISE = 0.04
 MONTHS_REPORTED = 24
+# How often each agency reports a month by the due day (``kpis`` ``REPORT_DUE_DAY`` of the following
+# month); the other months arrive 1–20 days late. Drawn per agency from its code, not the demo's seed,
+# so that the compliance score's reporting part differs between agencies.
+PUNCTUALITY = (1.0, 0.9, 0.75, 0.5)
 
 
 @dataclass
@@ -500,7 +506,27 @@ def visit_reports_seed(
                         )
                     )
             result = services.visit_reports_submit(agency=agency, rows=rows, actor=actor)
+            _reports_dated(agency, summary.periods, now=timezone.now())
             summary.rows += len(rows)
             summary.created += result.created
             summary.updated += result.updated
     return summary
+
+
+def _reports_dated(agency: Any, periods: Sequence[tuple[int, int]], *, now: dt.datetime) -> None:
+    """Date the agency's seeded reports as if each month had been sent after it closed (the submission
+    stamped them all now): on time or late by the agency's ``PUNCTUALITY``, never after ``now``."""
+    draw = random.Random(f"visits-reported:{agency.code}")
+    punctuality = draw.choice(PUNCTUALITY)
+    for year, month in periods:
+        following = jdatetime.date(year + (month == 12), month % 12 + 1, 1)
+        if draw.random() < punctuality:
+            day = draw.randint(1, REPORT_DUE_DAY)
+        else:
+            day = REPORT_DUE_DAY + draw.randint(1, 20)
+        sent = (following + dt.timedelta(days=day - 1)).togregorian()
+        moment = dt.datetime.combine(sent, dt.time(9), tzinfo=calendar.TEHRAN)
+        moment += dt.timedelta(minutes=draw.randrange(8 * 60))
+        VisitReport.objects.filter(agency=agency, jalali_year=year, jalali_month=month).update(
+            reported_at=min(moment, now)
+        )

@@ -22,6 +22,7 @@ from pishkhan.kpis.selectors.agencies import (
     VisitsRow,
     agency_standing,
     outsourcing_measure,
+    reporting_share,
     service_statuses,
     visits_measure,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "office_standing",
     "outsourcing_measure",
     "place_resolve",
+    "reporting_share",
     "service_measure",
     "service_statuses",
     "trips_measure",

@@ -146,7 +146,7 @@ def _months_of(period: Period) -> set[tuple[int, int]]:
     return months
 
 
-def _reporting_share(agency_id: int, today: dt.date) -> float | None:
+def reporting_share(agency_id: int, today: dt.date) -> float | None:
     """The share of this Jalali year's months due (past their report day) whose visits the agency
     reported on time (by ``REPORT_DUE_DAY`` of the following month, Tehran)."""
     now = jalali_date(today)
@@ -238,7 +238,7 @@ def outsourcing_measure(*, place: Place, jurisdiction: Jurisdiction, period: Per
         networks = parallel.get(agency.pk, {"left": 0, "converted": 0})
         outsourcing_share = formulas.rate(count[OutsourcingStatus.OUTSOURCED], allowed)
         conversion_share = formulas.rate(networks["converted"], networks["left"] + networks["converted"])
-        reporting_share = _reporting_share(agency.pk, today)
+        reported = reporting_share(agency.pk, today)
         rows.append(
             OutsourcingRow(
                 code=agency.code,
@@ -255,9 +255,9 @@ def outsourcing_measure(*, place: Place, jurisdiction: Jurisdiction, period: Per
                 visits=visits.get(agency.pk, 0),
                 office_share=formulas.rate(at_offices, at_offices + visits.get(agency.pk, 0)),
                 conversion_share=conversion_share,
-                reporting_share=reporting_share,
+                reporting_share=reported,
                 compliance_score=formulas.compliance_score(
-                    outsourcing=outsourcing_share, conversion=conversion_share, reporting=reporting_share
+                    outsourcing=outsourcing_share, conversion=conversion_share, reporting=reported
                 ),
                 rank=None,
             )
