@@ -1,6 +1,7 @@
 """Appointments: slots from the hours and holidays, booking confirmed by an SMS code, cancel and move,
 the refusals (past, outside hours, holiday, wrong code, unknown booking, another office's booking),
-the ticket on arrival called first in its slot, counters' services, the API, the reminder, the purge."""
+the ticket on arrival called first in its slot, counters' services, the API, the reminder, the purge,
+bookings never attended marked missed."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pishkhan.frontoffice import appointments as appts
 from pishkhan.frontoffice.models import Appointment, Holiday, Ticket
 from pishkhan.frontoffice.privacy import appointment_mobiles_purge
 from pishkhan.frontoffice.states import AppointmentState
-from pishkhan.frontoffice.tasks import appointments_reminders
+from pishkhan.frontoffice.tasks import appointments_missed, appointments_reminders
 from pishkhan.frontoffice.tickets import ticket_call_next, ticket_issue
 from pishkhan.notifications.models import Message
 from pishkhan.offices.services import counter_services_set, office_set_counters, office_set_hours
@@ -348,6 +349,29 @@ def test_the_reminder_goes_once_the_day_before(office, counter):
     assert Message.objects.filter(template="appointment_reminder").count() == 1
     assert Message.objects.filter(key__startswith=f"appointment:{booked.pk}:reminder").exists()
     assert not Message.objects.filter(key__startswith=f"appointment:{later.pk}:reminder").exists()
+
+
+def test_a_booking_whose_day_ended_unattended_is_marked_missed(office, counter):
+    tomorrow = book(office, counter["service"], _at(_in_days(1), 9))
+    cancelled = book(
+        office, counter["service"], _at(_in_days(1), 10), national_id=OTHER_ID, mobile=OTHER_MOBILE
+    )
+    Appointment.objects.filter(pk=cancelled.pk).update(state=AppointmentState.CANCELLED)
+    later = book(office, counter["service"], _at(_in_days(2), 9))
+    assert appointments_missed(now=_at(_in_days(1), 23, 59)) == 0  # its day is not over yet
+
+    assert appointments_missed(now=_at(_in_days(2), 0, 30)) == 1
+    states = dict(Appointment.objects.values_list("pk", "state"))
+    assert states == {
+        tomorrow.pk: AppointmentState.MISSED,
+        cancelled.pk: AppointmentState.CANCELLED,
+        later.pk: AppointmentState.BOOKED,  # today's, still to come
+    }
+    assert appointments_missed(now=_at(_in_days(2), 1, 30)) == 0
+    with pytest.raises(ConflictError, match="day has passed"):  # shown at the kiosk after all
+        ticket_issue(office=office, appointment_code=tomorrow.code)
+    with pytest.raises(NotFoundError):  # nor cancelled or moved
+        appts.appointment_change_request(code=tomorrow.code, national_id=NATIONAL_ID, mobile=MOBILE)
 
 
 def test_the_retention_purge_erases_mobiles_of_past_slots(office, counter):

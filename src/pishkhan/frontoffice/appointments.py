@@ -540,6 +540,8 @@ def appointment_for_arrival(*, office: Office, code: str, now: dt.datetime | Non
     if appointment is None:
         message = _("No booking of this office has the code %(code)s.") % {"code": code}
         raise NotFoundError(message)
+    if appointment.state == AppointmentState.MISSED:
+        raise ConflictError(_("This booking's day has passed."))
     if appointment.state != AppointmentState.BOOKED:
         raise ConflictError(_("This booking was already cancelled or used."))
     if to_tehran(appointment.start).date() != timezone.localdate(now):
@@ -569,3 +571,13 @@ def appointments_remind(*, now: dt.datetime) -> int:
             params=_params(appointment, appointment.office, "fa"),
         )
     return sent
+
+
+def appointments_missed_mark(*, now: dt.datetime) -> int:
+    """Mark missed the bookings of days that have ended (Tehran) still booked: the citizen never came
+    to the kiosk. The slot was past anyway; the office's day and the citizen's code then say so, and a
+    missed booking can no longer be cancelled, moved or shown at the kiosk. How many were marked."""
+    today = dt.datetime.combine(timezone.localdate(now), dt.time(0), tzinfo=TEHRAN)
+    return Appointment.objects.filter(state=AppointmentState.BOOKED, start__lt=today).update(
+        state=AppointmentState.MISSED
+    )

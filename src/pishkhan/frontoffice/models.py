@@ -209,7 +209,7 @@ class Appointment(models.Model):
                 name="frontoffice_appointment_slot",
             ),
             models.CheckConstraint(
-                condition=Q(state__in=["booked", "cancelled", "arrived"]),
+                condition=Q(state__in=["booked", "cancelled", "arrived", "missed"]),
                 name="frontoffice_appointment_state",
             ),
             models.CheckConstraint(

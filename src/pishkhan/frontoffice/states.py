@@ -33,8 +33,10 @@ FINAL_STATES = frozenset({TicketState.SERVED, TicketState.NO_SHOW})
 
 
 class AppointmentState(models.TextChoices):
-    """Where an appointment stands: booked, cancelled by the citizen, or turned into a ticket."""
+    """Where an appointment stands: booked, cancelled by the citizen, turned into a ticket, or missed
+    (its day ended with the citizen never at the kiosk: ``appointments.appointments_missed_mark``)."""
 
     BOOKED = "booked", _("Booked")
     CANCELLED = "cancelled", _("Cancelled")
     ARRIVED = "arrived", _("Arrived")
+    MISSED = "missed", _("Missed")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pishkhan.frontoffice.appointments import appointments_remind
+from pishkhan.frontoffice.appointments import appointments_missed_mark, appointments_remind
 from pishkhan.frontoffice.tickets import tickets_mobiles_erase_stale
 from pishkhan.frontoffice.waits import waits_behind, waits_update
 
@@ -17,6 +17,11 @@ def tickets_mobiles_erase(*, now: dt.datetime) -> int:
 def appointments_reminders(*, now: dt.datetime) -> int:
     """Text tomorrow's booked citizens their reminder, once each; how many were put in the outbox."""
     return appointments_remind(now=now)
+
+
+def appointments_missed(*, now: dt.datetime) -> int:
+    """Mark missed the bookings of past days never attended; how many."""
+    return appointments_missed_mark(now=now)
 
 
 def waits_advance(*, now: dt.datetime) -> bool:

@@ -281,6 +281,12 @@ PISHKHAN_JOBS = [
         "path": "pishkhan.frontoffice.tasks.appointments_reminders",
         "every": 3600,
     },
+    # Bookings of past days never attended are marked missed.
+    {
+        "name": "frontoffice.appointments_missed",
+        "path": "pishkhan.frontoffice.tasks.appointments_missed",
+        "every": 3600,
+    },
     # The queue's wait and service times per office, service, hour and day (frontoffice/waits.py).
     {"name": "frontoffice.waits", "path": "pishkhan.frontoffice.tasks.waits_advance", "every": 10},
     {"name": "licensing.renewal", "path": "pishkhan.licensing.tasks.renewal_reminders", "every": 3600},
