@@ -5,104 +5,24 @@ database on the same server on PostgreSQL), on the database the suite runs on.""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import sqlite3
 import stat
-import subprocess
-import sys
-import urllib.parse
 from pathlib import Path
 
 import pytest
 
+from tests.installations import AUDIT_KEY, ON_POSTGRES, SEALING_KEY, Installation
+
 # One worker builds the world: its installations use fixed database names on the shared server.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("backups")]
-
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
-ON_POSTGRES = DATABASE_URL.startswith("postgres")
-SEALING_KEY = "hXKT0Z8m3b2Yk7n0dJ8mXo7y0t2vR9bq3kQy8m1a2Zc="
-# Keys are backed up apart from the data (docs/operations.md): both installations are given the same.
-AUDIT_KEY = "cHJvZHVjdGlvbi1hdWRpdC1jaGFpbi1rZXktMzJieXQ="
-
-
-def _pg_admin():
-    import psycopg
-
-    return psycopg.connect(DATABASE_URL, autocommit=True)
-
-
-class Installation:
-    """One installation: a data directory and, on PostgreSQL, a database of its own."""
-
-    def __init__(self, root: Path, name: str):
-        self.data_dir = root / name
-        self.data_dir.mkdir()
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("PISHKHAN_", "DJANGO_"))}
-        self.env.pop("DATABASE_URL", None)
-        self.env.update(
-            PISHKHAN_DATA_DIR=str(self.data_dir),
-            PISHKHAN_DEMO="1",
-            PISHKHAN_SECRET_KEY="backup-tests-" + "x" * 50,
-            PISHKHAN_SEALING_KEYS=SEALING_KEY,
-            PISHKHAN_AUDIT_KEYS=AUDIT_KEY,
-        )
-        self.database = None
-        if ON_POSTGRES:
-            url = urllib.parse.urlsplit(DATABASE_URL)
-            worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-            self.database = f"{url.path.lstrip('/')}_{name}_{worker}"
-            with _pg_admin() as db:
-                db.execute(f'DROP DATABASE IF EXISTS "{self.database}"')
-                db.execute(f'CREATE DATABASE "{self.database}"')
-            self.env["DATABASE_URL"] = urllib.parse.urlunsplit(url._replace(path="/" + self.database))
-
-    @property
-    def media(self) -> Path:
-        return self.data_dir / "media"
-
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        result = subprocess.run(
-            [sys.executable, "-m", "pishkhan", *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
-        if check:
-            assert result.returncode == 0, result.stderr[-3000:]
-        return result
-
-    def counts(self) -> dict[str, int]:
-        if ON_POSTGRES:
-            import psycopg
-
-            with psycopg.connect(self.env["DATABASE_URL"]) as db:
-                names = [
-                    r[0] for r in db.execute("SELECT tablename FROM pg_tables WHERE schemaname='public'")
-                ]
-                return {n: db.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}  # noqa: S608
-        with sqlite3.connect(self.data_dir / "pishkhan.sqlite3") as db:
-            names = [
-                r[0]
-                for r in db.execute(
-                    "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-                )
-            ]
-            return {n: db.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}  # noqa: S608
-
-    def drop(self) -> None:
-        if self.database:
-            with _pg_admin() as db:
-                db.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     """A populated demo installation, its backup, and an empty installation to restore into."""
     root = tmp_path_factory.mktemp("backups")
-    source = Installation(root, "bk_source")
-    target = Installation(root, "bk_target")
+    source = Installation(root, "bk_source", suite="backup")
+    target = Installation(root, "bk_target", suite="backup")
     try:
         source.run("migrate", "--no-input")
         source.run("geo_load")
@@ -197,7 +117,7 @@ def test_restore_refuses_a_changed_file_before_touching_anything(world):
     data = bytearray(database.read_bytes())
     data[len(data) // 2] ^= 0xFF
     database.write_bytes(bytes(data))
-    fresh = Installation(world["root"], "bk_fresh1")
+    fresh = Installation(world["root"], "bk_fresh1", suite="backup")
     try:
         result = fresh.run("restore", str(damaged), check=False)
         assert result.returncode != 0
@@ -216,7 +136,7 @@ def test_restore_refuses_an_incomplete_backup_or_an_unlisted_file(world):
     (extra / "media" / "planted.sh").write_text("#!/bin/sh\n")
     unfinished = _copy(world, "unfinished")
     (unfinished / "manifest.json").unlink()
-    fresh = Installation(world["root"], "bk_fresh2")
+    fresh = Installation(world["root"], "bk_fresh2", suite="backup")
     try:
         result = fresh.run("restore", str(incomplete), check=False)
         assert result.returncode != 0
@@ -236,7 +156,7 @@ def test_restore_refuses_a_manifest_whose_counts_were_changed(world):
     manifest = _manifest(edited)
     manifest["tables"]["transactions_countertransaction"] -= 1
     (edited / "manifest.json").write_text(json.dumps(manifest))
-    fresh = Installation(world["root"], "bk_fresh3")
+    fresh = Installation(world["root"], "bk_fresh3", suite="backup")
     try:
         result = fresh.run("restore", str(edited), check=False)
         assert result.returncode != 0
@@ -257,7 +177,7 @@ def test_the_manifest_names_the_keys_by_fingerprint_only(world):
 
 
 def test_restore_refuses_an_installation_with_other_keys_before_touching_it(world):
-    fresh = Installation(world["root"], "bk_fresh4")
+    fresh = Installation(world["root"], "bk_fresh4", suite="backup")
     fresh.env["PISHKHAN_SECRET_KEY"] = "another-installation-" + "y" * 50
     fresh.env["PISHKHAN_SEALING_KEYS"] = "aW5zdGFsbGF0aW9uLXdpdGgtYW5vdGhlci1rZXkhISE="
     try:

@@ -11,21 +11,13 @@ output, and every file below ``MEDIA_ROOT``. None may be found.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import urllib.parse
-from pathlib import Path
 
 import pytest
 
+from tests.installations import Installation
+
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("backups")]
 
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
-ON_POSTGRES = DATABASE_URL.startswith("postgres")
-SEALING_KEY = "hXKT0Z8m3b2Yk7n0dJ8mXo7y0t2vR9bq3kQy8m1a2Zc="
-AUDIT_KEY = "cHJvZHVjdGlvbi1hdWRpdC1jaGFpbi1rZXktMzJieXQ="
-REPOSITORY = Path(__file__).resolve().parents[2]
 DOCUMENT_MARKER = b"SEALED-AT-REST-DOCUMENT-CONTENT"
 
 # Run inside the installation: what the demo leaves out (an application with its documents, a
@@ -91,84 +83,15 @@ print(json.dumps({
 """
 
 
-def _pg_admin():
-    import psycopg
-
-    return psycopg.connect(DATABASE_URL, autocommit=True)
-
-
-class Installation:
-    """A data directory and, on PostgreSQL, a database of its own; commands run as an operator runs them."""
-
-    def __init__(self, root: Path, name: str):
-        self.data_dir = root / name
-        self.data_dir.mkdir()
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("PISHKHAN_", "DJANGO_"))}
-        self.env.pop("DATABASE_URL", None)
-        self.env.update(
-            PISHKHAN_DATA_DIR=str(self.data_dir),
-            PISHKHAN_DEMO="1",
-            PISHKHAN_SECRET_KEY="sealed-at-rest-tests-" + "x" * 50,
-            PISHKHAN_SEALING_KEYS=SEALING_KEY,
-            PISHKHAN_AUDIT_KEYS=AUDIT_KEY,
-            PYTHONPATH=str(REPOSITORY),
-        )
-        self.database = None
-        if ON_POSTGRES:
-            url = urllib.parse.urlsplit(DATABASE_URL)
-            worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-            self.database = f"{url.path.lstrip('/')}_{name}_{worker}"
-            with _pg_admin() as db:
-                db.execute(f'DROP DATABASE IF EXISTS "{self.database}"')
-                db.execute(f'CREATE DATABASE "{self.database}"')
-            self.env["DATABASE_URL"] = urllib.parse.urlunsplit(url._replace(path="/" + self.database))
-
-    def run(self, *args: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "-m", "pishkhan", *args],
-            env=self.env,
-            cwd=REPOSITORY,
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
-        assert result.returncode == 0, result.stderr[-3000:]
-        return result.stdout
-
-    def database_bytes(self) -> dict[str, bytes]:
-        """The database as stored: the SQLite file with its WAL, or everything ``pg_dump`` reads."""
-        if ON_POSTGRES:
-            dump = subprocess.run(
-                ["pg_dump", "--no-owner", "--format=plain", self.env["DATABASE_URL"]],
-                capture_output=True,
-                check=True,
-                timeout=300,
-            )
-            return {"pg_dump": dump.stdout}
-        files = [self.data_dir / name for name in ("pishkhan.sqlite3", "pishkhan.sqlite3-wal")]
-        return {path.name: path.read_bytes() for path in files if path.exists()}
-
-    def media_bytes(self) -> dict[str, bytes]:
-        media = self.data_dir / "media"
-        return {
-            str(path.relative_to(media)): path.read_bytes() for path in media.rglob("*") if path.is_file()
-        }
-
-    def drop(self) -> None:
-        if self.database:
-            with _pg_admin() as db:
-                db.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
-
-
 @pytest.fixture(scope="module")
 def populated(tmp_path_factory):
     """A populated installation and what it holds in clear (read back through the keys)."""
-    installation = Installation(tmp_path_factory.mktemp("sealed"), "sealed_at_rest")
+    installation = Installation(tmp_path_factory.mktemp("sealed"), "sealed_at_rest", suite="sealed-at-rest")
     try:
         installation.run("migrate", "--no-input")
         installation.run("geo_load")
         installation.run("demo", "--offices", "25", "--days", "2", "--scale", "0.3", "--seed", "9")
-        out = installation.run("shell", "-c", POPULATE % {"marker": DOCUMENT_MARKER})
+        out = installation.run("shell", "-c", POPULATE % {"marker": DOCUMENT_MARKER}).stdout
         held = json.loads(out.strip().splitlines()[-1])
         yield installation, held
     finally:
