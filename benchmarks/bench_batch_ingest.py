@@ -63,6 +63,7 @@ from bench_counter_post import (
     process_cpu,
     rollups_catch_up,
     rollups_worker,
+    statement_timer,
 )
 from stdnum import verhoeff
 
@@ -408,16 +409,9 @@ def _profile(setup: dict, run: str, items: int) -> None:
     client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {setup['key']}")
     timed: list[tuple[float, str]] = []
 
-    def timer(execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            timed.append((time.perf_counter() - started, sql))
-
     body = json.dumps({"items": _items(setup, "prof-" + run, 0, items)})
     started = time.perf_counter()
-    with connection.execute_wrapper(timer):
+    with connection.execute_wrapper(statement_timer(timed)):
         client.post("/api/v1/transactions/batch", body, content_type="application/json")
     total = time.perf_counter() - started
     in_sql = sum(seconds for seconds, _sql in timed)

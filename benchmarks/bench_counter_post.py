@@ -122,6 +122,20 @@ def rollups_worker(env: dict[str, str], timeout: float = 120) -> subprocess.Pope
     return process
 
 
+def statement_timer(timed: list[tuple[float, str]]):
+    """A Django execute wrapper (``connection.execute_wrapper``) that appends each statement's
+    (seconds, SQL) to ``timed``."""
+
+    def timer(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timed.append((time.perf_counter() - started, sql))
+
+    return timer
+
+
 def process_cpu(pid: int) -> float:
     """CPU seconds the process has used so far (Linux's ``/proc``; 0 elsewhere)."""
     try:
@@ -243,15 +257,7 @@ def _profile(setup: dict[str, object], count: int) -> None:
     for n in range(20):
         post(n)
     timed: list[tuple[float, str]] = []
-
-    def timer(execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            timed.append((time.perf_counter() - started, sql))
-
-    with connection.execute_wrapper(timer):
+    with connection.execute_wrapper(statement_timer(timed)):
         status = post(20)
     print(
         f"\none request in process: {status}; statements through Django's cursor: {len(timed)} "

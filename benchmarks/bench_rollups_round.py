@@ -22,6 +22,8 @@ import statistics
 import tempfile
 import time
 
+from bench_counter_post import statement_timer
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -50,13 +52,6 @@ def main() -> None:
         raise SystemExit(f"only {last} events: run a counter benchmark on this database first")
     timed: list[tuple[float, str]] = []
 
-    def timer(execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            timed.append((time.perf_counter() - started, sql))
-
     took: list[float] = []
     profiler = cProfile.Profile()
     for run in range(1, options.runs + 1):
@@ -64,7 +59,7 @@ def main() -> None:
         timed.clear()
         last_run = options.profile and run == options.runs
         started = time.perf_counter()
-        with connection.execute_wrapper(timer):
+        with connection.execute_wrapper(statement_timer(timed)):
             if last_run:
                 profiler.enable()
             read = rollups_update()
