@@ -187,6 +187,13 @@ def _month_cells(rows: Iterable[tuple[dt.date, int, int]], months: dict[dt.date,
     return cells
 
 
+def _by_day(cells: Iterable[Cell]) -> dict[dt.date, set[Cell]]:
+    by_day: dict[dt.date, set[Cell]] = defaultdict(set)
+    for cell in cells:
+        by_day[cell[0]].add(cell)
+    return by_day
+
+
 @dataclass
 class CellFigures:
     """The figures of a set of daily cells, read from the counter's rows: ``found`` the cells with
@@ -199,15 +206,10 @@ class CellFigures:
     @classmethod
     def read(cls, cells: set[Cell]) -> CellFigures:
         """Read the cells' aggregates: one GROUP BY per day over the offices × services they name."""
-        by_day: dict[dt.date, set[Cell]] = defaultdict(set)
-        for cell in cells:
-            by_day[cell[0]].add(cell)
         found: list[dict[str, Any]] = []
-        for day, day_cells in by_day.items():
+        for day, day_cells in _by_day(cells).items():
             rows = transaction_cell_aggregates(
                 day=day,
-                start=day_start(day),
-                end=day_start(day + dt.timedelta(days=1)),
                 office_ids={office for _day, office, _service in day_cells},
                 service_ids={service for _day, _office, service in day_cells},
             )
@@ -222,10 +224,7 @@ class CellFigures:
         months: dict[dt.date, dt.date] = {}
         # The counties the daily rows name now: an office that moved leaves its former county's months.
         touched: set[MonthCell] = set()
-        by_day: dict[dt.date, set[Cell]] = defaultdict(set)
-        for cell in self.cells:
-            by_day[cell[0]].add(cell)
-        for day, day_cells in by_day.items():
+        for day, day_cells in _by_day(self.cells).items():
             before = DailyRollup.objects.filter(
                 day=day,
                 office_id__in={office for _day, office, _service in day_cells},
@@ -253,12 +252,6 @@ class CellFigures:
         )
         months_recompute(touched)
         return len(self.found)
-
-
-def cells_recompute(cells: set[Cell]) -> int:
-    """Recompute these cells exactly from the counter's rows, and the month cells they belong to; how
-    many daily cells were written. Call it inside the caller's transaction."""
-    return CellFigures.read(cells).write()
 
 
 def _cursor(now: dt.datetime) -> RollupCursor:

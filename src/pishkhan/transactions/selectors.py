@@ -743,12 +743,15 @@ def transaction_day_aggregates(*, start: dt.datetime, end: dt.datetime) -> Itera
 
 
 def transaction_cell_aggregates(
-    *, day: dt.date, start: dt.datetime, end: dt.datetime, office_ids: set[int], service_ids: set[int]
+    *, day: dt.date, office_ids: set[int], service_ids: set[int]
 ) -> Iterator[dict[str, Any]]:
-    """As :func:`transaction_day_aggregates` for one Tehran day, [start, end), and these offices and
-    services (the rollups' upkeep of the cells a round's events touched): grouped by office and
-    service only, along the offices' index on ``received_at``, with no date computed per row (on
-    SQLite that is a Python call for each)."""
+    """As :func:`transaction_day_aggregates` for one Tehran day and these offices and services (the
+    rollups' upkeep of the cells a round's events touched): grouped by office and service only, along
+    the offices' index on ``received_at``, with no date computed per row (on SQLite that is a Python
+    call for each)."""
+    start, end = (
+        dt.datetime.combine(d, dt.time.min, tzinfo=TEHRAN) for d in (day, day + dt.timedelta(days=1))
+    )
     grouped = (
         _recorded_between(start, end)
         .filter(office_id__in=office_ids, service_id__in=service_ids)
