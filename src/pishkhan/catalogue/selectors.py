@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable
+from typing import Any
 
 from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils.translation import gettext as _
@@ -222,3 +223,10 @@ def visit_report_list(
     if province is not None:
         reports = reports.filter(province__code=province)
     return reports.order_by("agency__code", "jalali_year", "jalali_month", "province__code")
+
+
+def service_groupings(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """What each of these services is grouped by, by id: ``{"pk", "agency_id", "trips_saved"}`` (the
+    keys the KPI rollups and the waits' figures copy)."""
+    rows = Service.objects.filter(pk__in=set(ids)).values("pk", "agency_id", "trips_saved")
+    return {row["pk"]: row for row in rows}

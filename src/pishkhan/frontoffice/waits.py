@@ -40,11 +40,11 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import ExtractHour
 from django.utils import timezone
 
-from pishkhan.catalogue.models import Service
+from pishkhan.catalogue.selectors import service_groupings
 from pishkhan.common.calendar import TEHRAN
 from pishkhan.frontoffice.models import Ticket, WaitCursor, WaitDay, WaitHour
 from pishkhan.frontoffice.states import TicketState
-from pishkhan.offices.models import Office
+from pishkhan.offices.selectors import office_places
 
 CURSOR = "tickets"
 # A ticket's step is read once this long has passed since it was stamped (see the module's doc).
@@ -72,15 +72,8 @@ def _seconds(value: dt.timedelta | None) -> int:
 
 
 def _keys(office_ids: Iterable[int], service_ids: Iterable[int]) -> tuple[dict, dict]:
-    offices = {
-        row["pk"]: row
-        for row in Office.objects.filter(pk__in=set(office_ids)).values("pk", "province_id", "county_id")
-    }
-    services = {
-        row["pk"]: row["agency_id"]
-        for row in Service.objects.filter(pk__in=set(service_ids)).values("pk", "agency_id")
-    }
-    return offices, services
+    agencies = {pk: row["agency_id"] for pk, row in service_groupings(service_ids).items()}
+    return office_places(office_ids), agencies
 
 
 def _figures(tickets) -> tuple[list[WaitDay], list[WaitHour]]:

@@ -39,13 +39,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Min, Q, Sum
 from django.utils import timezone
 
-from pishkhan.catalogue.models import Service
+from pishkhan.catalogue.selectors import service_groupings
 from pishkhan.common.bulk import insert_dicts
 from pishkhan.common.calendar import TEHRAN, to_tehran
 from pishkhan.common.cursors import pending_after
 from pishkhan.kpis.models import DailyRollup, MonthRollup, RollupCursor, RollupFigures
 from pishkhan.kpis.months import month_first, month_next, months_between
-from pishkhan.offices.models import Office
+from pishkhan.offices.selectors import office_places
 from pishkhan.transactions.selectors import (
     transaction_cell_aggregates,
     transaction_day_aggregates,
@@ -90,19 +90,7 @@ class _Keys:
 
     @classmethod
     def of(cls, office_ids: Iterable[int], service_ids: Iterable[int]) -> _Keys:
-        offices = {
-            row["pk"]: row
-            for row in Office.objects.filter(pk__in=set(office_ids)).values(
-                "pk", "province_id", "county_id", "kind"
-            )
-        }
-        services = {
-            row["pk"]: row
-            for row in Service.objects.filter(pk__in=set(service_ids)).values(
-                "pk", "agency_id", "trips_saved"
-            )
-        }
-        return cls(offices, services)
+        return cls(office_places(office_ids), service_groupings(service_ids))
 
     def values(self, row: dict[str, Any]) -> dict[str, Any]:
         """A rollup row's columns (by attribute name) from a cell's aggregate."""
