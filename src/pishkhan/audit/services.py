@@ -83,30 +83,6 @@ class AuditItem:
     after: Any = None
 
 
-def retention_purge(
-    due: models.QuerySet,
-    *,
-    action: str,
-    actor: Actor,
-    after: dict[str, Any],
-    erase: dict[str, Any] | None = None,
-    dry_run: bool = False,
-) -> int:
-    """One domain's step of the retention policy: the rows ``due`` have their fields ``erase`` blanked
-    (or, without ``erase``, are deleted), and one audit entry ``action`` records how many (``erased``
-    or ``deleted``) beside ``after``; how many. With ``dry_run``, only how many would be."""
-    if dry_run:
-        return due.count()
-    with transaction.atomic():
-        if erase is None:
-            done, key = due.delete()[0], "deleted"
-        else:
-            done, key = due.update(**erase), "erased"
-        if done:
-            audit_record(actor=actor, action=action, after={key: done, **after}, reason="retention policy")
-    return done
-
-
 def audit_record_many(
     *,
     actor: Actor,

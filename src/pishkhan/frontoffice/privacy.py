@@ -10,18 +10,25 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
+
 from pishkhan.audit.actors import Actor
-from pishkhan.audit.services import retention_purge
+from pishkhan.audit.services import audit_record
 from pishkhan.frontoffice.models import Appointment
 
 
 def appointment_mobiles_purge(*, before: dt.datetime, actor: Actor, dry_run: bool = False) -> int:
     """Erase the sealed mobile of appointments whose slot ended before ``before``."""
-    return retention_purge(
-        Appointment.objects.filter(end__lt=before).exclude(mobile_sealed=""),
-        erase={"mobile_sealed": ""},
-        action="frontoffice.appointment_mobiles_purged",
-        after={"ended_before": before},
-        actor=actor,
-        dry_run=dry_run,
-    )
+    due = Appointment.objects.filter(end__lt=before).exclude(mobile_sealed="")
+    if dry_run:
+        return due.count()
+    with transaction.atomic():
+        erased = due.update(mobile_sealed="")
+        if erased:
+            audit_record(
+                actor=actor,
+                action="frontoffice.appointment_mobiles_purged",
+                after={"erased": erased, "ended_before": before},
+                reason="retention policy",
+            )
+    return erased

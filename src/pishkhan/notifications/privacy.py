@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
 from django.db.models import Q
 
 from pishkhan.audit.actors import Actor
-from pishkhan.audit.services import retention_purge
+from pishkhan.audit.services import audit_record
 from pishkhan.notifications.models import Message, MessageStatus
 
 
@@ -25,11 +26,15 @@ def messages_redact(*, before: dt.datetime, actor: Actor, dry_run: bool = False)
         .filter(Q(sent_at__lt=before) | Q(sent_at__isnull=True, created_at__lt=before))
         .exclude(mobile_masked="")
     )
-    return retention_purge(
-        due,
-        erase={"mobile_masked": "", "mobile_sealed": "", "params": {}, "text": ""},
-        action="notifications.messages_redacted",
-        after={"finished_before": before},
-        actor=actor,
-        dry_run=dry_run,
-    )
+    if dry_run:
+        return due.count()
+    with transaction.atomic():
+        erased = due.update(mobile_masked="", mobile_sealed="", params={}, text="")
+        if erased:
+            audit_record(
+                actor=actor,
+                action="notifications.messages_redacted",
+                after={"erased": erased, "finished_before": before},
+                reason="retention policy",
+            )
+    return erased

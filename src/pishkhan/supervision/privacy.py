@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from pishkhan.audit.actors import Actor
-from pishkhan.audit.services import audit_record, retention_purge
+from pishkhan.audit.services import audit_record
 from pishkhan.supervision.mobile_keys import mobile_key
 from pishkhan.supervision.models import Complaint, InspectionPhoto
 from pishkhan.supervision.states import ComplaintStatus
@@ -24,14 +24,18 @@ def complaint_mobiles_purge(*, before: dt.datetime, actor: Actor, dry_run: bool 
     due = Complaint.objects.filter(status=ComplaintStatus.CLOSED, closed_at__lt=before).exclude(
         mobile_masked="", mobile_sealed="", mobile_key=""
     )
-    return retention_purge(
-        due,
-        erase={"mobile_masked": "", "mobile_sealed": "", "mobile_key": ""},
-        action="supervision.complaint_mobiles_purged",
-        after={"closed_before": before},
-        actor=actor,
-        dry_run=dry_run,
-    )
+    if dry_run:
+        return due.count()
+    with transaction.atomic():
+        erased = due.update(mobile_masked="", mobile_sealed="", mobile_key="")
+        if erased:
+            audit_record(
+                actor=actor,
+                action="supervision.complaint_mobiles_purged",
+                after={"erased": erased, "closed_before": before},
+                reason="retention policy",
+            )
+    return erased
 
 
 def inspection_photos_purge(*, before: dt.datetime, actor: Actor, dry_run: bool = False) -> int:

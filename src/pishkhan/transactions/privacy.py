@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import transaction
+
 from pishkhan.audit.actors import Actor
-from pishkhan.audit.services import retention_purge
+from pishkhan.audit.services import audit_record
 from pishkhan.transactions.models import CounterTransaction, Heartbeat
 from pishkhan.transactions.services.citizens import citizen_key
 
@@ -19,25 +21,36 @@ from pishkhan.transactions.services.citizens import citizen_key
 def mobiles_sealed_purge(*, before: dt.datetime, actor: Actor, dry_run: bool = False) -> int:
     """Erase the sealed mobile of transactions received before ``before`` that still hold one (their
     citizen could not be texted: never finished, or the SMS never went). How many (would be) erased."""
-    return retention_purge(
-        CounterTransaction.objects.filter(received_at__lt=before).exclude(mobile_sealed=""),
-        erase={"mobile_sealed": ""},
-        action="transactions.mobiles_purged",
-        after={"received_before": before},
-        actor=actor,
-        dry_run=dry_run,
-    )
+    due = CounterTransaction.objects.filter(received_at__lt=before).exclude(mobile_sealed="")
+    if dry_run:
+        return due.count()
+    with transaction.atomic():
+        erased = due.update(mobile_sealed="")
+        if erased:
+            audit_record(
+                actor=actor,
+                action="transactions.mobiles_purged",
+                after={"erased": erased, "received_before": before},
+                reason="retention policy",
+            )
+    return erased
 
 
 def heartbeats_purge(*, before: dt.datetime, actor: Actor, dry_run: bool = False) -> int:
     """Delete the heartbeats older than ``before`` (the liveness of an office keeps its last one)."""
-    return retention_purge(
-        Heartbeat.objects.filter(at__lt=before),
-        action="transactions.heartbeats_purged",
-        after={"before": before},
-        actor=actor,
-        dry_run=dry_run,
-    )
+    due = Heartbeat.objects.filter(at__lt=before)
+    if dry_run:
+        return due.count()
+    with transaction.atomic():
+        deleted, _ = due.delete()
+        if deleted:
+            audit_record(
+                actor=actor,
+                action="transactions.heartbeats_purged",
+                after={"deleted": deleted, "before": before},
+                reason="retention policy",
+            )
+    return deleted
 
 
 def citizen_export(*, national_id: str) -> list[dict[str, Any]]:
